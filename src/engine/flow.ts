@@ -1,0 +1,205 @@
+/**
+ * A flow is one population of callers calling one service in one region, with the caller's retry
+ * policy: first tries, retries waiting out their backoff, client-side protections (budget,
+ * adaptive throttling, circuit breaker) and what the caller has seen lately (`pOk`).
+ *
+ * Each tick a flow is prepared (its arrivals for the tick are gathered), its target nodes serve
+ * and fill in outcomes, then it is finished (failures become retries or are given up).
+ */
+import { resizeRing } from './ring.ts';
+import type { Settings } from './settings.ts';
+import type { FlowState } from './state.ts';
+
+/** Half-open breakers let this share of calls through as probes. */
+export const BREAKER_PROBE_SHARE = 0.05;
+const BREAKER_WINDOW_S = 10;
+const THROTTLE_WINDOW_S = 120;
+const BUDGET_WINDOW_S = 10;
+/** How quickly callers' view of success (pOk) follows outcomes. */
+const OUTCOME_TAU_S = 5;
+const TINY = 1e-9;
+
+export interface FlowRates {
+  dtS: number;
+  alphaOutcome: number;
+  alphaBreaker: number;
+  alphaThrottle: number;
+  alphaBudget: number;
+  windowTicksThrottle: number;
+  windowTicksBreaker: number;
+}
+
+export function flowRates(dtS: number): FlowRates {
+  const a = (tau: number) => 1 - Math.exp(-dtS / tau);
+  return {
+    dtS,
+    alphaOutcome: a(OUTCOME_TAU_S),
+    alphaBreaker: a(BREAKER_WINDOW_S),
+    alphaThrottle: a(THROTTLE_WINDOW_S),
+    alphaBudget: a(BUDGET_WINDOW_S),
+    windowTicksThrottle: THROTTLE_WINDOW_S / dtS,
+    windowTicksBreaker: BREAKER_WINDOW_S / dtS,
+  };
+}
+
+/** Grows the flow's rings to fit the current settings (never shrinks, so nothing in flight is lost). */
+export function fitFlowRings(f: FlowState, st: Settings, tick: number): void {
+  const rows = Math.max(f.rows, st.attempts);
+  const Wp = Math.max(f.Wp, st.timeoutTicks + 1);
+  const Hd = Math.max(f.Hd, st.delays.maxOffset + 1);
+  if (rows !== f.rows || Wp !== f.Wp) {
+    f.arr0 = resizeRing(f.arr0, f.rows, f.Wp, rows, Wp, tick);
+    f.arr1 = resizeRing(f.arr1, f.rows, f.Wp, rows, Wp, tick);
+  }
+  if (rows !== f.rows || Hd !== f.Hd) {
+    // The retry ring holds future ticks: keep [tick, tick + Hd - 1].
+    f.due = resizeRing(f.due, f.rows, f.Hd, rows, Hd, tick + Math.max(f.Hd, 1) - 1);
+  }
+  if (rows !== f.rows) {
+    f.in0 = new Float64Array(rows);
+    f.in1 = new Float64Array(rows);
+    const fail = new Float64Array(rows);
+    fail.set(f.fail);
+    f.fail = fail;
+  }
+  f.rows = rows;
+  f.Wp = Wp;
+  f.Hd = Hd;
+}
+
+/** Client-side rejection share from adaptive throttling (Google SRE, ch. 21). */
+export function throttleRejectShare(requests: number, accepts: number, k: number): number {
+  return Math.max(0, (requests - k * accepts) / (requests + 1));
+}
+
+/**
+ * Gathers this tick's attempts: first tries (home only) and retries that are due (split between
+ * home and the paired region by the failover share), less what the caller rejects locally.
+ * Returns the number rejected locally (they fail at once without reaching the service).
+ */
+export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: FlowRates, tick: number): number {
+  const rows = f.rows;
+  const in0 = f.in0;
+  const in1 = f.in1;
+  const due = f.due;
+  const Hd = f.Hd;
+  const slot = tick % Hd;
+  const fo = hasPair ? st.failover : 0;
+  in0[0] = f.first;
+  in1[0] = 0;
+  let total = f.first;
+  for (let n = 1; n < rows; n++) {
+    const i = n * Hd + slot;
+    const d = due[i];
+    if (d > 0) {
+      due[i] = 0;
+      in0[n] = d * (1 - fo);
+      in1[n] = d * fo;
+      total += d;
+    } else {
+      in0[n] = 0;
+      in1[n] = 0;
+    }
+  }
+  if (st.budget === st.budget) {
+    f.tokens += st.budget * f.first;
+    f.firstRate += (f.first - f.firstRate) * r.alphaBudget;
+  }
+  f.first = 0;
+
+  let pass = 1;
+  if (st.breaker && f.brkMode !== 0) pass = f.brkMode === 1 ? 0 : BREAKER_PROBE_SHARE;
+  if (st.throttleK === st.throttleK) {
+    const w = r.windowTicksThrottle;
+    pass *= 1 - throttleRejectShare(f.thrReq * w, f.thrAcc * w, st.throttleK);
+    f.thrReq += (total - f.thrReq) * r.alphaThrottle;
+  }
+  if (pass >= 1 || total <= 0) return 0;
+  const fail = f.fail;
+  for (let n = 0; n < rows; n++) {
+    fail[n] += (in0[n] + in1[n]) * (1 - pass);
+    in0[n] *= pass;
+    in1[n] *= pass;
+  }
+  return total * (1 - pass);
+}
+
+export interface FlowOutcome {
+  givenUp: number;
+  refused: number;
+  succeeded: number;
+}
+
+/**
+ * Turns this tick's outcomes into retries (scheduled by the backoff table, within the budget) or
+ * completed work items, and updates what the caller has seen. `localRejected` failures never
+ * reached the service and do not count against it in the breaker's window.
+ */
+export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: number, localRejected: number, out: FlowOutcome): void {
+  const rows = f.rows;
+  const fail = f.fail;
+  const due = f.due;
+  const Hd = f.Hd;
+  const A = st.attempts;
+  const table = st.delays;
+  const budgeted = st.budget === st.budget;
+  let failed = 0;
+  let given = 0;
+  for (let n = 0; n < rows; n++) {
+    const x = fail[n];
+    if (x <= 0) continue;
+    fail[n] = 0;
+    failed += x;
+    if (n + 1 >= A) {
+      given += x;
+      continue;
+    }
+    let allowed = x;
+    if (budgeted) {
+      allowed = Math.min(x, Math.max(0, f.tokens));
+      f.tokens -= allowed;
+      given += x - allowed;
+    }
+    if (allowed <= 0) continue;
+    const retry = n + 1;
+    const row = retry * Hd;
+    for (let k = table.start[retry], end = table.start[retry + 1]; k < end; k++) {
+      due[row + ((tick + table.offset[k]) % Hd)] += allowed * table.weight[k];
+    }
+  }
+  if (budgeted) {
+    const cap = st.budget * f.firstRate * (BUDGET_WINDOW_S / r.dtS) + 1;
+    if (f.tokens > cap) f.tokens = cap;
+  }
+  const succ = f.succ;
+  const refused = f.refused;
+  const deferred = f.deferred;
+  f.succ = 0;
+  f.refused = 0;
+  f.deferred = 0;
+  f.succeeded += succ;
+  f.givenUp += given;
+
+  // Work a front door accepted for later counts as fine for the caller: it stops retrying.
+  const done = succ + given + refused + deferred;
+  if (done > TINY) {
+    f.pOk += ((succ + deferred) / done - f.pOk) * r.alphaOutcome;
+    f.pRefused += (refused / done - f.pRefused) * r.alphaOutcome;
+  }
+  if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;
+  if (st.breaker) {
+    const backendFail = Math.max(0, failed - localRejected) + refused;
+    f.brkFail += (backendFail - f.brkFail) * r.alphaBreaker;
+    f.brkTotal += (backendFail + succ - f.brkTotal) * r.alphaBreaker;
+  }
+  out.givenUp = given;
+  out.refused = refused;
+  out.succeeded = succ;
+}
+
+/** Work items of this flow waiting out a backoff. */
+export function waitingRetries(f: FlowState): number {
+  let sum = 0;
+  for (let i = f.Hd; i < f.due.length; i++) sum += f.due[i];
+  return sum;
+}

@@ -1,0 +1,150 @@
+/**
+ * Loading a model: schema validation (valibot), then the checks a schema cannot express
+ * (references between ids, an acyclic call graph, parameter tables). Every error names the field.
+ */
+import * as v from 'valibot';
+import { COMMON_PARAMS, describeAllowed, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { ModelSchema, type Model } from './model.ts';
+import { callOrder } from './topology.ts';
+
+export interface LoadedModel {
+  model: Model;
+  /** Every parameter of this model: the common ones (with the model's defaults) then its own. */
+  params: readonly ParamDef[];
+}
+
+export type LoadResult = { ok: true; value: LoadedModel } | { ok: false; errors: string[] };
+
+export function loadModel(data: unknown): LoadResult {
+  const parsed = v.safeParse(ModelSchema, data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.issues.slice(0, 20).map((issue) => `${v.getDotPath(issue) ?? '(model)'}: ${issue.message}`),
+    };
+  }
+  const model = parsed.output;
+  const errors = crossCheck(model);
+  if (errors.length > 0) return { ok: false, errors };
+  const params = paramsOf(model);
+  for (const id of Object.keys(model.defaults)) {
+    const def = params.find((p) => p.id === id);
+    if (!def) errors.push(`defaults.${id}: no such parameter`);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { model, params } };
+}
+
+/** Loads a model that must be valid (built-in models); throws with every error otherwise. */
+export function mustLoadModel(data: unknown): LoadedModel {
+  const r = loadModel(data);
+  if (!r.ok) throw new Error(`invalid model:\n  ${r.errors.join('\n  ')}`);
+  return r.value;
+}
+
+function paramsOf(model: Model): ParamDef[] {
+  const common = COMMON_PARAMS.map((p) => {
+    const d = model.defaults[p.id];
+    if (d === undefined) return p;
+    const parsed = parseValue(p, d);
+    return parsed.ok ? { ...p, default: parsed.value } : p;
+  });
+  return [...common, ...(model.params as ParamDef[])];
+}
+
+function crossCheck(model: Model): string[] {
+  const errors: string[] = [];
+  const regions = new Set(model.regions.map((r) => r.id));
+  const services = new Set(model.services.map((s) => s.id));
+  const sources = new Set(model.sources.map((s) => s.id));
+  const dup = (what: string, ids: string[]) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) errors.push(`${what}: "${id}" appears twice`);
+      seen.add(id);
+    }
+  };
+  dup('regions', model.regions.map((r) => r.id));
+  dup('services', model.services.map((s) => s.id));
+  dup('sources', model.sources.map((s) => s.id));
+  dup('params', [...COMMON_PARAMS.map((p) => p.id), ...model.params.map((p) => p.id)]);
+
+  model.regions.forEach((r, i) => {
+    if (r.pair !== undefined && !regions.has(r.pair)) errors.push(`regions.${i}.pair: no region "${r.pair}"`);
+  });
+  const checkScales = (path: string, scales: Record<string, number> | undefined) => {
+    for (const id of Object.keys(scales ?? {})) if (!regions.has(id)) errors.push(`${path}.${id}: no such region`);
+  };
+  model.services.forEach((s, i) => checkScales(`services.${i}.regionScale`, s.regionScale));
+  model.calls.forEach((c, i) => {
+    if (!services.has(c.from)) errors.push(`calls.${i}.from: no service "${c.from}"`);
+    if (!services.has(c.to)) errors.push(`calls.${i}.to: no service "${c.to}"`);
+    if (c.from === c.to) errors.push(`calls.${i}: a service cannot call itself`);
+    checkScales(`calls.${i}.regionPerRequest`, c.regionPerRequest);
+  });
+  model.sources.forEach((s, i) => {
+    if (!services.has(s.service)) errors.push(`sources.${i}.service: no service "${s.service}"`);
+    checkScales(`sources.${i}.regionScale`, s.regionScale);
+  });
+  if (errors.length === 0) {
+    try {
+      callOrder(model);
+    } catch (e) {
+      errors.push(`calls: ${(e as Error).message}`);
+    }
+  }
+  if (model.rollout) {
+    const r = model.rollout;
+    if (!services.has(r.service)) errors.push(`rollout.service: no service "${r.service}"`);
+    if (!services.has(r.gateWatches)) errors.push(`rollout.gateWatches: no service "${r.gateWatches}"`);
+    r.order.forEach((id, i) => !regions.has(id) && errors.push(`rollout.order.${i}: no region "${id}"`));
+  }
+
+  const allParams = new Map<string, ParamDef>([...COMMON_PARAMS, ...(model.params as ParamDef[])].map((p) => [p.id, p]));
+  model.params.forEach((p, i) => {
+    const path = `params.${i}`;
+    if (p.kind === 'number') {
+      if (p.min === undefined || p.max === undefined) errors.push(`${path}: a number parameter needs min and max`);
+      else if (p.min > p.max) errors.push(`${path}: min is above max`);
+    } else if (!p.options) errors.push(`${path}: an enum parameter needs options`);
+    if (errors.length === 0) {
+      const ok = parseValue(p as ParamDef, p.default);
+      if (!ok.ok) errors.push(`${path}.default: ${ok.error}`);
+    }
+    const k = p.knob;
+    if ((k.kind === 'source.rate') && !sources.has(k.source)) errors.push(`${path}.knob.source: no source "${k.source}"`);
+    if ((k.kind === 'service.capacity' || k.kind === 'service.quota') && !services.has(k.service))
+      errors.push(`${path}.knob.service: no service "${k.service}"`);
+  });
+  for (const [id, value] of Object.entries(model.defaults)) {
+    const def = allParams.get(id);
+    if (!def) continue;
+    const ok = parseValue(def, value);
+    if (!ok.ok) errors.push(`defaults.${id}: expected ${describeAllowed(def)}`);
+  }
+
+  model.timeline.forEach((ev, i) => {
+    const path = `timeline.${i}`;
+    if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors);
+    else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
+    ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));
+    if ('service' in ev && !services.has(ev.service)) errors.push(`${path}.service: no service "${ev.service}"`);
+    for (const key of ['capacityPercent', 'durationS', 'addPercent', 'delayS', 'percent', 'toPercent'] as const) {
+      const val = (ev as Record<string, unknown>)[key];
+      if (typeof val === 'string' && val.startsWith('$')) checkRef(`${path}.${key}`, val, allParams, errors);
+    }
+    if ((ev.type === 'rollout.start' || ev.type === 'rollout.disable') && !model.rollout)
+      errors.push(`${path}: a rollout event needs the model's rollout`);
+  });
+  return errors;
+}
+
+function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[]): void {
+  const def = params.get(ref.slice(1));
+  if (!def) errors.push(`${path}: no parameter "${ref.slice(1)}"`);
+  else if (def.kind !== 'number') errors.push(`${path}: parameter "${def.id}" is not a number`);
+}
+
+/** Default value of every parameter. */
+export function defaultValues(params: readonly ParamDef[]): Record<string, ParamValue> {
+  return Object.fromEntries(params.map((p) => [p.id, p.default]));
+}

@@ -1,0 +1,126 @@
+/**
+ * A service node's health, as users see it. The engine observes the node's flows every control
+ * step, classifies what it saw (`classifyNode`) and tells the machine only when that changes; the
+ * machine owns the states and the hysteresis (a node is `recovering` until it has looked fine for
+ * a while).
+ */
+import { assign, setup } from 'xstate';
+
+export type Condition = 'ok' | 'degraded' | 'overloaded' | 'down';
+export const CONDITIONS: readonly Condition[] = ['ok', 'degraded', 'overloaded', 'down'];
+
+export const HEALTH_STATES = ['healthy', 'degraded', 'overloaded', 'down', 'recovering'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** How long a node must look fine before `recovering` becomes `healthy`. */
+export const RECOVERY_HOLD_S = 300;
+
+/** What one control window of a node looked like (counts over the window). */
+export interface NodeWindow {
+  blocked: boolean;
+  capacityRps: number;
+  offered: number;
+  goodput: number;
+  /** Served in time but failed by a dependency, rejected, or timed out. */
+  failures: number;
+  timedOut: number;
+  queued: number;
+  /** Work held outside by a front door (operators holding traffic count as one second of capacity). */
+  waitingOutside: number;
+  timeoutS: number;
+}
+
+/** Classifies one window. Overload is about waiting (callers time out); down is about failing. */
+export function classifyNode(w: NodeWindow): Condition {
+  if (w.blocked || w.capacityRps <= 0) return 'down';
+  const waitS = w.queued / w.capacityRps;
+  if (w.offered <= 1e-6 && waitS < w.timeoutS / 2) return w.waitingOutside > w.capacityRps ? 'degraded' : 'ok';
+  if (waitS >= w.timeoutS || w.timedOut > 0.1 * w.offered) return 'overloaded';
+  const resolved = w.goodput + w.failures;
+  const okShare = resolved > 1e-9 ? w.goodput / resolved : 1;
+  if (okShare < 0.5) return 'down';
+  // Customers still wait while a front door holds their work, even if the service itself is fine.
+  if (okShare < 0.95 || waitS > w.timeoutS / 2 || w.waitingOutside > w.capacityRps) return 'degraded';
+  return 'ok';
+}
+
+type HealthEvent = { type: 'OBSERVE'; condition: Condition; now: number } | { type: 'TICK'; now: number };
+
+export const healthMachine = setup({
+  types: {
+    context: {} as { condition: Condition; okSince: number },
+    events: {} as HealthEvent,
+  },
+  guards: {
+    seesOverload: ({ event }) => event.type === 'OBSERVE' && event.condition === 'overloaded',
+    seesFailure: ({ event }) => event.type === 'OBSERVE' && event.condition === 'down',
+    seesDegradation: ({ event }) => event.type === 'OBSERVE' && event.condition === 'degraded',
+    seesAllClear: ({ event }) => event.type === 'OBSERVE' && event.condition === 'ok',
+    seesImprovement: ({ event }) =>
+      event.type === 'OBSERVE' && (event.condition === 'ok' || event.condition === 'degraded'),
+    hasLookedFineLongEnough: ({ context, event }) =>
+      context.condition === 'ok' && event.now - context.okSince >= RECOVERY_HOLD_S,
+  },
+  actions: {
+    remember: assign(({ context, event }) =>
+      event.type === 'OBSERVE'
+        ? { condition: event.condition, okSince: event.condition === 'ok' && context.condition !== 'ok' ? event.now : context.okSince }
+        : {},
+    ),
+  },
+}).createMachine({
+  id: 'health',
+  initial: 'healthy',
+  context: { condition: 'ok', okSince: 0 },
+  on: { OBSERVE: { actions: 'remember' } },
+  states: {
+    healthy: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesDegradation', target: 'degraded', actions: 'remember' },
+          { actions: 'remember' },
+        ],
+      },
+    },
+    degraded: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesAllClear', target: 'healthy', actions: 'remember' },
+          { actions: 'remember' },
+        ],
+      },
+    },
+    overloaded: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesImprovement', target: 'recovering', actions: 'remember' },
+          { actions: 'remember' },
+        ],
+      },
+    },
+    down: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesImprovement', target: 'recovering', actions: 'remember' },
+          { actions: 'remember' },
+        ],
+      },
+    },
+    recovering: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { actions: 'remember' },
+        ],
+        TICK: { guard: 'hasLookedFineLongEnough', target: 'healthy' },
+      },
+    },
+  },
+});

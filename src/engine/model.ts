@@ -1,0 +1,157 @@
+/**
+ * A model is a scenario as data: regions, services, who calls whom, where new work comes from,
+ * its own parameters and a scripted timeline. Models are validated on load (`parseModel`), never
+ * executed. Adding a scenario never touches engine code.
+ */
+import * as v from 'valibot';
+
+const Id = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'an id: lowercase letters, digits and dashes, at most 40'));
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const NonNeg = v.pipe(v.number(), v.finite(), v.minValue(0));
+const Positive = v.pipe(v.number(), v.finite(), v.minValue(1e-9));
+/** A number, or "$param-id" read from a parameter when the event fires. */
+const NumOrRef = v.union([v.pipe(v.number(), v.finite()), v.pipe(v.string(), v.regex(/^\$[a-zA-Z][\w.-]*$/))]);
+/** Seconds from the start, "HH:MM" on clocked models, or "$param-id". */
+const At = v.union([NonNeg, v.pipe(v.string(), v.regex(/^(\d{1,2}:\d{2}|\$[a-zA-Z][\w.-]*)$/))]);
+const Scales = v.optional(v.record(Id, NonNeg));
+
+const Knob = v.variant('kind', [
+  v.object({ kind: v.literal('source.rate'), source: Id }),
+  v.object({ kind: v.literal('service.capacity'), service: Id }),
+  v.object({ kind: v.literal('service.quota'), service: Id }),
+  v.object({ kind: v.literal('routing.failover') }),
+  v.object({ kind: v.literal('source.release') }),
+  v.object({ kind: v.literal('rollout.preflight') }),
+  v.object({ kind: v.literal('rollout.gate') }),
+  v.object({ kind: v.literal('timeline.group'), group: Id }),
+  v.object({ kind: v.literal('timeline.ref') }),
+]);
+
+const ParamDefSchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*$/, 'a parameter id like "trigger.at"')),
+  label: Text(60),
+  unit: Text(12),
+  group: v.picklist(['scenario', 'retries', 'server', 'regions', 'recovery']),
+  kind: v.picklist(['number', 'enum']),
+  min: v.optional(v.pipe(v.number(), v.finite())),
+  max: v.optional(v.pipe(v.number(), v.finite())),
+  step: v.optional(Positive),
+  options: v.optional(v.pipe(v.array(Text(40)), v.minLength(1), v.maxLength(20))),
+  off: v.optional(v.boolean()),
+  default: v.union([v.pipe(v.number(), v.finite()), Text(40)]),
+  description: Text(600),
+  knob: Knob,
+});
+
+const Region = v.object({
+  id: Id,
+  label: Text(60),
+  /** The region that takes this region's failed-over calls. */
+  pair: v.optional(Id),
+  lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
+  lon: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
+  /** Multiplies every capacity and rate in the region. */
+  scale: v.optional(NonNeg, 1),
+});
+
+const Service = v.object({
+  id: Id,
+  label: Text(60),
+  description: v.optional(Text(400), ''),
+  capacityRps: NonNeg,
+  /** Extra per-region multiplier of capacity, on top of the region's scale. */
+  regionScale: Scales,
+  /** The front-door admission limit (parameter `admission`) applies here. */
+  door: v.optional(v.boolean(), false),
+  /** Retries to this service may be routed to the paired region (parameter-bound share). */
+  failover: v.optional(v.boolean(), false),
+  /** Capacity spent to reject one request (queue full, quota, forbidden), as a share of serving one. */
+  rejectCost: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.02),
+});
+
+const Call = v.object({
+  from: Id,
+  to: Id,
+  /** Calls to `to` made for each request `from` serves (before `from`'s earlier dependencies fail). */
+  perRequest: v.optional(Positive, 1),
+  regionPerRequest: Scales,
+});
+
+const Source = v.object({
+  id: Id,
+  label: Text(60),
+  /** The service this work enters at. */
+  service: Id,
+  rateRps: NonNeg,
+  regionScale: Scales,
+  /** Orchestrated work: refused by a missing dependency (403), it waits in a backlog instead of failing. */
+  parks: v.optional(v.boolean(), false),
+  /** "all" release: the backlog resumes with this time constant (orchestrators reconnecting). */
+  resumeS: v.optional(Positive, 60),
+  /** "batched" release: at most this multiple of the source's normal rate on top of new work. */
+  batchFactor: v.optional(Positive, 4),
+});
+
+const Rollout = v.object({
+  /** The service whose accounts the remediation workflow locks down. */
+  service: Id,
+  label: v.optional(Text(80), 'Remediation workflow'),
+  order: v.pipe(v.array(Id), v.minLength(1)),
+  stageIntervalS: Positive,
+  /** The service whose failures a seeing health gate watches. */
+  gateWatches: Id,
+  /** A halted rollout restores the regions it touched after this delay. */
+  rollbackS: v.optional(NonNeg, 600),
+});
+
+const EventBase = {
+  at: At,
+  label: v.optional(Text(120)),
+  /** Event group, switchable by a `timeline.group` parameter (e.g. "operators"). */
+  group: v.optional(Id),
+  /** Regions it acts on; all regions when absent. */
+  regions: v.optional(v.pipe(v.array(Id), v.maxLength(64))),
+};
+const TimelineEvent = v.variant('type', [
+  v.object({ ...EventBase, type: v.literal('note') }),
+  v.object({ ...EventBase, type: v.literal('rollout.start') }),
+  v.object({ ...EventBase, type: v.literal('rollout.disable') }),
+  v.object({ ...EventBase, type: v.literal('block'), service: Id }),
+  v.object({ ...EventBase, type: v.literal('restore'), service: Id }),
+  v.object({ ...EventBase, type: v.literal('fault'), service: Id, capacityPercent: NumOrRef, durationS: NumOrRef }),
+  v.object({ ...EventBase, type: v.literal('scaleout'), service: Id, addPercent: NumOrRef, delayS: NumOrRef }),
+  v.object({ ...EventBase, type: v.literal('admission'), service: Id, percent: v.union([NumOrRef, v.literal('off')]) }),
+  v.object({ ...EventBase, type: v.literal('ramp'), service: Id, toPercent: NumOrRef, durationS: NumOrRef }),
+]);
+
+export const ModelSchema = v.object({
+  schema: v.literal(1),
+  id: Id,
+  title: Text(120),
+  description: v.optional(Text(2000), ''),
+  /** Wall-clock start (ISO-8601 UTC) for clocked models. */
+  clock: v.optional(v.object({ start: v.pipe(v.string(), v.isoTimestamp()) })),
+  durationS: v.pipe(v.number(), v.minValue(1), v.maxValue(7 * 86400)),
+  /** Flow time step in seconds. */
+  dtS: v.pipe(v.number(), v.minValue(0.01), v.maxValue(10)),
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1),
+  /** Relative noise of new work per step (the only randomness). */
+  noise: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(0.5)), 0.02),
+  regions: v.pipe(v.array(Region), v.minLength(1), v.maxLength(64)),
+  services: v.pipe(v.array(Service), v.minLength(1), v.maxLength(32)),
+  calls: v.pipe(v.array(Call), v.maxLength(128)),
+  sources: v.pipe(v.array(Source), v.minLength(1), v.maxLength(32)),
+  rollout: v.optional(Rollout),
+  params: v.pipe(v.array(ParamDefSchema), v.maxLength(64)),
+  defaults: v.optional(v.record(v.string(), v.union([v.number(), v.string()])), {}),
+  timeline: v.pipe(v.array(TimelineEvent), v.maxLength(500)),
+});
+
+export type Model = v.InferOutput<typeof ModelSchema>;
+export type RegionDef = Model['regions'][number];
+export type ServiceDef = Model['services'][number];
+export type CallDef = Model['calls'][number];
+export type SourceDef = Model['sources'][number];
+export type TimelineEventDef = Model['timeline'][number];
+export type EventType = TimelineEventDef['type'];
+export type NumOrRef = number | string;

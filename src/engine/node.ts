@@ -1,0 +1,347 @@
+/**
+ * One service in one region, as a fluid queue. Requests are kept in cohorts by arrival tick, so
+ * every queued request has an age. The two rules that make retry storms possible hold here:
+ *  1. the server keeps serving requests whose caller has already given up (wasted work), unless
+ *     the deadline discipline or a queue timeout removes them;
+ *  2. a caller that times out retries, and the timed-out request still takes capacity when served.
+ *
+ * Order within a tick: front door → refusal (403) → per-caller quota → bounded queue → enqueue →
+ * serve (by discipline) → queue timeout → client timeouts.
+ */
+import { resizeRing } from './ring.ts';
+import { DEADLINE, FIFO, LIFO, type Settings } from './settings.ts';
+import { M, type FlowState, type NodeState } from './state.ts';
+import type { NodeInfo } from './topology.ts';
+
+const EMPTY = 1e-9;
+
+/** Grows the cohort ring to the ages the settings need (never shrinks). */
+export function fitNodeRing(n: NodeState, st: Settings, tick: number): void {
+  const need = Math.max(st.timeoutTicks, st.queueTimeoutTicks) + 1;
+  if (need <= n.W) return;
+  n.init = resizeRing(n.init, 1, n.W, 1, need, tick);
+  n.rem = resizeRing(n.rem, 1, n.W, 1, need, tick);
+  if (n.W > 0 && n.oldest < tick - n.W + 1) n.oldest = tick - n.W + 1;
+  n.W = need;
+}
+
+/** Everything one node step reads besides its own state. */
+export interface NodeStepInput {
+  tick: number;
+  st: Settings;
+  /** Current capacity, req/s, and per-tick capacity. */
+  capacityRps: number;
+  dtS: number;
+  /** Front-door limit as a fraction of capacity (NaN = open). */
+  doorLimit: number;
+  /** Per-caller quota, fraction of capacity (NaN = none). */
+  quota: number;
+  rejectCost: number;
+  /** Probability that a request served in time succeeds / is refused by its dependencies. */
+  pOk: number;
+  pRefused: number;
+  flows: FlowState[];
+  cum: Float64Array;
+  nodeCount: number;
+  /** Scratch, one entry per in-port of the largest node. */
+  portSum: Float64Array;
+}
+
+/**
+ * Steps one node. Arrivals are read from its flows' `in0`/`in1`; outcomes are written to their
+ * `fail`/`succ`/`refused`. Returns the requests served this tick (each makes calls downstream).
+ */
+export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number {
+  const { tick, st, cum, flows } = x;
+  const N = x.nodeCount;
+  const i = info.index;
+  const inFlows = info.inFlows;
+  const inPorts = info.inPorts;
+  const P = inFlows.length;
+  const perTickCap = x.capacityRps * x.dtS;
+
+  // Arrivals and demand (portSum_p: what each in-port brings this tick).
+  const portSum = x.portSum;
+  let arriving = 0;
+  let routed = 0;
+  let demand = 0;
+  let held = 0;
+  for (let p = 0; p < P; p++) {
+    const f = flows[inFlows[p]];
+    const home = inPorts[p] === 0;
+    const inn = home ? f.in0 : f.in1;
+    let s = 0;
+    for (let k = 0; k < f.rows; k++) s += inn[k];
+    portSum[p] = s;
+    arriving += s;
+    if (home) {
+      demand += f.firstNew;
+      held += f.held0;
+    } else {
+      routed += s;
+      held += f.held1;
+    }
+  }
+  cum[M.demand * N + i] += demand;
+
+  // Front door: work over the limit waits outside (held) and is admitted later as a first try.
+  if (x.doorLimit === x.doorLimit || held > 0) {
+    const limit = x.doorLimit === x.doorLimit ? x.doorLimit * perTickCap : Infinity;
+    const want = held + arriving;
+    const admit = want > limit ? limit / want : 1;
+    arriving = 0;
+    routed = 0;
+    for (let p = 0; p < P; p++) {
+      const f = flows[inFlows[p]];
+      const home = inPorts[p] === 0;
+      const inn = home ? f.in0 : f.in1;
+      if (admit < 1) for (let k = 0; k < f.rows; k++) inn[k] *= admit;
+      const h = home ? f.held0 : f.held1;
+      inn[0] += h * admit;
+      const s = portSum[p];
+      // Calls newly held are accepted for later: their callers stop retrying them.
+      f.deferred += s * (1 - admit);
+      if (home) f.held0 = (h + s) * (1 - admit);
+      else f.held1 = (h + s) * (1 - admit);
+      portSum[p] = (h + s) * admit;
+      arriving += portSum[p];
+      if (!home) routed += portSum[p];
+    }
+  }
+  cum[M.offered * N + i] += arriving;
+  cum[M.routed * N + i] += routed;
+
+  // Refusal (403), per-caller quota, bounded queue: rejected at once, cheaply.
+  let rejectedCount = 0;
+  let enqueued = 0;
+  const quotaCap = x.quota === x.quota ? x.quota * perTickCap : Infinity;
+  for (let p = 0; p < P; p++) {
+    const s = portSum[p];
+    if (s <= 0) continue;
+    const f = flows[inFlows[p]];
+    const inn = inPorts[p] === 0 ? f.in0 : f.in1;
+    if (n.blocked) {
+      // Not retryable: the caller learns its dependency is missing.
+      f.refused += s;
+      rejectedCount += s;
+      for (let k = 0; k < f.rows; k++) inn[k] = 0;
+      portSum[p] = 0;
+    } else if (s > quotaCap) {
+      const keep = quotaCap / s;
+      for (let k = 0; k < f.rows; k++) {
+        f.fail[k] += inn[k] * (1 - keep);
+        inn[k] *= keep;
+      }
+      rejectedCount += s * (1 - keep);
+      portSum[p] = quotaCap;
+    }
+    enqueued += portSum[p];
+  }
+  const room = st.queueLimit - n.queued;
+  const fit = enqueued > room ? Math.max(0, room) / enqueued : 1;
+  if (fit < 1) {
+    rejectedCount += enqueued * (1 - fit);
+    enqueued *= fit;
+  }
+  const W = n.W;
+  const cslot = tick % W;
+  let budget = Math.max(0, perTickCap - rejectedCount * x.rejectCost);
+  cum[M.capacity * N + i] += perTickCap;
+  cum[M.rejected * N + i] += rejectedCount;
+
+  if (n.queued <= EMPTY && fit === 1 && enqueued <= budget) {
+    // Fast path (most nodes, most of the time): nothing waits, everything is served at once.
+    n.queued = 0;
+    n.stale = 0;
+    n.init[cslot] = 0;
+    n.rem[cslot] = 0;
+    n.oldest = tick + 1;
+    if (tick - st.timeoutTicks + 1 > n.timedThrough) n.timedThrough = tick - st.timeoutTicks + 1;
+    if (enqueued > 0) serveNow(info, x, enqueued);
+    return enqueued;
+  }
+
+  // Enqueue: one cohort for this tick; each in-port remembers its share by attempt.
+  for (let p = 0; p < P; p++) {
+    const f = flows[inFlows[p]];
+    const home = inPorts[p] === 0;
+    const inn = home ? f.in0 : f.in1;
+    const arr = home ? f.arr0 : f.arr1;
+    const Wp = f.Wp;
+    const aslot = tick % Wp;
+    for (let k = 0; k < f.rows; k++) {
+      let v = inn[k];
+      if (fit < 1 && v > 0) {
+        f.fail[k] += v * (1 - fit);
+        v *= fit;
+      }
+      arr[k * Wp + aslot] = v;
+      inn[k] = 0;
+    }
+  }
+  n.init[cslot] = enqueued;
+  n.rem[cslot] = enqueued;
+  n.queued += enqueued;
+
+  // Serve by discipline.
+  let served = 0;
+  const T = st.timeoutTicks;
+  if (st.discipline === FIFO && n.stale > 0 && budget > 0) {
+    const s = Math.min(n.stale, budget);
+    n.stale -= s;
+    budget -= s;
+    served += s;
+    cum[M.wasted * N + i] += s;
+  }
+  if (budget > 0 && n.queued - n.stale > EMPTY) {
+    if (st.discipline === LIFO) {
+      for (let a = tick; a >= n.oldest && budget > 0; a--) {
+        const take = serveCohort(n, info, x, a, budget, T);
+        budget -= take;
+        served += take;
+      }
+    } else {
+      for (let a = n.oldest; a <= tick && budget > 0; a++) {
+        const take = serveCohort(n, info, x, a, budget, T);
+        budget -= take;
+        served += take;
+      }
+    }
+  }
+  if (st.discipline === LIFO && n.stale > 0 && budget > 0) {
+    const s = Math.min(n.stale, budget);
+    n.stale -= s;
+    served += s;
+    cum[M.wasted * N + i] += s;
+  }
+  n.queued -= served;
+  cum[M.served * N + i] += served;
+
+  // Server-side queue timeout: drop what has waited too long.
+  const Q = st.queueTimeoutTicks;
+  if (Q > 0) {
+    if (n.stale > 0) {
+      cum[M.dropped * N + i] += n.stale;
+      n.queued -= n.stale;
+      n.stale = 0;
+    }
+    for (let a = n.oldest; a <= tick - Q; a++) {
+      const s = a % W;
+      const r = n.rem[s];
+      if (r <= EMPTY) continue;
+      // Callers still waiting get an error now and retry; the others are long gone.
+      if (a > tick - T && a > n.timedThrough) failCohort(n, info, x, a, r);
+      n.rem[s] = 0;
+      n.queued -= r;
+      cum[M.dropped * N + i] += r;
+    }
+  }
+
+  // Client timeouts: callers of cohorts reaching age T give up now and retry.
+  for (let a = n.timedThrough + 1; a <= tick - T + 1; a++) {
+    if (a < tick - W + 1) continue;
+    const s = a % W;
+    const r = n.rem[s];
+    if (r > EMPTY) {
+      failCohort(n, info, x, a, r);
+      cum[M.timedOut * N + i] += r;
+      if (st.discipline === DEADLINE) {
+        // The server sees the propagated deadline and drops the request unserved.
+        n.rem[s] = 0;
+        n.queued -= r;
+        cum[M.dropped * N + i] += r;
+      } else if (Q === 0) {
+        // Nobody waits for these any more; FIFO serves them before fresher work.
+        n.rem[s] = 0;
+        n.stale += r;
+      }
+    }
+  }
+  if (tick - T + 1 > n.timedThrough) n.timedThrough = tick - T + 1;
+  while (n.oldest <= tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
+  if (n.oldest < tick - W + 1) n.oldest = tick - W + 1;
+  if (n.queued < EMPTY) n.queued = 0;
+  return served;
+}
+
+/** Serves this tick's arrivals on arrival (age 0): outcomes straight from the in-ports. */
+function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
+  const pOk = x.pOk;
+  const pRefused = x.pRefused;
+  const pFail = Math.max(0, 1 - pOk - pRefused);
+  const flows = x.flows;
+  for (let p = 0; p < info.inFlows.length; p++) {
+    const f = flows[info.inFlows[p]];
+    const inn = info.inPorts[p] === 0 ? f.in0 : f.in1;
+    let got = 0;
+    for (let k = 0; k < f.rows; k++) {
+      const v = inn[k];
+      if (v <= 0) continue;
+      inn[k] = 0;
+      got += v;
+      if (pFail > 0) f.fail[k] += v * pFail;
+    }
+    f.succ += got * pOk;
+    f.refused += got * pRefused;
+  }
+  const N = x.nodeCount;
+  const i = info.index;
+  x.cum[M.served * N + i] += amount;
+  x.cum[M.goodput * N + i] += amount * pOk;
+  x.cum[M.failed * N + i] += amount * (1 - pOk);
+}
+
+/** Serves up to `budget` from the cohort that arrived at tick `a`; returns the amount served. */
+function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, budget: number, T: number): number {
+  const s = a % n.W;
+  const r = n.rem[s];
+  if (r <= EMPTY) return 0;
+  const take = r < budget ? r : budget;
+  n.rem[s] = r - take;
+  const N = x.nodeCount;
+  const i = info.index;
+  if (x.tick - a >= T || a <= n.timedThrough) {
+    x.cum[M.wasted * N + i] += take;
+    return take;
+  }
+  // Served while the caller still waits: succeeds unless a dependency fails it.
+  const share = take / n.init[s];
+  const pOk = x.pOk;
+  const pRefused = x.pRefused;
+  const pFail = Math.max(0, 1 - pOk - pRefused);
+  const flows = x.flows;
+  for (let p = 0; p < info.inFlows.length; p++) {
+    const f = flows[info.inFlows[p]];
+    const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
+    const Wp = f.Wp;
+    const as = a % Wp;
+    let got = 0;
+    for (let k = 0; k < f.rows; k++) {
+      const v = arr[k * Wp + as] * share;
+      if (v <= 0) continue;
+      got += v;
+      if (pFail > 0) f.fail[k] += v * pFail;
+    }
+    f.succ += got * pOk;
+    f.refused += got * pRefused;
+  }
+  x.cum[M.goodput * N + i] += take * pOk;
+  x.cum[M.failed * N + i] += take * (1 - pOk);
+  return take;
+}
+
+/** The callers of what remains (`r`) of cohort `a` see a failure now, by attempt. */
+function failCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, r: number): void {
+  const share = r / n.init[a % n.W];
+  const flows = x.flows;
+  for (let p = 0; p < info.inFlows.length; p++) {
+    const f = flows[info.inFlows[p]];
+    const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
+    const Wp = f.Wp;
+    const as = a % Wp;
+    for (let k = 0; k < f.rows; k++) {
+      const v = arr[k * Wp + as];
+      if (v > 0) f.fail[k] += v * share;
+    }
+  }
+}

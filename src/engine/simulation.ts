@@ -1,0 +1,535 @@
+/**
+ * The simulation: a model, its parameters, a seed, and a pure fixed-step `step()`. Flows (fluid
+ * rates and counts) move every tick; xstate machines own the discrete behaviour (node health,
+ * breakers, the remediation rollout, scale-outs) and hear only the events that matter.
+ *
+ * Same model + seed + parameter changes + actions ⇒ the same run, in Node and in the browser.
+ */
+import { createActor, type Actor } from 'xstate';
+import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { eventSeconds, resolveNumber } from './clock.ts';
+import { finishFlow, fitFlowRings, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { defaultValues, type LoadedModel } from './load-model.ts';
+import { breakerMachine, BREAKER_STATES, windowIsFailing } from './machines/breaker.ts';
+import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
+import { rolloutMachine } from './machines/rollout.ts';
+import { scaleoutMachine } from './machines/scaleout.ts';
+import type { Model, TimelineEventDef } from './model.ts';
+import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
+import { nextUniform, seedState } from './rng.ts';
+import { deriveSettings, type Settings } from './settings.ts';
+import { M, newFlowState, newNodeState, type ScheduledEvent, type SimState } from './state.ts';
+import { compileTopology, type Topology } from './topology.ts';
+
+/** Machines are told what they need every this many seconds of simulated time. */
+export const CONTROL_S = 5;
+const PARKED_WHILE_REFUSED = 0.5;
+const RECOVERING = HEALTH_STATES.indexOf('recovering');
+
+export interface SimOptions {
+  seed?: number;
+  /** Parameter values that differ from the model's defaults (validated). */
+  params?: Record<string, ParamValue | string>;
+}
+
+export interface Snapshot {
+  modelId: string;
+  state: SimState;
+  machines: { health: unknown[]; breakers: unknown[]; rollout: unknown; scaleouts: unknown[] };
+}
+
+export class ParamError extends Error {}
+
+
+export class Simulation {
+  readonly model: Model;
+  readonly paramDefs: readonly ParamDef[];
+  readonly topo: Topology;
+  readonly dtS: number;
+  readonly durationTicks: number;
+  readonly state: SimState;
+  private st!: Settings;
+  private readonly rates: FlowRates;
+  private readonly ctrlEvery: number;
+  private eventTick: Float64Array;
+  private nextModelEvent = Infinity;
+  private readonly health: Actor<typeof healthMachine>[];
+  private readonly breakers: Actor<typeof breakerMachine>[];
+  private readonly rollout: Actor<typeof rolloutMachine> | null;
+  private readonly scaleouts: Actor<typeof scaleoutMachine>[];
+  private rolloutNextStage = Infinity;
+  private rolloutActive = false;
+  private readonly provisioning: Set<number> = new Set();
+  private readonly localRejected_f: Float64Array;
+  private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0 };
+  private readonly nodeInput: NodeStepInput;
+  /** Cumulative metrics at the last control step (for the machines' windows). */
+  private ctrlCum: Float64Array;
+  private readonly window: NodeWindow = {
+    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, timedOut: 0, queued: 0, waitingOutside: 0, timeoutS: 0,
+  };
+
+  constructor(loaded: LoadedModel, opts: SimOptions = {}, snapshot?: Snapshot) {
+    this.model = loaded.model;
+    this.paramDefs = loaded.params;
+    this.topo = compileTopology(this.model);
+    this.dtS = this.model.dtS;
+    this.durationTicks = Math.round(this.model.durationS / this.dtS);
+    this.rates = flowRates(this.dtS);
+    this.ctrlEvery = Math.max(1, Math.round(CONTROL_S / this.dtS));
+    const { nodes, flows, sources } = this.topo;
+    this.localRejected_f = new Float64Array(flows.length);
+    this.eventTick = new Float64Array(this.model.timeline.length);
+
+    if (snapshot) {
+      if (snapshot.modelId !== this.model.id) throw new Error(`snapshot of model ${snapshot.modelId}, not ${this.model.id}`);
+      this.state = structuredClone(snapshot.state);
+    } else {
+      const params = defaultValues(this.paramDefs);
+      for (const [id, raw] of Object.entries(opts.params ?? {})) params[id] = this.parse(id, raw);
+      this.state = {
+        tick: 0,
+        rng: seedState(opts.seed ?? this.model.seed),
+        params,
+        nodes: nodes.map(() => newNodeState()),
+        flows: flows.map(() => newFlowState()),
+        sources: sources.map(() => ({ parked: 0, refusedShare: 0, parkedTotal: 0, released: 0 })),
+        modelFired: new Uint8Array(this.model.timeline.length),
+        pending: [],
+        fired: [],
+        cum: new Float64Array(M.count * nodes.length),
+        rollout: { nextStage: Infinity, touched: [] },
+      };
+    }
+    this.ctrlCum = this.state.cum.slice();
+    this.applySettings();
+    this.nodeInput = {
+      tick: 0, st: this.st, capacityRps: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
+      pOk: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
+      portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
+    };
+
+    const m = snapshot?.machines;
+    this.health = nodes.map((_, i) => {
+      const a = createActor(healthMachine, m ? { snapshot: m.health[i] as never } : {});
+      a.subscribe((s) => (this.state.nodes[i].health = HEALTH_STATES.indexOf(s.value as HealthState)));
+      return a.start();
+    });
+    this.breakers = flows.map((_, f) => {
+      const a = createActor(breakerMachine, m ? { snapshot: m.breakers[f] as never } : {});
+      a.subscribe((s) => {
+        const mode = BREAKER_STATES.indexOf(s.value as (typeof BREAKER_STATES)[number]);
+        const fs = this.state.flows[f];
+        if (mode === 2 && fs.brkMode !== 2) fs.brkFail = fs.brkTotal = fs.brkClass = 0;
+        fs.brkMode = mode;
+      });
+      return a.start();
+    });
+    this.scaleouts = nodes.map((_, i) => {
+      const a = createActor(scaleoutMachine, m ? { snapshot: m.scaleouts[i] as never } : {});
+      a.on('capacityReady', (e) => (this.state.nodes[i].addedRps += e.addRps));
+      a.subscribe((s) => (s.value === 'provisioning' ? this.provisioning.add(i) : this.provisioning.delete(i)));
+      return a.start();
+    });
+    const ro = this.model.rollout;
+    this.rollout = ro
+      ? createActor(rolloutMachine, {
+          input: { order: [...ro.order], stageIntervalS: ro.stageIntervalS },
+          ...(m ? { snapshot: m.rollout as never } : {}),
+        })
+      : null;
+    if (this.rollout && ro) {
+      this.rollout.on('apply', (e) => this.applyPolicy(e.region, e.includesProtected, ro.service));
+      this.rollout.on('halt', (e) => this.haltRollout(e.regions, ro.service, ro.rollbackS));
+      this.rollout.subscribe((s) => {
+        this.rolloutActive = s.value === 'rolling';
+        this.rolloutNextStage = s.context.nextStageAt;
+      });
+      this.rollout.start();
+    }
+  }
+
+  /** Seconds since the start. */
+  get time(): number {
+    return this.state.tick * this.dtS;
+  }
+
+  get settings(): Readonly<Settings> {
+    return this.st;
+  }
+
+  get done(): boolean {
+    return this.state.tick >= this.durationTicks;
+  }
+
+  /** Changes a parameter from now on, as a slider would. Throws ParamError for a bad id or value. */
+  setParam(id: string, raw: ParamValue | string): void {
+    this.state.params[id] = this.parse(id, raw);
+    this.applySettings();
+  }
+
+  /** An operator action (any timeline event type), taking effect at the next step. */
+  act(event: Omit<TimelineEventDef, 'at'>): void {
+    this.state.pending.push({ tick: this.state.tick, event: { ...event, at: this.time } as TimelineEventDef, origin: 'operator' });
+  }
+
+  /** Runs until `seconds` (or the end of the model's clock). */
+  runTo(seconds: number): void {
+    const end = Math.min(this.durationTicks, Math.round(seconds / this.dtS));
+    while (this.state.tick < end) this.step();
+  }
+
+  snapshot(): Snapshot {
+    return {
+      modelId: this.model.id,
+      state: structuredClone(this.state),
+      machines: {
+        health: this.health.map((a) => a.getPersistedSnapshot()),
+        breakers: this.breakers.map((a) => a.getPersistedSnapshot()),
+        rollout: this.rollout?.getPersistedSnapshot() ?? null,
+        scaleouts: this.scaleouts.map((a) => a.getPersistedSnapshot()),
+      },
+    };
+  }
+
+  static restore(loaded: LoadedModel, snapshot: Snapshot): Simulation {
+    return new Simulation(loaded, {}, snapshot);
+  }
+
+  healthOf(node: number): HealthState {
+    return HEALTH_STATES[this.state.nodes[node].health];
+  }
+
+  capacityRps(node: number): number {
+    const n = this.state.nodes[node];
+    const svc = this.topo.nodes[node].service;
+    return this.st.capacity_s[svc] * this.topo.capacityShare_n[node] * n.faultFactor + n.addedRps;
+  }
+
+  /** Work held at a service's front door. */
+  doorHeld(node: number): number {
+    const info = this.topo.nodes[node];
+    let b = 0;
+    for (let p = 0; p < info.inFlows.length; p++) {
+      const f = this.state.flows[info.inFlows[p]];
+      b += info.inPorts[p] === 0 ? f.held0 : f.held1;
+    }
+    return b;
+  }
+
+  /** Work waiting outside a service: held at its front door, or parked by sources entering it. */
+  backlogOf(node: number): number {
+    let b = this.doorHeld(node);
+    for (const src of this.topo.sources) if (this.topo.flows[src.flow].home === node) b += this.state.sources[src.index].parked;
+    return b;
+  }
+
+  step(): void {
+    const s = this.state;
+    const t = s.tick;
+    if (t >= this.nextModelEvent || (s.pending.length > 0 && s.pending[0].tick <= t)) this.fireEvents(t);
+    this.runNodeTimers(t);
+    if (t % this.ctrlEvery === 0) this.control(t);
+    this.runSources();
+    this.runFlows(t);
+    s.tick = t + 1;
+  }
+
+  // ————————————————————————————————————————————————————— flows
+
+  private runSources(): void {
+    const sources = this.topo.sources;
+    const s = this.state;
+    const noise = this.model.noise;
+    const dt = this.dtS;
+    for (let k = 0; k < sources.length; k++) {
+      const info = sources[k];
+      const src = s.sources[k];
+      const f = s.flows[info.flow];
+      const def = this.model.sources[info.def];
+      const rate = this.st.rate_d[info.def] * info.baseShare;
+      const factor = noise > 0 ? 1 + noise * Math.sqrt(3) * (2 * nextUniform(s) - 1) : 1;
+      const fresh = Math.max(0, rate * dt * factor);
+      f.first += fresh;
+      f.firstNew += fresh;
+      f.created += fresh;
+      if (src.parked > 0 && src.refusedShare < PARKED_WHILE_REFUSED) {
+        let r = this.st.batchedRelease ? def.batchFactor * rate * dt : src.parked * (1 - Math.exp(-dt / def.resumeS));
+        if (r > src.parked || src.parked < 1e-6) r = src.parked;
+        src.parked -= r;
+        src.released += r;
+        f.first += r;
+      }
+    }
+  }
+
+  private runFlows(t: number): void {
+    const { nodes, flows, sources, serviceOrder, flowsByService, regionIds } = this.topo;
+    const s = this.state;
+    const st = this.st;
+    const fs = s.flows;
+    const R = regionIds.length;
+    const x = this.nodeInput;
+    x.tick = t;
+    x.st = st;
+    for (let o = 0; o < serviceOrder.length; o++) {
+      const svc = serviceOrder[o];
+      const group = flowsByService[svc];
+      for (let g = 0; g < group.length; g++) {
+        const f = group[g];
+        this.localRejected_f[f] = prepareFlow(fs[f], flows[f].pair >= 0, st, this.rates, t);
+      }
+      const service = this.model.services[svc];
+      for (let r = 0; r < R; r++) {
+        const i = this.topo.nodeIndex(r, svc);
+        const info = nodes[i];
+        const n = s.nodes[i];
+        let pOk = 1;
+        let pRefused = 0;
+        const deps = info.depFlows;
+        for (let d = 0; d < deps.length; d++) {
+          const df = fs[deps[d]];
+          const k = flows[deps[d]].perRequest;
+          pRefused += pOk * (k === 1 ? df.pRefused : 1 - Math.pow(1 - df.pRefused, k));
+          pOk *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
+        }
+        x.capacityRps = this.capacityRps(i);
+        x.doorLimit = service.door ? minDefined(st.admission, n.doorLimit) : NaN;
+        x.quota = st.quota_s[svc];
+        x.rejectCost = service.rejectCost;
+        x.pOk = pOk;
+        x.pRefused = pRefused;
+        const served = stepNode(n, info, x);
+        if (served > 0) {
+          let reach = 1;
+          for (let d = 0; d < deps.length; d++) {
+            const df = fs[deps[d]];
+            const k = flows[deps[d]].perRequest;
+            const calls = served * k * reach;
+            df.first += calls;
+            df.firstNew += calls;
+            df.created += calls;
+            reach *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
+          }
+        }
+      }
+      for (let g = 0; g < group.length; g++) {
+        const f = group[g];
+        const flow = fs[f];
+        flow.firstNew = 0;
+        const out = this.outcome;
+        finishFlow(flow, st, this.rates, t, this.localRejected_f[f], out);
+        const srcIndex = flows[f].source;
+        if (srcIndex < 0) {
+          flow.refusedDone += out.refused;
+          continue;
+        }
+        const src = s.sources[srcIndex];
+        const done = out.succeeded + out.givenUp + out.refused;
+        if (done > 1e-9) src.refusedShare += (out.refused / done - src.refusedShare) * this.rates.alphaOutcome;
+        if (this.model.sources[sources[srcIndex].def].parks) {
+          src.parked += out.refused;
+          src.parkedTotal += out.refused;
+        } else flow.refusedDone += out.refused;
+      }
+    }
+  }
+
+  // ————————————————————————————————————————————————————— machines
+
+  private control(t: number): void {
+    const s = this.state;
+    const N = this.topo.nodes.length;
+    const cum = s.cum;
+    const prev = this.ctrlCum;
+    const now = t * this.dtS;
+    const w = this.window;
+    w.timeoutS = this.st.timeoutTicks * this.dtS;
+    for (let i = 0; i < N; i++) {
+      const n = s.nodes[i];
+      w.blocked = n.blocked === 1;
+      w.capacityRps = this.capacityRps(i);
+      w.offered = cum[M.offered * N + i] - prev[M.offered * N + i];
+      w.goodput = cum[M.goodput * N + i] - prev[M.goodput * N + i];
+      w.timedOut = cum[M.timedOut * N + i] - prev[M.timedOut * N + i];
+      w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] + w.timedOut;
+      w.queued = n.queued;
+      w.waitingOutside = this.doorHeld(i) + (n.doorLimit < 1 ? w.capacityRps : 0);
+      const condition = classifyNode(w);
+      const code = CONDITIONS.indexOf(condition);
+      if (code !== n.condition) {
+        n.condition = code;
+        this.health[i].send({ type: 'OBSERVE', condition, now });
+      }
+      if (n.health === RECOVERING) this.health[i].send({ type: 'TICK', now });
+    }
+    prev.set(cum);
+    if (this.st.breaker) {
+      const w = this.rates.windowTicksBreaker;
+      for (let f = 0; f < s.flows.length; f++) {
+        const fl = s.flows[f];
+        const cls = windowIsFailing(fl.brkFail * w, fl.brkTotal * w) ? 1 : 0;
+        if (cls !== fl.brkClass) {
+          fl.brkClass = cls;
+          this.breakers[f].send({ type: 'WINDOW', failing: cls === 1, now });
+        }
+        if (fl.brkMode !== 0) this.breakers[f].send({ type: 'TICK', now });
+      }
+    }
+  }
+
+  private runNodeTimers(t: number): void {
+    const now = t * this.dtS;
+    for (const i of this.provisioning) this.scaleouts[i].send({ type: 'TICK', now });
+    if (this.rolloutActive && now >= this.rolloutNextStage && this.rollout && this.model.rollout) {
+      const watch = this.model.services.findIndex((x) => x.id === this.model.rollout!.gateWatches);
+      const failing = this.state.rollout.touched.some((r) => this.state.nodes[this.topo.nodeIndex(r, watch)].health !== 0);
+      this.rollout.send({ type: 'STAGE_DUE', now, touchedRegionsFailing: failing });
+    }
+    const nodes = this.state.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (n.faultEnd >= 0 && t >= n.faultEnd) {
+        n.faultFactor = 1;
+        n.faultEnd = -1;
+      }
+      if (n.rampEnd >= 0) {
+        if (t >= n.rampEnd) {
+          n.doorLimit = n.rampTo >= 1 ? NaN : n.rampTo;
+          n.rampEnd = -1;
+        } else n.doorLimit = n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
+      }
+    }
+  }
+
+  private applyPolicy(region: string, includesProtected: boolean, service: string): void {
+    const r = this.topo.regionIds.indexOf(region);
+    if (!this.state.rollout.touched.includes(r)) this.state.rollout.touched.push(r);
+    const label = includesProtected ? `Policy reaches ${region}: extension packages locked` : `Policy reaches ${region}: protected accounts skipped`;
+    this.log('rollout.stage', label, 'engine', [region]);
+    if (includesProtected) this.state.nodes[this.topo.nodeIndex(r, this.topo.serviceIds.indexOf(service))].blocked = 1;
+  }
+
+  private haltRollout(regions: string[], service: string, rollbackS: number): void {
+    this.log('rollout.halt', `Health gate halts the rollout (${regions.join(', ')})`, 'engine', regions);
+    const tick = this.state.tick + Math.round(rollbackS / this.dtS);
+    this.schedule({ tick, event: { type: 'restore', service, regions, at: tick * this.dtS, label: 'Gate rolls back' }, origin: 'engine' });
+  }
+
+  // ————————————————————————————————————————————————————— timeline
+
+  private fireEvents(t: number): void {
+    const s = this.state;
+    const events = this.model.timeline;
+    if (t >= this.nextModelEvent) {
+      for (let e = 0; e < events.length; e++) {
+        if (s.modelFired[e] || !(this.eventTick[e] <= t)) continue;
+        s.modelFired[e] = 1;
+        const ev = events[e];
+        if (ev.group && this.st.groupsOff.has(ev.group)) continue;
+        this.apply(ev, 'model');
+      }
+      this.planModelEvents();
+    }
+    while (s.pending.length > 0 && s.pending[0].tick <= t) {
+      const p = s.pending.shift()!;
+      this.apply(p.event, p.origin);
+    }
+  }
+
+  private schedule(p: ScheduledEvent): void {
+    const pending = this.state.pending;
+    let k = pending.length;
+    while (k > 0 && pending[k - 1].tick > p.tick) k--;
+    pending.splice(k, 0, p);
+  }
+
+  private apply(ev: TimelineEventDef, origin: 'model' | 'operator' | 'engine'): void {
+    const s = this.state;
+    const now = s.tick * this.dtS;
+    const regionIdx = ev.regions ? ev.regions.map((id) => this.topo.regionIds.indexOf(id)) : this.topo.regionIds.map((_, i) => i);
+    const svc = 'service' in ev ? this.topo.serviceIds.indexOf(ev.service) : -1;
+    const num = (v: number | string) => resolveNumber(v, s.params);
+    const ticks = (sec: number) => Math.max(1, Math.round(sec / this.dtS));
+    const regionNames = regionIdx.map((r) => this.topo.regionIds[r]);
+    this.log(ev.type, ev.label ?? ev.type, origin, ev.regions ? regionNames : []);
+    for (const r of ev.type === 'note' || ev.type.startsWith('rollout') ? [] : regionIdx) {
+      const i = this.topo.nodeIndex(r, svc);
+      const n = s.nodes[i];
+      switch (ev.type) {
+        case 'block':
+          n.blocked = 1;
+          break;
+        case 'restore':
+          n.blocked = 0;
+          break;
+        case 'fault':
+          if (!(num(ev.durationS) > 0)) break;
+          n.faultFactor = Math.max(0, num(ev.capacityPercent)) / 100;
+          n.faultEnd = s.tick + ticks(num(ev.durationS));
+          break;
+        case 'scaleout': {
+          const addRps = (this.st.capacity_s[svc] * this.topo.capacityShare_n[i] * num(ev.addPercent)) / 100;
+          this.scaleouts[i].send({ type: 'REQUEST', addRps, readyAt: now + num(ev.delayS) });
+          break;
+        }
+        case 'admission':
+          n.doorLimit = ev.percent === 'off' ? NaN : num(ev.percent) / 100;
+          n.rampEnd = -1;
+          break;
+        case 'ramp':
+          n.rampFrom = n.doorLimit === n.doorLimit ? n.doorLimit : 1;
+          n.rampTo = num(ev.toPercent) / 100;
+          n.rampStart = s.tick;
+          n.rampEnd = s.tick + ticks(num(ev.durationS));
+          break;
+        default:
+          break;
+      }
+    }
+    if (ev.type === 'rollout.start') {
+      this.rollout?.send({ type: 'START', now, preflight: this.st.preflight, gateSeesFailures: this.st.gateSeesFailures });
+    } else if (ev.type === 'rollout.disable') {
+      this.rollout?.send({ type: 'DISABLE', now });
+    }
+  }
+
+  private log(type: string, label: string, origin: 'model' | 'operator' | 'engine', regions: string[]): void {
+    this.state.fired.push({ tick: this.state.tick, type, label, origin, regions });
+  }
+
+  private planModelEvents(): void {
+    const events = this.model.timeline;
+    let next = Infinity;
+    for (let e = 0; e < events.length; e++) {
+      const sec = eventSeconds(this.model, events[e].at, this.state.params);
+      this.eventTick[e] = Number.isFinite(sec) ? Math.round(sec / this.dtS) : Infinity;
+      if (!this.state.modelFired[e] && this.eventTick[e] < next) next = this.eventTick[e];
+    }
+    this.nextModelEvent = next;
+  }
+
+  // ————————————————————————————————————————————————————— parameters
+
+  private parse(id: string, raw: ParamValue | string): ParamValue {
+    const def = this.paramDefs.find((p) => p.id === id);
+    if (!def) throw new ParamError(`unknown parameter "${id}"; this model has: ${this.paramDefs.map((p) => p.id).join(', ')}`);
+    const parsed = parseValue(def, raw);
+    if (!parsed.ok) throw new ParamError(parsed.error);
+    return parsed.value;
+  }
+
+  private applySettings(): void {
+    this.st = deriveSettings(this.model, this.paramDefs, this.state.params, this.dtS);
+    const t = this.state.tick;
+    for (const f of this.state.flows) fitFlowRings(f, this.st, t);
+    for (const n of this.state.nodes) fitNodeRing(n, this.st, t);
+    this.planModelEvents();
+  }
+}
+
+function minDefined(a: number, b: number): number {
+  if (a !== a) return b;
+  if (b !== b) return a;
+  return a < b ? a : b;
+}

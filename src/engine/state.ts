@@ -1,0 +1,160 @@
+/**
+ * The simulation's whole mutable state, as plain data (numbers and typed arrays), so that a
+ * snapshot is a structured clone. Counts are requests (fluid: fractional), times are ticks.
+ */
+import type { ParamValue } from '../params/registry.ts';
+import type { TimelineEventDef } from './model.ts';
+
+export interface NodeState {
+  /** 1 while the service refuses every request (403: e.g. anonymous reads disabled). */
+  blocked: number;
+  /** Capacity multiplier of an injected fault, until `faultEnd` (tick). */
+  faultFactor: number;
+  faultEnd: number;
+  /** Capacity added by completed scale-outs, req/s. */
+  addedRps: number;
+  /** Operator front-door limit, fraction of capacity; NaN = none. Ramps interpolate it. */
+  doorLimit: number;
+  rampFrom: number;
+  rampTo: number;
+  rampStart: number;
+  rampEnd: number; // -1 = no ramp
+  /** Queue: cohorts by arrival tick in a ring of width W: initial size and what remains queued. */
+  W: number;
+  init: Float64Array;
+  rem: Float64Array;
+  /** Oldest arrival tick that may still be in the ring. */
+  oldest: number;
+  /** Newest arrival tick whose clients' timeout has been processed. */
+  timedThrough: number;
+  /** Requests older than the ring whose clients are all gone (FIFO serves them first). */
+  stale: number;
+  queued: number;
+  /** Health as observed at the last control step (see health.ts) and the machine's state code. */
+  condition: number;
+  health: number;
+}
+
+export interface FlowState {
+  /** First tries to send this tick: new work, released backlog, or calls spawned by the caller. */
+  first: number;
+  /** Part of `first` that is new work (demand). */
+  firstNew: number;
+  /** Allocated attempt rows in the rings below (≥ attempts). */
+  rows: number;
+  /** Arrivals by attempt at the home (arr0) and paired (arr1) node, ring of width Wp by tick. */
+  Wp: number;
+  arr0: Float64Array;
+  arr1: Float64Array;
+  /** Retries due, by attempt number, ring of width Hd by tick. */
+  Hd: number;
+  due: Float64Array;
+  /** This tick's arrivals by attempt at home / pair (scratch, zero between ticks). */
+  in0: Float64Array;
+  in1: Float64Array;
+  /** This tick's outcomes: retryable failures by attempt, successes, refusals (403). */
+  fail: Float64Array;
+  succ: number;
+  refused: number;
+  /** This tick's calls newly held at a front door: accepted for later, so callers stop retrying. */
+  deferred: number;
+  /** Work waiting at a closed front door, home / pair. */
+  held0: number;
+  held1: number;
+  /** Retry budget tokens and the first-try rate (EWMA, per tick). */
+  tokens: number;
+  firstRate: number;
+  /** Adaptive throttling: requests and accepts (EWMA, per tick). */
+  thrReq: number;
+  thrAcc: number;
+  /** Circuit breaker window (EWMA, per tick), mode (0 closed, 1 open, 2 half-open), last class sent. */
+  brkFail: number;
+  brkTotal: number;
+  brkMode: number;
+  brkClass: number;
+  /** Share of recent work items that succeeded / were refused (EWMA): what the caller sees. */
+  pOk: number;
+  pRefused: number;
+  /** Cumulative work-item counts. */
+  created: number;
+  succeeded: number;
+  givenUp: number;
+  refusedDone: number;
+}
+
+export interface SourceState {
+  /** Work refused by a missing dependency, waiting to resume. */
+  parked: number;
+  /** Share of recent work refused (EWMA): above ½ the source holds its backlog. */
+  refusedShare: number;
+  /** Cumulative: work parked, released. */
+  parkedTotal: number;
+  released: number;
+}
+
+export interface ScheduledEvent {
+  tick: number;
+  event: TimelineEventDef;
+  /** Where it came from: the model's timeline, an operator action, or the rollout machine. */
+  origin: 'model' | 'operator' | 'engine';
+}
+
+export interface FiredEvent {
+  tick: number;
+  type: string;
+  label: string;
+  origin: 'model' | 'operator' | 'engine';
+  regions: string[];
+}
+
+export interface SimState {
+  tick: number;
+  rng: number;
+  params: Record<string, ParamValue>;
+  nodes: NodeState[];
+  flows: FlowState[];
+  sources: SourceState[];
+  /** Model timeline events already fired (by index). */
+  modelFired: Uint8Array;
+  /** Operator and engine events waiting for their tick, in order. */
+  pending: ScheduledEvent[];
+  fired: FiredEvent[];
+  /** Cumulative metrics per node, metric-major: cum[metric * nodes + node]. */
+  cum: Float64Array;
+  rollout: { nextStage: number; touched: number[] };
+}
+
+/** Cumulative node metrics (index into SimState.cum blocks). */
+export const M = {
+  demand: 0, // new first tries from callers, before admission
+  offered: 1, // attempts that reached the service (first tries, retries, routed)
+  routed: 2, // of which routed here from the paired region
+  goodput: 3, // served while the caller still waited, and succeeded
+  served: 4, // all requests served (capacity used on requests)
+  wasted: 5, // served after the caller had given up
+  rejected: 6, // refused at once: queue full, quota, forbidden
+  dropped: 7, // dropped from the queue by the server (queue timeout, deadline)
+  timedOut: 8, // attempts whose caller gave up while they were queued
+  failed: 9, // served in time, but a dependency failed
+  capacity: 10, // capacity-seconds available
+  count: 11,
+} as const;
+
+export function newNodeState(): NodeState {
+  return {
+    blocked: 0, faultFactor: 1, faultEnd: -1, addedRps: 0,
+    doorLimit: NaN, rampFrom: 0, rampTo: 0, rampStart: 0, rampEnd: -1,
+    W: 0, init: new Float64Array(0), rem: new Float64Array(0), oldest: 0, timedThrough: -1, stale: 0, queued: 0,
+    condition: 0, health: 0,
+  };
+}
+
+export function newFlowState(): FlowState {
+  const z = new Float64Array(0);
+  return {
+    first: 0, firstNew: 0, rows: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
+    succ: 0, refused: 0, deferred: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
+    brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pRefused: 0,
+    created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
+  };
+}

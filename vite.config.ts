@@ -1,0 +1,14 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+// One config for the app and its tests. `base: './'` makes the built site work from any sub-path.
+export default defineConfig({
+  base: './',
+  build: { target: 'es2022' },
+  worker: { format: 'es' },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});
