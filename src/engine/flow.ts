@@ -88,18 +88,27 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   in0[0] = f.first;
   in1[0] = 0;
   let total = f.first;
-  for (let n = 1; n < rows; n++) {
-    const i = n * Hd + slot;
-    const d = due[i];
-    if (d > 0) {
-      due[i] = 0;
-      in0[n] = d * (1 - fo);
-      in1[n] = d * fo;
-      total += d;
-    } else {
-      in0[n] = 0;
-      in1[n] = 0;
+  // With no retry pending only first tries move: rows above 0 stay untouched (and zero).
+  f.live = f.dueTotal > 0 ? rows : 1;
+  if (f.failHi < f.live) f.failHi = f.live;
+  if (f.live > 1) {
+    let read = 0;
+    for (let n = 1; n < rows; n++) {
+      const i = n * Hd + slot;
+      const d = due[i];
+      if (d > 0) {
+        due[i] = 0;
+        in0[n] = d * (1 - fo);
+        in1[n] = d * fo;
+        read += d;
+      } else {
+        in0[n] = 0;
+        in1[n] = 0;
+      }
     }
+    total += read;
+    f.dueTotal -= read;
+    if (f.dueTotal < 1e-9) f.dueTotal = 0;
   }
   if (st.budget === st.budget) {
     f.tokens += st.budget * f.first;
@@ -116,7 +125,7 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   }
   if (pass >= 1 || total <= 0) return 0;
   const fail = f.fail;
-  for (let n = 0; n < rows; n++) {
+  for (let n = 0; n < f.live; n++) {
     fail[n] += (in0[n] + in1[n]) * (1 - pass);
     in0[n] *= pass;
     in1[n] *= pass;
@@ -136,13 +145,15 @@ export interface FlowOutcome {
  * reached the service and do not count against it in the breaker's window.
  */
 export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: number, localRejected: number, out: FlowOutcome): void {
-  const rows = f.rows;
+  const rows = f.failHi;
+  f.failHi = 1;
   const fail = f.fail;
   const due = f.due;
   const Hd = f.Hd;
   const A = st.attempts;
   const table = st.delays;
   const budgeted = st.budget === st.budget;
+  const now = tick % Hd;
   let failed = 0;
   let given = 0;
   for (let n = 0; n < rows; n++) {
@@ -161,10 +172,14 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
       given += x - allowed;
     }
     if (allowed <= 0) continue;
+    f.dueTotal += allowed;
     const retry = n + 1;
     const row = retry * Hd;
     for (let k = table.start[retry], end = table.start[retry + 1]; k < end; k++) {
-      due[row + ((tick + table.offset[k]) % Hd)] += allowed * table.weight[k];
+      // offset < Hd, so one wrap at most.
+      let at = now + table.offset[k];
+      if (at >= Hd) at -= Hd;
+      due[row + at] += allowed * table.weight[k];
     }
   }
   if (budgeted) {

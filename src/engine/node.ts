@@ -71,7 +71,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
     const home = inPorts[p] === 0;
     const inn = home ? f.in0 : f.in1;
     let s = 0;
-    for (let k = 0; k < f.rows; k++) s += inn[k];
+    for (let k = 0; k < f.live; k++) s += inn[k];
     portSum[p] = s;
     arriving += s;
     if (home) {
@@ -95,7 +95,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       const f = flows[inFlows[p]];
       const home = inPorts[p] === 0;
       const inn = home ? f.in0 : f.in1;
-      if (admit < 1) for (let k = 0; k < f.rows; k++) inn[k] *= admit;
+      if (admit < 1) for (let k = 0; k < f.live; k++) inn[k] *= admit;
       const h = home ? f.held0 : f.held1;
       inn[0] += h * admit;
       const s = portSum[p];
@@ -124,11 +124,11 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       // Not retryable: the caller learns its dependency is missing.
       f.refused += s;
       rejectedCount += s;
-      for (let k = 0; k < f.rows; k++) inn[k] = 0;
+      for (let k = 0; k < f.live; k++) inn[k] = 0;
       portSum[p] = 0;
     } else if (s > quotaCap) {
       const keep = quotaCap / s;
-      for (let k = 0; k < f.rows; k++) {
+      for (let k = 0; k < f.live; k++) {
         f.fail[k] += inn[k] * (1 - keep);
         inn[k] *= keep;
       }
@@ -164,6 +164,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   // Enqueue: one cohort for this tick; each in-port remembers its share by attempt.
   for (let p = 0; p < P; p++) {
     const f = flows[inFlows[p]];
+    f.failHi = f.rows;
     const home = inPorts[p] === 0;
     const inn = home ? f.in0 : f.in1;
     const arr = home ? f.arr0 : f.arr1;
@@ -274,7 +275,7 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
     const f = flows[info.inFlows[p]];
     const inn = info.inPorts[p] === 0 ? f.in0 : f.in1;
     let got = 0;
-    for (let k = 0; k < f.rows; k++) {
+    for (let k = 0; k < f.live; k++) {
       const v = inn[k];
       if (v <= 0) continue;
       inn[k] = 0;
@@ -315,6 +316,7 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
     const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
     const Wp = f.Wp;
     const as = a % Wp;
+    f.failHi = f.rows;
     let got = 0;
     for (let k = 0; k < f.rows; k++) {
       const v = arr[k * Wp + as] * share;
@@ -339,6 +341,7 @@ function failCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, r
     const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
     const Wp = f.Wp;
     const as = a % Wp;
+    f.failHi = f.rows;
     for (let k = 0; k < f.rows; k++) {
       const v = arr[k * Wp + as];
       if (v > 0) f.fail[k] += v * share;

@@ -28,12 +28,15 @@ const RECOVERING = HEALTH_STATES.indexOf('recovering');
 
 export interface SimOptions {
   seed?: number;
+  /** Run length in seconds; the model's own when absent. */
+  durationS?: number;
   /** Parameter values that differ from the model's defaults (validated). */
   params?: Record<string, ParamValue | string>;
 }
 
 export interface Snapshot {
   modelId: string;
+  durationS: number;
   state: SimState;
   machines: { health: unknown[]; breakers: unknown[]; rollout: unknown; scaleouts: unknown[] };
 }
@@ -63,6 +66,8 @@ export class Simulation {
   private readonly localRejected_f: Float64Array;
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0 };
   private readonly nodeInput: NodeStepInput;
+  /** Per-service and per-flow facts of the model, as arrays for the step loop. */
+  private readonly fixed: { door_s: Uint8Array; rejectCost_s: Float64Array; hasPair_f: Uint8Array; parks_f: Uint8Array };
   /** Cumulative metrics at the last control step (for the machines' windows). */
   private ctrlCum: Float64Array;
   private readonly window: NodeWindow = {
@@ -74,11 +79,17 @@ export class Simulation {
     this.paramDefs = loaded.params;
     this.topo = compileTopology(this.model);
     this.dtS = this.model.dtS;
-    this.durationTicks = Math.round(this.model.durationS / this.dtS);
+    this.durationTicks = Math.round((snapshot?.durationS ?? opts.durationS ?? this.model.durationS) / this.dtS);
     this.rates = flowRates(this.dtS);
     this.ctrlEvery = Math.max(1, Math.round(CONTROL_S / this.dtS));
     const { nodes, flows, sources } = this.topo;
     this.localRejected_f = new Float64Array(flows.length);
+    this.fixed = {
+      door_s: Uint8Array.from(this.model.services, (x) => (x.door ? 1 : 0)),
+      rejectCost_s: Float64Array.from(this.model.services, (x) => x.rejectCost),
+      hasPair_f: Uint8Array.from(flows, (f) => (f.pair >= 0 ? 1 : 0)),
+      parks_f: Uint8Array.from(flows, (f) => (f.source >= 0 && this.model.sources[sources[f.source].def].parks ? 1 : 0)),
+    };
     this.eventTick = new Float64Array(this.model.timeline.length);
 
     if (snapshot) {
@@ -182,6 +193,7 @@ export class Simulation {
   snapshot(): Snapshot {
     return {
       modelId: this.model.id,
+      durationS: this.durationTicks * this.dtS,
       state: structuredClone(this.state),
       machines: {
         health: this.health.map((a) => a.getPersistedSnapshot()),
@@ -264,12 +276,16 @@ export class Simulation {
   }
 
   private runFlows(t: number): void {
-    const { nodes, flows, sources, serviceOrder, flowsByService, regionIds } = this.topo;
+    const { nodes, flows, serviceOrder, flowsByService, nodesByService } = this.topo;
     const s = this.state;
     const st = this.st;
     const fs = s.flows;
-    const R = regionIds.length;
     const x = this.nodeInput;
+    const rates = this.rates;
+    const localRejected_f = this.localRejected_f;
+    const { door_s, rejectCost_s, hasPair_f, parks_f } = this.fixed;
+    const alphaOutcome = rates.alphaOutcome;
+    const out = this.outcome;
     x.tick = t;
     x.st = st;
     for (let o = 0; o < serviceOrder.length; o++) {
@@ -277,13 +293,14 @@ export class Simulation {
       const group = flowsByService[svc];
       for (let g = 0; g < group.length; g++) {
         const f = group[g];
-        this.localRejected_f[f] = prepareFlow(fs[f], flows[f].pair >= 0, st, this.rates, t);
+        localRejected_f[f] = prepareFlow(fs[f], hasPair_f[f] === 1, st, rates, t);
       }
-      const service = this.model.services[svc];
-      for (let r = 0; r < R; r++) {
-        const i = this.topo.nodeIndex(r, svc);
+      const regionNodes = nodesByService[svc];
+      for (let r = 0; r < regionNodes.length; r++) {
+        const i = regionNodes[r];
         const info = nodes[i];
         const n = s.nodes[i];
+        // What a request served here will see from its dependencies, called in order.
         let pOk = 1;
         let pRefused = 0;
         const deps = info.depFlows;
@@ -293,14 +310,15 @@ export class Simulation {
           pRefused += pOk * (k === 1 ? df.pRefused : 1 - Math.pow(1 - df.pRefused, k));
           pOk *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
         }
-        x.capacityRps = this.capacityRps(i);
-        x.doorLimit = service.door ? minDefined(st.admission, n.doorLimit) : NaN;
+        x.capacityRps = st.capacity_s[svc] * this.topo.capacityShare_n[i] * n.faultFactor + n.addedRps;
+        x.doorLimit = door_s[svc] === 1 ? minDefined(st.admission, n.doorLimit) : NaN;
         x.quota = st.quota_s[svc];
-        x.rejectCost = service.rejectCost;
+        x.rejectCost = rejectCost_s[svc];
         x.pOk = pOk;
         x.pRefused = pRefused;
         const served = stepNode(n, info, x);
         if (served > 0) {
+          // Every request served (even one nobody waits for) makes its calls downstream.
           let reach = 1;
           for (let d = 0; d < deps.length; d++) {
             const df = fs[deps[d]];
@@ -317,8 +335,7 @@ export class Simulation {
         const f = group[g];
         const flow = fs[f];
         flow.firstNew = 0;
-        const out = this.outcome;
-        finishFlow(flow, st, this.rates, t, this.localRejected_f[f], out);
+        finishFlow(flow, st, rates, t, localRejected_f[f], out);
         const srcIndex = flows[f].source;
         if (srcIndex < 0) {
           flow.refusedDone += out.refused;
@@ -326,8 +343,9 @@ export class Simulation {
         }
         const src = s.sources[srcIndex];
         const done = out.succeeded + out.givenUp + out.refused;
-        if (done > 1e-9) src.refusedShare += (out.refused / done - src.refusedShare) * this.rates.alphaOutcome;
-        if (this.model.sources[sources[srcIndex].def].parks) {
+        if (done > 1e-9) src.refusedShare += (out.refused / done - src.refusedShare) * alphaOutcome;
+        if (parks_f[f] === 1) {
+          // Orchestrated work refused by a missing dependency waits for it to come back.
           src.parked += out.refused;
           src.parkedTotal += out.refused;
         } else flow.refusedDone += out.refused;

@@ -42,6 +42,11 @@ export interface FlowState {
   firstNew: number;
   /** Allocated attempt rows in the rings below (≥ attempts). */
   rows: number;
+  /** Rows that can hold arrivals this tick (1 while no retry is pending), and rows `fail` may use. */
+  live: number;
+  failHi: number;
+  /** Retries waiting in `due`, all rows. */
+  dueTotal: number;
   /** Arrivals by attempt at the home (arr0) and paired (arr1) node, ring of width Wp by tick. */
   Wp: number;
   arr0: Float64Array;
@@ -152,7 +157,7 @@ export function newNodeState(): NodeState {
 export function newFlowState(): FlowState {
   const z = new Float64Array(0);
   return {
-    first: 0, firstNew: 0, rows: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
+    first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
     succ: 0, refused: 0, deferred: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pRefused: 0,
     created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,

@@ -50,6 +50,8 @@ export interface Topology {
   serviceOrder: number[];
   /** Flows grouped by the service they target, indexed by service. */
   flowsByService: number[][];
+  /** Nodes of each service, indexed by service then region. */
+  nodesByService: number[][];
   /** Capacity multiplier of each node (region scale × service's region scale). */
   capacityShare_n: Float64Array;
 }
@@ -119,7 +121,8 @@ export function compileTopology(model: Model): Topology {
   const flowsByService: number[][] = serviceIds.map(() => []);
   for (const f of flows) flowsByService[nodes[f.home].service].push(f.index);
 
-  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, capacityShare_n };
+  const nodesByService = serviceIds.map((_, s) => regionIds.map((_, r) => nodeIndex(r, s)));
+  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, nodesByService, capacityShare_n };
 }
 
 /**
