@@ -111,6 +111,11 @@ const EventBase = {
   group: v.optional(Id),
   /** Regions it acts on; all regions when absent. */
   regions: v.optional(v.pipe(v.array(Id), v.maxLength(64))),
+  /**
+   * A scripted response acts only where it is called for: `unhealthy` where the service is not
+   * healthy when the event comes, `held` where operators are holding its front door.
+   */
+  when: v.optional(v.picklist(['always', 'unhealthy', 'held']), 'always'),
 };
 const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('note') }),

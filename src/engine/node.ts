@@ -113,8 +113,23 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
 
   // Refusal (403), per-caller quota, bounded queue: rejected at once, cheaply.
   let rejectedCount = 0;
+  // Quota rejections come from a throttling tier in front of the service: they cost it nothing.
+  let throttled = 0;
   let enqueued = 0;
+  let overShare = 1;
   const quotaCap = x.quota === x.quota ? x.quota * perTickCap : Infinity;
+  if (quotaCap < Infinity && !n.blocked) {
+    // Each caller is guaranteed its quota; above it, only while the service has room.
+    let guaranteed = 0;
+    let over = 0;
+    for (let p = 0; p < P; p++) {
+      const g = Math.min(portSum[p], quotaCap);
+      guaranteed += g;
+      over += portSum[p] - g;
+    }
+    const room = Math.max(0, perTickCap - n.queued - guaranteed);
+    overShare = over > room ? room / over : 1;
+  }
   for (let p = 0; p < P; p++) {
     const s = portSum[p];
     if (s <= 0) continue;
@@ -126,14 +141,15 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       rejectedCount += s;
       for (let k = 0; k < f.live; k++) inn[k] = 0;
       portSum[p] = 0;
-    } else if (s > quotaCap) {
-      const keep = quotaCap / s;
+    } else if (s > quotaCap && overShare < 1) {
+      const allowed = quotaCap + (s - quotaCap) * overShare;
+      const keep = allowed / s;
       for (let k = 0; k < f.live; k++) {
         f.fail[k] += inn[k] * (1 - keep);
         inn[k] *= keep;
       }
-      rejectedCount += s * (1 - keep);
-      portSum[p] = quotaCap;
+      throttled += s - allowed;
+      portSum[p] = allowed;
     }
     enqueued += portSum[p];
   }
@@ -147,7 +163,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   const cslot = tick % W;
   let budget = Math.max(0, perTickCap - rejectedCount * x.rejectCost);
   cum[M.capacity * N + i] += perTickCap;
-  cum[M.rejected * N + i] += rejectedCount;
+  cum[M.rejected * N + i] += rejectedCount + throttled;
+  cum[M.throttled * N + i] += throttled;
 
   if (n.queued <= EMPTY && fit === 1 && enqueued <= budget) {
     // Fast path (most nodes, most of the time): nothing waits, everything is served at once.

@@ -23,6 +23,7 @@ export interface SampleRow {
   served_rps: number;
   wasted_rps: number;
   rejected_rps: number;
+  throttled_rps: number;
   dropped_rps: number;
   timedout_rps: number;
   failed_rps: number;
@@ -31,7 +32,7 @@ export interface SampleRow {
 /** The CSV columns, in order: the first eleven are an interface others rely on. */
 export const SAMPLE_COLUMNS: readonly (keyof SampleRow)[] = [
   't', 'clock', 'region', 'service', 'state', 'demand_rps', 'offered_rps', 'goodput_rps', 'capacity_rps', 'queue', 'backlog',
-  'routed_rps', 'served_rps', 'wasted_rps', 'rejected_rps', 'dropped_rps', 'timedout_rps', 'failed_rps',
+  'routed_rps', 'served_rps', 'wasted_rps', 'rejected_rps', 'throttled_rps', 'dropped_rps', 'timedout_rps', 'failed_rps',
 ];
 
 export class Sampler {
@@ -67,6 +68,7 @@ export class Sampler {
       served_rps: rate(M.served, i),
       wasted_rps: rate(M.wasted, i),
       rejected_rps: rate(M.rejected, i),
+      throttled_rps: rate(M.throttled, i),
       dropped_rps: rate(M.dropped, i),
       timedout_rps: rate(M.timedOut, i),
       failed_rps: rate(M.failed, i),

@@ -71,7 +71,7 @@ export class Simulation {
   /** Cumulative metrics at the last control step (for the machines' windows). */
   private ctrlCum: Float64Array;
   private readonly window: NodeWindow = {
-    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, timedOut: 0, queued: 0, waitingOutside: 0, timeoutS: 0,
+    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
   };
 
   constructor(loaded: LoadedModel, opts: SimOptions = {}, snapshot?: Snapshot) {
@@ -138,7 +138,10 @@ export class Simulation {
     });
     this.scaleouts = nodes.map((_, i) => {
       const a = createActor(scaleoutMachine, m ? { snapshot: m.scaleouts[i] as never } : {});
-      a.on('capacityReady', (e) => (this.state.nodes[i].addedRps += e.addRps));
+      a.on('capacityReady', (e) => {
+        this.state.nodes[i].addedRps += e.addRps;
+        this.log('scaleout.ready', `Scale-out lands: ${this.topo.nodes[i].id} +${Math.round(e.addRps)} req/s`, 'engine', [this.topo.regionIds[this.topo.nodes[i].region]]);
+      });
       a.subscribe((s) => (s.value === 'provisioning' ? this.provisioning.add(i) : this.provisioning.delete(i)));
       return a.start();
     });
@@ -181,7 +184,7 @@ export class Simulation {
 
   /** An operator action (any timeline event type), taking effect at the next step. */
   act(event: Omit<TimelineEventDef, 'at'>): void {
-    this.state.pending.push({ tick: this.state.tick, event: { ...event, at: this.time } as TimelineEventDef, origin: 'operator' });
+    this.state.pending.push({ tick: this.state.tick, event: { ...event, when: 'when' in event && event.when ? event.when : 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
   }
 
   /** Runs until `seconds` (or the end of the model's clock). */
@@ -370,9 +373,11 @@ export class Simulation {
       w.offered = cum[M.offered * N + i] - prev[M.offered * N + i];
       w.goodput = cum[M.goodput * N + i] - prev[M.goodput * N + i];
       w.timedOut = cum[M.timedOut * N + i] - prev[M.timedOut * N + i];
-      w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] + w.timedOut;
+      w.throttled = cum[M.throttled * N + i] - prev[M.throttled * N + i];
+      w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] - w.throttled + w.timedOut;
       w.queued = n.queued;
-      w.waitingOutside = this.doorHeld(i) + (n.doorLimit < 1 ? w.capacityRps : 0);
+      w.held = this.doorHeld(i);
+      w.doorLimited = n.doorLimit < 1;
       const condition = classifyNode(w);
       const code = CONDITIONS.indexOf(condition);
       if (code !== n.condition) {
@@ -431,7 +436,7 @@ export class Simulation {
   private haltRollout(regions: string[], service: string, rollbackS: number): void {
     this.log('rollout.halt', `Health gate halts the rollout (${regions.join(', ')})`, 'engine', regions);
     const tick = this.state.tick + Math.round(rollbackS / this.dtS);
-    this.schedule({ tick, event: { type: 'restore', service, regions, at: tick * this.dtS, label: 'Gate rolls back' }, origin: 'engine' });
+    this.schedule({ tick, event: { type: 'restore', service, regions, at: tick * this.dtS, label: 'Gate rolls back', when: 'always' }, origin: 'engine' });
   }
 
   // ————————————————————————————————————————————————————— timeline
@@ -469,9 +474,18 @@ export class Simulation {
     const svc = 'service' in ev ? this.topo.serviceIds.indexOf(ev.service) : -1;
     const num = (v: number | string) => resolveNumber(v, s.params);
     const ticks = (sec: number) => Math.max(1, Math.round(sec / this.dtS));
-    const regionNames = regionIdx.map((r) => this.topo.regionIds[r]);
-    this.log(ev.type, ev.label ?? ev.type, origin, ev.regions ? regionNames : []);
-    for (const r of ev.type === 'note' || ev.type.startsWith('rollout') ? [] : regionIdx) {
+    const acts = ev.type !== 'note' && !ev.type.startsWith('rollout');
+    const targets = acts
+      ? regionIdx.filter((r) => {
+          const n = s.nodes[this.topo.nodeIndex(r, svc)];
+          return ev.when === 'unhealthy' ? HEALTH_STATES[n.health] !== 'healthy' : ev.when === 'held' ? n.doorLimit === n.doorLimit : true;
+        })
+      : regionIdx;
+    // A conditional response that finds nothing to do is not part of the run's story.
+    if (acts && targets.length === 0) return;
+    const regionNames = targets.map((r) => this.topo.regionIds[r]);
+    this.log(ev.type, ev.label ?? ev.type, origin, ev.regions || targets.length < regionIdx.length ? regionNames : []);
+    for (const r of acts ? targets : []) {
       const i = this.topo.nodeIndex(r, svc);
       const n = s.nodes[i];
       switch (ev.type) {

@@ -137,12 +137,13 @@ export const M = {
   goodput: 3, // served while the caller still waited, and succeeded
   served: 4, // all requests served (capacity used on requests)
   wasted: 5, // served after the caller had given up
-  rejected: 6, // refused at once: queue full, quota, forbidden
+  rejected: 6, // refused at once: forbidden, over quota, queue full
   dropped: 7, // dropped from the queue by the server (queue timeout, deadline)
   timedOut: 8, // attempts whose caller gave up while they were queued
   failed: 9, // served in time, but a dependency failed
   capacity: 10, // capacity-seconds available
-  count: 11,
+  throttled: 11, // of `rejected`: over a per-caller quota
+  count: 12,
 } as const;
 
 export function newNodeState(): NodeState {

@@ -23,10 +23,13 @@ export interface NodeWindow {
   goodput: number;
   /** Served in time but failed by a dependency, rejected, or timed out. */
   failures: number;
+  /** Rejected for being over a caller's quota: the service protecting itself, not failing. */
+  throttled: number;
   timedOut: number;
   queued: number;
-  /** Work held outside by a front door (operators holding traffic count as one second of capacity). */
-  waitingOutside: number;
+  /** Work held outside by the front door, and whether operators are limiting it. */
+  held: number;
+  doorLimited: boolean;
   timeoutS: number;
 }
 
@@ -34,13 +37,15 @@ export interface NodeWindow {
 export function classifyNode(w: NodeWindow): Condition {
   if (w.blocked || w.capacityRps <= 0) return 'down';
   const waitS = w.queued / w.capacityRps;
-  if (w.offered <= 1e-6 && waitS < w.timeoutS / 2) return w.waitingOutside > w.capacityRps ? 'degraded' : 'ok';
+  // Customers still wait while a front door holds their work, even if the service itself is fine.
+  const heldBack = w.doorLimited || w.held > w.capacityRps;
+  if (w.offered <= 1e-6 && waitS < w.timeoutS / 2) return heldBack ? 'degraded' : 'ok';
   if (waitS >= w.timeoutS || w.timedOut > 0.1 * w.offered) return 'overloaded';
   const resolved = w.goodput + w.failures;
   const okShare = resolved > 1e-9 ? w.goodput / resolved : 1;
   if (okShare < 0.5) return 'down';
-  // Customers still wait while a front door holds their work, even if the service itself is fine.
-  if (okShare < 0.95 || waitS > w.timeoutS / 2 || w.waitingOutside > w.capacityRps) return 'degraded';
+  const throttling = w.throttled > 0.05 * w.offered;
+  if (okShare < 0.95 || waitS > w.timeoutS / 2 || heldBack || throttling) return 'degraded';
   return 'ok';
 }
 
