@@ -412,13 +412,15 @@ export class Simulation {
     const nodes = this.state.nodes;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
+      if (n.rampEnd < 0 && n.doorLimit >= 1 && this.doorHeld(i) < 1e-6) n.doorLimit = NaN;
       if (n.faultEnd >= 0 && t >= n.faultEnd) {
         n.faultFactor = 1;
         n.faultEnd = -1;
       }
       if (n.rampEnd >= 0) {
         if (t >= n.rampEnd) {
-          n.doorLimit = n.rampTo >= 1 ? NaN : n.rampTo;
+          // A ramp to full traffic keeps the door at capacity until what it holds has drained.
+          n.doorLimit = n.rampTo;
           n.rampEnd = -1;
         } else n.doorLimit = n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
       }
