@@ -270,7 +270,8 @@ export class Simulation {
       f.created += fresh;
       if (src.parked > 0 && src.refusedShare < PARKED_WHILE_REFUSED) {
         let r = this.st.batchedRelease ? def.batchFactor * rate * dt : src.parked * (1 - Math.exp(-dt / def.resumeS));
-        if (r > src.parked || src.parked < 1e-6) r = src.parked;
+        // The stragglers go with the last second's worth of new work.
+        if (r > src.parked || src.parked < rate * dt + 1e-6) r = src.parked;
         src.parked -= r;
         src.released += r;
         f.first += r;

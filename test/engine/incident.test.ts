@@ -1,0 +1,163 @@
+/**
+ * The incident model against the report's timeline (MODEL.md §1) and each lesson's what-if.
+ * Times are UTC clock times of 2–3 February 2026; samples are one minute apart.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, type Run } from '../helpers.ts';
+
+const EUS = 'eastus/identity';
+const WUS = 'westus/identity';
+const REGIONS = ['eastus', 'westus', 'eastus2', 'centralus', 'westeurope', 'northeurope', 'southeastasia', 'eastasia'];
+
+let replay: Run;
+beforeAll(() => {
+  replay = run('azure-2026-02');
+});
+
+describe('azure-2026-02: the replay follows the report', () => {
+  it('extension failures start at 18:03 and reach every region through the blind gate', () => {
+    expect(replay.at('southeastasia/extensions', '18:02').state).toBe('healthy');
+    expect(replay.at('southeastasia/extensions', '18:05').state).toBe('down');
+    for (const r of REGIONS) {
+      expect(replay.at(`${r}/vm`, '18:40').state, r).toBe('down');
+      expect(replay.at(`${r}/vm`, '21:00').backlog, r).toBeGreaterThan(0);
+    }
+    // Identity itself is fine in the first phase: its callers cannot even get that far.
+    expect(replay.between(EUS, '17:31', '00:06').every((x) => x.state === 'healthy')).toBe(true);
+  });
+
+  it('the rollback restores storage region by region and the blocked work comes back', () => {
+    const parked = replay.at('southeastasia/vm', '21:49').backlog;
+    expect(parked).toBeGreaterThan(0);
+    // Orchestrators resume it within minutes (a 5-minute time constant).
+    expect(replay.at('southeastasia/vm', '22:10').backlog).toBeLessThan(0.05 * parked);
+    expect(replay.at('southeastasia/vm', '22:50').backlog).toBeLessThan(1e-3 * parked);
+    expect(replay.at('eastus/vm', '00:06').backlog).toBeGreaterThan(1e6);
+    expect(replay.at('eastus/vm', '01:00').backlog).toBeLessThan(1);
+  });
+
+  it('Managed Identity collapses in East US within minutes of 00:07, then in West US', () => {
+    const east = replay.firstTime(EUS, 'overloaded', '00:00')!;
+    const west = replay.firstTime(WUS, 'overloaded', '00:00')!;
+    expect(east).toBeGreaterThanOrEqual(replay.seconds('00:07'));
+    expect(east).toBeLessThanOrEqual(replay.seconds('00:12'));
+    expect(west).toBeGreaterThanOrEqual(east);
+    expect(west).toBeLessThanOrEqual(replay.seconds('00:20'));
+    // West US gets the storm through routing: retries from East US.
+    expect(replay.at(WUS, '00:30').routed_rps).toBeGreaterThan(replay.at(WUS, '00:30').capacity_rps);
+    // Other regions restored their storage too, and their identity never broke.
+    for (const r of REGIONS.filter((x) => x !== 'eastus' && x !== 'westus')) {
+      expect(replay.rows.filter((x) => x.region === r && x.service === 'identity').every((x) => x.state === 'healthy'), r).toBe(true);
+    }
+  });
+
+  it('both scale-outs land and neither ends the storm', () => {
+    const base = replay.at(EUS, '00:30').capacity_rps;
+    expect(replay.at(EUS, '00:52').capacity_rps).toBeCloseTo(1.5 * base, 0);
+    expect(replay.at(EUS, '02:02').capacity_rps).toBeCloseTo(2.5 * base, 0);
+    for (const t of ['01:30', '02:30', '03:50']) {
+      const x = replay.at(EUS, t);
+      expect(x.state, t).toBe('overloaded');
+      expect(x.offered_rps, t).toBeGreaterThan(x.capacity_rps);
+      expect(x.goodput_rps, t).toBeLessThan(0.05 * x.capacity_rps);
+    }
+  });
+
+  it('bystanders that changed nothing see failures while identity is overloaded', () => {
+    expect(replay.at('eastus/bystanders', '01:00').state).toBe('down');
+    expect(replay.at('westus/bystanders', '01:00').state).toBe('down');
+    expect(replay.at('eastus2/bystanders', '01:00').state).toBe('healthy');
+  });
+
+  it('removing traffic at 03:55 and ramping from 04:25 ends it; the backlog drains by about 06:05', () => {
+    const removed = replay.at(EUS, '04:10');
+    expect(removed.offered_rps).toBeLessThan(1);
+    expect(removed.queue).toBeLessThan(1);
+    expect(removed.backlog).toBeGreaterThan(0);
+    expect(replay.between(EUS, '04:00', '07:00').every((x) => x.state !== 'overloaded')).toBe(true);
+    expect(replay.between(EUS, '04:30', '07:00').every((x) => x.timedout_rps < 1)).toBe(true);
+    expect(replay.at(EUS, '06:05').backlog).toBeLessThan(1);
+    expect(replay.at(EUS, '05:00').backlog).toBeGreaterThan(1e6);
+    const healthy = replay.firstTime(EUS, 'healthy', '04:00')!;
+    expect(healthy).toBeGreaterThan(replay.seconds('05:45'));
+    expect(healthy).toBeLessThan(replay.seconds('06:30'));
+    expect(replay.at(WUS, '06:30').state).toBe('healthy');
+  });
+
+  it('amplification at East US identity is several-fold during the storm', () => {
+    const x = replay.at(EUS, '02:30');
+    expect(x.offered_rps / x.demand_rps).toBeGreaterThan(4);
+  });
+});
+
+describe('azure-2026-02: each lesson changes the outcome the way the report says', () => {
+  const neverOverloaded = (r: Run, node: string) => r.rows.filter((x) => `${x.region}/${x.service}` === node).every((x) => x.state !== 'overloaded');
+
+  it('a pre-flight diff keeps the extension packages readable: no incident at all', () => {
+    const r = run('azure-2026-02', { params: { 'policy.preflight': 'on' } });
+    expect(r.rows.every((x) => x.service !== 'vm' || x.state === 'healthy')).toBe(true);
+    expect(neverOverloaded(r, EUS)).toBe(true);
+  });
+
+  it('a health gate that sees VM failures stops at the first region and rolls it back', () => {
+    const r = run('azure-2026-02', { params: { 'rollout.gate': 'sees-vm-failures' } });
+    expect(r.at('southeastasia/vm', '18:05').state).toBe('down');
+    expect(r.at('southeastasia/vm', '19:00').state).toBe('healthy');
+    for (const region of REGIONS.filter((x) => x !== 'southeastasia')) {
+      expect(r.rows.filter((x) => x.region === region && x.service === 'vm').every((x) => x.state === 'healthy'), region).toBe(true);
+    }
+    expect(neverOverloaded(r, EUS)).toBe(true);
+  });
+
+  it('releasing blocked work in batches avoids the storm', () => {
+    const r = run('azure-2026-02', { params: { 'recovery.release': 'batched' } });
+    expect(neverOverloaded(r, EUS)).toBe(true);
+    expect(neverOverloaded(r, WUS)).toBe(true);
+    expect(r.at('eastus/vm', '03:00').backlog).toBeLessThan(1);
+  });
+
+  it('a retry budget with jitter turns hours of collapse into minutes', () => {
+    const r = run('azure-2026-02', { params: { 'retry.budget': 10, 'retry.jitter': 'full' } });
+    expect(r.at(EUS, '01:00').state).not.toBe('overloaded');
+    expect(neverOverloaded(r, WUS)).toBe(true);
+  });
+
+  it('a per-caller quota at identity protects the bystanders', () => {
+    const r = run('azure-2026-02', { params: { 'identity.quota': 40 } });
+    for (const region of ['eastus', 'westus']) {
+      expect(r.rows.filter((x) => x.region === region && x.service === 'bystanders').every((x) => x.state === 'healthy'), region).toBe(true);
+    }
+    expect(neverOverloaded(r, EUS)).toBe(true);
+  });
+
+  it('isolated regions keep the storm out of West US', () => {
+    const r = run('azure-2026-02', { params: { failover: 0 } });
+    expect(r.at(EUS, '01:00').state).toBe('overloaded');
+    expect(neverOverloaded(r, WUS)).toBe(true);
+    expect(r.at(WUS, '01:00').routed_rps).toBe(0);
+  });
+
+  it('without retries the burst passes in minutes and identity stays healthy after it', () => {
+    const r = run('azure-2026-02', { params: { 'retry.attempts': 0 } });
+    expect(r.between(EUS, '00:30', '07:00').every((x) => x.state === 'healthy')).toBe(true);
+    expect(neverOverloaded(r, WUS)).toBe(true);
+  });
+
+  it('with nobody responding, the storm never ends on its own', () => {
+    const r = run('azure-2026-02', { params: { 'script.operators': 'off' } });
+    expect(r.between(EUS, '00:15', '07:00').every((x) => x.state === 'overloaded')).toBe(true);
+    expect(r.at(EUS, '07:00').goodput_rps).toBeLessThan(0.05 * r.at(EUS, '07:00').capacity_rps);
+  });
+
+  it('removing traffic at 01:00 and ramping at 01:30 ends the storm hours earlier', () => {
+    const r = run('azure-2026-02', {
+      params: { 'script.operators': 'off' },
+      changes: [
+        { atS: replay.seconds('01:00'), id: 'admission', value: 0 },
+        ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p, k) => ({ atS: replay.seconds('01:30') + 300 * k, id: 'admission', value: p })),
+      ],
+    });
+    expect(r.between(EUS, '01:05', '07:00').every((x) => x.state !== 'overloaded')).toBe(true);
+    expect(r.at(EUS, '03:00').goodput_rps).toBeGreaterThan(0.9 * r.at(EUS, '03:00').demand_rps);
+  });
+});
