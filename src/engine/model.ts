@@ -159,4 +159,10 @@ export type CallDef = Model['calls'][number];
 export type SourceDef = Model['sources'][number];
 export type TimelineEventDef = Model['timeline'][number];
 export type EventType = TimelineEventDef['type'];
+/** An operator action: any timeline event, now (no `at`; `when` optional). */
+export type Action = TimelineEventDef extends infer E
+  ? E extends TimelineEventDef
+    ? Omit<E, 'at' | 'when'> & { when?: E['when'] }
+    : never
+  : never;
 export type NumOrRef = number | string;

@@ -14,7 +14,7 @@ import { breakerMachine, BREAKER_STATES, windowIsFailing } from './machines/brea
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
 import { scaleoutMachine } from './machines/scaleout.ts';
-import type { Model, TimelineEventDef } from './model.ts';
+import type { Action, Model, TimelineEventDef } from './model.ts';
 import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
@@ -183,8 +183,8 @@ export class Simulation {
   }
 
   /** An operator action (any timeline event type), taking effect at the next step. */
-  act(event: Omit<TimelineEventDef, 'at'>): void {
-    this.state.pending.push({ tick: this.state.tick, event: { ...event, when: 'when' in event && event.when ? event.when : 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
+  act(event: Action): void {
+    this.state.pending.push({ tick: this.state.tick, event: { ...event, when: event.when ?? 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
   }
 
   /** Runs until `seconds` (or the end of the model's clock). */

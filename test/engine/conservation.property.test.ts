@@ -21,7 +21,7 @@ function valueOf(def: ParamDef): fc.Arbitrary<string | number> {
 
 function settingsFor(defs: readonly ParamDef[], ids: string[]): fc.Arbitrary<Record<string, string | number>> {
   const pick = defs.filter((d) => ids.includes(d.id));
-  return fc.record(Object.fromEntries(pick.map((d) => [d.id, valueOf(d)])), { requiredKeys: [] });
+  return fc.record(Object.fromEntries(pick.map((d) => [d.id, valueOf(d)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string | number>>;
 }
 
 function expectConserved(sim: Simulation): void {

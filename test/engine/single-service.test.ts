@@ -81,7 +81,8 @@ describe('single-service: amplification and client protections', () => {
   });
 
   it('budget, breaker, throttling and a deadline-aware queue each end the storm of the default trigger', () => {
-    for (const params of [{ 'retry.budget': 10 }, { breaker: 'on' }, { 'throttle.k': 2 }, { 'queue.discipline': 'deadline' }]) {
+    const settings: Record<string, string | number>[] = [{ 'retry.budget': 10 }, { breaker: 'on' }, { 'throttle.k': 2 }, { 'queue.discipline': 'deadline' }];
+    for (const params of settings) {
       const r = run('single-service', { ...every, params });
       expect(r.at(S, 900).state, JSON.stringify(params)).not.toBe('overloaded');
       expect(r.at(S, 900).goodput_rps, JSON.stringify(params)).toBeGreaterThan(0.9 * 700);
