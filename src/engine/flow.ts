@@ -199,6 +199,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   const done = succ + given + refused + deferred;
   if (done > TINY) {
     f.pOk += ((succ + deferred) / done - f.pOk) * r.alphaOutcome;
+    f.pDone += (succ / done - f.pDone) * r.alphaOutcome;
     f.pRefused += (refused / done - f.pRefused) * r.alphaOutcome;
   }
   if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;

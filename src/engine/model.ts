@@ -110,7 +110,7 @@ const EventBase = {
   /** Event group, switchable by a `timeline.group` parameter (e.g. "operators"). */
   group: v.optional(Id),
   /** Regions it acts on; all regions when absent. */
-  regions: v.optional(v.pipe(v.array(Id), v.maxLength(64))),
+  regions: v.optional(v.pipe(v.array(Id), v.maxLength(256))),
   /**
    * A scripted response acts only where it is called for: `unhealthy` where the service is not
    * healthy when the event comes, `held` where operators are holding its front door.
@@ -142,7 +142,7 @@ export const ModelSchema = v.object({
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1),
   /** Relative noise of new work per step (the only randomness). */
   noise: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(0.5)), 0.02),
-  regions: v.pipe(v.array(Region), v.minLength(1), v.maxLength(64)),
+  regions: v.pipe(v.array(Region), v.minLength(1), v.maxLength(256)),
   services: v.pipe(v.array(Service), v.minLength(1), v.maxLength(32)),
   calls: v.pipe(v.array(Call), v.maxLength(128)),
   sources: v.pipe(v.array(Source), v.minLength(1), v.maxLength(32)),

@@ -5,8 +5,8 @@
  *     the deadline discipline or a queue timeout removes them;
  *  2. a caller that times out retries, and the timed-out request still takes capacity when served.
  *
- * Order within a tick: front door → refusal (403) → per-caller quota → bounded queue → enqueue →
- * serve (by discipline) → queue timeout → client timeouts.
+ * Order within a tick: client timeouts and queue timeout (ageing) → front door → refusal (403) →
+ * per-caller quota → bounded queue → enqueue → serve (by discipline).
  */
 import { resizeRing } from './ring.ts';
 import { DEADLINE, FIFO, LIFO, type Settings } from './settings.ts';
@@ -37,8 +37,12 @@ export interface NodeStepInput {
   /** Per-caller quota, fraction of capacity (NaN = none). */
   quota: number;
   rejectCost: number;
-  /** Probability that a request served in time succeeds / is refused by its dependencies. */
+  /**
+   * Probability that a request served in time succeeds (pOk, counting calls a front door holds
+   * for later), is done now (pDone ≤ pOk), or is refused by its dependencies.
+   */
   pOk: number;
+  pDone: number;
   pRefused: number;
   flows: FlowState[];
   cum: Float64Array;
@@ -59,6 +63,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   const inPorts = info.inPorts;
   const P = inFlows.length;
   const perTickCap = x.capacityRps * x.dtS;
+  ageQueue(n, info, x);
 
   // Arrivals and demand (portSum_p: what each in-port brings this tick).
   const portSum = x.portSum;
@@ -173,7 +178,6 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
     n.init[cslot] = 0;
     n.rem[cslot] = 0;
     n.oldest = tick + 1;
-    if (tick - st.timeoutTicks + 1 > n.timedThrough) n.timedThrough = tick - st.timeoutTicks + 1;
     if (enqueued > 0) serveNow(info, x, enqueued);
     return enqueued;
   }
@@ -203,7 +207,6 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
 
   // Serve by discipline.
   let served = 0;
-  const T = st.timeoutTicks;
   if (st.discipline === FIFO && n.stale > 0 && budget > 0) {
     const s = Math.min(n.stale, budget);
     n.stale -= s;
@@ -214,13 +217,13 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   if (budget > 0 && n.queued - n.stale > EMPTY) {
     if (st.discipline === LIFO) {
       for (let a = tick; a >= n.oldest && budget > 0; a--) {
-        const take = serveCohort(n, info, x, a, budget, T);
+        const take = serveCohort(n, info, x, a, budget);
         budget -= take;
         served += take;
       }
     } else {
       for (let a = n.oldest; a <= tick && budget > 0; a++) {
-        const take = serveCohort(n, info, x, a, budget, T);
+        const take = serveCohort(n, info, x, a, budget);
         budget -= take;
         served += take;
       }
@@ -235,51 +238,69 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   n.queued -= served;
   cum[M.served * N + i] += served;
 
-  // Server-side queue timeout: drop what has waited too long.
+  while (n.oldest <= tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
+  if (n.queued < EMPTY) n.queued = 0;
+  return served;
+}
+
+/**
+ * Ages the queue before this tick's arrivals: callers of requests that have waited the client
+ * timeout give up (and retry); the server drops what has waited its queue timeout. Also tidies up
+ * after settings changes (a shorter timeout, a queue timeout switched off, deadline switched on).
+ */
+function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
+  const { tick, st, cum } = x;
+  const N = x.nodeCount;
+  const i = info.index;
+  const W = n.W;
+  const T = st.timeoutTicks;
   const Q = st.queueTimeoutTicks;
-  if (Q > 0) {
-    if (n.stale > 0) {
-      cum[M.dropped * N + i] += n.stale;
-      n.queued -= n.stale;
-      n.stale = 0;
+  const deadline = st.discipline === DEADLINE;
+  const lastDue = tick - T;
+  if (n.queued > EMPTY) {
+    for (let a = Math.max(n.timedThrough + 1, n.oldest); a <= lastDue; a++) {
+      const s = a % W;
+      const r = n.rem[s];
+      if (r <= EMPTY) continue;
+      failCohort(n, info, x, a, r);
+      cum[M.timedOut * N + i] += r;
     }
+  }
+  if (lastDue > n.timedThrough) n.timedThrough = lastDue;
+  if (n.queued <= EMPTY) return;
+  if (deadline || Q === 0) {
+    // Requests nobody waits for: the deadline discipline drops them; without a queue timeout
+    // they leave the ring for the pool of abandoned work that FIFO serves first.
+    for (let a = n.oldest; a <= n.timedThrough; a++) {
+      const s = a % W;
+      const r = n.rem[s];
+      if (r <= EMPTY) continue;
+      n.rem[s] = 0;
+      if (deadline) {
+        n.queued -= r;
+        cum[M.dropped * N + i] += r;
+      } else n.stale += r;
+    }
+  }
+  if ((deadline || Q > 0) && n.stale > 0) {
+    cum[M.dropped * N + i] += n.stale;
+    n.queued -= n.stale;
+    n.stale = 0;
+  }
+  if (Q > 0) {
     for (let a = n.oldest; a <= tick - Q; a++) {
       const s = a % W;
       const r = n.rem[s];
       if (r <= EMPTY) continue;
       // Callers still waiting get an error now and retry; the others are long gone.
-      if (a > tick - T && a > n.timedThrough) failCohort(n, info, x, a, r);
+      if (a > n.timedThrough) failCohort(n, info, x, a, r);
       n.rem[s] = 0;
       n.queued -= r;
       cum[M.dropped * N + i] += r;
     }
   }
-
-  // Client timeouts: callers of cohorts reaching age T give up now and retry.
-  for (let a = n.timedThrough + 1; a <= tick - T + 1; a++) {
-    if (a < tick - W + 1) continue;
-    const s = a % W;
-    const r = n.rem[s];
-    if (r > EMPTY) {
-      failCohort(n, info, x, a, r);
-      cum[M.timedOut * N + i] += r;
-      if (st.discipline === DEADLINE) {
-        // The server sees the propagated deadline and drops the request unserved.
-        n.rem[s] = 0;
-        n.queued -= r;
-        cum[M.dropped * N + i] += r;
-      } else if (Q === 0) {
-        // Nobody waits for these any more; FIFO serves them before fresher work.
-        n.rem[s] = 0;
-        n.stale += r;
-      }
-    }
-  }
-  if (tick - T + 1 > n.timedThrough) n.timedThrough = tick - T + 1;
-  while (n.oldest <= tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
-  if (n.oldest < tick - W + 1) n.oldest = tick - W + 1;
+  while (n.oldest < tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
   if (n.queued < EMPTY) n.queued = 0;
-  return served;
 }
 
 /** Serves this tick's arrivals on arrival (age 0): outcomes straight from the in-ports. */
@@ -305,12 +326,13 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
   const N = x.nodeCount;
   const i = info.index;
   x.cum[M.served * N + i] += amount;
-  x.cum[M.goodput * N + i] += amount * pOk;
+  x.cum[M.goodput * N + i] += amount * x.pDone;
+  x.cum[M.waiting * N + i] += amount * (pOk - x.pDone);
   x.cum[M.failed * N + i] += amount * (1 - pOk);
 }
 
 /** Serves up to `budget` from the cohort that arrived at tick `a`; returns the amount served. */
-function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, budget: number, T: number): number {
+function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, budget: number): number {
   const s = a % n.W;
   const r = n.rem[s];
   if (r <= EMPTY) return 0;
@@ -318,7 +340,7 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
   n.rem[s] = r - take;
   const N = x.nodeCount;
   const i = info.index;
-  if (x.tick - a >= T || a <= n.timedThrough) {
+  if (a <= n.timedThrough) {
     x.cum[M.wasted * N + i] += take;
     return take;
   }
@@ -344,7 +366,8 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
     f.succ += got * pOk;
     f.refused += got * pRefused;
   }
-  x.cum[M.goodput * N + i] += take * pOk;
+  x.cum[M.goodput * N + i] += take * x.pDone;
+  x.cum[M.waiting * N + i] += take * (pOk - x.pDone);
   x.cum[M.failed * N + i] += take * (1 - pOk);
   return take;
 }

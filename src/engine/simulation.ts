@@ -10,7 +10,7 @@ import { parseValue, type ParamDef, type ParamValue } from '../params/registry.t
 import { eventSeconds, resolveNumber } from './clock.ts';
 import { finishFlow, fitFlowRings, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
-import { breakerMachine, BREAKER_STATES, windowIsFailing } from './machines/breaker.ts';
+import { breakerMachine, BREAKER_STATES, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
 import { scaleoutMachine } from './machines/scaleout.ts';
@@ -18,7 +18,7 @@ import type { Action, Model, TimelineEventDef } from './model.ts';
 import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
-import { M, newFlowState, newNodeState, type ScheduledEvent, type SimState } from './state.ts';
+import { M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
 import { compileTopology, type Topology } from './topology.ts';
 
 /** Machines are told what they need every this many seconds of simulated time. */
@@ -68,10 +68,8 @@ export class Simulation {
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
   private readonly fixed: { door_s: Uint8Array; rejectCost_s: Float64Array; hasPair_f: Uint8Array; parks_f: Uint8Array };
-  /** Cumulative metrics at the last control step (for the machines' windows). */
-  private ctrlCum: Float64Array;
   private readonly window: NodeWindow = {
-    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
+    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
   };
 
   constructor(loaded: LoadedModel, opts: SimOptions = {}, snapshot?: Snapshot) {
@@ -109,14 +107,17 @@ export class Simulation {
         pending: [],
         fired: [],
         cum: new Float64Array(M.count * nodes.length),
+        ctrlCum: new Float64Array(M.count * nodes.length),
         rollout: { nextStage: Infinity, touched: [] },
       };
     }
-    this.ctrlCum = this.state.cum.slice();
+    this.state.nodes.forEach(settleNumberFields);
+    this.state.flows.forEach(settleNumberFields);
+    this.state.sources.forEach(settleNumberFields);
     this.applySettings();
     this.nodeInput = {
       tick: 0, st: this.st, capacityRps: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
-      pOk: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
+      pOk: 1, pDone: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
     };
 
@@ -184,7 +185,7 @@ export class Simulation {
 
   /** An operator action (any timeline event type), taking effect at the next step. */
   act(event: Action): void {
-    this.state.pending.push({ tick: this.state.tick, event: { ...event, when: event.when ?? 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
+    this.schedule({ tick: this.state.tick, event: { ...event, when: event.when ?? 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
   }
 
   /** Runs until `seconds` (or the end of the model's clock). */
@@ -306,6 +307,7 @@ export class Simulation {
         const n = s.nodes[i];
         // What a request served here will see from its dependencies, called in order.
         let pOk = 1;
+        let pDone = 1;
         let pRefused = 0;
         const deps = info.depFlows;
         for (let d = 0; d < deps.length; d++) {
@@ -313,12 +315,14 @@ export class Simulation {
           const k = flows[deps[d]].perRequest;
           pRefused += pOk * (k === 1 ? df.pRefused : 1 - Math.pow(1 - df.pRefused, k));
           pOk *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
+          pDone *= k === 1 ? df.pDone : Math.pow(df.pDone, k);
         }
         x.capacityRps = st.capacity_s[svc] * this.topo.capacityShare_n[i] * n.faultFactor + n.addedRps;
         x.doorLimit = door_s[svc] === 1 ? minDefined(st.admission, n.doorLimit) : NaN;
         x.quota = st.quota_s[svc];
         x.rejectCost = rejectCost_s[svc];
         x.pOk = pOk;
+        x.pDone = Math.min(pDone, pOk);
         x.pRefused = pRefused;
         const served = stepNode(n, info, x);
         if (served > 0) {
@@ -363,7 +367,7 @@ export class Simulation {
     const s = this.state;
     const N = this.topo.nodes.length;
     const cum = s.cum;
-    const prev = this.ctrlCum;
+    const prev = s.ctrlCum;
     const now = t * this.dtS;
     const w = this.window;
     w.timeoutS = this.st.timeoutTicks * this.dtS;
@@ -376,6 +380,7 @@ export class Simulation {
       w.timedOut = cum[M.timedOut * N + i] - prev[M.timedOut * N + i];
       w.throttled = cum[M.throttled * N + i] - prev[M.throttled * N + i];
       w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] - w.throttled + w.timedOut;
+      w.waiting = cum[M.waiting * N + i] - prev[M.waiting * N + i];
       w.queued = n.queued;
       w.held = this.doorHeld(i);
       w.doorLimited = n.doorLimit < 1;
@@ -392,10 +397,11 @@ export class Simulation {
       const w = this.rates.windowTicksBreaker;
       for (let f = 0; f < s.flows.length; f++) {
         const fl = s.flows[f];
-        const cls = windowIsFailing(fl.brkFail * w, fl.brkTotal * w) ? 1 : 0;
+        const verdict = judgeWindow(fl.brkFail * w, fl.brkTotal * w);
+        const cls = VERDICTS.indexOf(verdict);
         if (cls !== fl.brkClass) {
           fl.brkClass = cls;
-          this.breakers[f].send({ type: 'WINDOW', failing: cls === 1, now });
+          this.breakers[f].send({ type: 'WINDOW', verdict, now });
         }
         if (fl.brkMode !== 0) this.breakers[f].send({ type: 'TICK', now });
       }
@@ -404,7 +410,9 @@ export class Simulation {
 
   private runNodeTimers(t: number): void {
     const now = t * this.dtS;
-    for (const i of this.provisioning) this.scaleouts[i].send({ type: 'TICK', now });
+    if (t % this.ctrlEvery === 0 && this.provisioning.size > 0) {
+      for (const i of [...this.provisioning].sort((a, b) => a - b)) this.scaleouts[i].send({ type: 'TICK', now });
+    }
     if (this.rolloutActive && now >= this.rolloutNextStage && this.rollout && this.model.rollout) {
       const watch = this.model.services.findIndex((x) => x.id === this.model.rollout!.gateWatches);
       const failing = this.state.rollout.touched.some((r) => this.state.nodes[this.topo.nodeIndex(r, watch)].health !== 0);

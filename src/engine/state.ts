@@ -72,13 +72,17 @@ export interface FlowState {
   /** Adaptive throttling: requests and accepts (EWMA, per tick). */
   thrReq: number;
   thrAcc: number;
-  /** Circuit breaker window (EWMA, per tick), mode (0 closed, 1 open, 2 half-open), last class sent. */
+  /** Circuit breaker window (EWMA, per tick), mode (0 closed, 1 open, 2 half-open), last verdict sent. */
   brkFail: number;
   brkTotal: number;
   brkMode: number;
   brkClass: number;
-  /** Share of recent work items that succeeded / were refused (EWMA): what the caller sees. */
+  /**
+   * What the caller has seen lately (EWMA over work items): accepted (succeeded, or held at a
+   * front door for later, so it does not retry), actually done, refused.
+   */
   pOk: number;
+  pDone: number;
   pRefused: number;
   /** Cumulative work-item counts. */
   created: number;
@@ -126,6 +130,8 @@ export interface SimState {
   fired: FiredEvent[];
   /** Cumulative metrics per node, metric-major: cum[metric * nodes + node]. */
   cum: Float64Array;
+  /** `cum` at the last control step: the machines judge the window since then. */
+  ctrlCum: Float64Array;
   rollout: { nextStage: number; touched: number[] };
 }
 
@@ -143,7 +149,8 @@ export const M = {
   failed: 9, // served in time, but a dependency failed
   capacity: 10, // capacity-seconds available
   throttled: 11, // of `rejected`: over a per-caller quota
-  count: 12,
+  waiting: 12, // served in time, but waiting on a call held at a front door
+  count: 13,
 } as const;
 
 export function newNodeState(): NodeState {
@@ -160,7 +167,24 @@ export function newFlowState(): FlowState {
   return {
     first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
     succ: 0, refused: 0, deferred: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
-    brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pRefused: 0,
+    brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
     created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
   };
+}
+
+/**
+ * V8 stores a number field as a small integer until it first holds a fraction, then re-lays out
+ * every object of that shape and throws away code compiled for the old one. The hot loop reads
+ * these objects millions of times, so give every number field its final (double) layout up front.
+ */
+export function settleNumberFields<T extends object>(o: T): T {
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v === 'number') {
+      r[k] = 0.5;
+      r[k] = v;
+    }
+  }
+  return o;
 }

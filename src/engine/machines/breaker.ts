@@ -13,30 +13,35 @@ export const BREAKER_PROBE_S = 5;
 
 export const BREAKER_STATES = ['closed', 'open', 'halfOpen'] as const;
 
-export function windowIsFailing(failures: number, calls: number): boolean {
-  return calls >= BREAKER_MIN_CALLS && failures >= BREAKER_FAILURE_RATIO * calls;
+export type Verdict = 'unknown' | 'passing' | 'failing';
+export const VERDICTS: readonly Verdict[] = ['unknown', 'passing', 'failing'];
+
+/** What a window of calls says: too few to tell, mostly fine, or failing. */
+export function judgeWindow(failures: number, calls: number): Verdict {
+  if (calls < BREAKER_MIN_CALLS) return 'unknown';
+  return failures >= BREAKER_FAILURE_RATIO * calls ? 'failing' : 'passing';
 }
 
-type BreakerEvent = { type: 'WINDOW'; failing: boolean; now: number } | { type: 'TICK'; now: number };
+type BreakerEvent = { type: 'WINDOW'; verdict: Verdict; now: number } | { type: 'TICK'; now: number };
 
 export const breakerMachine = setup({
   types: {
-    context: {} as { failing: boolean; since: number },
+    context: {} as { verdict: Verdict; since: number },
     events: {} as BreakerEvent,
   },
   guards: {
-    callsAreFailing: ({ event }) => event.type === 'WINDOW' && event.failing,
+    callsAreFailing: ({ event }) => event.type === 'WINDOW' && event.verdict === 'failing',
     hasCooledDown: ({ context, event }) => event.now - context.since >= BREAKER_OPEN_S,
-    probesSucceeded: ({ context, event }) => !context.failing && event.now - context.since >= BREAKER_PROBE_S,
+    probesSucceeded: ({ context, event }) => context.verdict === 'passing' && event.now - context.since >= BREAKER_PROBE_S,
   },
   actions: {
-    remember: assign(({ event }) => (event.type === 'WINDOW' ? { failing: event.failing } : {})),
+    remember: assign(({ event }) => (event.type === 'WINDOW' ? { verdict: event.verdict } : {})),
     startClock: assign(({ event }) => ({ since: event.now })),
   },
 }).createMachine({
   id: 'breaker',
   initial: 'closed',
-  context: { failing: false, since: 0 },
+  context: { verdict: 'unknown', since: 0 },
   states: {
     closed: {
       on: {
@@ -50,8 +55,9 @@ export const breakerMachine = setup({
       },
     },
     halfOpen: {
-      // Entering half-open, the engine clears the caller's window: only probes are judged.
-      entry: assign({ failing: false }),
+      // Entering half-open, the engine clears the caller's window: only probes are judged, and
+      // the breaker closes only once enough of them have come back fine.
+      entry: assign({ verdict: 'unknown' }),
       on: {
         WINDOW: [{ guard: 'callsAreFailing', target: 'open', actions: ['remember', 'startClock'] }, { actions: 'remember' }],
         TICK: { guard: 'probesSucceeded', target: 'closed' },

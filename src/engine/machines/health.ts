@@ -25,6 +25,8 @@ export interface NodeWindow {
   failures: number;
   /** Rejected for being over a caller's quota: the service protecting itself, not failing. */
   throttled: number;
+  /** Served in time, but waiting on a call a front door holds: not done yet. */
+  waiting: number;
   timedOut: number;
   queued: number;
   /** Work held outside by the front door, and whether operators are limiting it. */
@@ -41,7 +43,7 @@ export function classifyNode(w: NodeWindow): Condition {
   const heldBack = w.doorLimited || w.held > w.capacityRps;
   if (w.offered <= 1e-6 && waitS < w.timeoutS / 2) return heldBack ? 'degraded' : 'ok';
   if (waitS >= w.timeoutS || w.timedOut > 0.1 * w.offered) return 'overloaded';
-  const resolved = w.goodput + w.failures;
+  const resolved = w.goodput + w.failures + w.waiting;
   const okShare = resolved > 1e-9 ? w.goodput / resolved : 1;
   if (okShare < 0.5) return 'down';
   const throttling = w.throttled > 0.05 * w.offered;

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench`: how fast the engine is, measured (never asserted by tests).
+ *  1. The incident replay: wall time and simulated seconds per wall second (target ≥ 50 000×).
+ *  2. Cost against the number of regions (1×, 4×, 16× the incident's regions): should be linear.
+ *  3. Cost against the request rate (1 k vs 1 M req/s): should be flat — the model is fluid.
+ */
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
+import type { Model } from '../engine/model.ts';
+import { Simulation } from '../engine/simulation.ts';
+
+function time(loaded: LoadedModel, durationS?: number): number {
+  const sim = new Simulation(loaded, { durationS });
+  const t0 = performance.now();
+  while (!sim.done) sim.step();
+  return performance.now() - t0;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The incident model with every region copied `k` times (pairs kept within each copy). */
+function withRegions(base: Model, k: number): LoadedModel {
+  const m = structuredClone(base) as Model;
+  m.id = `${base.id}-x${k}`;
+  m.regions = [];
+  for (let c = 0; c < k; c++) {
+    const sfx = c === 0 ? '' : `-c${c}`;
+    for (const r of base.regions) m.regions.push({ ...r, id: r.id + sfx, pair: r.pair ? r.pair + sfx : undefined });
+  }
+  return mustLoadModel(m);
+}
+
+/** The single-service model at `factor` × its load and capacity. */
+function atScale(base: Model, factor: number): LoadedModel {
+  const m = structuredClone(base) as Model;
+  m.sources = m.sources.map((s) => ({ ...s, rateRps: s.rateRps * factor }));
+  m.services = m.services.map((s) => ({ ...s, capacityRps: s.capacityRps * factor }));
+  m.params = m.params.filter((p) => p.id !== 'load' && p.id !== 'capacity');
+  return mustLoadModel(m);
+}
+
+const incident = mustLoadModel(BUILTIN_MODELS['azure-2026-02']);
+const single = mustLoadModel(BUILTIN_MODELS['single-service']);
+const out = (s: string) => process.stdout.write(s + '\n');
+
+out('Cascade Lab engine benchmark');
+out(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+
+const runs = [time(incident), ...Array.from({ length: 4 }, () => time(incident))];
+const simS = incident.model.durationS;
+const warm = median(runs.slice(1));
+out('1. Incident replay (azure-2026-02, 13.5 simulated hours, 1 s steps)');
+out(`   first run (cold JIT)   ${fmt(runs[0])} ms   ${fmt(simS / (runs[0] / 1000))}× real time`);
+out(`   median of 4 warm runs  ${fmt(warm)} ms   ${fmt(simS / (warm / 1000))}× real time`);
+out(`   target                 ≤ 1000 ms   ≥ 50,000× real time: ${warm <= 1000 ? 'met' : 'NOT met'}\n`);
+
+out('2. Cost against the number of regions (the whole replay, regions copied with their pairs)');
+const ticks = incident.model.durationS / incident.model.dtS;
+for (const k of [1, 4, 16]) {
+  const loaded = withRegions(incident.model, k);
+  const R = loaded.model.regions.length;
+  const ms = k === 1 ? warm : time(loaded);
+  out(`   ${String(k).padStart(2)}× ${String(R).padStart(4)} regions  ${fmt(ms).padStart(7)} ms   ${fmt((ms * 1000) / (R * ticks), 3)} µs per region-step`);
+}
+out('   linear: the cost per region-step stays about the same\n');
+
+out('3. Cost against the request rate (single-service, 900 s at 0.25 s steps, storm included)');
+const rates: [string, LoadedModel][] = [
+  ['1 k req/s', atScale(single.model, 1)],
+  ['1 M req/s', atScale(single.model, 1000)],
+];
+const perRate = rates.map(([label, loaded]) => {
+  time(loaded);
+  const ms = median([time(loaded), time(loaded), time(loaded), time(loaded), time(loaded)]);
+  out(`   ${label.padEnd(10)} ${fmt(ms, 1).padStart(6)} ms`);
+  return ms;
+});
+out(`   ratio 1 M / 1 k: ${fmt(perRate[1] / perRate[0], 2)} (flat is 1)`);
