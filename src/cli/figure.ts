@@ -59,7 +59,7 @@ shown.forEach((region, p) => {
   const y = scaleLog([1, max * 1.2], [top + panelH, top]).clamp(true);
   svg += `<text x="${M.l}" y="${top - 6}" font-weight="600">${esc(region.label)}</text>`;
   for (const tick of y.ticks(4).filter((v) => Number.isInteger(Math.log10(v)))) {
-    svg += `<line x1="${M.l}" x2="${W - M.r}" y1="${y(tick)}" y2="${y(tick)}" stroke="#eee"/><text x="${M.l - 6}" y="${y(tick) + 4}" text-anchor="end" fill="#666">${tick >= 1000 ? tick / 1000 + 'k' : tick}</text>`;
+    svg += `<line x1="${M.l}" x2="${W - M.r}" y1="${y(tick)}" y2="${y(tick)}" stroke="#eee"/><text x="${M.l - 6}" y="${y(tick) + 4}" text-anchor="end" fill="#666">${tick >= 1e6 ? tick / 1e6 + 'M' : tick >= 1000 ? tick / 1000 + 'k' : tick}</text>`;
   }
   rows.forEach((r, k) => {
     if (r.state === 'overloaded' && k > 0) svg += `<rect x="${x(rows[k - 1].t)}" y="${top}" width="${x(r.t) - x(rows[k - 1].t)}" height="${panelH}" fill="#d55e00" opacity="0.08"/>`;
@@ -72,7 +72,10 @@ shown.forEach((region, p) => {
   }
 });
 const axisY = M.t + shown.length * (panelH + M.b) - M.b + 16;
-for (const t of x.ticks(10)) svg += `<text x="${x(t)}" y="${axisY}" text-anchor="middle" fill="#666">${esc(loaded.model.clock ? clockAt(loaded.model, t).slice(11, 16) : t + ' s')}</text>`;
+const start = loaded.model.clock ? Date.parse(loaded.model.clock.start) / 1000 : 0;
+const hour = loaded.model.durationS > 4 * 3600 ? 3600 : 0;
+const xTicks = hour ? Array.from({ length: Math.floor(loaded.model.durationS / hour) + 1 }, (_, k) => k * hour + ((hour - (start % hour)) % hour)).filter((t) => t <= loaded.model.durationS) : x.ticks(10);
+for (const t of xTicks) svg += `<text x="${x(t)}" y="${axisY}" text-anchor="middle" fill="#666">${esc(loaded.model.clock ? clockAt(loaded.model, t).slice(11, 16) : t + ' s')}</text>`;
 series.forEach((s, k) => {
   svg += `<rect x="${M.l + k * 190}" y="${H - 18}" width="14" height="4" fill="${s.color}"/><text x="${M.l + k * 190 + 20}" y="${H - 12}">${esc(s.label)}</text>`;
 });
