@@ -63,7 +63,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   const inPorts = info.inPorts;
   const P = inFlows.length;
   const perTickCap = x.capacityRps * x.dtS;
-  ageQueue(n, info, x);
+  if (n.queued > EMPTY) ageQueue(n, info, x);
+  else if (tick - st.timeoutTicks > n.timedThrough) n.timedThrough = tick - st.timeoutTicks;
 
   // Arrivals and demand (portSum_p: what each in-port brings this tick).
   const portSum = x.portSum;
@@ -135,7 +136,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
     const room = Math.max(0, perTickCap - n.queued - guaranteed);
     overShare = over > room ? room / over : 1;
   }
-  for (let p = 0; p < P; p++) {
+  for (let p = 0; p < P && (n.blocked || overShare < 1); p++) {
     const s = portSum[p];
     if (s <= 0) continue;
     const f = flows[inFlows[p]];
@@ -156,8 +157,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       throttled += s - allowed;
       portSum[p] = allowed;
     }
-    enqueued += portSum[p];
   }
+  for (let p = 0; p < P; p++) enqueued += portSum[p];
   const room = st.queueLimit - n.queued;
   const fit = enqueued > room ? Math.max(0, room) / enqueued : 1;
   if (fit < 1) {

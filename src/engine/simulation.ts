@@ -289,6 +289,8 @@ export class Simulation {
     const rates = this.rates;
     const localRejected_f = this.localRejected_f;
     const { door_s, rejectCost_s, hasPair_f, parks_f } = this.fixed;
+    const capacityShare_n = this.topo.capacityShare_n;
+    const admission = st.admission;
     const alphaOutcome = rates.alphaOutcome;
     const out = this.outcome;
     x.tick = t;
@@ -317,8 +319,8 @@ export class Simulation {
           pOk *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
           pDone *= k === 1 ? df.pDone : Math.pow(df.pDone, k);
         }
-        x.capacityRps = st.capacity_s[svc] * this.topo.capacityShare_n[i] * n.faultFactor + n.addedRps;
-        x.doorLimit = door_s[svc] === 1 ? minDefined(st.admission, n.doorLimit) : NaN;
+        x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
+        x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
         x.quota = st.quota_s[svc];
         x.rejectCost = rejectCost_s[svc];
         x.pOk = pOk;
