@@ -1,0 +1,239 @@
+/**
+ * The simulation host: everything the worker does, as a plain class (testable in Node, and usable
+ * on the main thread where workers are not allowed). It owns one run: the simulation, its sampled
+ * history, snapshots for seeking, and the log of parameter changes that makes seeking exact.
+ */
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { clockAt, eventSeconds } from '../engine/clock.ts';
+import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { Sampler } from '../engine/sampler.ts';
+import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
+import type { ParamValue } from '../params/registry.ts';
+import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type ToWorkerMsg } from './protocol.ts';
+
+const K = FRAME_METRICS.length;
+
+interface Change {
+  tick: number;
+  id: string;
+  value: ParamValue | string;
+}
+
+/** A round sample interval giving about 900 samples over the model's clock. */
+export function sampleInterval(durationS: number, dtS: number): number {
+  const raw = durationS / 900;
+  const nice = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((x) => x >= raw) ?? 3600;
+  return Math.max(dtS, nice);
+}
+
+export class SimHost {
+  private loaded: LoadedModel | null = null;
+  private sim: Simulation | null = null;
+  private sampler: Sampler | null = null;
+  private seed = 1;
+  private changes: Change[] = [];
+  private snapshots: { tick: number; snap: Snapshot }[] = [];
+  private everyTicks = 1;
+  private snapshotTicks = 1;
+  private historyT: number[] = [];
+  private historyV: Float32Array[] = [];
+  private sent = 0;
+  private eventsSent = 0;
+  private resetPending = true;
+
+  handle(msg: ToWorkerMsg): FromWorkerMsg[] {
+    try {
+      switch (msg.type) {
+        case 'load':
+          return this.load(msg.model, msg.seed, msg.params);
+        case 'advance':
+          return [this.advance(msg.simS)];
+        case 'setParam':
+          this.need().setParam(msg.id, msg.value);
+          this.changes.push({ tick: this.need().state.tick, id: msg.id, value: msg.value });
+          return [{ type: 'frame', ...this.frame() }];
+        case 'seek':
+          this.seek(msg.t);
+          return [{ type: 'frame', ...this.frame() }];
+        case 'restart':
+          this.start({ ...this.need().state.params });
+          return [{ type: 'frame', ...this.frame() }];
+        case 'act':
+          this.need().act(msg.action);
+          return [{ type: 'frame', ...this.frame() }];
+        default: {
+          const never: never = msg;
+          return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];
+        }
+      }
+    } catch (e) {
+      if (e instanceof ParamError || e instanceof RefusedError) return [{ type: 'refused', message: e.message }];
+      return [{ type: 'failed', message: (e as Error).message ?? String(e) }];
+    }
+  }
+
+  private need(): Simulation {
+    if (!this.sim) throw new RefusedError('no model is loaded yet');
+    return this.sim;
+  }
+
+  private load(model: string | object, seed?: number, params?: Record<string, ParamValue>): FromWorkerMsg[] {
+    const data = typeof model === 'string' ? BUILTIN_MODELS[model] : model;
+    if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
+    const r = loadModel(data);
+    if (!r.ok) throw new RefusedError(`the model is invalid: ${r.errors.slice(0, 3).join('; ')}`);
+    const previous = { loaded: this.loaded, seed: this.seed };
+    this.loaded = r.value;
+    this.seed = seed ?? r.value.model.seed;
+    try {
+      this.start(params ?? {});
+    } catch (e) {
+      // Bad parameters leave the previous run as it was.
+      this.loaded = previous.loaded;
+      this.seed = previous.seed;
+      throw e;
+    }
+    return [{ type: 'loaded', model: this.info(), frame: this.frame() }];
+  }
+
+  private start(params: Record<string, ParamValue | string>): void {
+    const loaded = this.loaded!;
+    const sim = new Simulation(loaded, { seed: this.seed, params });
+    this.sim = sim;
+    this.changes = [];
+    const m = loaded.model;
+    this.everyTicks = Math.max(1, Math.round(sampleInterval(m.durationS, m.dtS) / m.dtS));
+    this.snapshotTicks = this.everyTicks * 30;
+    this.snapshots = [{ tick: 0, snap: sim.snapshot() }];
+    this.sampler = new Sampler(sim);
+    this.historyT = [];
+    this.historyV = [];
+    this.sent = 0;
+    this.eventsSent = 0;
+    this.resetPending = true;
+  }
+
+  private advance(simS: number): FromWorkerMsg {
+    const sim = this.need();
+    const end = Math.min(sim.durationTicks, sim.state.tick + Math.max(0, Math.round(simS / sim.dtS)));
+    this.runTo(end);
+    return { type: 'frame', ...this.frame() };
+  }
+
+  /** Steps to `end`, sampling and snapshotting on the way, applying logged changes on replay. */
+  private runTo(end: number): void {
+    const sim = this.sim!;
+    let next = this.changes.findIndex((c) => c.tick > sim.state.tick);
+    if (next < 0) next = this.changes.length;
+    while (sim.state.tick < end) {
+      while (next < this.changes.length && this.changes[next].tick <= sim.state.tick) {
+        sim.setParam(this.changes[next].id, this.changes[next].value);
+        next++;
+      }
+      sim.step();
+      const tick = sim.state.tick;
+      if (tick % this.everyTicks === 0) this.record();
+      if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot() });
+    }
+  }
+
+  private record(): void {
+    const rows = this.sampler!.sample();
+    const v = new Float32Array(rows.length * K);
+    rows.forEach((r, i) => {
+      const o = i * K;
+      v[o] = r.demand_rps;
+      v[o + 1] = r.offered_rps;
+      v[o + 2] = r.goodput_rps;
+      v[o + 3] = r.capacity_rps;
+      v[o + 4] = r.queue;
+      v[o + 5] = r.backlog;
+      v[o + 6] = r.wasted_rps;
+      v[o + 7] = r.routed_rps;
+    });
+    this.historyT.push(this.sim!.time);
+    this.historyV.push(v);
+  }
+
+  private seek(t: number): void {
+    const sim = this.need();
+    const target = Math.max(0, Math.min(sim.durationTicks, Math.round(t / sim.dtS)));
+    if (target < sim.state.tick) {
+      // Back in time: forget what came after, restore the nearest snapshot, replay to the target.
+      this.changes = this.changes.filter((c) => c.tick <= target);
+      this.snapshots = this.snapshots.filter((s) => s.tick <= target);
+      const from = this.snapshots[this.snapshots.length - 1];
+      this.sim = Simulation.restore(this.loaded!, from.snap);
+      this.sampler = new Sampler(this.sim);
+      const keep = this.historyT.findIndex((x) => x > from.tick * this.sim!.dtS + 1e-9);
+      if (keep >= 0) {
+        this.historyT.length = keep;
+        this.historyV.length = keep;
+      }
+      this.resetPending = true;
+      this.sent = 0;
+      this.eventsSent = 0;
+    }
+    this.runTo(target);
+  }
+
+  private frame(): Frame {
+    const sim = this.sim!;
+    const N = sim.topo.nodes.length;
+    const health = new Uint8Array(N);
+    for (let i = 0; i < N; i++) health[i] = sim.state.nodes[i].health;
+    const last = this.historyV[this.historyV.length - 1];
+    const metrics = last ? last.slice() : new Float32Array(N * K);
+    for (let i = 0; i < N; i++) {
+      metrics[i * K + 4] = sim.state.nodes[i].queued;
+      metrics[i * K + 5] = sim.backlogOf(i);
+    }
+    const from = this.resetPending ? 0 : this.sent;
+    const count = this.historyT.length - from;
+    const values = new Float32Array(count * N * K);
+    for (let s = 0; s < count; s++) values.set(this.historyV[from + s], s * N * K);
+    const fired = sim.state.fired;
+    const evFrom = this.resetPending ? 0 : this.eventsSent;
+    const events = fired.slice(evFrom).map((e) => ({ t: e.tick * sim.dtS, type: e.type, label: e.label, origin: e.origin, regions: e.regions }));
+    const reset = this.resetPending;
+    this.resetPending = false;
+    this.sent = this.historyT.length;
+    this.eventsSent = fired.length;
+    return {
+      t: sim.time,
+      clock: clockAt(sim.model, sim.time),
+      done: sim.done,
+      health,
+      metrics,
+      samples: { t: Float64Array.from(this.historyT.slice(from)), values },
+      reset,
+      events,
+      params: { ...sim.state.params },
+    };
+  }
+
+  private info(): ModelInfo {
+    const { model, params } = this.loaded!;
+    const p = this.sim!.state.params;
+    return {
+      id: model.id,
+      title: model.title,
+      description: model.description,
+      durationS: this.sim!.durationTicks * model.dtS,
+      dtS: model.dtS,
+      clockStart: model.clock?.start ?? null,
+      regions: model.regions.map((r) => ({ id: r.id, label: r.label, pair: r.pair, lat: r.lat, lon: r.lon })),
+      services: model.services.map((s) => ({ id: s.id, label: s.label, description: s.description, door: s.door })),
+      calls: model.calls.map((c) => ({ from: c.from, to: c.to })),
+      sources: model.sources.map((s) => ({ id: s.id, label: s.label, service: s.service })),
+      sampleEveryS: this.everyTicks * model.dtS,
+      params: [...params],
+      timeline: model.timeline
+        .map((e) => ({ t: eventSeconds(model, e.at, p), type: e.type, label: e.label ?? e.type, group: e.group }))
+        .filter((e) => Number.isFinite(e.t)),
+    };
+  }
+}
+
+class RefusedError extends Error {}
+

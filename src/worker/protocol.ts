@@ -1,0 +1,70 @@
+/**
+ * The worker protocol: one table of every message in each direction, from which the host's
+ * handler, the worker adapter and the client's send calls are all typed.
+ */
+import type { Action } from '../engine/model.ts';
+import type { ParamValue } from '../params/registry.ts';
+
+/** Metrics sent per node in each sample and frame, in this order. */
+export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed'] as const;
+export type FrameMetric = (typeof FRAME_METRICS)[number];
+
+export interface ToWorker {
+  /** Load a built-in model by id, or a model given as data; start at t = 0. */
+  load: { model: string | object; seed?: number; params?: Record<string, ParamValue> };
+  /** Advance by `simS` simulated seconds (or not at all) and answer with a frame. */
+  advance: { simS: number };
+  setParam: { id: string; value: ParamValue | string };
+  /** Jump to a simulated time (deterministic: replays from the nearest snapshot). */
+  seek: { t: number };
+  restart: Record<string, never>;
+  act: { action: Action };
+}
+
+export interface Frame {
+  t: number;
+  clock: string;
+  done: boolean;
+  /** Health state index per node (HEALTH_STATES order). */
+  health: Uint8Array;
+  /** Latest rates and levels: node-major, FRAME_METRICS.length per node. */
+  metrics: Float32Array;
+  /** Samples taken since the last frame (or since the start, after `reset`). */
+  samples: { t: Float64Array; values: Float32Array };
+  /** History restarted (load, restart, seek): drop what you had before adding `samples`. */
+  reset: boolean;
+  /** Timeline events fired so far. */
+  events: { t: number; type: string; label: string; origin: string; regions: string[] }[];
+  params: Record<string, ParamValue>;
+}
+
+export interface ModelInfo {
+  id: string;
+  title: string;
+  description: string;
+  durationS: number;
+  dtS: number;
+  clockStart: string | null;
+  regions: { id: string; label: string; pair?: string; lat?: number; lon?: number }[];
+  services: { id: string; label: string; description: string; door: boolean }[];
+  calls: { from: string; to: string }[];
+  sources: { id: string; label: string; service: string }[];
+  /** Node index = region index × services + service index. */
+  sampleEveryS: number;
+  params: import('../params/registry.ts').ParamDef[];
+  /** Scripted events, for the timeline (seconds from the start). */
+  timeline: { t: number; type: string; label: string; group?: string }[];
+}
+
+export interface FromWorker {
+  loaded: { model: ModelInfo; frame: Frame };
+  frame: Frame;
+  /** Something the user gave was refused (bad parameter, model, action); the run goes on. */
+  refused: { message: string };
+  /** The simulation itself failed: the page offers a restart. */
+  failed: { message: string };
+}
+
+export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];
+export type ToWorkerMsg = Msg<ToWorker>;
+export type FromWorkerMsg = Msg<FromWorker>;

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { SimHost } from '../../src/worker/host.ts';
+import type { Frame, FromWorkerMsg } from '../../src/worker/protocol.ts';
+
+function one(replies: FromWorkerMsg[]): FromWorkerMsg {
+  expect(replies).toHaveLength(1);
+  return replies[0];
+}
+function frameOf(m: FromWorkerMsg): Frame {
+  if (m.type === 'frame') return m;
+  if (m.type === 'loaded') return m.frame;
+  throw new Error(`expected a frame, got ${m.type}: ${JSON.stringify(m)}`);
+}
+
+describe('simulation host', () => {
+  it('loads a built-in model and describes it', () => {
+    const h = new SimHost();
+    const m = one(h.handle({ type: 'load', model: 'azure-2026-02' }));
+    expect(m.type).toBe('loaded');
+    if (m.type !== 'loaded') return;
+    expect(m.model.regions.map((r) => r.id)).toContain('eastus');
+    expect(m.model.services.map((s) => s.id)).toEqual(expect.arrayContaining(['storage', 'extensions', 'vm', 'aks', 'runners', 'identity', 'bystanders']));
+    expect(m.model.timeline.find((e) => e.type === 'rollout.start')!.t).toBe(33 * 60);
+    expect(m.frame.t).toBe(0);
+  });
+
+  it('advances, sampling history that arrives once, in order', () => {
+    const h = new SimHost();
+    const loaded = frameOf(one(h.handle({ type: 'load', model: 'single-service' })));
+    const a = frameOf(one(h.handle({ type: 'advance', simS: 100 })));
+    const b = frameOf(one(h.handle({ type: 'advance', simS: 100 })));
+    expect(a.t).toBe(100);
+    expect(b.t).toBe(200);
+    expect(loaded.reset).toBe(true);
+    expect(a.reset).toBe(false);
+    expect(b.reset).toBe(false);
+    expect(Array.from(a.samples.t).at(-1)).toBeLessThanOrEqual(100);
+    expect(Array.from(b.samples.t)[0]).toBeGreaterThan(100);
+  });
+
+  it('seeking back replays exactly what playing straight gave, slider changes included', () => {
+    const straight = new SimHost();
+    straight.handle({ type: 'load', model: 'single-service' });
+    straight.handle({ type: 'advance', simS: 200 });
+    straight.handle({ type: 'setParam', id: 'retry.attempts', value: 0 });
+    const s = frameOf(one(straight.handle({ type: 'advance', simS: 300 })));
+
+    const h = new SimHost();
+    h.handle({ type: 'load', model: 'single-service' });
+    h.handle({ type: 'advance', simS: 200 });
+    h.handle({ type: 'setParam', id: 'retry.attempts', value: 0 });
+    h.handle({ type: 'advance', simS: 600 });
+    const back = frameOf(one(h.handle({ type: 'seek', t: 500 })));
+    expect(back.reset).toBe(true);
+    expect(back.t).toBe(500);
+    expect(Array.from(back.health)).toEqual(Array.from(s.health));
+    expect(Array.from(back.metrics)).toEqual(Array.from(s.metrics));
+    expect(back.params['retry.attempts']).toBe(0);
+  });
+
+  it('seeking before a slider change forgets it', () => {
+    const h = new SimHost();
+    h.handle({ type: 'load', model: 'single-service' });
+    h.handle({ type: 'advance', simS: 300 });
+    h.handle({ type: 'setParam', id: 'retry.attempts', value: 0 });
+    const f = frameOf(one(h.handle({ type: 'seek', t: 100 })));
+    expect(f.params['retry.attempts']).toBe(3);
+  });
+
+  it('restart runs again from zero with the current settings', () => {
+    const h = new SimHost();
+    h.handle({ type: 'load', model: 'single-service' });
+    h.handle({ type: 'advance', simS: 300 });
+    h.handle({ type: 'setParam', id: 'retry.attempts', value: 0 });
+    const f = frameOf(one(h.handle({ type: 'restart' })));
+    expect(f.t).toBe(0);
+    expect(f.params['retry.attempts']).toBe(0);
+    const later = frameOf(one(h.handle({ type: 'advance', simS: 900 })));
+    expect(later.done).toBe(true);
+  });
+
+  it('refuses bad input with a message and keeps the run', () => {
+    const h = new SimHost();
+    expect(one(h.handle({ type: 'advance', simS: 1 })).type).toBe('refused');
+    h.handle({ type: 'load', model: 'single-service' });
+    h.handle({ type: 'advance', simS: 50 });
+    const bad = one(h.handle({ type: 'setParam', id: 'retry.attempts', value: 99 }));
+    expect(bad).toMatchObject({ type: 'refused', message: expect.stringContaining('expected a number from 0 to 10') });
+    expect(one(h.handle({ type: 'load', model: 'nope' }))).toMatchObject({ type: 'refused', message: expect.stringContaining('unknown model') });
+    expect(one(h.handle({ type: 'load', model: { schema: 1 } })).type).toBe('refused');
+    expect(frameOf(one(h.handle({ type: 'advance', simS: 10 }))).t).toBe(60);
+  });
+});
