@@ -17,7 +17,7 @@ export interface ToWorker {
   setParam: { id: string; value: ParamValue | string };
   /** Jump to a simulated time (deterministic: replays from the nearest snapshot). */
   seek: { t: number };
-  restart: Record<string, never>;
+  restart: { seed?: number };
   act: { action: Action };
 }
 

@@ -1,0 +1,197 @@
+/**
+ * The composition root: the store, the simulation client and the views, wired so that data flows
+ * one way — controls write parameters → the worker applies them at its next step → frames come
+ * back → the views draw the latest frame.
+ */
+import type { ParamValue } from '../params/registry.ts';
+import { createSimClient, type SimClient } from '../worker/client.ts';
+import type { Frame, FromWorkerMsg, ModelInfo } from '../worker/protocol.ts';
+import { renderChart, type ChartView } from '../view/chart.ts';
+import { renderControls, type ControlsHandle } from '../view/controls.ts';
+import { formatTime } from '../view/format.ts';
+import { renderGraph, type GraphView } from '../view/graph.ts';
+import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
+import { renderRegions, type RegionsView } from '../view/regions.ts';
+import { renderTimeline, type TimelineView } from '../view/timeline.ts';
+import { History } from './history.ts';
+import { createLabStore, SPEEDS } from './store.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const store = createLabStore();
+let client: SimClient = createSimClient(receive);
+let history: History | null = null;
+let latest: Frame | null = null;
+let fired: Frame['events'] = [];
+let views: { regions: RegionsView; graph: GraphView; node: ChartView; doors: ChartView; amp: ChartView; timeline: TimelineView; controls: ControlsHandle } | null = null;
+let dirty = false;
+let lastWall = 0;
+
+function receive(m: FromWorkerMsg): void {
+  switch (m.type) {
+    case 'loaded':
+      onLoaded(m.model, m.frame);
+      break;
+    case 'frame':
+      onFrame(m);
+      break;
+    case 'refused':
+      store.setState({ notice: m.message });
+      break;
+    case 'failed':
+      store.setState({ failure: m.message, playing: false });
+      break;
+    default: {
+      const never: never = m;
+      throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function onLoaded(model: ModelInfo, frame: Frame): void {
+  const door = model.services.find((s) => s.door) ?? model.services[0];
+  const region = model.regions[0].id;
+  history = new History(model.regions.length * model.services.length);
+  fired = [];
+  store.setState({ model, modelId: model.id, region, service: door.id, params: frame.params, failure: null });
+  buildViews(model);
+  onFrame(frame);
+}
+
+function buildViews(model: ModelInfo): void {
+  $('model-title').textContent = model.title;
+  $('model-description').textContent = model.description;
+  const door = model.services.find((s) => s.door);
+  views = {
+    regions: renderRegions($('regions'), model, (region) => store.setState({ region })),
+    graph: renderGraph($('graph'), model, (service) => store.setState({ service })),
+    node: renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart),
+    doors: renderChart($('chart-doors'), `${door?.label ?? 'Protected service'}: offered load in every region`, model.durationS, model.clockStart),
+    amp: renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×'),
+    timeline: renderTimeline($('timeline'), model, (t) => client.send({ type: 'seek', t })),
+    controls: renderControls($('controls'), model.params, setParam),
+  };
+  views.controls.update(store.getState().params);
+}
+
+function onFrame(f: Frame): void {
+  if (!history) return;
+  history.add(f);
+  fired = f.reset ? f.events : fired.concat(f.events);
+  latest = f;
+  if (f.done && store.getState().playing) store.setState({ playing: false });
+  const params = store.getState().params;
+  if (Object.keys(f.params).some((k) => f.params[k] !== params[k])) store.setState({ params: f.params });
+  dirty = true;
+}
+
+function setParam(id: string, value: ParamValue): void {
+  store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
+  client.send({ type: 'setParam', id, value });
+}
+
+function draw(): void {
+  const s = store.getState();
+  const model = s.model;
+  if (!views || !latest || !history || !model) return;
+  const S = model.services.length;
+  const r = model.regions.findIndex((x) => x.id === s.region);
+  const j = model.services.findIndex((x) => x.id === s.service);
+  const node = r * S + j;
+  const t = history.t;
+  views.regions.draw(latest, s.region);
+  views.graph.draw(latest, s.region, s.service);
+  const label = `${model.services[j].label}, ${model.regions[r].label}`;
+  views.node.draw(
+    t,
+    [
+      { label: 'offered', color: SERIES_COLOR.offered, values: history.series(node, 'offered') },
+      { label: 'capacity', color: SERIES_COLOR.capacity, values: history.series(node, 'capacity'), dashed: true },
+      { label: 'goodput', color: SERIES_COLOR.goodput, values: history.series(node, 'goodput') },
+      { label: 'new demand', color: SERIES_COLOR.demand, values: history.series(node, 'demand') },
+      { label: 'queue', color: SERIES_COLOR.queue, values: history.series(node, 'queue') },
+      { label: 'backlog', color: SERIES_COLOR.backlog, values: history.series(node, 'backlog') },
+    ],
+    latest.t,
+  );
+  $('chart-node').querySelector('figcaption')!.textContent = label;
+  const door = model.services.findIndex((x) => x.door);
+  if (door >= 0) {
+    views.doors.draw(
+      t,
+      model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: history!.series(k * S + door, 'offered') })),
+      latest.t,
+    );
+  }
+  const offered = history.series(node, 'offered');
+  const demand = history.series(node, 'demand');
+  views.amp.draw(t, [{ label: label, color: SERIES_COLOR.offered, values: offered.map((o, k) => (demand[k] > 0 ? o / demand[k] : NaN)) }], latest.t);
+  views.timeline.draw(latest.t, fired);
+  $('clock').textContent = formatTime(latest.t, model.clockStart);
+  dirty = false;
+}
+
+function frameLoop(now: number): void {
+  const s = store.getState();
+  const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
+  lastWall = now;
+  if (s.playing && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
+  if (dirty) draw();
+  requestAnimationFrame(frameLoop);
+}
+
+function wireControls(): void {
+  const play = $<HTMLButtonElement>('play');
+  play.addEventListener('click', () => store.setState({ playing: !store.getState().playing }));
+  $('step').addEventListener('click', () => {
+    store.setState({ playing: false });
+    client.send({ type: 'advance', simS: (store.getState().model?.sampleEveryS ?? 60) });
+  });
+  $('restart').addEventListener('click', () => client.send({ type: 'restart' }));
+  const speed = $<HTMLSelectElement>('speed');
+  for (const v of SPEEDS) speed.append(new Option(v < 3600 ? `${v / 60} min/s` : '1 h/s', String(v)));
+  speed.value = String(store.getState().speed);
+  speed.addEventListener('change', () => store.setState({ speed: Number(speed.value) }));
+  const picker = $<HTMLSelectElement>('model');
+  picker.addEventListener('change', () => {
+    store.setState({ playing: false });
+    client.send({ type: 'load', model: picker.value });
+  });
+  $('failure-restart').addEventListener('click', () => {
+    client.terminate();
+    client = createSimClient(receive);
+    store.setState({ failure: null });
+    client.send({ type: 'load', model: store.getState().modelId });
+  });
+  $('hint-close').addEventListener('click', () => ($('hint').hidden = true));
+  const help = $<HTMLDialogElement>('help');
+  $('help-open').addEventListener('click', () => help.showModal());
+  document.addEventListener('keydown', (e) => {
+    const target = e.target as HTMLElement;
+    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || target.getAttribute('role') === 'slider';
+    if (e.key === ' ' && !typing) {
+      e.preventDefault();
+      store.setState({ playing: !store.getState().playing });
+    } else if (e.key === '?' && !help.open) {
+      help.showModal();
+    } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
+      client.send({ type: 'restart' });
+    }
+  });
+  store.subscribe((s, prev) => {
+    play.textContent = s.playing ? 'Pause' : 'Play';
+    play.setAttribute('aria-pressed', String(s.playing));
+    if (s.params !== prev.params) views?.controls.update(s.params);
+    if (s.region !== prev.region || s.service !== prev.service) dirty = true;
+    const notice = $('notice');
+    notice.textContent = s.notice ?? '';
+    notice.hidden = !s.notice;
+    $('failure').hidden = !s.failure;
+    $('failure-message').textContent = s.failure ? `The simulation stopped: ${s.failure}` : '';
+    picker.value = s.modelId;
+  });
+}
+
+wireControls();
+client.send({ type: 'load', model: store.getState().modelId });
+requestAnimationFrame(frameLoop);

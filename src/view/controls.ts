@@ -1,0 +1,110 @@
+/**
+ * Controls generated from the parameter registry: grouped, each with its value and unit, a
+ * description on hover and focus, and a reset to the model's default.
+ */
+import { formatValue, type ParamDef, type ParamGroup, type ParamValue } from '../params/registry.ts';
+
+const GROUPS: { id: ParamGroup; label: string }[] = [
+  { id: 'scenario', label: 'Scenario' },
+  { id: 'retries', label: 'Retries' },
+  { id: 'server', label: 'Server protection' },
+  { id: 'regions', label: 'Regions and failover' },
+  { id: 'recovery', label: 'Recovery' },
+];
+
+export interface ControlsHandle {
+  update(params: Record<string, ParamValue>): void;
+}
+
+export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onChange: (id: string, value: ParamValue) => void): ControlsHandle {
+  root.replaceChildren();
+  const inputs = new Map<string, { def: ParamDef; set: (v: ParamValue) => void }>();
+  for (const g of GROUPS) {
+    const members = defs.filter((d) => d.group === g.id);
+    if (members.length === 0) continue;
+    const fs = el('fieldset', 'group');
+    fs.append(el('legend', '', g.label));
+    for (const def of members) {
+      const row = el('div', 'control');
+      const id = `param-${def.id.replace(/\W/g, '-')}`;
+      const label = el('label', '', def.label);
+      label.htmlFor = id;
+      const desc = el('p', 'desc', def.description);
+      desc.id = `${id}-desc`;
+      const value = el('output', 'value');
+      value.htmlFor.add(id);
+      let set: (v: ParamValue) => void;
+      if (def.kind === 'enum') {
+        const select = el('select');
+        select.id = id;
+        for (const o of def.options!) select.append(new Option(o, o));
+        select.addEventListener('change', () => onChange(def.id, select.value));
+        set = (v) => {
+          select.value = String(v);
+          value.textContent = '';
+        };
+        row.append(label, select, value);
+        bind(select, desc);
+      } else {
+        const range = el('input');
+        range.type = 'range';
+        range.id = id;
+        range.min = String(def.min);
+        range.max = String(sliderMax(def));
+        range.step = String(def.step ?? 1);
+        let off: HTMLInputElement | null = null;
+        const emit = () => onChange(def.id, off && off.checked ? 'off' : Number(range.value));
+        range.addEventListener('input', emit);
+        row.append(label, range, value);
+        if (def.off) {
+          off = el('input');
+          off.type = 'checkbox';
+          off.id = `${id}-off`;
+          off.addEventListener('change', emit);
+          const offLabel = el('label', 'off', 'off');
+          offLabel.htmlFor = off.id;
+          row.append(off, offLabel);
+        }
+        set = (v) => {
+          const isOff = v === 'off';
+          if (off) off.checked = isOff;
+          range.disabled = isOff;
+          if (!isOff) range.value = String(v);
+          value.textContent = isOff ? 'off' : `${formatValue(v)}${def.unit ? ` ${def.unit}` : ''}`;
+        };
+        bind(range, desc);
+      }
+      const reset = el('button', 'reset', '↺');
+      reset.type = 'button';
+      reset.title = `Reset ${def.label} to ${formatValue(def.default)}`;
+      reset.setAttribute('aria-label', reset.title);
+      reset.addEventListener('click', () => onChange(def.id, def.default));
+      row.append(reset, desc);
+      fs.append(row);
+      inputs.set(def.id, { def, set });
+    }
+    root.append(fs);
+  }
+  return {
+    update(params) {
+      for (const [id, { set }] of inputs) if (params[id] !== undefined) set(params[id]);
+    },
+  };
+}
+
+/** Sliders for huge ranges (queue limits) stop at a useful maximum. */
+function sliderMax(def: ParamDef): number {
+  return def.max! > 1e6 ? 1e6 : def.max!;
+}
+
+function bind(input: HTMLElement, desc: HTMLElement): void {
+  input.setAttribute('aria-describedby', desc.id);
+  input.title = desc.textContent ?? '';
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
