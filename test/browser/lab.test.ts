@@ -1,0 +1,105 @@
+/**
+ * The page as a person uses it, in Debian's Chromium: it loads, plays, shows the storm at 00:08,
+ * seeks, restarts with new settings, and works from the keyboard.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLab, startLab, type Lab } from './browser.ts';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab();
+}, 60_000);
+afterAll(async () => {
+  await lab?.close();
+});
+
+const START = Date.parse('2026-02-02T17:30:00Z');
+const DURATION = 48600;
+
+/** Seconds from the start of the incident clock for "HH:MM" (after 17:30 means the same day). */
+function at(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  let t = Date.UTC(2026, 1, 2, h, m) - START;
+  if (t < 0) t += 86_400_000;
+  return t / 1000;
+}
+
+/** Clicks the timeline where `hhmm` is, as a person seeking would. */
+async function seek(page: Page, hhmm: string): Promise<void> {
+  const box = (await page.locator('#timeline svg').boundingBox())!;
+  const frac = (14 + (1000 - 28) * (at(hhmm) / DURATION)) / 1000;
+  await page.mouse.click(box.x + box.width * frac, box.y + box.height * 0.6);
+  await expect.poll(() => page.textContent('#clock')).toBe(hhmm);
+}
+
+/** The state the regions view shows for a service in a region. */
+async function stateOf(page: Page, region: string, service: string): Promise<string> {
+  const label = (await page.getByRole('button', { name: new RegExp(`^${region}:`) }).getAttribute('aria-label')) ?? '';
+  const m = new RegExp(`${service} (\\w+)`).exec(label);
+  return m ? m[1] : `(not found in "${label}")`;
+}
+
+describe('the lab in a browser', () => {
+  it('loads the incident, plays, and shows no console errors', async () => {
+    const { page, errors } = await openLab(lab);
+    await expect.poll(() => page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
+    expect(await page.textContent('#clock')).toBe('17:30');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => page.textContent('#clock'), { timeout: 15_000 }).not.toBe('17:30');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    mkdirSync('test-results', { recursive: true });
+    await seek(page, '01:00');
+    await page.screenshot({ path: 'test-results/lab.png', fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('East US Managed Identity goes from healthy to overloaded around 00:08, then West US', async () => {
+    const { page, errors } = await openLab(lab);
+    await seek(page, '00:05');
+    expect(await stateOf(page, 'East US', 'Managed Identity')).toBe('healthy');
+    await seek(page, '00:12');
+    expect(await stateOf(page, 'East US', 'Managed Identity')).toBe('overloaded');
+    await seek(page, '00:30');
+    expect(await stateOf(page, 'West US', 'Managed Identity')).toBe('overloaded');
+    await seek(page, '03:00');
+    expect(await stateOf(page, 'East US', 'Managed Identity')).toBe('overloaded');
+    expect(await stateOf(page, 'East US', 'Bystander workloads')).toBe('down');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('with retries dragged to 0 and a restart, identity is healthy again by 01:00', async () => {
+    const { page, errors } = await openLab(lab);
+    const retries = page.getByRole('slider', { name: 'Retries' });
+    await retries.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('output[for="param-retry-attempts"]').textContent()).toBe('0');
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await seek(page, '01:00');
+    expect(await stateOf(page, 'East US', 'Managed Identity')).toBe('healthy');
+    expect(await stateOf(page, 'West US', 'Managed Identity')).toBe('healthy');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('works from the keyboard: space plays and pauses, the timeline seeks with arrow keys', async () => {
+    const { page, errors } = await openLab(lab);
+    await page.locator('body').click({ position: { x: 5, y: 200 } });
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1);
+    const before = await page.textContent('#clock');
+    await page.getByRole('slider', { name: /Simulated time/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.textContent('#clock')).not.toBe(before);
+    // Every control can be reached with Tab.
+    const tabbable = await page.evaluate(() => [...document.querySelectorAll('#controls input, #controls select, #controls button')].every((e) => (e as HTMLElement).tabIndex >= 0));
+    expect(tabbable).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
