@@ -10,6 +10,7 @@ import { renderChart, type ChartView } from '../view/chart.ts';
 import { renderControls, type ControlsHandle } from '../view/controls.ts';
 import { formatTime } from '../view/format.ts';
 import { renderGraph, type GraphView } from '../view/graph.ts';
+import { renderParticles, type ParticlesView } from '../view/particles.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
 import { renderRegions, type RegionsView } from '../view/regions.ts';
 import { renderTimeline, type TimelineView } from '../view/timeline.ts';
@@ -23,7 +24,7 @@ let client: SimClient = createSimClient(receive);
 let history: History | null = null;
 let latest: Frame | null = null;
 let fired: Frame['events'] = [];
-let views: { regions: RegionsView; graph: GraphView; node: ChartView; doors: ChartView; amp: ChartView; timeline: TimelineView; controls: ControlsHandle } | null = null;
+let views: { regions: RegionsView; graph: GraphView; particles: ParticlesView; node: ChartView; doors: ChartView; amp: ChartView; timeline: TimelineView; controls: ControlsHandle } | null = null;
 let dirty = false;
 let lastWall = 0;
 
@@ -62,9 +63,15 @@ function buildViews(model: ModelInfo): void {
   $('model-title').textContent = model.title;
   $('model-description').textContent = model.description;
   const door = model.services.find((s) => s.door);
+  const graph = renderGraph($('graph'), model, (service) => store.setState({ service }));
+  const legend = document.createElement('p');
+  legend.className = 'particle-legend';
+  legend.innerHTML = '<span class="dot first"></span> first tries <span class="dot retry"></span> retries <span class="dot hollow"></span> mostly failing';
+  $('graph').append(legend);
   views = {
     regions: renderRegions($('regions'), model, (region) => store.setState({ region })),
-    graph: renderGraph($('graph'), model, (service) => store.setState({ service })),
+    graph,
+    particles: renderParticles($('graph'), model, graph),
     node: renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart),
     doors: renderChart($('chart-doors'), `${door?.label ?? 'Protected service'}: offered load in every region`, model.durationS, model.clockStart),
     amp: renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×'),
@@ -101,6 +108,8 @@ function draw(): void {
   const t = history.t;
   views.regions.draw(latest, s.region);
   views.graph.draw(latest, s.region, s.service);
+  views.particles.update(latest, s.region);
+  if (!moving()) views.particles.paint(performance.now(), false);
   const label = `${model.services[j].label}, ${model.regions[r].label}`;
   views.node.draw(
     t,
@@ -131,12 +140,20 @@ function draw(): void {
   dirty = false;
 }
 
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+
+/** Particles move only while the run plays, and never for people who asked for less motion. */
+function moving(): boolean {
+  return store.getState().playing && !reducedMotion.matches;
+}
+
 function frameLoop(now: number): void {
   const s = store.getState();
   const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
   lastWall = now;
   if (s.playing && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
   if (dirty) draw();
+  if (moving()) views?.particles.paint(now, true);
   requestAnimationFrame(frameLoop);
 }
 
@@ -182,7 +199,7 @@ function wireControls(): void {
     play.textContent = s.playing ? 'Pause' : 'Play';
     play.setAttribute('aria-pressed', String(s.playing));
     if (s.params !== prev.params) views?.controls.update(s.params);
-    if (s.region !== prev.region || s.service !== prev.service) dirty = true;
+    if (s.region !== prev.region || s.service !== prev.service || s.playing !== prev.playing) dirty = true;
     const notice = $('notice');
     notice.textContent = s.notice ?? '';
     notice.hidden = !s.notice;

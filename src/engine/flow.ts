@@ -107,9 +107,11 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
       }
     }
     total += read;
+    f.sentRetry += read;
     f.dueTotal -= read;
     if (f.dueTotal < 1e-9) f.dueTotal = 0;
   }
+  f.sentFirst += f.first;
   if (st.budget === st.budget) {
     f.tokens += st.budget * f.first;
     f.firstRate += (f.first - f.firstRate) * r.alphaBudget;

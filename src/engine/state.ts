@@ -84,6 +84,9 @@ export interface FlowState {
   pOk: number;
   pDone: number;
   pRefused: number;
+  /** Cumulative attempts sent: first tries, and retries. */
+  sentFirst: number;
+  sentRetry: number;
   /** Cumulative work-item counts. */
   created: number;
   succeeded: number;
@@ -168,7 +171,7 @@ export function newFlowState(): FlowState {
     first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
     succ: 0, refused: 0, deferred: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
-    created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
+    sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
   };
 }
 

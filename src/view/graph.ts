@@ -12,8 +12,18 @@ const K = FRAME_METRICS.length;
 const NODE_W = 150;
 const NODE_H = 58;
 
+export interface EdgeGeometry {
+  from: string;
+  to: string;
+  /** Cubic Bézier: start, two control points, end (viewBox units). */
+  bezier: [number, number, number, number, number, number, number, number];
+}
+
 export interface GraphView {
   draw(frame: Frame, region: string, selectedService: string): void;
+  readonly svg: SVGSVGElement;
+  readonly edges: EdgeGeometry[];
+  readonly size: { width: number; height: number };
 }
 
 interface Placed {
@@ -33,7 +43,7 @@ export function layoutGraph(model: ModelInfo): { nodes: Placed[]; edges: [string
     for (const c of model.calls) depth.set(c.to, Math.max(depth.get(c.to) ?? 1, (depth.get(c.from) ?? 1) + 1));
   }
   const columns: Placed[][] = [];
-  model.sources.forEach((s) => (columns[0] ??= []).push({ id: `src:${s.id}`, label: s.label, kind: 'source', x: 0, y: 0, service: -1 }));
+  model.sources.forEach((s) => (columns[0] ??= []).push({ id: `source:${s.id}`, label: s.label, kind: 'source', x: 0, y: 0, service: -1 }));
   model.services.forEach((s, j) => {
     const d = depth.get(s.id) ?? 1;
     (columns[d] ??= []).push({ id: s.id, label: s.label, kind: 'service', x: 0, y: 0, service: j });
@@ -49,7 +59,7 @@ export function layoutGraph(model: ModelInfo): { nodes: Placed[]; edges: [string
       nodes.push(n);
     }),
   );
-  const edges: [string, string][] = [...model.sources.map((s) => [`src:${s.id}`, s.service] as [string, string]), ...model.calls.map((c) => [c.from, c.to] as [string, string])];
+  const edges: [string, string][] = [...model.sources.map((s) => [`source:${s.id}`, s.service] as [string, string]), ...model.calls.map((c) => [c.from, c.to] as [string, string])];
   return { nodes, edges, width, height };
 }
 
@@ -57,6 +67,15 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
   root.replaceChildren();
   const { nodes, edges, width, height } = layoutGraph(model);
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const bezierOf = ([a, b]: [string, string]): EdgeGeometry['bezier'] => {
+    const p = byId.get(a)!;
+    const q = byId.get(b)!;
+    const x1 = p.x + NODE_W;
+    const y1 = p.y + NODE_H / 2;
+    const x2 = q.x;
+    const y2 = q.y + NODE_H / 2;
+    return [x1, y1, x1 + 25, y1, x2 - 25, y2, x2, y2];
+  };
   const svg = select(root).append('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'group').attr('aria-label', 'Dependency graph');
   svg
     .append('defs')
@@ -78,14 +97,9 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     .join('path')
     .attr('class', 'edge')
     .attr('marker-end', 'url(#arrow)')
-    .attr('d', ([a, b]) => {
-      const p = byId.get(a)!;
-      const q = byId.get(b)!;
-      const x1 = p.x + NODE_W;
-      const y1 = p.y + NODE_H / 2;
-      const x2 = q.x;
-      const y2 = q.y + NODE_H / 2;
-      return `M${x1},${y1} C${x1 + 25},${y1} ${x2 - 25},${y2} ${x2},${y2}`;
+    .attr('d', (e) => {
+      const [x1, y1, c1x, c1y, c2x, c2y, x2, y2] = bezierOf(e);
+      return `M${x1},${y1} C${c1x},${c1y} ${c2x},${c2y} ${x2},${y2}`;
     });
   const g = svg
     .append('g')
@@ -107,6 +121,9 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
   const numbers = g.append('text').attr('class', 'numbers').attr('x', 8).attr('y', 49);
 
   return {
+    svg: svg.node()!,
+    edges: edges.map((e) => ({ from: e[0], to: e[1], bezier: bezierOf(e) })),
+    size: { width, height },
     draw(frame, region, selectedService) {
       const r = model.regions.findIndex((x) => x.id === region);
       const S = model.services.length;

@@ -40,6 +40,9 @@ export class SimHost {
   private sent = 0;
   private eventsSent = 0;
   private resetPending = true;
+  private flowCum = new Float64Array(0);
+  private flowRates = new Float32Array(0);
+  private flowTime = 0;
 
   handle(msg: ToWorkerMsg): FromWorkerMsg[] {
     try {
@@ -111,6 +114,35 @@ export class SimHost {
     this.sent = 0;
     this.eventsSent = 0;
     this.resetPending = true;
+    this.resetFlowRates();
+  }
+
+  private resetFlowRates(): void {
+    const F = this.sim!.topo.flows.length;
+    this.flowCum = new Float64Array(F * 2);
+    this.flowRates = new Float32Array(F * 3);
+    this.flowTime = this.sim!.time;
+    this.sim!.state.flows.forEach((f, k) => {
+      this.flowCum[2 * k] = f.sentFirst;
+      this.flowCum[2 * k + 1] = f.sentRetry;
+    });
+  }
+
+  /** Per-flow rates since the previous frame (kept as they were when no time has passed). */
+  private flowFrame(): Float32Array {
+    const sim = this.sim!;
+    const span = sim.time - this.flowTime;
+    sim.state.flows.forEach((f, k) => {
+      if (span > 0) {
+        this.flowRates[3 * k] = (f.sentFirst - this.flowCum[2 * k]) / span;
+        this.flowRates[3 * k + 1] = (f.sentRetry - this.flowCum[2 * k + 1]) / span;
+      }
+      this.flowRates[3 * k + 2] = f.pOk;
+      this.flowCum[2 * k] = f.sentFirst;
+      this.flowCum[2 * k + 1] = f.sentRetry;
+    });
+    if (span > 0) this.flowTime = sim.time;
+    return this.flowRates.slice();
   }
 
   private advance(simS: number): FromWorkerMsg {
@@ -173,6 +205,7 @@ export class SimHost {
       this.resetPending = true;
       this.sent = 0;
       this.eventsSent = 0;
+      this.resetFlowRates();
     }
     this.runTo(target);
   }
@@ -205,6 +238,7 @@ export class SimHost {
       done: sim.done,
       health,
       metrics,
+      flows: this.flowFrame(),
       samples: { t: Float64Array.from(this.historyT.slice(from)), values },
       reset,
       events,
@@ -226,6 +260,12 @@ export class SimHost {
       services: model.services.map((s) => ({ id: s.id, label: s.label, description: s.description, door: s.door })),
       calls: model.calls.map((c) => ({ from: c.from, to: c.to })),
       sources: model.sources.map((s) => ({ id: s.id, label: s.label, service: s.service })),
+      flows: this.sim!.topo.flows.map((f) => {
+        const t = this.sim!.topo;
+        const to = t.nodes[f.home];
+        const from = f.caller >= 0 ? t.serviceIds[t.nodes[f.caller].service] : `source:${model.sources[t.sources[f.source].def].id}`;
+        return { region: t.regionIds[to.region], from, to: t.serviceIds[to.service] };
+      }),
       sampleEveryS: this.everyTicks * model.dtS,
       params: [...params],
       timeline: model.timeline

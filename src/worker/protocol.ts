@@ -29,6 +29,9 @@ export interface Frame {
   health: Uint8Array;
   /** Latest rates and levels: node-major, FRAME_METRICS.length per node. */
   metrics: Float32Array;
+  /** Per flow (ModelInfo.flows order): first tries/s, retries/s since the last frame, and the share
+   *  of its calls that end well lately. */
+  flows: Float32Array;
   /** Samples taken since the last frame (or since the start, after `reset`). */
   samples: { t: Float64Array; values: Float32Array };
   /** History restarted (load, restart, seek): drop what you had before adding `samples`. */
@@ -49,6 +52,8 @@ export interface ModelInfo {
   services: { id: string; label: string; description: string; door: boolean }[];
   calls: { from: string; to: string }[];
   sources: { id: string; label: string; service: string }[];
+  /** Every caller → callee pair per region: `from` is a service id, or "source:<id>" for new work. */
+  flows: { region: string; from: string; to: string }[];
   /** Node index = region index × services + service index. */
   sampleEveryS: number;
   params: import('../params/registry.ts').ParamDef[];

@@ -12,5 +12,5 @@ scope.onmessage = (e: MessageEvent<ToWorkerMsg>) => {
 
 function transferables(m: FromWorkerMsg): Transferable[] {
   const f = m.type === 'frame' ? m : m.type === 'loaded' ? m.frame : null;
-  return f ? [f.health.buffer, f.metrics.buffer, f.samples.t.buffer, f.samples.values.buffer] : [];
+  return f ? [f.health.buffer, f.metrics.buffer, f.flows.buffer, f.samples.t.buffer, f.samples.values.buffer] : [];
 }

@@ -1,0 +1,102 @@
+/**
+ * Traffic on the dependency graph's edges, as particles on a canvas laid over the SVG: density
+ * follows each call's rate (log scale), first tries are blue and retries orange, and calls that
+ * mostly fail are drawn hollow. With reduced motion the particles stand still — the same
+ * information, without movement.
+ */
+import type { Frame, ModelInfo } from '../worker/protocol.ts';
+import type { GraphView } from './graph.ts';
+import { SERIES_COLOR } from './palette.ts';
+
+const FIRST = '#0072b2';
+const RETRY = SERIES_COLOR.offered;
+const MAX_PER_EDGE = 24;
+/** Fraction of an edge a particle travels per second of wall time. */
+const SPEED = 0.45;
+
+export interface ParticlesView {
+  update(frame: Frame, region: string): void;
+  /** Draws at wall time `now` (ms); `moving` false draws them still. */
+  paint(now: number, moving: boolean): void;
+}
+
+interface EdgeTraffic {
+  bezier: number[];
+  first: number;
+  retries: number;
+  failing: boolean;
+}
+
+export function renderParticles(host: HTMLElement, model: ModelInfo, graph: GraphView): ParticlesView {
+  host.style.position = 'relative';
+  const canvas = document.createElement('canvas');
+  canvas.className = 'particles';
+  canvas.setAttribute('aria-hidden', 'true');
+  host.append(canvas);
+  const ctx = canvas.getContext('2d');
+  let traffic: EdgeTraffic[] = [];
+
+  return {
+    update(frame, region) {
+      traffic = graph.edges.map((e) => {
+        const k = model.flows.findIndex((f) => f.region === region && f.from === e.from && f.to === e.to);
+        if (k < 0) return { bezier: e.bezier, first: 0, retries: 0, failing: false };
+        const first = frame.flows[3 * k];
+        const retries = frame.flows[3 * k + 1];
+        const total = first + retries;
+        const n = Math.min(MAX_PER_EDGE, Math.round(4 * Math.log10(1 + total)));
+        const nRetry = total > 0 ? Math.round((n * retries) / total) : 0;
+        return { bezier: e.bezier, first: n - nRetry, retries: nRetry, failing: frame.flows[3 * k + 2] < 0.5 };
+      });
+    },
+    paint(now, moving) {
+      if (!ctx) return;
+      const rect = graph.svg.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.round(rect.width * dpr);
+      const h = Math.round(rect.height * dpr);
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+        canvas.style.width = `${rect.width}px`;
+        canvas.style.height = `${rect.height}px`;
+      }
+      const hostRect = host.getBoundingClientRect();
+      canvas.style.left = `${rect.left - hostRect.left}px`;
+      canvas.style.top = `${rect.top - hostRect.top}px`;
+      const scale = w / graph.size.width;
+      ctx.setTransform(scale, 0, 0, scale, 0, 0);
+      ctx.clearRect(0, 0, graph.size.width, graph.size.height);
+      const shift = moving ? ((now / 1000) * SPEED) % 1 : 0;
+      for (const e of traffic) {
+        const n = e.first + e.retries;
+        for (let p = 0; p < n; p++) {
+          // Retries interleave with first tries along the edge, offset so both are visible.
+          const u = (p / n + shift + (p % 2) * 0.013) % 1;
+          const [x, y] = bezierPoint(e.bezier, u);
+          const retry = p % n >= e.first;
+          ctx.beginPath();
+          if (retry) ctx.rect(x - 3, y - 3, 6, 6);
+          else ctx.arc(x, y, 3.2, 0, Math.PI * 2);
+          if (e.failing) {
+            ctx.lineWidth = 1.5;
+            ctx.strokeStyle = retry ? RETRY : FIRST;
+            ctx.stroke();
+          } else {
+            ctx.fillStyle = retry ? RETRY : FIRST;
+            ctx.fill();
+          }
+        }
+      }
+    },
+  };
+}
+
+function bezierPoint(b: number[], t: number): [number, number] {
+  const u = 1 - t;
+  const a = u * u * u;
+  const c = 3 * u * u * t;
+  const d = 3 * u * t * t;
+  const e = t * t * t;
+  return [a * b[0] + c * b[2] + d * b[4] + e * b[6], a * b[1] + c * b[3] + d * b[5] + e * b[7]];
+}
