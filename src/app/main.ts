@@ -97,6 +97,10 @@ function setParam(id: string, value: ParamValue): void {
   client.send({ type: 'setParam', id, value });
 }
 
+/** Charts are redrawn at most this often while playing; everything else every frame. */
+const CHART_INTERVAL_MS = 120;
+let chartsDrawn = { version: -1, key: '', at: 0 };
+
 function draw(): void {
   const s = store.getState();
   const model = s.model;
@@ -104,40 +108,58 @@ function draw(): void {
   const S = model.services.length;
   const r = model.regions.findIndex((x) => x.id === s.region);
   const j = model.services.findIndex((x) => x.id === s.service);
-  const node = r * S + j;
-  const t = history.t;
   views.regions.draw(latest, s.region);
   views.graph.draw(latest, s.region, s.service);
   views.particles.update(latest, s.region);
   if (!moving()) views.particles.paint(performance.now(), false);
-  const label = `${model.services[j].label}, ${model.regions[r].label}`;
-  views.node.draw(
-    t,
-    [
-      { label: 'offered', color: SERIES_COLOR.offered, values: history.series(node, 'offered') },
-      { label: 'capacity', color: SERIES_COLOR.capacity, values: history.series(node, 'capacity'), dashed: true },
-      { label: 'goodput', color: SERIES_COLOR.goodput, values: history.series(node, 'goodput') },
-      { label: 'new demand', color: SERIES_COLOR.demand, values: history.series(node, 'demand') },
-      { label: 'queue', color: SERIES_COLOR.queue, values: history.series(node, 'queue') },
-      { label: 'backlog', color: SERIES_COLOR.backlog, values: history.series(node, 'backlog') },
-    ],
-    latest.t,
-  );
-  $('chart-node').querySelector('figcaption')!.textContent = label;
-  const door = model.services.findIndex((x) => x.door);
-  if (door >= 0) {
-    views.doors.draw(
-      t,
-      model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: history!.series(k * S + door, 'offered') })),
-      latest.t,
-    );
+  const key = `${s.region}/${s.service}`;
+  const now = performance.now();
+  const stale = chartsDrawn.version !== history.version || chartsDrawn.key !== key;
+  if (stale && (!s.playing || key !== chartsDrawn.key || now - chartsDrawn.at >= CHART_INTERVAL_MS)) {
+    drawCharts(model, r * S + j, `${model.services[j].label}, ${model.regions[r].label}`);
+    chartsDrawn = { version: history.version, key, at: now };
+  } else {
+    views.node.cursor(latest.t);
+    views.doors.cursor(latest.t);
+    views.amp.cursor(latest.t);
   }
-  const offered = history.series(node, 'offered');
-  const demand = history.series(node, 'demand');
-  views.amp.draw(t, [{ label: label, color: SERIES_COLOR.offered, values: offered.map((o, k) => (demand[k] > 0 ? o / demand[k] : NaN)) }], latest.t);
   views.timeline.draw(latest.t, fired);
   $('clock').textContent = formatTime(latest.t, model.clockStart);
   dirty = false;
+  // For hosts, tests and benchmarks: a frame is on screen.
+  document.dispatchEvent(new CustomEvent('lab:frame', { detail: { t: latest.t, params: latest.params } }));
+}
+
+function drawCharts(model: ModelInfo, node: number, label: string): void {
+  const h = history!;
+  const v = views!;
+  const t = h.t;
+  const now = latest!.t;
+  v.node.draw(
+    t,
+    [
+      { label: 'offered', color: SERIES_COLOR.offered, values: h.series(node, 'offered') },
+      { label: 'capacity', color: SERIES_COLOR.capacity, values: h.series(node, 'capacity'), dashed: true },
+      { label: 'goodput', color: SERIES_COLOR.goodput, values: h.series(node, 'goodput') },
+      { label: 'new demand', color: SERIES_COLOR.demand, values: h.series(node, 'demand') },
+      { label: 'queue', color: SERIES_COLOR.queue, values: h.series(node, 'queue') },
+      { label: 'backlog', color: SERIES_COLOR.backlog, values: h.series(node, 'backlog') },
+    ],
+    now,
+  );
+  $('chart-node').querySelector('figcaption')!.textContent = label;
+  const S = model.services.length;
+  const door = model.services.findIndex((x) => x.door);
+  if (door >= 0) {
+    v.doors.draw(
+      t,
+      model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: h.series(k * S + door, 'offered') })),
+      now,
+    );
+  }
+  const offered = h.series(node, 'offered');
+  const demand = h.series(node, 'demand');
+  v.amp.draw(t, [{ label, color: SERIES_COLOR.offered, values: offered.map((o, k) => (demand[k] > 0 ? o / demand[k] : NaN)) }], now);
 }
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');

@@ -3,11 +3,13 @@
  *  1. The incident replay: wall time and simulated seconds per wall second (target ≥ 50 000×).
  *  2. Cost against the number of regions (1×, 4×, 16× the incident's regions): should be linear.
  *  3. Cost against the request rate (1 k vs 1 M req/s): should be flat — the model is fluid.
+ *  4. The page in Chromium: time per frame, long tasks, slider-to-visible latency.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import type { Model } from '../engine/model.ts';
 import { Simulation } from '../engine/simulation.ts';
+import { benchBrowser } from './bench-browser.ts';
 
 function time(loaded: LoadedModel, durationS?: number): number {
   const sim = new Simulation(loaded, { durationS });
@@ -79,3 +81,6 @@ for (let rep = 0; rep < 5; rep++) rates.forEach(([, loaded], k) => timesByRate[k
 const perRate = timesByRate.map((xs) => median(xs.slice(1)));
 rates.forEach(([label], k) => out(`   ${label.padEnd(10)} ${fmt(perRate[k], 1).padStart(6)} ms`));
 out(`   ratio 1 M / 1 k: ${fmt(perRate[1] / perRate[0], 2)} (flat is 1)`);
+
+out('');
+await benchBrowser(out);

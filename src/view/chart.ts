@@ -8,12 +8,15 @@ import { formatRate, formatTime, timeTicks } from './format.ts';
 export interface Series {
   label: string;
   color: string;
-  values: number[];
+  values: readonly number[];
   dashed?: boolean;
 }
 
 export interface ChartView {
-  draw(t: number[], series: Series[], now: number): void;
+  /** Redraws the series (costly: call when they changed). */
+  draw(t: readonly number[], series: Series[], now: number): void;
+  /** Moves the time cursor only (cheap: every frame). */
+  cursor(now: number): void;
 }
 
 const W = 560;
@@ -27,6 +30,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   const svg = fig.append('svg').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
   const x = scaleLinear([0, durationS], [M.l, W - M.r]);
   const y = scaleLog([1, 10], [H - M.b, M.t]).clamp(true);
+  let axisDrawn = false;
   const xAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.b})`);
   const yAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.l},0)`);
   svg.append('text').attr('class', 'unit').attr('x', 4).attr('y', M.t + 4).text(yLabel);
@@ -35,7 +39,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   const hover = svg.append('line').attr('class', 'hover').attr('y1', M.t).attr('y2', H - M.b).style('display', 'none');
   const legend = fig.append('div').attr('class', 'legend');
   const readout = fig.append('div').attr('class', 'readout').attr('aria-live', 'off');
-  let last: { t: number[]; series: Series[] } = { t: [], series: [] };
+  let last: { t: readonly number[]; series: Series[] } = { t: [], series: [] };
 
   svg
     .on('pointermove', (e: PointerEvent) => {
@@ -53,12 +57,20 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   xAxis.call(axisBottom(x).tickValues(timeTicks(durationS, clockStart, 7)).tickFormat((d) => formatTime(Number(d), clockStart)));
 
   return {
+    cursor(now) {
+      cursor.attr('x1', x(now)).attr('x2', x(now));
+    },
     draw(t, series, now) {
       last = { t, series };
       let max = 10;
       for (const s of series) for (const v of s.values) if (v > max) max = v;
-      y.domain([1, max * 1.3]);
-      yAxis.call(axisLeft(y).ticks(4, '~s'));
+      // Re-render the axis only when the scale moves noticeably: axes are costly DOM work.
+      const top = y.domain()[1];
+      if (!axisDrawn || max * 1.3 > top || max * 1.3 < top / 2) {
+        axisDrawn = true;
+        y.domain([1, max * 1.3]);
+        yAxis.call(axisLeft(y).ticks(4, '~s'));
+      }
       const mk = line<number>()
         .defined((v) => Number.isFinite(v))
         .x((_, k) => x(t[k]))
@@ -71,26 +83,28 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
         .attr('stroke', (s) => s.color)
         .attr('stroke-width', 2)
         .attr('stroke-dasharray', (s) => (s.dashed ? '5,4' : null))
-        .attr('d', (s) => mk(s.values));
+        .attr('d', (s) => mk(s.values as number[]));
       cursor.attr('x1', x(now)).attr('x2', x(now));
-      legend
-        .selectAll('span')
-        .data(series)
-        .join('span')
-        .html('')
-        .each(function (s) {
-          const el = select(this);
-          el.append('i').style('background', s.color).classed('dashed', !!s.dashed);
-          el.append('b').text(s.label);
-          el.append('small').text(` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
+      const items = legend
+        .selectAll<HTMLSpanElement, Series>('span')
+        .data(series, (s) => s.label)
+        .join((enter) => {
+          const span = enter.append('span');
+          span.append('i');
+          span.append('b');
+          span.append('small');
+          return span;
         });
+      items.select('i').style('background', (s) => s.color).classed('dashed', (s) => !!s.dashed);
+      items.select('b').text((s) => s.label);
+      items.select('small').text((s) => ` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
       caption.attr('data-now', formatTime(now, clockStart));
       svg.attr('aria-label', `${title}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
     },
   };
 }
 
-function nearest(ts: number[], t: number): number {
+function nearest(ts: readonly number[], t: number): number {
   if (ts.length === 0) return -1;
   let lo = 0;
   let hi = ts.length - 1;

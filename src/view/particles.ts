@@ -35,11 +35,14 @@ export function renderParticles(host: HTMLElement, model: ModelInfo, graph: Grap
   host.append(canvas);
   const ctx = canvas.getContext('2d');
   let traffic: EdgeTraffic[] = [];
+  // Flow index of each edge, per region.
+  const flowOf = new Map<string, number>();
+  model.flows.forEach((f, k) => flowOf.set(`${f.region}|${f.from}|${f.to}`, k));
 
   return {
     update(frame, region) {
       traffic = graph.edges.map((e) => {
-        const k = model.flows.findIndex((f) => f.region === region && f.from === e.from && f.to === e.to);
+        const k = flowOf.get(`${region}|${e.from}|${e.to}`) ?? -1;
         if (k < 0) return { bezier: e.bezier, first: 0, retries: 0, failing: false };
         const first = frame.flows[3 * k];
         const retries = frame.flows[3 * k + 1];

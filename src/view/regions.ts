@@ -82,8 +82,15 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
   dots.append('title');
   const status = boxes.append('text').attr('class', 'status').attr('x', 8).attr('y', 54);
 
+  let lastHealth = '';
+  let lastSelected = '';
   return {
     draw(frame, selected) {
+      drawArcs(frame);
+      const health = frame.health.join(',');
+      if (health === lastHealth && selected === lastSelected) return;
+      lastHealth = health;
+      lastSelected = selected;
       boxes.classed('selected', (r) => r.id === selected).attr('aria-pressed', (r) => String(r.id === selected));
       dots
         .attr('fill', (d) => STATE_COLOR[HEALTH_STATES[frame.health[d.r * S + d.s]]])
@@ -96,24 +103,16 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
         const state = HEALTH_STATES[frame.health[i]];
         return `${model.services[door].label}: ${state}`;
       });
-      arc
-        .attr('stroke-width', (r) => {
-          const i = model.regions.findIndex((x) => x.id === r.id) * S + door;
-          const routed = door >= 0 ? frame.metrics[i * K + 7] : 0;
-          return routed > 1 ? Math.min(14, 1 + Math.log10(routed) * 2) : 0;
-        })
-        .attr('opacity', (r) => {
-          const i = model.regions.findIndex((x) => x.id === r.id) * S + door;
-          return door >= 0 && frame.metrics[i * K + 7] > 1 ? 0.8 : 0;
-        })
-        .select('title')
-        .text('');
-      arc.attr('aria-label', (r) => {
-        const i = model.regions.findIndex((x) => x.id === r.id) * S + door;
-        return `${formatRate(frame.metrics[i * K + 7])} req/s routed from ${r.pair} to ${r.id}`;
-      });
     },
   };
+
+  function drawArcs(frame: Frame): void {
+    const routed = (r: { id: string }) => (door >= 0 ? frame.metrics[(model.regions.findIndex((x) => x.id === r.id) * S + door) * K + 7] : 0);
+    arc
+      .attr('stroke-width', (r) => (routed(r) > 1 ? Math.min(14, 1 + Math.log10(routed(r)) * 2) : 0))
+      .attr('opacity', (r) => (routed(r) > 1 ? 0.8 : 0))
+      .attr('aria-label', (r) => `${formatRate(routed(r))} req/s routed from ${r.pair} to ${r.id}`);
+  }
 }
 
 /** Nudges boxes apart where regions sit close together on the map. */

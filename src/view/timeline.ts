@@ -57,6 +57,7 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   head.append('line').attr('y1', 28).attr('y2', 56);
   head.append('circle').attr('cy', 45).attr('r', 7);
   let now = 0;
+  let firedCount = -1;
 
   const seekAt = (e: PointerEvent) => onSeek(x.invert(pointer(e)[0]));
   svg.on('pointerdown', (e: PointerEvent) => {
@@ -83,6 +84,8 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
       head.attr('transform', `translate(${x(t)},0)`);
       done.attr('width', Math.max(0, x(t) - M.l));
       svg.attr('aria-valuenow', Math.round(t)).attr('aria-valuetext', formatTime(t, model.clockStart));
+      if (fired.length === firedCount) return;
+      firedCount = fired.length;
       firedG
         .selectAll('circle')
         .data(fired.filter((e) => e.origin !== 'model'))
