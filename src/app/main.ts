@@ -141,6 +141,7 @@ function drawCharts(model: ModelInfo, node: number, label: string): void {
       { label: 'offered', color: SERIES_COLOR.offered, values: h.series(node, 'offered') },
       { label: 'capacity', color: SERIES_COLOR.capacity, values: h.series(node, 'capacity'), dashed: true },
       { label: 'goodput', color: SERIES_COLOR.goodput, values: h.series(node, 'goodput') },
+      { label: 'wasted', color: SERIES_COLOR.wasted, values: h.series(node, 'wasted'), dashed: true },
       { label: 'new demand', color: SERIES_COLOR.demand, values: h.series(node, 'demand') },
       { label: 'queue', color: SERIES_COLOR.queue, values: h.series(node, 'queue') },
       { label: 'backlog', color: SERIES_COLOR.backlog, values: h.series(node, 'backlog') },

@@ -9,8 +9,8 @@ import { formatRate } from './format.ts';
 import { STATE_COLOR, STATE_TEXT } from './palette.ts';
 
 const K = FRAME_METRICS.length;
-const NODE_W = 150;
-const NODE_H = 58;
+const NODE_W = 210;
+const NODE_H = 66;
 
 export interface EdgeGeometry {
   from: string;
@@ -116,9 +116,9 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     }
   });
   g.append('rect').attr('width', NODE_W).attr('height', NODE_H).attr('rx', 6);
-  g.append('text').attr('class', 'label').attr('x', 8).attr('y', 17).text((n) => n.label);
-  const state = g.append('text').attr('class', 'state').attr('x', 8).attr('y', 33);
-  const numbers = g.append('text').attr('class', 'numbers').attr('x', 8).attr('y', 49);
+  g.append('text').attr('class', 'label').attr('x', 8).attr('y', 19).text((n) => n.label);
+  const state = g.append('text').attr('class', 'state').attr('x', 8).attr('y', 38);
+  const numbers = g.append('text').attr('class', 'numbers').attr('x', 8).attr('y', 57);
 
   return {
     svg: svg.node()!,
@@ -138,7 +138,8 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
         if (n.kind !== 'service') return '';
         const o = (r * S + n.service) * K;
         const m = frame.metrics;
-        return `${formatRate(m[o + 1])} in · ${formatRate(m[o + 2])} ok`;
+        const wasted = m[o + 6] >= 1 ? ` · ${formatRate(m[o + 6])} wasted` : '';
+        return `${formatRate(m[o + 1])} in · ${formatRate(m[o + 2])} ok${wasted}`;
       });
       services.attr('aria-label', (n) => {
         const o = (r * S + n.service) * K;

@@ -1,27 +1,29 @@
 /**
- * Colours: Paul Tol's colour-blind-safe "vibrant" scheme for states, Okabe–Ito for series. States
- * are always also written out, never shown by colour alone.
+ * Colours: state hues after Paul Tol's colour-blind-safe schemes, darkened so each has at least
+ * 3:1 contrast against the white page and carries white text; Okabe–Ito for series. States are
+ * always also written out, never shown by colour alone.
  */
 export const STATE_COLOR: Record<string, string> = {
-  healthy: '#009988',
-  degraded: '#ccbb44',
-  overloaded: '#ee7733',
-  down: '#cc3311',
-  recovering: '#33bbee',
+  healthy: '#008577',
+  degraded: '#9a7d00',
+  overloaded: '#c75a00',
+  down: '#882255',
+  recovering: '#0077bb',
 };
 
 export const STATE_TEXT: Record<string, string> = {
   healthy: '#ffffff',
-  degraded: '#1a1a1a',
-  overloaded: '#1a1a1a',
+  degraded: '#ffffff',
+  overloaded: '#ffffff',
   down: '#ffffff',
-  recovering: '#1a1a1a',
+  recovering: '#ffffff',
 };
 
 export const SERIES_COLOR = {
   demand: '#009e73',
   offered: '#d55e00',
   goodput: '#0072b2',
+  wasted: '#882255',
   capacity: '#4d4d4d',
   queue: '#cc79a7',
   backlog: '#e69f00',
