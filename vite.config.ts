@@ -5,7 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   build: { target: 'es2022' },
-  worker: { format: 'es' },
+  // Classic workers: they can start from a Blob URL inside sandboxed iframes.
+  worker: { format: 'iife' },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

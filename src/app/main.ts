@@ -14,12 +14,23 @@ import { renderParticles, type ParticlesView } from '../view/particles.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
 import { renderRegions, type RegionsView } from '../view/regions.ts';
 import { renderTimeline, type TimelineView } from '../view/timeline.ts';
+import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
+import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
+import { mustLoadModel } from '../engine/load-model.ts';
 import { History } from './history.ts';
-import { createLabStore, SPEEDS } from './store.ts';
+import { createLabStore, speedLabel, speedsFor } from './store.ts';
+import { decodeLink, encodeLink, type ModelCatalog } from './url.ts';
+import { watchEmbedding } from './embed.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const store = createLabStore();
+const catalog = builtinCatalog();
+const link = decodeLink(location.search, catalog);
+const store = createLabStore({ modelId: link.state.model, notice: link.notices.length ? link.notices.join(' ') : null });
+let seed = link.state.seed;
+let pendingSeek = link.state.t;
+/** The next frame answers a seek or a change: the address bar should follow it. */
+let urlStale = false;
 let client: SimClient = createSimClient(receive);
 let history: History | null = null;
 let latest: Frame | null = null;
@@ -57,9 +68,48 @@ function onLoaded(model: ModelInfo, frame: Frame): void {
   store.setState({ model, modelId: model.id, region, service: door.id, params: frame.params, failure: null });
   buildViews(model);
   onFrame(frame);
+  if (pendingSeek !== undefined) seekTo(pendingSeek);
+  pendingSeek = undefined;
+  writeUrl();
+}
+
+function builtinCatalog(): ModelCatalog {
+  const loaded = Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)]));
+  return {
+    ids: Object.keys(loaded),
+    defaultId: DEFAULT_MODEL_ID,
+    paramsOf: (id) => loaded[id].params,
+    timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
+    clockOf: (id, t) => (loaded[id].model.clock ? clockAt(loaded[id].model, t).slice(11, 16) : null),
+  };
+}
+
+/** The link that reproduces what is on screen now. */
+function currentLink(extra = ''): string {
+  const s = store.getState();
+  const q = encodeLink({ model: s.modelId, seed, t: latest?.t, params: s.params }, catalog);
+  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${q}${extra}`;
+}
+
+/** Keeps the address bar on the current run (not while playing: that would be every frame). */
+function writeUrl(): void {
+  if (store.getState().playing) return;
+  try {
+    const q = encodeLink({ model: store.getState().modelId, seed, t: latest?.t, params: store.getState().params }, catalog);
+    const keep = new URLSearchParams(location.search);
+    const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+    window.history.replaceState(null, '', `?${q}${page}${location.hash}`);
+  } catch {
+    // Sandboxed documents may not touch their history; the link buttons still work.
+  }
 }
 
 function buildViews(model: ModelInfo): void {
+  const speeds = speedsFor(model.durationS);
+  const speed = $<HTMLSelectElement>('speed');
+  speed.replaceChildren(...speeds.map((v) => new Option(speedLabel(v), String(v))));
+  speed.value = String(speeds[2]);
+  store.setState({ speed: speeds[2] });
   $('model-title').textContent = model.title;
   $('model-description').textContent = model.description;
   const door = model.services.find((s) => s.door);
@@ -75,7 +125,7 @@ function buildViews(model: ModelInfo): void {
     node: renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart),
     doors: renderChart($('chart-doors'), `${door?.label ?? 'Protected service'}: offered load in every region`, model.durationS, model.clockStart),
     amp: renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×'),
-    timeline: renderTimeline($('timeline'), model, (t) => client.send({ type: 'seek', t })),
+    timeline: renderTimeline($('timeline'), model, seekTo),
     controls: renderControls($('controls'), model.params, setParam),
   };
   views.controls.update(store.getState().params);
@@ -83,6 +133,8 @@ function buildViews(model: ModelInfo): void {
 
 function onFrame(f: Frame): void {
   if (!history) return;
+  if (urlStale && !store.getState().playing) queueMicrotask(writeUrl);
+  urlStale = false;
   history.add(f);
   fired = f.reset ? f.events : fired.concat(f.events);
   latest = f;
@@ -92,9 +144,15 @@ function onFrame(f: Frame): void {
   dirty = true;
 }
 
+function seekTo(t: number): void {
+  urlStale = true;
+  client.send({ type: 'seek', t });
+}
+
 function setParam(id: string, value: ParamValue): void {
   store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
   client.send({ type: 'setParam', id, value });
+  writeUrl();
 }
 
 /** Charts are redrawn at most this often while playing; everything else every frame. */
@@ -174,7 +232,7 @@ function frameLoop(now: number): void {
   const s = store.getState();
   const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
   lastWall = now;
-  if (s.playing && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
+  if (s.playing && onScreen() && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
   if (dirty) draw();
   if (moving()) views?.particles.paint(now, true);
   requestAnimationFrame(frameLoop);
@@ -189,14 +247,17 @@ function wireControls(): void {
   });
   $('restart').addEventListener('click', () => client.send({ type: 'restart' }));
   const speed = $<HTMLSelectElement>('speed');
-  for (const v of SPEEDS) speed.append(new Option(v < 3600 ? `${v / 60} min/s` : '1 h/s', String(v)));
-  speed.value = String(store.getState().speed);
   speed.addEventListener('change', () => store.setState({ speed: Number(speed.value) }));
   const picker = $<HTMLSelectElement>('model');
   picker.addEventListener('change', () => {
-    store.setState({ playing: false });
+    store.setState({ playing: false, notice: null });
+    seed = undefined;
     client.send({ type: 'load', model: picker.value });
   });
+  $('copy-link').addEventListener('click', () => copy(currentLink(), 'Link'));
+  $('copy-embed').addEventListener('click', () =>
+    copy(`<iframe src="${escapeAttr(currentLink('&embed=1'))}" title="Cascade Lab" width="100%" height="720" style="border:0" loading="lazy"></iframe>`, 'Embed code'),
+  );
   $('failure-restart').addEventListener('click', () => {
     client.terminate();
     client = createSimClient(receive);
@@ -219,6 +280,7 @@ function wireControls(): void {
     }
   });
   store.subscribe((s, prev) => {
+    if (prev.playing && !s.playing) writeUrl();
     play.textContent = s.playing ? 'Pause' : 'Play';
     play.setAttribute('aria-pressed', String(s.playing));
     if (s.params !== prev.params) views?.controls.update(s.params);
@@ -232,6 +294,25 @@ function wireControls(): void {
   });
 }
 
+/** Copies text, or — where the clipboard is not allowed — shows it ready to copy by hand. */
+async function copy(text: string, what: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    store.setState({ notice: `${what} copied.` });
+  } catch {
+    const box = $<HTMLInputElement>('copy-box');
+    box.value = text;
+    box.hidden = false;
+    box.select();
+    store.setState({ notice: `${what}: copy it from the box below.` });
+  }
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+const onScreen = watchEmbedding(link.page, () => currentLink());
 wireControls();
-client.send({ type: 'load', model: store.getState().modelId });
+client.send({ type: 'load', model: link.state.model, seed, params: link.state.params });
 requestAnimationFrame(frameLoop);

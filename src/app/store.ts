@@ -21,7 +21,14 @@ export interface LabState {
   failure: string | null;
 }
 
-export const SPEEDS = [60, 300, 900, 1800, 3600] as const;
+/** Playback speeds in simulated seconds per second: minutes to an hour for long models. */
+export function speedsFor(durationS: number): number[] {
+  return durationS > 3 * 3600 ? [60, 300, 900, 1800, 3600] : [1, 5, 15, 30, 60];
+}
+
+export function speedLabel(v: number): string {
+  return v >= 3600 ? `${v / 3600} h/s` : v >= 60 ? `${v / 60} min/s` : `${v} s/s`;
+}
 
 export function createLabStore(initial: Partial<LabState> = {}) {
   return createStore<LabState>()(() => ({

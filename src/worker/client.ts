@@ -1,10 +1,13 @@
 /**
- * The page's side of the worker: starts the simulation in a module worker, or — where workers are
- * not allowed (some sandboxed embeds) — runs the same host on the main thread. One request in
- * flight at a time; replies arrive through `onMessage`.
+ * The page's side of the worker: starts the simulation in a Web Worker, or — where no worker can
+ * start (a content policy, a browser without workers) — runs the same host on the main thread.
+ * One request in flight at a time; replies arrive through `onMessage`.
  */
 import { SimHost } from './host.ts';
 import type { FromWorkerMsg, ToWorkerMsg } from './protocol.ts';
+// The worker, bundled as a classic script and started from a Blob URL: that works where URL
+// workers do not (sandboxed iframes without same-origin, where every `new Worker(url)` throws).
+import InlineWorker from './worker.ts?worker&inline';
 
 export interface SimClient {
   send(msg: ToWorkerMsg): void;
@@ -15,46 +18,74 @@ export interface SimClient {
   terminate(): void;
 }
 
+interface Transport {
+  post(msg: ToWorkerMsg): void;
+  stop(): void;
+  where: 'worker' | 'main thread';
+}
+
 export function createSimClient(onMessage: (m: FromWorkerMsg) => void, preferWorker = true): SimClient {
   let pending = 0;
+  let answered = false;
+  // Until the worker has answered once, keep what was sent: if it cannot start, the main-thread
+  // host replays it.
+  let early: ToWorkerMsg[] = [];
   const receive = (m: FromWorkerMsg) => {
+    answered = true;
+    early = [];
     pending = Math.max(0, pending - 1);
     onMessage(m);
   };
-  if (preferWorker && typeof Worker !== 'undefined') {
+  const mainThread = (): Transport => {
+    const host = new SimHost();
+    return {
+      // Answer asynchronously, as a worker would, so callers behave the same either way.
+      post: (msg) => queueMicrotask(() => host.handle(msg).forEach(receive)),
+      stop() {},
+      where: 'main thread',
+    };
+  };
+  const worker = (): Transport | null => {
+    if (!preferWorker || typeof Worker === 'undefined') return null;
     try {
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-      worker.onmessage = (e: MessageEvent<FromWorkerMsg>) => receive(e.data);
-      worker.onerror = (e) => {
+      const w: Worker = new InlineWorker();
+      w.onmessage = (e: MessageEvent<FromWorkerMsg>) => receive(e.data);
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        if (!answered) {
+          // Blocked before it ever answered (e.g. by a content policy, which reports no message).
+          w.terminate();
+          transport = mainThread();
+          const replay = early;
+          early = [];
+          pending = 0;
+          for (const m of replay) {
+            pending++;
+            transport.post(m);
+          }
+          return;
+        }
         pending = 0;
         onMessage({ type: 'failed', message: e.message || 'the simulation worker stopped' });
       };
-      return {
-        send(msg) {
-          pending++;
-          worker.postMessage(msg);
-        },
-        get busy() {
-          return pending > 0;
-        },
-        where: 'worker',
-        terminate: () => worker.terminate(),
-      };
+      return { post: (msg) => w.postMessage(msg), stop: () => w.terminate(), where: 'worker' };
     } catch {
-      // Fall through to the main thread.
+      return null;
     }
-  }
-  const host = new SimHost();
+  };
+  let transport: Transport = worker() ?? mainThread();
   return {
     send(msg) {
       pending++;
-      // Answer asynchronously, as a worker would, so callers behave the same either way.
-      queueMicrotask(() => host.handle(msg).forEach(receive));
+      if (!answered) early.push(msg);
+      transport.post(msg);
     },
     get busy() {
       return pending > 0;
     },
-    where: 'main thread',
-    terminate() {},
+    get where() {
+      return transport.where;
+    },
+    terminate: () => transport.stop(),
   };
 }

@@ -1,0 +1,121 @@
+/**
+ * Links that reproduce a run. One codec, driven by the parameter registry, reads and writes the
+ * query string (never the hash: some hosts append their own `#…`):
+ *
+ *   ?v=1&model=azure-2026-02&seed=3&t=01:30&retry.attempts=0&failover=0
+ *
+ * Only parameters that differ from the model's defaults are written. Reading never fails: unknown
+ * keys are dropped, out-of-range numbers clamped, malformed values dropped, and each is reported
+ * as a notice the page shows.
+ */
+import { formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+
+export const URL_VERSION = 1;
+
+/** Keys the page itself uses besides the version, model, seed, time and parameters. */
+const PAGE_KEYS = ['embed', 'hide', 'present', 'secret'] as const;
+
+export interface LinkState {
+  model: string;
+  seed?: number;
+  /** Simulated seconds from the start. */
+  t?: number;
+  params: Record<string, ParamValue>;
+}
+
+export interface PageOptions {
+  embed: boolean;
+  hide: Set<string>;
+}
+
+export interface ModelCatalog {
+  ids: readonly string[];
+  defaultId: string;
+  paramsOf(id: string): readonly ParamDef[];
+  /** "HH:MM" → seconds for the model's clock, or null if not clocked. */
+  timeOf?(id: string, hhmm: string): number | null;
+  /** Seconds → the clock's "HH:MM" (for clocked models). */
+  clockOf?(id: string, t: number): string | null;
+}
+
+export const HIDEABLE = ['controls', 'charts', 'timeline', 'map', 'graph'] as const;
+
+export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
+  const q = new URLSearchParams();
+  q.set('v', String(URL_VERSION));
+  q.set('model', s.model);
+  if (s.seed !== undefined) q.set('seed', String(s.seed));
+  if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
+  for (const def of catalog.paramsOf(s.model)) {
+    const v = s.params[def.id];
+    if (v !== undefined && v !== def.default) q.set(def.id, formatValue(v));
+  }
+  return q.toString();
+}
+
+export interface Decoded {
+  state: LinkState;
+  page: PageOptions;
+  /** One sentence per thing that was dropped or changed, for the notice. */
+  notices: string[];
+}
+
+export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
+  const q = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const notices: string[] = [];
+  const version = q.get('v');
+  if (version !== null && version !== String(URL_VERSION)) {
+    notices.push(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
+  }
+  let model = q.get('model') ?? catalog.defaultId;
+  if (!catalog.ids.includes(model)) {
+    notices.push(`Unknown model "${clip(model)}": showing ${catalog.defaultId} instead.`);
+    model = catalog.defaultId;
+  }
+  const state: LinkState = { model, params: {} };
+  const seed = q.get('seed');
+  if (seed !== null) {
+    if (/^\d{1,10}$/.test(seed) && Number(seed) <= 4294967295) state.seed = Number(seed);
+    else notices.push(`Seed "${clip(seed)}" is not a whole number from 0 to 4294967295: the model's own seed is used.`);
+  }
+  const t = q.get('t');
+  if (t !== null) {
+    const hhmm = /^\d{1,2}:\d{2}$/.test(t) ? (catalog.timeOf?.(model, t) ?? null) : null;
+    const secs = hhmm ?? (/^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN);
+    if (Number.isFinite(secs)) state.t = secs;
+    else notices.push(`Time "${clip(t)}" is not a time on this model's clock: starting at the beginning.`);
+  }
+  const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
+  for (const [key, raw] of q) {
+    if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
+    const def = defs.get(key);
+    if (!def) {
+      notices.push(`Unknown setting "${clip(key)}" was ignored.`);
+      continue;
+    }
+    const parsed = parseValue(def, raw);
+    if (parsed.ok) {
+      state.params[key] = parsed.value;
+      continue;
+    }
+    const n = Number(raw);
+    if (def.kind === 'number' && raw.trim() !== '' && Number.isFinite(n)) {
+      const clamped = Math.min(def.max!, Math.max(def.min!, n));
+      state.params[key] = clamped;
+      notices.push(`${def.label}: ${clip(raw)} is out of range, so ${clamped}${def.unit ? ' ' + def.unit : ''} is used.`);
+    } else {
+      notices.push(`${def.label}: "${clip(raw)}" is not a valid value and was ignored.`);
+    }
+  }
+  const hide = new Set<string>();
+  for (const part of (q.get('hide') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if ((HIDEABLE as readonly string[]).includes(part)) hide.add(part);
+    else notices.push(`"${clip(part)}" cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
+  }
+  return { state, page: { embed: q.get('embed') === '1', hide }, notices };
+}
+
+/** Text from a URL is shown to people: keep it short (it is only ever rendered as text). */
+function clip(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
+import { clockAt, secondsAtTimeOfDay } from '../../src/engine/clock.ts';
+import { decodeLink, encodeLink, type ModelCatalog } from '../../src/app/url.ts';
+import type { ParamDef } from '../../src/params/registry.ts';
+import { model } from '../helpers.ts';
+
+const catalog: ModelCatalog = {
+  ids: Object.keys(BUILTIN_MODELS),
+  defaultId: DEFAULT_MODEL_ID,
+  paramsOf: (id) => model(id).params,
+  timeOf: (id, hhmm) => secondsAtTimeOfDay(model(id).model, hhmm),
+  clockOf: (id, t) => (model(id).model.clock ? clockAt(model(id).model, t).slice(11, 16) : null),
+};
+
+const valueOf = (d: ParamDef): fc.Arbitrary<string | number> => {
+  if (d.kind === 'enum') return fc.constantFrom(...d.options!);
+  const step = d.step ?? 1;
+  const n = fc.integer({ min: Math.ceil(d.min! / step), max: Math.floor(Math.min(d.max!, 1e6) / step) }).map((k) => Number((k * step).toFixed(6)));
+  return d.off ? fc.oneof(n, fc.constant('off')) : n;
+};
+
+describe('links', () => {
+  it('round-trip every parameter of every model, with seed and time (property)', () => {
+    for (const id of catalog.ids) {
+      const defs = catalog.paramsOf(id);
+      fc.assert(
+        fc.property(
+          fc.record(Object.fromEntries(defs.map((d) => [d.id, valueOf(d)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string | number>>,
+          fc.option(fc.integer({ min: 0, max: 4294967295 }), { nil: undefined }),
+          fc.integer({ min: 0, max: Math.floor(model(id).model.durationS / 60) }).map((m) => m * 60),
+          (params, seed, t) => {
+            const link = encodeLink({ model: id, seed, t, params }, catalog);
+            const back = decodeLink('?' + link, catalog);
+            expect(back.notices).toEqual([]);
+            expect(back.state.model).toBe(id);
+            expect(back.state.seed).toBe(seed);
+            if (t > 0) expect(back.state.t).toBe(t);
+            // Defaults are left out; everything else comes back as it was.
+            for (const d of defs) expect(back.state.params[d.id] ?? d.default).toEqual(params[d.id] ?? d.default);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it('writes only what differs from the defaults, readably', () => {
+    const link = encodeLink({ model: 'azure-2026-02', t: 6 * 3600 + 38 * 60, params: { 'retry.attempts': 0, failover: 30 } }, catalog);
+    expect(link).toBe('v=1&model=azure-2026-02&t=00%3A08&retry.attempts=0');
+  });
+
+  it('opens garbage anyway: drops or clamps, and says which and why', () => {
+    const r = decodeLink('?model=azure-2026-02&retry.attempts=99&timeout=abc&bogus=1&seed=-4&t=25:99&retry.jitter=<b>x</b>&hide=controls,sidebar', catalog);
+    expect(r.state.model).toBe('azure-2026-02');
+    expect(r.state.params).toEqual({ 'retry.attempts': 10 });
+    expect(r.page.hide).toEqual(new Set(['controls']));
+    expect(r.notices).toEqual([
+      'Seed "-4" is not a whole number from 0 to 4294967295: the model\'s own seed is used.',
+      'Time "25:99" is not a time on this model\'s clock: starting at the beginning.',
+      'Retries: 99 is out of range, so 10 is used.',
+      'Client timeout: "abc" is not a valid value and was ignored.',
+      'Unknown setting "bogus" was ignored.',
+      'Jitter: "<b>x</b>" is not a valid value and was ignored.',
+      '"sidebar" cannot be hidden; parts that can: controls, charts, timeline, map, graph.',
+    ]);
+  });
+
+  it('falls back to the default model for an unknown one, and ignores a host\'s own keys', () => {
+    const r = decodeLink('?model=nope&secret=abc&embed=1', catalog);
+    expect(r.state.model).toBe(DEFAULT_MODEL_ID);
+    expect(r.page.embed).toBe(true);
+    expect(r.notices).toEqual(['Unknown model "nope": showing azure-2026-02 instead.']);
+  });
+});
