@@ -1,12 +1,39 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The built page loads its script and styles as classic resources (no `type="module"`, no
+ * `crossorigin`): a page embedded in `<iframe sandbox="allow-scripts">` has an opaque origin, and
+ * module scripts would then need CORS headers that most static hosts do not send.
+ */
+function classicScripts(): Plugin {
+  return {
+    name: 'cascade-lab:classic-scripts',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html
+          .replace(/<script type="module" crossorigin src="([^"]+)"><\/script>/g, '<script defer src="$1"></script>')
+          .replace(/<link rel="stylesheet" crossorigin href=/g, '<link rel="stylesheet" href='),
+    },
+  };
+}
 
 // One config for the app and its tests. `base: './'` makes the built site work from any sub-path.
 export default defineConfig({
   base: './',
-  build: { target: 'es2022' },
+  plugins: [classicScripts()],
+  build: {
+    target: 'es2022',
+    modulePreload: false,
+    cssCodeSplit: false,
+    rollupOptions: { output: { format: 'iife', inlineDynamicImports: true } },
+  },
   // Classic workers: they can start from a Blob URL inside sandboxed iframes.
   worker: { format: 'iife' },
+  // The dev server serves modules; let sandboxed (origin "null") test pages load them.
+  server: { cors: { origin: '*' } },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -61,6 +61,8 @@ function receive(m: FromWorkerMsg): void {
 }
 
 function onLoaded(model: ModelInfo, frame: Frame): void {
+  // Where the simulation runs (a worker, or the main thread where no worker may start).
+  document.documentElement.dataset.sim = client.where;
   const door = model.services.find((s) => s.door) ?? model.services[0];
   const region = model.regions[0].id;
   history = new History(model.regions.length * model.services.length);

@@ -1,23 +1,30 @@
-/** Starts the lab (vite dev server) and Debian's Chromium for browser tests. */
+/**
+ * Builds the lab and serves it as a static site (as it would be deployed), with a host page that
+ * embeds it, and starts Debian's Chromium for browser tests.
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, preview, type PreviewServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Lab {
+  /** The lab's address, ending in "/". */
   url: string;
   browser: Browser;
   close(): Promise<void>;
 }
 
 export async function startLab(): Promise<Lab> {
-  const server: ViteDevServer = await createServer({
-    root: new URL('../../', import.meta.url).pathname,
-    logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1' },
-  });
-  await server.listen();
+  const root = new URL('../../', import.meta.url).pathname;
+  const outDir = mkdtempSync(join(tmpdir(), 'cascade-site-'));
+  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  copyFileSync(join(root, 'test/fixtures/host.html'), join(outDir, 'host.html'));
+  // A plain static server: no CORS headers, as on most hosts.
+  const server: PreviewServer = await preview({ root, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', cors: false } });
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   return {
@@ -25,7 +32,7 @@ export async function startLab(): Promise<Lab> {
     browser,
     async close() {
       await browser.close();
-      await server.close();
+      await new Promise<void>((r) => server.httpServer.close(() => r()));
     },
   };
 }
