@@ -20,10 +20,33 @@ function classicScripts(): Plugin {
   };
 }
 
+/**
+ * The built page's Content-Security-Policy: only what the lab needs — its own scripts and styles,
+ * workers from itself or a Blob URL, no eval, no plugins, nothing fetched from elsewhere.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self' blob:",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'cascade-lab:csp',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
+  };
+}
+
 // One config for the app and its tests. `base: './'` makes the built site work from any sub-path.
 export default defineConfig({
   base: './',
-  plugins: [classicScripts()],
+  plugins: [classicScripts(), contentSecurityPolicy()],
   build: {
     target: 'es2022',
     modulePreload: false,

@@ -53,6 +53,9 @@ function receive(m: FromWorkerMsg): void {
     case 'failed':
       store.setState({ failure: m.message, playing: false });
       break;
+    case 'exported':
+      download(m.filename, m.text, m.format === 'csv' ? 'text/csv' : 'application/json');
+      break;
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -267,6 +270,20 @@ function wireControls(): void {
     client.send({ type: 'load', model: store.getState().modelId });
   });
   $('hint-close').addEventListener('click', () => ($('hint').hidden = true));
+  $('export-csv').addEventListener('click', () => client.send({ type: 'export', format: 'csv' }));
+  $('export-json').addEventListener('click', () => client.send({ type: 'export', format: 'json' }));
+  $('save-model').addEventListener('click', saveModel);
+  const file = $<HTMLInputElement>('open-model');
+  file.addEventListener('change', () => {
+    if (file.files?.[0]) void openModelFile(file.files[0]);
+    file.value = '';
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer?.files?.[0];
+    if (f) void openModelFile(f);
+  });
   const help = $<HTMLDialogElement>('help');
   $('help-open').addEventListener('click', () => help.showModal());
   document.addEventListener('keydown', (e) => {
@@ -294,6 +311,56 @@ function wireControls(): void {
     $('failure-message').textContent = s.failure ? `The simulation stopped: ${s.failure}` : '';
     picker.value = s.modelId;
   });
+}
+
+/** Saves text as a file, or — where downloads are not allowed — shows it ready to copy. */
+function download(filename: string, text: string, type: string): void {
+  try {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type }));
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  } catch {
+    void copy(text, filename);
+  }
+}
+
+/** Largest model file the lab opens. */
+const MAX_MODEL_BYTES = 1 << 20;
+
+/** Opens a model file: size, JSON and schema are checked; on any error the current lab stays. */
+async function openModelFile(file: File): Promise<void> {
+  if (file.size > MAX_MODEL_BYTES) {
+    store.setState({ notice: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
+    return;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(await file.text());
+  } catch (e) {
+    const why = e instanceof RangeError ? 'it is nested too deeply' : (e as Error).message;
+    store.setState({ notice: `${file.name} is not a model file: ${why}. Nothing was changed.` });
+    return;
+  }
+  store.setState({ playing: false, notice: null });
+  seed = undefined;
+  client.send({ type: 'load', model: data as object });
+}
+
+/** The current setup as a model file: the model with today's settings as its defaults. */
+function saveModel(): void {
+  const s = store.getState();
+  const data = BUILTIN_MODELS[s.modelId] as { defaults?: Record<string, unknown> } | undefined;
+  if (!data) {
+    store.setState({ notice: 'Only the built-in models can be saved from here.' });
+    return;
+  }
+  const defaults = { ...(data.defaults ?? {}) };
+  for (const def of catalog.paramsOf(s.modelId)) if (s.params[def.id] !== def.default) defaults[def.id] = s.params[def.id];
+  download(`${s.modelId}-setup.json`, JSON.stringify({ ...data, defaults }, null, 1), 'application/json');
 }
 
 /** Copies text, or — where the clipboard is not allowed — shows it ready to copy by hand. */

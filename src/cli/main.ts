@@ -4,13 +4,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
+import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import { loadModel, type LoadedModel } from '../engine/load-model.ts';
-import { runScenario, type TimedChange } from '../engine/run.ts';
+import type { TimedChange } from '../engine/run.ts';
 import { ParamError } from '../engine/simulation.ts';
 import { parseValue } from '../params/registry.ts';
 import { parseArgs, USAGE, type CliOptions } from './args.ts';
-import { csvHeader, csvRows, jsonEvent, jsonRow } from './output.ts';
+import { renderRun } from '../engine/output.ts';
 
 const MAX_MODEL_BYTES = 1 << 20;
 
@@ -100,26 +100,7 @@ function main(argv: string[]): number {
     throw e;
   }
   const spec = { seed: o.seed, params: p.params, changes: p.changes, durationS: p.durationS, everyS: o.everyS };
-  if (o.format === 'csv') {
-    const out: string[] = [csvHeader()];
-    runScenario(p.loaded, spec, (rows) => out.push(csvRows(rows)));
-    process.stdout.write(out.join(''));
-  } else {
-    const samples: ReturnType<typeof jsonRow>[] = [];
-    const r = runScenario(p.loaded, spec, (rows) => rows.forEach((row) => samples.push(jsonRow(row))));
-    const events = r.events.map((e) => jsonEvent(e, r.sim.dtS, (t) => clockAt(p.loaded.model, t)));
-    const doc = {
-      model: p.loaded.model.id,
-      seed: o.seed ?? p.loaded.model.seed,
-      params: r.sim.state.params,
-      everyS: o.everyS,
-      durationS: p.durationS,
-      columns: Object.keys(samples[0] ?? {}),
-      samples,
-      events,
-    };
-    process.stdout.write(JSON.stringify(doc) + '\n');
-  }
+  process.stdout.write(renderRun(p.loaded, spec, o.format));
   return 0;
 }
 

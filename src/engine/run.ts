@@ -4,16 +4,13 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import type { LoadedModel } from './load-model.ts';
+import type { Action } from './model.ts';
 import { Sampler, type SampleRow } from './sampler.ts';
 import { Simulation, type SimOptions } from './simulation.ts';
 import type { FiredEvent } from './state.ts';
 
-/** A parameter change at a simulated time, as a user moving a slider mid-run. */
-export interface TimedChange {
-  atS: number;
-  id: string;
-  value: ParamValue | string;
-}
+/** A parameter change or an operator action at a simulated time, as a user would make it mid-run. */
+export type TimedChange = { atS: number; id: string; value: ParamValue | string } | { atS: number; action: Action };
 
 export interface RunSpec extends SimOptions {
   changes?: TimedChange[];
@@ -40,7 +37,9 @@ export function runScenario(loaded: LoadedModel, spec: RunSpec, onSample?: (rows
   while (!sim.done) {
     const t = sim.state.tick;
     while (next < changes.length && changes[next].tick <= t) {
-      sim.setParam(changes[next].id, changes[next].value);
+      const c = changes[next];
+      if ('action' in c) sim.act(c.action);
+      else sim.setParam(c.id, c.value);
       next++;
     }
     sim.step();

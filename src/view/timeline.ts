@@ -70,12 +70,16 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   svg.on('pointerup', () => svg.on('pointermove', null));
   svg.on('keydown', (e: KeyboardEvent) => {
     const step = model.durationS / 100;
-    if (e.key === 'ArrowRight') onSeek(Math.min(model.durationS, now + step));
-    else if (e.key === 'ArrowLeft') onSeek(Math.max(0, now - step));
-    else if (e.key === 'Home') onSeek(0);
-    else if (e.key === 'End') onSeek(model.durationS);
+    let to: number;
+    if (e.key === 'ArrowRight') to = Math.min(model.durationS, now + step);
+    else if (e.key === 'ArrowLeft') to = Math.max(0, now - step);
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = model.durationS;
     else return;
     e.preventDefault();
+    // Presses add up even before the seek they asked for has come back.
+    now = to;
+    onSeek(to);
   });
 
   return {

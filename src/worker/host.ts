@@ -9,15 +9,14 @@ import { loadModel, type LoadedModel } from '../engine/load-model.ts';
 import { Sampler } from '../engine/sampler.ts';
 import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
+import type { Action } from '../engine/model.ts';
+import { renderRun } from '../engine/output.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type ToWorkerMsg } from './protocol.ts';
 
 const K = FRAME_METRICS.length;
 
-interface Change {
-  tick: number;
-  id: string;
-  value: ParamValue | string;
-}
+/** What the user did during the run, in order: replayed exactly when seeking back. */
+type Change = { tick: number; id: string; value: ParamValue | string } | { tick: number; action: Action };
 
 /** A round sample interval giving about 900 samples over the model's clock. */
 export function sampleInterval(durationS: number, dtS: number): number {
@@ -31,6 +30,7 @@ export class SimHost {
   private sim: Simulation | null = null;
   private sampler: Sampler | null = null;
   private seed = 1;
+  private startParams: Record<string, ParamValue | string> = {};
   private changes: Change[] = [];
   private snapshots: { tick: number; snap: Snapshot }[] = [];
   private everyTicks = 1;
@@ -63,7 +63,10 @@ export class SimHost {
           return [{ type: 'frame', ...this.frame() }];
         case 'act':
           this.need().act(msg.action);
+          this.changes.push({ tick: this.need().state.tick, action: msg.action });
           return [{ type: 'frame', ...this.frame() }];
+        case 'export':
+          return [this.exportRun(msg.format)];
         default: {
           const never: never = msg;
           return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];
@@ -103,6 +106,7 @@ export class SimHost {
     const loaded = this.loaded!;
     const sim = new Simulation(loaded, { seed: this.seed, params });
     this.sim = sim;
+    this.startParams = params;
     this.changes = [];
     const m = loaded.model;
     this.everyTicks = Math.max(1, Math.round(sampleInterval(m.durationS, m.dtS) / m.dtS));
@@ -159,7 +163,9 @@ export class SimHost {
     if (next < 0) next = this.changes.length;
     while (sim.state.tick < end) {
       while (next < this.changes.length && this.changes[next].tick <= sim.state.tick) {
-        sim.setParam(this.changes[next].id, this.changes[next].value);
+        const c = this.changes[next];
+        if ('action' in c) sim.act(c.action);
+        else sim.setParam(c.id, c.value);
         next++;
       }
       sim.step();
@@ -208,6 +214,14 @@ export class SimHost {
       this.resetFlowRates();
     }
     this.runTo(target);
+  }
+
+  /** The whole run with these settings and changes, exactly as `npm run simulate` would print it. */
+  private exportRun(format: 'csv' | 'json'): FromWorkerMsg {
+    const sim = this.need();
+    const changes = this.changes.map((c) => ('action' in c ? { atS: c.tick * sim.dtS, action: c.action } : { atS: c.tick * sim.dtS, id: c.id, value: c.value }));
+    const text = renderRun(this.loaded!, { seed: this.seed, params: this.startParams, changes, everyS: 60 }, format);
+    return { type: 'exported', format, text, filename: `${this.loaded!.model.id}-seed${this.seed}.${format}` };
   }
 
   private frame(): Frame {

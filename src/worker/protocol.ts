@@ -19,6 +19,8 @@ export interface ToWorker {
   seek: { t: number };
   restart: { seed?: number };
   act: { action: Action };
+  /** The whole run (full clock, these settings and changes) as `npm run simulate` prints it. */
+  export: { format: 'csv' | 'json' };
 }
 
 export interface Frame {
@@ -68,6 +70,7 @@ export interface FromWorker {
   refused: { message: string };
   /** The simulation itself failed: the page offers a restart. */
   failed: { message: string };
+  exported: { format: 'csv' | 'json'; text: string; filename: string };
 }
 
 export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];
