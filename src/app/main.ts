@@ -328,8 +328,26 @@ function download(filename: string, text: string, type: string): void {
   }
 }
 
-/** Largest model file the lab opens. */
+/** Largest model file the lab opens, and its deepest nesting (a model needs about six levels). */
 const MAX_MODEL_BYTES = 1 << 20;
+const MAX_MODEL_DEPTH = 32;
+
+/** Deepest nesting of brackets in JSON text, outside strings: checked before parsing anything. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
 
 /** Opens a model file: size, JSON and schema are checked; on any error the current lab stays. */
 async function openModelFile(file: File): Promise<void> {
@@ -337,17 +355,22 @@ async function openModelFile(file: File): Promise<void> {
     store.setState({ notice: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
     return;
   }
+  const text = await file.text();
   let data: unknown;
   try {
-    data = JSON.parse(await file.text());
+    if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
+    data = JSON.parse(text);
   } catch (e) {
-    const why = e instanceof RangeError ? 'it is nested too deeply' : (e as Error).message;
-    store.setState({ notice: `${file.name} is not a model file: ${why}. Nothing was changed.` });
+    store.setState({ notice: `${file.name} is not a model file: ${(e as Error).message}. Nothing was changed.` });
     return;
   }
   store.setState({ playing: false, notice: null });
   seed = undefined;
-  client.send({ type: 'load', model: data as object });
+  try {
+    client.send({ type: 'load', model: data as object });
+  } catch (e) {
+    store.setState({ notice: `${file.name} could not be opened: ${(e as Error).message}. Nothing was changed.` });
+  }
 }
 
 /** The current setup as a model file: the model with today's settings as its defaults. */

@@ -1,0 +1,60 @@
+/** Exports and model files, as a person uses them: the downloaded CSV, and files that must be refused. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { openLab, startLab, type Lab } from './browser.ts';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab();
+}, 60_000);
+afterAll(async () => {
+  await lab?.close();
+});
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+describe('exports and model files', () => {
+  it('the CSV downloaded for a link equals npm run simulate with the same settings', async () => {
+    const { page, errors } = await openLab(lab, '?model=single-service&seed=7&retry.attempts=1&timeout=4');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--model', 'single-service', '--seed', '7', '--set', 'retry.attempts=1', '--set', 'timeout=4'], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(csv.split('\n').length).toBeGreaterThan(10);
+    expect(csv).toBe(cli.stdout);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('refuses hostile model files cleanly and keeps the current lab', async () => {
+    const { page, errors } = await openLab(lab, '?model=single-service&load=500');
+    const input = page.locator('#open-model');
+    const base = BUILTIN_MODELS['single-service'] as Record<string, unknown>;
+    const huge = join(mkdtempSync(join(tmpdir(), 'cascade-')), 'huge.json');
+    writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 32));
+    const files: { name: string; buffer?: Buffer; path?: string; says: RegExp }[] = [
+      { name: 'script.json', buffer: Buffer.from(JSON.stringify({ ...base, id: '<script>alert(1)</script>' })), says: /the model is invalid: id: / },
+      { name: 'deep.json', buffer: Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)), says: /(not a model file|the model is invalid)/ },
+      { name: 'huge.json', path: huge, says: /50\.0 MB; model files can be at most 1 MB/ },
+      { name: 'broken.json', buffer: Buffer.from('{ "schema": 1, '), says: /not a model file/ },
+    ];
+    for (const f of files) {
+      await input.setInputFiles(f.path ?? { name: f.name, mimeType: 'application/json', buffer: f.buffer! });
+      await expect.poll(() => page.textContent('#notice'), { timeout: 20_000 }).toMatch(f.says);
+      expect(await page.textContent('#model-title')).toBe('One service, one trigger');
+      expect(await page.locator('output[for="param-load"]').textContent()).toBe('500 req/s');
+      expect(await page.locator('#notice script').count()).toBe(0);
+    }
+    // A good file opens, and its text is shown as text.
+    const good = { ...base, id: 'my-model', title: '<b>My</b> model' };
+    await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    await expect.poll(() => page.textContent('#model-title')).toBe('<b>My</b> model');
+    expect(await page.locator('#model-title b').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
