@@ -5,7 +5,7 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
-import type { Frame, FromWorkerMsg, ModelInfo } from '../worker/protocol.ts';
+import type { Frame, FromWorkerMsg, ModelInfo, Recipe } from '../worker/protocol.ts';
 import { renderChart, type ChartView } from '../view/chart.ts';
 import { renderControls, type ControlsHandle } from '../view/controls.ts';
 import { formatTime } from '../view/format.ts';
@@ -31,6 +31,34 @@ let seed = link.state.seed;
 let pendingSeek = link.state.t;
 /** The next frame answers a seek or a change: the address bar should follow it. */
 let urlStale = false;
+/** How to run this run again, kept to restore a simulation that fails or stops answering. */
+let recipe: Recipe | null = null;
+let modelData: string | object = link.state.model;
+/** The model asked for by the last load: it becomes `modelData` once the simulation accepts it. */
+let requestedModel: string | object = link.state.model;
+let lastRecovery = -Infinity;
+/** A request unanswered for this long means the simulation stopped answering. */
+const HEARTBEAT_MS = 4000;
+
+/** Starts a new simulation and replays the run to where it was, saying so. */
+function recover(why: string): void {
+  const t = latest?.t ?? 0;
+  if (performance.now() - lastRecovery < 15_000) {
+    // It failed again right away: do not loop; let the person decide.
+    client.terminate();
+    store.setState({ failure: `it ${why.replace(/^it /, '')} again after a restart`, playing: false });
+    return;
+  }
+  lastRecovery = performance.now();
+  const model = store.getState().model;
+  client.terminate();
+  client = createSimClient(receive);
+  const at = model ? formatTime(t, model.clockStart) : '';
+  store.setState({ notice: `The simulation ${why}; it was restarted and brought back to ${at}.`, failure: null });
+  pendingSeek = t;
+  requestedModel = modelData;
+  client.send({ type: 'load', model: modelData, seed: recipe?.seed ?? seed, params: recipe?.params as Record<string, ParamValue>, changes: recipe?.changes });
+}
 let client: SimClient = createSimClient(receive);
 let history: History | null = null;
 let latest: Frame | null = null;
@@ -51,7 +79,7 @@ function receive(m: FromWorkerMsg): void {
       store.setState({ notice: m.message });
       break;
     case 'failed':
-      store.setState({ failure: m.message, playing: false });
+      recover(`it failed (${m.message})`);
       break;
     case 'exported':
       download(m.filename, m.text, m.format === 'csv' ? 'text/csv' : 'application/json');
@@ -64,6 +92,7 @@ function receive(m: FromWorkerMsg): void {
 }
 
 function onLoaded(model: ModelInfo, frame: Frame): void {
+  modelData = requestedModel;
   // Where the simulation runs (a worker, or the main thread where no worker may start).
   document.documentElement.dataset.sim = client.where;
   const door = model.services.find((s) => s.door) ?? model.services[0];
@@ -138,6 +167,7 @@ function buildViews(model: ModelInfo): void {
 
 function onFrame(f: Frame): void {
   if (!history) return;
+  if (f.recipe) recipe = f.recipe;
   if (urlStale && !store.getState().playing) queueMicrotask(writeUrl);
   urlStale = false;
   history.add(f);
@@ -237,6 +267,7 @@ function frameLoop(now: number): void {
   const s = store.getState();
   const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
   lastWall = now;
+  if (client.busy && client.waitingSince > 0 && now - client.waitingSince > HEARTBEAT_MS) recover('stopped answering');
   if (s.playing && onScreen() && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
   if (dirty) draw();
   if (moving()) views?.particles.paint(now, true);
@@ -257,6 +288,7 @@ function wireControls(): void {
   picker.addEventListener('change', () => {
     store.setState({ playing: false, notice: null });
     seed = undefined;
+    requestedModel = picker.value;
     client.send({ type: 'load', model: picker.value });
   });
   $('copy-link').addEventListener('click', () => copy(currentLink(), 'Link'));
@@ -267,7 +299,9 @@ function wireControls(): void {
     client.terminate();
     client = createSimClient(receive);
     store.setState({ failure: null });
-    client.send({ type: 'load', model: store.getState().modelId });
+    lastRecovery = -Infinity;
+    requestedModel = modelData;
+    client.send({ type: 'load', model: modelData });
   });
   $('hint-close').addEventListener('click', () => ($('hint').hidden = true));
   $('export-csv').addEventListener('click', () => client.send({ type: 'export', format: 'csv' }));
@@ -367,6 +401,7 @@ async function openModelFile(file: File): Promise<void> {
   store.setState({ playing: false, notice: null });
   seed = undefined;
   try {
+    requestedModel = data as object;
     client.send({ type: 'load', model: data as object });
   } catch (e) {
     store.setState({ notice: `${file.name} could not be opened: ${(e as Error).message}. Nothing was changed.` });

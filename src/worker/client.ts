@@ -13,6 +13,8 @@ export interface SimClient {
   send(msg: ToWorkerMsg): void;
   /** True while a request has not been answered yet. */
   readonly busy: boolean;
+  /** When the oldest unanswered request was sent (performance.now()), or 0. */
+  readonly waitingSince: number;
   /** Where the simulation runs. */
   readonly where: 'worker' | 'main thread';
   terminate(): void;
@@ -26,6 +28,7 @@ interface Transport {
 
 export function createSimClient(onMessage: (m: FromWorkerMsg) => void, preferWorker = true): SimClient {
   let pending = 0;
+  let waitingSince = 0;
   let answered = false;
   // Until the worker has answered once, keep what was sent: if it cannot start, the main-thread
   // host replays it.
@@ -34,6 +37,7 @@ export function createSimClient(onMessage: (m: FromWorkerMsg) => void, preferWor
     answered = true;
     early = [];
     pending = Math.max(0, pending - 1);
+    waitingSince = pending > 0 ? performance.now() : 0;
     onMessage(m);
   };
   const mainThread = (): Transport => {
@@ -76,12 +80,16 @@ export function createSimClient(onMessage: (m: FromWorkerMsg) => void, preferWor
   let transport: Transport = worker() ?? mainThread();
   return {
     send(msg) {
+      if (pending === 0) waitingSince = performance.now();
       pending++;
       if (!answered) early.push(msg);
       transport.post(msg);
     },
     get busy() {
       return pending > 0;
+    },
+    get waitingSince() {
+      return waitingSince;
     },
     get where() {
       return transport.where;

@@ -11,7 +11,7 @@ import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
 import { renderRun } from '../engine/output.ts';
-import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type ToWorkerMsg } from './protocol.ts';
+import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
 const K = FRAME_METRICS.length;
 
@@ -40,6 +40,9 @@ export class SimHost {
   private sent = 0;
   private eventsSent = 0;
   private resetPending = true;
+  private recipeChanged = true;
+  /** Index of the first logged change not yet applied to the simulation. */
+  private nextChange = 0;
   private flowCum = new Float64Array(0);
   private flowRates = new Float32Array(0);
   private flowTime = 0;
@@ -48,12 +51,14 @@ export class SimHost {
     try {
       switch (msg.type) {
         case 'load':
-          return this.load(msg.model, msg.seed, msg.params);
+          return this.load(msg.model, msg.seed, msg.params, msg.changes);
         case 'advance':
           return [this.advance(msg.simS)];
         case 'setParam':
           this.need().setParam(msg.id, msg.value);
           this.changes.push({ tick: this.need().state.tick, id: msg.id, value: msg.value });
+          this.nextChange = this.changes.length;
+          this.recipeChanged = true;
           return [{ type: 'frame', ...this.frame() }];
         case 'seek':
           this.seek(msg.t);
@@ -64,6 +69,8 @@ export class SimHost {
         case 'act':
           this.need().act(msg.action);
           this.changes.push({ tick: this.need().state.tick, action: msg.action });
+          this.nextChange = this.changes.length;
+          this.recipeChanged = true;
           return [{ type: 'frame', ...this.frame() }];
         case 'export':
           return [this.exportRun(msg.format)];
@@ -83,7 +90,7 @@ export class SimHost {
     return this.sim;
   }
 
-  private load(model: string | object, seed?: number, params?: Record<string, ParamValue>): FromWorkerMsg[] {
+  private load(model: string | object, seed?: number, params?: Record<string, ParamValue>, changes?: RecipeChange[]): FromWorkerMsg[] {
     const data = typeof model === 'string' ? BUILTIN_MODELS[model] : model;
     if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
     const r = loadModel(data);
@@ -93,6 +100,10 @@ export class SimHost {
     this.seed = seed ?? r.value.model.seed;
     try {
       this.start(params ?? {});
+      const dt = this.sim!.dtS;
+      this.changes = (changes ?? []).map((c) => ('action' in c ? { tick: Math.round(c.t / dt), action: c.action } : { tick: Math.round(c.t / dt), id: c.id, value: c.value }));
+      this.nextChange = 0;
+      this.applyDueChanges();
     } catch (e) {
       // Bad parameters leave the previous run as it was.
       this.loaded = previous.loaded;
@@ -108,6 +119,7 @@ export class SimHost {
     this.sim = sim;
     this.startParams = params;
     this.changes = [];
+    this.nextChange = 0;
     const m = loaded.model;
     this.everyTicks = Math.max(1, Math.round(sampleInterval(m.durationS, m.dtS) / m.dtS));
     this.snapshotTicks = this.everyTicks * 30;
@@ -118,6 +130,7 @@ export class SimHost {
     this.sent = 0;
     this.eventsSent = 0;
     this.resetPending = true;
+    this.recipeChanged = true;
     this.resetFlowRates();
   }
 
@@ -159,19 +172,22 @@ export class SimHost {
   /** Steps to `end`, sampling and snapshotting on the way, applying logged changes on replay. */
   private runTo(end: number): void {
     const sim = this.sim!;
-    let next = this.changes.findIndex((c) => c.tick > sim.state.tick);
-    if (next < 0) next = this.changes.length;
     while (sim.state.tick < end) {
-      while (next < this.changes.length && this.changes[next].tick <= sim.state.tick) {
-        const c = this.changes[next];
-        if ('action' in c) sim.act(c.action);
-        else sim.setParam(c.id, c.value);
-        next++;
-      }
+      this.applyDueChanges();
       sim.step();
       const tick = sim.state.tick;
       if (tick % this.everyTicks === 0) this.record();
       if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot() });
+    }
+  }
+
+  /** Applies logged changes whose time has come (on a replay after a seek back or a restore). */
+  private applyDueChanges(): void {
+    const sim = this.sim!;
+    while (this.nextChange < this.changes.length && this.changes[this.nextChange].tick <= sim.state.tick) {
+      const c = this.changes[this.nextChange++];
+      if ('action' in c) sim.act(c.action);
+      else sim.setParam(c.id, c.value);
     }
   }
 
@@ -199,9 +215,13 @@ export class SimHost {
     if (target < sim.state.tick) {
       // Back in time: forget what came after, restore the nearest snapshot, replay to the target.
       this.changes = this.changes.filter((c) => c.tick <= target);
+      this.recipeChanged = true;
       this.snapshots = this.snapshots.filter((s) => s.tick <= target);
       const from = this.snapshots[this.snapshots.length - 1];
       this.sim = Simulation.restore(this.loaded!, from.snap);
+      // Snapshots are taken before any change made at their tick: replay from there on.
+      this.nextChange = this.changes.findIndex((c) => c.tick >= from.tick);
+      if (this.nextChange < 0) this.nextChange = this.changes.length;
       this.sampler = new Sampler(this.sim);
       const keep = this.historyT.findIndex((x) => x > from.tick * this.sim!.dtS + 1e-9);
       if (keep >= 0) {
@@ -244,6 +264,8 @@ export class SimHost {
     const events = fired.slice(evFrom).map((e) => ({ t: e.tick * sim.dtS, type: e.type, label: e.label, origin: e.origin, regions: e.regions }));
     const reset = this.resetPending;
     this.resetPending = false;
+    const recipe = this.recipeChanged ? this.recipe() : undefined;
+    this.recipeChanged = false;
     this.sent = this.historyT.length;
     this.eventsSent = fired.length;
     return {
@@ -257,6 +279,16 @@ export class SimHost {
       reset,
       events,
       params: { ...sim.state.params },
+      recipe,
+    };
+  }
+
+  private recipe(): Recipe {
+    const dt = this.sim!.dtS;
+    return {
+      seed: this.seed,
+      params: { ...this.startParams },
+      changes: this.changes.map((c) => ('action' in c ? { t: c.tick * dt, action: c.action } : { t: c.tick * dt, id: c.id, value: c.value })),
     };
   }
 

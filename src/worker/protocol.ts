@@ -11,7 +11,7 @@ export type FrameMetric = (typeof FRAME_METRICS)[number];
 
 export interface ToWorker {
   /** Load a built-in model by id, or a model given as data; start at t = 0. */
-  load: { model: string | object; seed?: number; params?: Record<string, ParamValue> };
+  load: { model: string | object; seed?: number; params?: Record<string, ParamValue>; changes?: RecipeChange[] };
   /** Advance by `simS` simulated seconds (or not at all) and answer with a frame. */
   advance: { simS: number };
   setParam: { id: string; value: ParamValue | string };
@@ -21,6 +21,16 @@ export interface ToWorker {
   act: { action: Action };
   /** The whole run (full clock, these settings and changes) as `npm run simulate` prints it. */
   export: { format: 'csv' | 'json' };
+}
+
+/** A change the user made during a run, at a simulated time. */
+export type RecipeChange = { t: number; id: string; value: ParamValue | string } | { t: number; action: Action };
+
+/** Everything needed to run the same run again: replayed to restore a worker that failed. */
+export interface Recipe {
+  seed: number;
+  params: Record<string, ParamValue | string>;
+  changes: RecipeChange[];
 }
 
 export interface Frame {
@@ -41,6 +51,8 @@ export interface Frame {
   /** Timeline events fired so far. */
   events: { t: number; type: string; label: string; origin: string; regions: string[] }[];
   params: Record<string, ParamValue>;
+  /** Present when the run's recipe changed (load, restart, a change, a seek back). */
+  recipe?: Recipe;
 }
 
 export interface ModelInfo {

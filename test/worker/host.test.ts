@@ -90,4 +90,29 @@ describe('simulation host', () => {
     expect(one(h.handle({ type: 'load', model: { schema: 1 } })).type).toBe('refused');
     expect(frameOf(one(h.handle({ type: 'advance', simS: 10 }))).t).toBe(60);
   });
+
+  it('a new host given the recipe of a run reproduces it exactly (restoring a failed worker)', () => {
+    // The page keeps the latest recipe it was sent, as it would to restore a worker.
+    let recipe: Frame['recipe'];
+    const a = new SimHost();
+    const send = (m: Parameters<SimHost['handle']>[0]) => {
+      const f = frameOf(one(a.handle(m)));
+      recipe = f.recipe ?? recipe;
+      return f;
+    };
+    send({ type: 'load', model: 'single-service', seed: 4 });
+    send({ type: 'setParam', id: 'timeout', value: 3 });
+    send({ type: 'advance', simS: 150 });
+    send({ type: 'setParam', id: 'retry.attempts', value: 1 });
+    send({ type: 'advance', simS: 100 });
+    send({ type: 'act', action: { type: 'admission', service: 'server', percent: 50 } });
+    const original = send({ type: 'advance', simS: 200 });
+    expect(recipe!.changes).toHaveLength(3);
+    const b = new SimHost();
+    b.handle({ type: 'load', model: 'single-service', seed: recipe!.seed, params: recipe!.params as Record<string, number>, changes: recipe!.changes });
+    const restored = frameOf(one(b.handle({ type: 'seek', t: original.t })));
+    expect(Array.from(restored.metrics)).toEqual(Array.from(original.metrics));
+    expect(Array.from(restored.health)).toEqual(Array.from(original.health));
+    expect(restored.params).toEqual(original.params);
+  });
 });
