@@ -17,10 +17,11 @@ describe('resilience', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     // Lets the test make the worker go silent, as a hung or killed worker would be.
     await page.addInitScript(() => {
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      const proto = Worker.prototype as unknown as { postMessage: (...args: unknown[]) => void };
+      const post = proto.postMessage;
+      proto.postMessage = function (this: Worker, ...args: unknown[]) {
         if ((window as unknown as { silence?: boolean }).silence) return;
-        return post.apply(this, args);
+        post.apply(this, args);
       };
     });
     await page.goto(lab.url + '?model=azure-2026-02&t=01:30&failover=0');
