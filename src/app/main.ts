@@ -29,8 +29,8 @@ const link = decodeLink(location.search, catalog);
 const store = createLabStore({ modelId: link.state.model, notice: link.notices.length ? link.notices.join(' ') : null });
 let seed = link.state.seed;
 let pendingSeek = link.state.t;
-/** The next frame answers a seek or a change: the address bar should follow it. */
-let urlStale = false;
+/** The query string last written to the address bar. */
+let urlWritten = '';
 /** How to run this run again, kept to restore a simulation that fails or stops answering. */
 let recipe: Recipe | null = null;
 let modelData: string | object = link.state.model;
@@ -132,6 +132,8 @@ function writeUrl(): void {
     const q = encodeLink({ model: store.getState().modelId, seed, t: latest?.t, params: store.getState().params }, catalog);
     const keep = new URLSearchParams(location.search);
     const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+    if (q + page === urlWritten) return;
+    urlWritten = q + page;
     window.history.replaceState(null, '', `?${q}${page}${location.hash}`);
   } catch {
     // Sandboxed documents may not touch their history; the link buttons still work.
@@ -168,8 +170,7 @@ function buildViews(model: ModelInfo): void {
 function onFrame(f: Frame): void {
   if (!history) return;
   if (f.recipe) recipe = f.recipe;
-  if (urlStale && !store.getState().playing) queueMicrotask(writeUrl);
-  urlStale = false;
+  if (!store.getState().playing) queueMicrotask(writeUrl);
   history.add(f);
   fired = f.reset ? f.events : fired.concat(f.events);
   latest = f;
@@ -180,7 +181,6 @@ function onFrame(f: Frame): void {
 }
 
 function seekTo(t: number): void {
-  urlStale = true;
   client.send({ type: 'seek', t });
 }
 

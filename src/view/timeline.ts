@@ -68,8 +68,12 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
     });
   });
   svg.on('pointerup', () => svg.on('pointermove', null));
+  // Where the last key press asked to go: presses add up even while frames from before them arrive.
+  let keyTarget = 0;
+  let keyAt = -Infinity;
   svg.on('keydown', (e: KeyboardEvent) => {
     const step = model.durationS / 100;
+    if (performance.now() - keyAt < 1000) now = keyTarget;
     let to: number;
     if (e.key === 'ArrowRight') to = Math.min(model.durationS, now + step);
     else if (e.key === 'ArrowLeft') to = Math.max(0, now - step);
@@ -77,8 +81,9 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
     else if (e.key === 'End') to = model.durationS;
     else return;
     e.preventDefault();
-    // Presses add up even before the seek they asked for has come back.
     now = to;
+    keyTarget = to;
+    keyAt = performance.now();
     onSeek(to);
   });
 
