@@ -7,6 +7,7 @@ import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, ModelInfo, Recipe } from '../worker/protocol.ts';
 import { renderChart, type ChartView } from '../view/chart.ts';
+import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
 import { renderControls, type ControlsHandle } from '../view/controls.ts';
 import { formatTime } from '../view/format.ts';
 import { renderGraph, type GraphView } from '../view/graph.ts';
@@ -165,6 +166,22 @@ function buildViews(model: ModelInfo): void {
     controls: renderControls($('controls'), model.params, setParam),
   };
   views.controls.update(store.getState().params);
+  for (const [id, name] of [['chart-node', 'service'], ['chart-doors', 'regions'], ['chart-amp', 'amplification']] as const) {
+    const bar = document.createElement('div');
+    bar.className = 'chart-export';
+    for (const kind of ['svg', 'png'] as const) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = kind.toUpperCase();
+      b.setAttribute('aria-label', `Download this chart as ${kind.toUpperCase()}`);
+      b.addEventListener('click', () => void exportChart($(id), `${model.id}-${name}`, kind));
+      bar.append(b);
+    }
+    $(id).append(bar);
+  }
+  const span = $<HTMLSelectElement>('gif-span');
+  const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
+  span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
 }
 
 function onFrame(f: Frame): void {
@@ -307,6 +324,11 @@ function wireControls(): void {
   $('export-csv').addEventListener('click', () => client.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => client.send({ type: 'export', format: 'json' }));
   $('save-model').addEventListener('click', saveModel);
+  $('export-view').addEventListener('click', async () => {
+    const { svgs, overlays } = viewPanels();
+    download(`${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays)), 'image/png');
+  });
+  $('export-gif').addEventListener('click', () => void exportGif(Number($<HTMLSelectElement>('gif-span').value)));
   const file = $<HTMLInputElement>('open-model');
   file.addEventListener('change', () => {
     if (file.files?.[0]) void openModelFile(file.files[0]);
@@ -347,19 +369,70 @@ function wireControls(): void {
   });
 }
 
-/** Saves text as a file, or — where downloads are not allowed — shows it ready to copy. */
-function download(filename: string, text: string, type: string): void {
+/** Saves text or a blob as a file, or — where downloads are not allowed — says so (text: ready to copy). */
+function download(filename: string, data: string | Blob, type: string): void {
   try {
     const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([text], { type }));
+    a.href = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
     a.download = filename;
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   } catch {
-    void copy(text, filename);
+    if (typeof data === 'string') void copy(data, filename);
+    else store.setState({ notice: `${filename} could not be saved here (downloads are not allowed in this frame).` });
   }
+}
+
+/** A chart as a standalone SVG or PNG. */
+async function exportChart(container: HTMLElement, name: string, kind: 'svg' | 'png'): Promise<void> {
+  const svg = container.querySelector('svg')!;
+  const markup = standaloneSvg(svg, 2);
+  if (kind === 'svg') return download(`${name}.svg`, markup, 'image/svg+xml');
+  const vb = svg.viewBox.baseVal;
+  download(`${name}.png`, await canvasToBlob(await svgToCanvas(markup, vb.width * 2, vb.height * 2)), 'image/png');
+}
+
+function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[] } {
+  const svgs = ['#regions svg', '#graph svg'].map((q) => document.querySelector<SVGSVGElement>(q)).filter((x): x is SVGSVGElement => !!x && x.getBoundingClientRect().width > 0);
+  const overlays = [...document.querySelectorAll<HTMLCanvasElement>('#graph canvas')];
+  return { svgs, overlays };
+}
+
+/** Resolves when a frame for simulated time `t` is on screen. */
+function frameAt(t: number): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: Event) => {
+      if (Math.abs((e as CustomEvent<{ t: number }>).detail.t - t) < 1e-6) {
+        document.removeEventListener('lab:frame', on);
+        resolve();
+      }
+    };
+    document.addEventListener('lab:frame', on);
+  });
+}
+
+/** An animated GIF of the regions and the dependency graph from the playhead over `spanS`. */
+async function exportGif(spanS: number): Promise<void> {
+  const model = store.getState().model;
+  if (!model || !latest) return;
+  store.setState({ playing: false, notice: 'Making the GIF…' });
+  const from = latest.t;
+  const to = Math.min(model.durationS, from + spanS);
+  const steps = 24;
+  const step = Math.max(model.dtS, Math.round((to - from) / steps / model.dtS) * model.dtS);
+  const frames: HTMLCanvasElement[] = [];
+  for (let k = 0; from + k * step <= to + 1e-9; k++) {
+    const t = from + k * step;
+    const shown = frameAt(t);
+    seekTo(t);
+    await shown;
+    const { svgs, overlays } = viewPanels();
+    frames.push(await composeView(svgs, overlays, 1));
+  }
+  download(`${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
+  store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });
 }
 
 /** Largest model file the lab opens, and its deepest nesting (a model needs about six levels). */

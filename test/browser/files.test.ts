@@ -57,4 +57,28 @@ describe('exports and model files', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('draws charts as SVG and PNG, the view as PNG, and the storm as an animated GIF', async () => {
+    const { page, errors } = await openLab(lab, '?model=azure-2026-02&t=00:00');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:00');
+    const save = async (click: () => Promise<void>) => {
+      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+      return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+    };
+    const svg = await save(() => page.getByRole('button', { name: 'Download this chart as SVG' }).first().click());
+    expect(svg.name).toBe('azure-2026-02-service.svg');
+    expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<path/);
+    const png = await save(() => page.getByRole('button', { name: 'Download this chart as PNG' }).first().click());
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const view = await save(() => page.getByRole('button', { name: 'Picture (PNG)' }).click());
+    expect(view.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    await page.getByLabel('GIF from the playhead,').selectOption({ label: 'next 1 h' });
+    const gif = await save(() => page.getByRole('button', { name: 'Make GIF' }).click());
+    expect(gif.bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    // One image block per frame: 25 frames (00:00 to 01:00 every 150 s).
+    expect(gif.bytes.filter((b, k) => b === 0x2c && gif.bytes[k - 1] === 0x00 && gif.bytes[k - 8] === 0x21).length).toBeGreaterThan(10);
+    expect(await page.textContent('#notice')).toMatch(/GIF made: 25 frames from 00:00 to 01:00/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
