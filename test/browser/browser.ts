@@ -2,7 +2,7 @@
  * Builds the lab and serves it as a static site (as it would be deployed), with a host page that
  * embeds it, and starts Debian's Chromium for browser tests.
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +23,10 @@ export async function startLab(): Promise<Lab> {
   const outDir = mkdtempSync(join(tmpdir(), 'cascade-site-'));
   await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
   copyFileSync(join(root, 'test/fixtures/host.html'), join(outDir, 'host.html'));
+  // The same site deployed under a sub-path, as on a project page of a static host.
+  const sub = join(outDir, 'projects', 'cascade-lab');
+  mkdirSync(sub, { recursive: true });
+  for (const entry of readdirSync(outDir)) if (entry !== 'projects') cpSync(join(outDir, entry), join(sub, entry), { recursive: true });
   // A plain static server: no CORS headers, as on most hosts.
   const server: PreviewServer = await preview({ root, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', cors: false } });
   const url = server.resolvedUrls!.local[0];

@@ -79,4 +79,29 @@ describe('embedding', () => {
     await page.close();
     await again.close();
   }, 60_000);
+
+  it('works from a sub-path of a static host', async () => {
+    const { page, errors } = await openLab(lab, 'projects/cascade-lab/?model=single-service&t=100');
+    await expect.poll(() => page.textContent('#clock')).toBe('1 m 40 s');
+    expect(await page.locator('html').getAttribute('data-sim')).toBe('worker');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('stops while scrolled out of view and goes on where it was when back', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1200, height: 700 } });
+    await page.goto(lab.url + 'host.html');
+    const frame = page.frameLocator('#sandboxed');
+    await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
+    await frame.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => frame.locator('#clock').textContent(), { timeout: 10_000 }).not.toBe('0 s');
+    await page.locator('#after').evaluate((e) => e.scrollIntoView({ block: 'end' }));
+    await page.waitForTimeout(500);
+    const away = await frame.locator('#clock').textContent();
+    await page.waitForTimeout(1500);
+    expect(await frame.locator('#clock').textContent()).toBe(away);
+    await page.locator('#sandboxed').scrollIntoViewIfNeeded();
+    await expect.poll(() => frame.locator('#clock').textContent(), { timeout: 10_000 }).not.toBe(away);
+    await page.close();
+  }, 60_000);
 });
