@@ -39,7 +39,7 @@ let modelData: string | object = link.state.model;
 let requestedModel: string | object = link.state.model;
 let lastRecovery = -Infinity;
 /** A request unanswered for this long means the simulation stopped answering. */
-const HEARTBEAT_MS = 4000;
+const HEARTBEAT_MS = 10_000;
 
 /** Starts a new simulation and replays the run to where it was, saying so. */
 function recover(why: string): void {

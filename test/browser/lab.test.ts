@@ -31,7 +31,7 @@ async function seek(page: Page, hhmm: string): Promise<void> {
   const box = (await page.locator('#timeline svg').boundingBox())!;
   const frac = (14 + (1000 - 28) * (at(hhmm) / DURATION)) / 1000;
   await page.mouse.click(box.x + box.width * frac, box.y + box.height * 0.6);
-  await expect.poll(() => page.textContent('#clock')).toBe(hhmm);
+  await expect.poll(() => page.textContent('#clock'), { timeout: 20_000 }).toBe(hhmm);
 }
 
 /** The state the regions view shows for a service in a region. */
@@ -117,7 +117,7 @@ describe('the lab in a browser', () => {
       await page.getByRole('button', { name: 'Play' }).click();
       await page.waitForTimeout(400);
       const a = await canvasImage(page);
-      await page.waitForTimeout(250);
+      await page.waitForTimeout(700);
       const b = await canvasImage(page);
       if (reducedMotion === 'reduce') expect(b).toBe(a);
       else expect(b).not.toBe(a);

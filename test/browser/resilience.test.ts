@@ -32,7 +32,7 @@ describe('resilience', () => {
     await page.getByRole('button', { name: 'Step' }).click();
     await page.waitForTimeout(300);
     await page.evaluate(() => ((window as unknown as { silence: boolean }).silence = false));
-    await expect.poll(() => page.textContent('#notice'), { timeout: 15_000 }).toContain('stopped answering; it was restarted and brought back to 01:30');
+    await expect.poll(() => page.textContent('#notice'), { timeout: 25_000 }).toContain('stopped answering; it was restarted and brought back to 01:30');
     await expect.poll(() => page.textContent('#clock')).toBe('01:30');
     expect(await page.getByRole('button', { name: /^East US:/ }).getAttribute('aria-label')).toBe(before);
     expect(await page.locator('output[for="param-failover"]').textContent()).toBe('0 %');
