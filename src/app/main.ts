@@ -15,6 +15,9 @@ import { renderParticles, type ParticlesView } from '../view/particles.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
 import { renderRegions, type RegionsView } from '../view/regions.ts';
 import { renderTimeline, type TimelineView } from '../view/timeline.ts';
+import { renderOperator, renderScoreboard, renderStory, renderWhatIfs } from '../view/teach.ts';
+import { CLIENT_POLICIES } from '../params/presets.ts';
+import type { Action } from '../engine/model.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
@@ -65,6 +68,11 @@ let history: History | null = null;
 let latest: Frame | null = null;
 let fired: Frame['events'] = [];
 let views: { regions: RegionsView; graph: GraphView; particles: ParticlesView; node: ChartView; doors: ChartView; amp: ChartView; timeline: TimelineView; controls: ControlsHandle } | null = null;
+let teach: { score: (s: Frame['score']) => void; verdict: (t: string | null) => void; chapter: (i: number) => void } | null = null;
+/** Story chapter shown (index), or -1. */
+let chapter = link.state.chapter !== undefined ? link.state.chapter - 1 : -1;
+/** Region and service to show once the model has loaded (a chapter's focus). */
+let pendingFocus: { region?: string; service?: string } | null = null;
 let dirty = false;
 let lastWall = 0;
 
@@ -85,6 +93,9 @@ function receive(m: FromWorkerMsg): void {
     case 'exported':
       download(m.filename, m.text, m.format === 'csv' ? 'text/csv' : 'application/json');
       break;
+    case 'verdict':
+      showVerdict(`${m.label}: ${m.text}`);
+      break;
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -101,6 +112,11 @@ function onLoaded(model: ModelInfo, frame: Frame): void {
   history = new History(model.regions.length * model.services.length);
   fired = [];
   store.setState({ model, modelId: model.id, region, service: door.id, params: frame.params, failure: null });
+  if (pendingFocus) {
+    if (pendingFocus.region && model.regions.some((r) => r.id === pendingFocus!.region)) store.setState({ region: pendingFocus.region });
+    if (pendingFocus.service) store.setState({ service: pendingFocus.service });
+    pendingFocus = null;
+  }
   buildViews(model);
   onFrame(frame);
   if (pendingSeek !== undefined) seekTo(pendingSeek);
@@ -116,13 +132,14 @@ function builtinCatalog(): ModelCatalog {
     paramsOf: (id) => loaded[id].params,
     timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
     clockOf: (id, t) => (loaded[id].model.clock ? clockAt(loaded[id].model, t).slice(11, 16) : null),
+    chaptersOf: (id) => loaded[id].model.story.length,
   };
 }
 
 /** The link that reproduces what is on screen now. */
 function currentLink(extra = ''): string {
   const s = store.getState();
-  const q = encodeLink({ model: s.modelId, seed, t: latest?.t, params: s.params }, catalog);
+  const q = encodeLink({ model: s.modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params: s.params }, catalog);
   return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${q}${extra}`;
 }
 
@@ -130,7 +147,7 @@ function currentLink(extra = ''): string {
 function writeUrl(): void {
   if (store.getState().playing) return;
   try {
-    const q = encodeLink({ model: store.getState().modelId, seed, t: latest?.t, params: store.getState().params }, catalog);
+    const q = encodeLink({ model: store.getState().modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params: store.getState().params }, catalog);
     const keep = new URLSearchParams(location.search);
     const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
     if (q + page === urlWritten) return;
@@ -179,6 +196,15 @@ function buildViews(model: ModelInfo): void {
     }
     $(id).append(bar);
   }
+  teach = {
+    score: renderScoreboard($('scoreboard'), model),
+    verdict: renderWhatIfs($('whatif'), model, CLIENT_POLICIES, { apply: applyWhatIf, asItHappened }),
+    chapter: renderStory($('chapters'), model, { go: goToChapter }),
+  };
+  renderOperator($('operator'), model, () => store.getState().region, { act: (action) => client.send({ type: 'act', action: action as unknown as Action }) });
+  teach.chapter(chapter);
+  teach.verdict(verdictText);
+  if (chapter >= 0) highlight = new Set(model.story[chapter]?.highlight ?? []);
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
@@ -187,6 +213,7 @@ function buildViews(model: ModelInfo): void {
 function onFrame(f: Frame): void {
   if (!history) return;
   if (f.recipe) recipe = f.recipe;
+  if (f.score) teach?.score(f.score);
   if (!store.getState().playing) queueMicrotask(writeUrl);
   history.add(f);
   fired = f.reset ? f.events : fired.concat(f.events);
@@ -195,6 +222,54 @@ function onFrame(f: Frame): void {
   const params = store.getState().params;
   if (Object.keys(f.params).some((k) => f.params[k] !== params[k])) store.setState({ params: f.params });
   dirty = true;
+}
+
+/** Services highlighted in the graph by the current chapter. */
+let highlight = new Set<string>();
+/** The last what-if's verdict: shown again when the views are rebuilt for the what-if's run. */
+let verdictText: string | null = null;
+
+function showVerdict(text: string | null): void {
+  verdictText = text;
+  teach?.verdict(text);
+}
+
+/** A what-if: measure it against the run as it is, then run it (keeping the playhead). */
+function applyWhatIf(label: string, params: Record<string, string | number>): void {
+  showVerdict(`${label}: measuring…`);
+  client.send({ type: 'whatIf', label, params });
+  restartWith({ ...store.getState().params, ...params }, latest?.t ?? 0);
+}
+
+function asItHappened(): void {
+  showVerdict(null);
+  restartWith({}, latest?.t ?? 0);
+}
+
+/** Runs the model again from the start with `params`, then goes back to `t`. */
+function restartWith(params: Record<string, string | number>, t: number): void {
+  store.setState({ playing: false });
+  const s = store.getState();
+  pendingSeek = t;
+  pendingFocus = { region: s.region, service: s.service };
+  requestedModel = modelData;
+  client.send({ type: 'load', model: modelData, seed, params });
+}
+
+/** A story chapter: its settings, its moment, where to look. */
+function goToChapter(index: number): void {
+  const model = store.getState().model;
+  const c = model?.story[index];
+  if (!model || !c) return;
+  chapter = index;
+  highlight = new Set(c.highlight);
+  teach?.chapter(index);
+  showVerdict(null);
+  store.setState({ playing: false });
+  pendingFocus = { region: c.region, service: c.service };
+  pendingSeek = c.t;
+  requestedModel = modelData;
+  client.send({ type: 'load', model: modelData, seed, params: c.params });
 }
 
 function seekTo(t: number): void {
@@ -219,7 +294,7 @@ function draw(): void {
   const r = model.regions.findIndex((x) => x.id === s.region);
   const j = model.services.findIndex((x) => x.id === s.service);
   views.regions.draw(latest, s.region);
-  views.graph.draw(latest, s.region, s.service);
+  views.graph.draw(latest, s.region, s.service, highlight);
   views.particles.update(latest, s.region);
   if (!moving()) views.particles.paint(performance.now(), false);
   const key = `${s.region}/${s.service}`;
@@ -305,6 +380,8 @@ function wireControls(): void {
   picker.addEventListener('change', () => {
     store.setState({ playing: false, notice: null });
     seed = undefined;
+    chapter = -1;
+    highlight = new Set();
     requestedModel = picker.value;
     client.send({ type: 'load', model: picker.value });
   });
@@ -352,6 +429,11 @@ function wireControls(): void {
       help.showModal();
     } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
       client.send({ type: 'restart' });
+    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !typing && !e.altKey) {
+      const n = store.getState().model?.story.length ?? 0;
+      if (n === 0) return;
+      e.preventDefault();
+      goToChapter(e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
     }
   });
   store.subscribe((s, prev) => {
@@ -513,6 +595,7 @@ function escapeAttr(s: string): string {
 }
 
 const onScreen = watchEmbedding(link.page, () => currentLink());
+document.documentElement.classList.toggle('present', link.page.present);
 wireControls();
 client.send({ type: 'load', model: link.state.model, seed, params: link.state.params });
 requestAnimationFrame(frameLoop);

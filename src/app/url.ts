@@ -20,11 +20,14 @@ export interface LinkState {
   seed?: number;
   /** Simulated seconds from the start. */
   t?: number;
+  /** Story chapter, 1-based. */
+  chapter?: number;
   params: Record<string, ParamValue>;
 }
 
 export interface PageOptions {
   embed: boolean;
+  present: boolean;
   hide: Set<string>;
 }
 
@@ -36,6 +39,8 @@ export interface ModelCatalog {
   timeOf?(id: string, hhmm: string): number | null;
   /** Seconds → the clock's "HH:MM" (for clocked models). */
   clockOf?(id: string, t: number): string | null;
+  /** Chapters in the model's story. */
+  chaptersOf?(id: string): number;
 }
 
 export const HIDEABLE = ['controls', 'charts', 'timeline', 'map', 'graph'] as const;
@@ -46,6 +51,7 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   q.set('model', s.model);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
+  if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
   for (const def of catalog.paramsOf(s.model)) {
     const v = s.params[def.id];
     if (v !== undefined && v !== def.default) q.set(def.id, formatValue(v));
@@ -85,9 +91,15 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     if (Number.isFinite(secs)) state.t = secs;
     else notices.push(`Time "${clip(t)}" is not a time on this model's clock: starting at the beginning.`);
   }
+  const chapter = q.get('chapter');
+  if (chapter !== null) {
+    const n = catalog.chaptersOf?.(model) ?? 0;
+    if (/^\d{1,3}$/.test(chapter) && Number(chapter) >= 1 && Number(chapter) <= n) state.chapter = Number(chapter);
+    else notices.push(n ? `Chapter "${clip(chapter)}" does not exist: the story has chapters 1 to ${n}.` : `This model has no story, so chapter "${clip(chapter)}" was ignored.`);
+  }
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   for (const [key, raw] of q) {
-    if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
+    if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
     const def = defs.get(key);
     if (!def) {
       notices.push(`Unknown setting "${clip(key)}" was ignored.`);
@@ -112,7 +124,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     if ((HIDEABLE as readonly string[]).includes(part)) hide.add(part);
     else notices.push(`"${clip(part)}" cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
   }
-  return { state, page: { embed: q.get('embed') === '1', hide }, notices };
+  return { state, page: { embed: q.get('embed') === '1', present: q.get('present') === '1', hide }, notices };
 }
 
 /** Text from a URL is shown to people: keep it short (it is only ever rendered as text). */

@@ -122,6 +122,21 @@ function crossCheck(model: Model): string[] {
     if (!ok.ok) errors.push(`defaults.${id}: expected ${describeAllowed(def)}`);
   }
 
+  const checkSettings = (path: string, settings: Record<string, string | number>) => {
+    for (const [id, value] of Object.entries(settings)) {
+      const def = allParams.get(id);
+      if (!def) errors.push(`${path}.${id}: no such parameter`);
+      else if (!parseValue(def, value).ok) errors.push(`${path}.${id}: expected ${describeAllowed(def)}`);
+    }
+  };
+  model.whatIfs.forEach((w, i) => checkSettings(`whatIfs.${i}.params`, w.params));
+  model.story.forEach((c, i) => {
+    checkSettings(`story.${i}.params`, c.params);
+    if (typeof c.at === 'string' && !c.at.startsWith('$') && !model.clock) errors.push(`story.${i}.at: "HH:MM" times need a clocked model`);
+    if (c.region && !regions.has(c.region)) errors.push(`story.${i}.region: no region "${c.region}"`);
+    if (c.service && !services.has(c.service)) errors.push(`story.${i}.service: no service "${c.service}"`);
+    c.highlight.forEach((h, j) => !services.has(h) && errors.push(`story.${i}.highlight.${j}: no service "${h}"`));
+  });
   model.timeline.forEach((ev, i) => {
     const path = `timeline.${i}`;
     if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors);

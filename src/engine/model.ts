@@ -129,6 +129,30 @@ const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('ramp'), service: Id, toPercent: NumOrRef, durationS: NumOrRef }),
 ]);
 
+const ParamSettings = v.pipe(v.record(v.string(), v.union([v.pipe(v.number(), v.finite()), Text(40)])), v.check((r) => Object.keys(r).length <= 32, 'at most 32 settings'));
+
+/** A lesson's what-if: settings applied to the whole run, with a one-line explanation. */
+const WhatIf = v.object({
+  id: Id,
+  label: Text(60),
+  description: v.optional(Text(400), ''),
+  params: ParamSettings,
+});
+
+/** A chapter of the model's story: a few sentences, a moment, where to look. */
+const Chapter = v.object({
+  title: Text(80),
+  text: Text(1200),
+  /** When the chapter happens: seconds from the start, or "HH:MM" on clocked models. */
+  at: At,
+  region: v.optional(Id),
+  service: v.optional(Id),
+  /** Services to highlight in the dependency graph. */
+  highlight: v.optional(v.pipe(v.array(Id), v.maxLength(16)), []),
+  /** Settings for this chapter (absent: the model's defaults). */
+  params: v.optional(ParamSettings, {}),
+});
+
 export const ModelSchema = v.object({
   schema: v.literal(1),
   id: Id,
@@ -150,6 +174,8 @@ export const ModelSchema = v.object({
   params: v.pipe(v.array(ParamDefSchema), v.maxLength(64)),
   defaults: v.optional(v.record(v.string(), v.union([v.number(), v.string()])), {}),
   timeline: v.pipe(v.array(TimelineEvent), v.maxLength(500)),
+  whatIfs: v.optional(v.pipe(v.array(WhatIf), v.maxLength(24)), []),
+  story: v.optional(v.pipe(v.array(Chapter), v.maxLength(40)), []),
 });
 
 export type Model = v.InferOutput<typeof ModelSchema>;
@@ -158,6 +184,8 @@ export type ServiceDef = Model['services'][number];
 export type CallDef = Model['calls'][number];
 export type SourceDef = Model['sources'][number];
 export type TimelineEventDef = Model['timeline'][number];
+export type WhatIfDef = Model['whatIfs'][number];
+export type ChapterDef = Model['story'][number];
 export type EventType = TimelineEventDef['type'];
 /** An operator action: any timeline event, now (no `at`; `when` optional). */
 export type Action = TimelineEventDef extends infer E

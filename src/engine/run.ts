@@ -25,8 +25,14 @@ export interface RunResult {
 }
 
 /** Runs to the end, calling `onSample` with each interval's rows (or collecting them). */
-export function runScenario(loaded: LoadedModel, spec: RunSpec, onSample?: (rows: SampleRow[]) => void): RunResult {
+export function runScenario(
+  loaded: LoadedModel,
+  spec: RunSpec,
+  onSample?: (rows: SampleRow[], sim: Simulation) => void,
+  onStart?: (sim: Simulation) => void,
+): RunResult {
   const sim = new Simulation(loaded, spec);
+  onStart?.(sim);
   const everyTicks = Math.max(1, Math.round((spec.everyS ?? 60) / sim.dtS));
   const changes = [...(spec.changes ?? [])]
     .map((c) => ({ ...c, tick: Math.round(c.atS / sim.dtS) }))
@@ -45,7 +51,7 @@ export function runScenario(loaded: LoadedModel, spec: RunSpec, onSample?: (rows
     sim.step();
     if (sim.state.tick % everyTicks === 0 || sim.done) {
       const rows = sampler.sample();
-      if (onSample) onSample(rows);
+      if (onSample) onSample(rows, sim);
       else samples.push(rows);
     }
   }

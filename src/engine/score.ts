@@ -4,13 +4,15 @@
  * each service was down or overloaded in each region, peak amplification, wasted work, and the
  * calls of bystanders that failed.
  */
+import type { LoadedModel } from './load-model.ts';
+import { runScenario, type RunSpec } from './run.ts';
 import type { Simulation } from './simulation.ts';
 import { M } from './state.ts';
 
 export interface Score {
   /** Seconds from the start when the protected service first left `healthy`, or null. */
   troubleAt: number | null;
-  /** Seconds from the start after which it stayed healthy to the end, or null if it never recovered. */
+  /** Seconds from the start since when it has been healthy again (to now), or null if it is not. */
   recoveredAt: number | null;
   /** Minutes each node spent `down` or `overloaded`, by node id ("eastus/identity"). */
   outageMinutes: Record<string, number>;
@@ -26,7 +28,7 @@ export interface Score {
 
 export interface ScorerState {
   troubleAt: number | null;
-  lastUnhealthy: number | null;
+  healthySince: number | null;
   outageS: Float64Array;
   peak: number;
   prev: Float64Array;
@@ -38,7 +40,8 @@ export class Scorer {
   private readonly door: number;
   private readonly bystanders: number;
   private troubleAt: number | null = null;
-  private lastUnhealthy: number | null = null;
+  /** Since when the protected service has been healthy everywhere (null: not healthy now). */
+  private healthySince: number | null = 0;
   private readonly outageS: Float64Array;
   private peak = 1;
   private prev: Float64Array;
@@ -65,31 +68,34 @@ export class Scorer {
     const cum = sim.state.cum;
     const span = sim.time - this.prevT;
     if (span <= 0) return;
+    let doorHealthy = true;
     for (let i = 0; i < N; i++) {
       const state = sim.healthOf(i);
       if (state === 'down' || state === 'overloaded') this.outageS[i] += span;
       if (sim.topo.nodes[i].service === this.door) {
         if (state !== 'healthy') {
           this.troubleAt ??= sim.time;
-          this.lastUnhealthy = sim.time;
+          doorHealthy = false;
         }
         const demand = cum[M.demand * N + i] - this.prev[M.demand * N + i];
         const offered = cum[M.offered * N + i] - this.prev[M.offered * N + i];
         if (demand > 1e-6 && offered / demand > this.peak) this.peak = offered / demand;
       }
     }
+    if (!doorHealthy) this.healthySince = null;
+    else this.healthySince ??= sim.time;
     this.prev.set(cum);
     this.prevT = sim.time;
   }
 
   /** The scorer's state, to keep with a snapshot of the run. */
   save(): ScorerState {
-    return { troubleAt: this.troubleAt, lastUnhealthy: this.lastUnhealthy, outageS: this.outageS.slice(), peak: this.peak, prev: this.prev.slice(), prevT: this.prevT };
+    return { troubleAt: this.troubleAt, healthySince: this.healthySince, outageS: this.outageS.slice(), peak: this.peak, prev: this.prev.slice(), prevT: this.prevT };
   }
 
   load(s: ScorerState): void {
     this.troubleAt = s.troubleAt;
-    this.lastUnhealthy = s.lastUnhealthy;
+    this.healthySince = s.healthySince;
     this.outageS.set(s.outageS);
     this.peak = s.peak;
     this.prev = s.prev.slice();
@@ -110,7 +116,7 @@ export class Scorer {
     });
     return {
       troubleAt: this.troubleAt,
-      recoveredAt: this.troubleAt === null ? null : this.lastUnhealthy !== null && this.lastUnhealthy < sim.time ? this.lastUnhealthy : null,
+      recoveredAt: this.troubleAt === null ? null : this.healthySince,
       outageMinutes,
       peakAmplification: this.peak,
       wasted,
@@ -162,4 +168,16 @@ export function verdict(base: Score, changed: Score, serviceLabel: string, doorS
   if (parts.length === 0) return 'no measurable difference';
   const text = parts.join('; ');
   return text[0].toUpperCase() + text.slice(1) + '.';
+}
+
+/** Scores a whole run, sampled every `everyS` seconds. */
+export function scoreRun(loaded: LoadedModel, spec: RunSpec): Score {
+  let scorer: Scorer | null = null;
+  runScenario(
+    loaded,
+    spec,
+    () => scorer!.observe(),
+    (sim) => (scorer = new Scorer(sim)),
+  );
+  return scorer!.score();
 }

@@ -20,7 +20,7 @@ export interface EdgeGeometry {
 }
 
 export interface GraphView {
-  draw(frame: Frame, region: string, selectedService: string): void;
+  draw(frame: Frame, region: string, selectedService: string, highlight?: ReadonlySet<string>): void;
   readonly svg: SVGSVGElement;
   readonly edges: EdgeGeometry[];
   readonly size: { width: number; height: number };
@@ -124,7 +124,8 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     svg: svg.node()!,
     edges: edges.map((e) => ({ from: e[0], to: e[1], bezier: bezierOf(e) })),
     size: { width, height },
-    draw(frame, region, selectedService) {
+    draw(frame, region, selectedService, highlight = new Set()) {
+      g.classed('highlight', (n) => highlight.has(n.id));
       const r = model.regions.findIndex((x) => x.id === region);
       const S = model.services.length;
       const stateOf = (n: Placed) => (n.kind === 'service' ? HEALTH_STATES[frame.health[r * S + n.service]] : 'source');

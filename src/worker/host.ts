@@ -11,6 +11,7 @@ import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
 import { renderRun } from '../engine/output.ts';
+import { Scorer, scoreRun, verdict, type ScorerState } from '../engine/score.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
 const K = FRAME_METRICS.length;
@@ -32,7 +33,9 @@ export class SimHost {
   private seed = 1;
   private startParams: Record<string, ParamValue | string> = {};
   private changes: Change[] = [];
-  private snapshots: { tick: number; snap: Snapshot }[] = [];
+  private snapshots: { tick: number; snap: Snapshot; scorer: ScorerState }[] = [];
+  private scorer: Scorer | null = null;
+  private scoreFresh = true;
   private everyTicks = 1;
   private snapshotTicks = 1;
   private historyT: number[] = [];
@@ -74,6 +77,8 @@ export class SimHost {
           return [{ type: 'frame', ...this.frame() }];
         case 'export':
           return [this.exportRun(msg.format)];
+        case 'whatIf':
+          return [this.whatIf(msg.label, msg.params)];
         default: {
           const never: never = msg;
           return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];
@@ -123,7 +128,8 @@ export class SimHost {
     const m = loaded.model;
     this.everyTicks = Math.max(1, Math.round(sampleInterval(m.durationS, m.dtS) / m.dtS));
     this.snapshotTicks = this.everyTicks * 30;
-    this.snapshots = [{ tick: 0, snap: sim.snapshot() }];
+    this.scorer = new Scorer(sim);
+    this.snapshots = [{ tick: 0, snap: sim.snapshot(), scorer: this.scorer.save() }];
     this.sampler = new Sampler(sim);
     this.historyT = [];
     this.historyV = [];
@@ -177,7 +183,7 @@ export class SimHost {
       sim.step();
       const tick = sim.state.tick;
       if (tick % this.everyTicks === 0) this.record();
-      if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot() });
+      if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot(), scorer: this.scorer!.save() });
     }
   }
 
@@ -192,6 +198,8 @@ export class SimHost {
   }
 
   private record(): void {
+    this.scorer!.observe();
+    this.scoreFresh = true;
     const rows = this.sampler!.sample();
     const v = new Float32Array(rows.length * K);
     rows.forEach((r, i) => {
@@ -244,6 +252,18 @@ export class SimHost {
     return { type: 'exported', format, text, filename: `${this.loaded!.model.id}-seed${this.seed}.${format}` };
   }
 
+  /** Two whole runs of this run's recipe, with and without `params`, scored and compared. */
+  private whatIf(label: string, params: Record<string, ParamValue>): FromWorkerMsg {
+    const sim = this.need();
+    const r = this.recipe();
+    const changes = r.changes.map((c) => ('action' in c ? { atS: c.t, action: c.action } : { atS: c.t, id: c.id, value: c.value }));
+    const spec = { seed: r.seed, changes, everyS: this.everyTicks * sim.dtS };
+    const base = scoreRun(this.loaded!, { ...spec, params: r.params });
+    const changed = scoreRun(this.loaded!, { ...spec, params: { ...r.params, ...params } });
+    const door = this.loaded!.model.services.find((s) => s.door) ?? this.loaded!.model.services[0];
+    return { type: 'verdict', label, text: verdict(base, changed, door.label, door.id), base, changed };
+  }
+
   private frame(): Frame {
     const sim = this.sim!;
     const N = sim.topo.nodes.length;
@@ -266,6 +286,8 @@ export class SimHost {
     this.resetPending = false;
     const recipe = this.recipeChanged ? this.recipe() : undefined;
     this.recipeChanged = false;
+    const score = this.scoreFresh || reset ? this.scorer!.score() : undefined;
+    this.scoreFresh = false;
     this.sent = this.historyT.length;
     this.eventsSent = fired.length;
     return {
@@ -280,6 +302,7 @@ export class SimHost {
       events,
       params: { ...sim.state.params },
       recipe,
+      score,
     };
   }
 
@@ -317,6 +340,8 @@ export class SimHost {
       timeline: model.timeline
         .map((e) => ({ t: eventSeconds(model, e.at, p), type: e.type, label: e.label ?? e.type, group: e.group }))
         .filter((e) => Number.isFinite(e.t)),
+      whatIfs: model.whatIfs.map((w) => ({ ...w, params: w.params as Record<string, ParamValue> })),
+      story: model.story.map((c) => ({ ...c, t: eventSeconds(model, c.at, p), params: c.params as Record<string, ParamValue> })),
     };
   }
 }

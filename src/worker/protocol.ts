@@ -4,6 +4,7 @@
  */
 import type { Action } from '../engine/model.ts';
 import type { ParamValue } from '../params/registry.ts';
+import type { Score } from '../engine/score.ts';
 
 /** Metrics sent per node in each sample and frame, in this order. */
 export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed'] as const;
@@ -21,6 +22,8 @@ export interface ToWorker {
   act: { action: Action };
   /** The whole run (full clock, these settings and changes) as `npm run simulate` prints it. */
   export: { format: 'csv' | 'json' };
+  /** Measure what these settings would change in this run (two whole runs, scored). */
+  whatIf: { label: string; params: Record<string, ParamValue> };
 }
 
 /** A change the user made during a run, at a simulated time. */
@@ -53,6 +56,8 @@ export interface Frame {
   params: Record<string, ParamValue>;
   /** Present when the run's recipe changed (load, restart, a change, a seek back). */
   recipe?: Recipe;
+  /** The run's scoreboard so far (present when new samples arrived). */
+  score?: Score;
 }
 
 export interface ModelInfo {
@@ -73,6 +78,9 @@ export interface ModelInfo {
   params: import('../params/registry.ts').ParamDef[];
   /** Scripted events, for the timeline (seconds from the start). */
   timeline: { t: number; type: string; label: string; group?: string }[];
+  whatIfs: { id: string; label: string; description: string; params: Record<string, ParamValue> }[];
+  /** The story, chapter by chapter; `t` is when each happens (seconds from the start). */
+  story: { title: string; text: string; t: number; region?: string; service?: string; highlight: string[]; params: Record<string, ParamValue> }[];
 }
 
 export interface FromWorker {
@@ -83,6 +91,7 @@ export interface FromWorker {
   /** The simulation itself failed: the page offers a restart. */
   failed: { message: string };
   exported: { format: 'csv' | 'json'; text: string; filename: string };
+  verdict: { label: string; text: string; base: Score; changed: Score };
 }
 
 export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];
