@@ -23,7 +23,7 @@ import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import { History } from './history.ts';
 import { createLabStore, speedLabel, speedsFor } from './store.ts';
-import { decodeLink, encodeLink, type ModelCatalog } from './url.ts';
+import { actionToOp, decodeLink, encodeLink, opToAction, type LinkChange, type ModelCatalog } from './url.ts';
 import { watchEmbedding } from './embed.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -133,21 +133,40 @@ function builtinCatalog(): ModelCatalog {
     timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
     clockOf: (id, t) => (loaded[id].model.clock ? clockAt(loaded[id].model, t).slice(11, 16) : null),
     chaptersOf: (id) => loaded[id].model.story.length,
+    servicesOf: (id) => loaded[id].model.services.map((x) => x.id),
+    regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
   };
+}
+
+/** The run as a link: the settings it started with, the changes made during it, the time. */
+function linkQuery(): string {
+  const s = store.getState();
+  const changes: LinkChange[] = [];
+  for (const c of recipe?.changes ?? []) {
+    if ('action' in c) {
+      const op = actionToOp(c.action as unknown as Record<string, unknown>);
+      if (op) changes.push({ t: c.t, action: op });
+    } else changes.push({ t: c.t, id: c.id, value: c.value });
+  }
+  const params = { ...((recipe?.params ?? s.params) as Record<string, ParamValue>) };
+  // A change before the run has moved is simply how it starts.
+  while (changes.length && changes[0].t === 0 && !('action' in changes[0])) {
+    const c = changes.shift() as { id: string; value: ParamValue };
+    params[c.id] = c.value;
+  }
+  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params, changes }, catalog);
 }
 
 /** The link that reproduces what is on screen now. */
 function currentLink(extra = ''): string {
-  const s = store.getState();
-  const q = encodeLink({ model: s.modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params: s.params }, catalog);
-  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${q}${extra}`;
+  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${linkQuery()}${extra}`;
 }
 
 /** Keeps the address bar on the current run (not while playing: that would be every frame). */
 function writeUrl(): void {
   if (store.getState().playing) return;
   try {
-    const q = encodeLink({ model: store.getState().modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params: store.getState().params }, catalog);
+    const q = linkQuery();
     const keep = new URLSearchParams(location.search);
     const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
     if (q + page === urlWritten) return;
@@ -201,7 +220,11 @@ function buildViews(model: ModelInfo): void {
     verdict: renderWhatIfs($('whatif'), model, CLIENT_POLICIES, { apply: applyWhatIf, asItHappened }),
     chapter: renderStory($('chapters'), model, { go: goToChapter }),
   };
-  renderOperator($('operator'), model, () => store.getState().region, { act: (action) => client.send({ type: 'act', action: action as unknown as Action }) });
+  renderOperator($('operator'), model, () => store.getState().region, {
+    act: (action) => client.send({ type: 'act', action: action as unknown as Action }),
+    undo: () => client.send({ type: 'undo' }),
+    service: () => store.getState().service,
+  });
   teach.chapter(chapter);
   teach.verdict(verdictText);
   if (chapter >= 0) highlight = new Set(model.story[chapter]?.highlight ?? []);
@@ -597,5 +620,11 @@ function escapeAttr(s: string): string {
 const onScreen = watchEmbedding(link.page, () => currentLink());
 document.documentElement.classList.toggle('present', link.page.present);
 wireControls();
-client.send({ type: 'load', model: link.state.model, seed, params: link.state.params });
+client.send({
+  type: 'load',
+  model: link.state.model,
+  seed,
+  params: link.state.params,
+  changes: link.state.changes?.map((c) => ('action' in c ? { t: c.t, action: opToAction(c.action) as unknown as Action } : c)),
+});
 requestAnimationFrame(frameLoop);

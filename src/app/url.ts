@@ -2,9 +2,11 @@
  * Links that reproduce a run. One codec, driven by the parameter registry, reads and writes the
  * query string (never the hash: some hosts append their own `#…`):
  *
- *   ?v=1&model=azure-2026-02&seed=3&t=01:30&retry.attempts=0&failover=0
+ *   ?v=1&model=azure-2026-02&seed=3&t=01:30&retry.attempts=0&at=00:20:failover=0&op=01:00:admission(identity,eastus,0)
  *
- * Only parameters that differ from the model's defaults are written. Reading never fails: unknown
+ * Settings are those the run started with (only those that differ from the model's defaults);
+ * `at` entries are slider changes made during the run (the CLI's --at syntax), `op` entries
+ * operator actions, both at simulated times — so the link reproduces the run exactly. Reading never fails: unknown
  * keys are dropped, out-of-range numbers clamped, malformed values dropped, and each is reported
  * as a notice the page shows.
  */
@@ -23,6 +25,48 @@ export interface LinkState {
   /** Story chapter, 1-based. */
   chapter?: number;
   params: Record<string, ParamValue>;
+  /** Changes made during the run, in order. */
+  changes?: LinkChange[];
+}
+
+/** A change during the run: a parameter, or an operator action on one region (or all). */
+export type LinkChange =
+  | { t: number; id: string; value: ParamValue }
+  | { t: number; action: { type: OpType; service?: string; regions?: string[]; args: (number | 'off')[] } };
+
+/** Operator actions a link can carry, with their numeric arguments in order. */
+const OPS = {
+  admission: ['percent'],
+  ramp: ['toPercent', 'durationS'],
+  scaleout: ['addPercent', 'delayS'],
+  fault: ['capacityPercent', 'durationS'],
+  restore: [],
+  block: [],
+  'rollout.disable': [],
+} as const;
+export type OpType = keyof typeof OPS;
+
+/** The action a link's op stands for, in the engine's vocabulary. */
+export function opToAction(op: Extract<LinkChange, { action: unknown }>['action']): Record<string, unknown> & { type: string } {
+  const a: Record<string, unknown> & { type: string } = { type: op.type };
+  if (op.service) a.service = op.service;
+  if (op.regions) a.regions = op.regions;
+  OPS[op.type].forEach((name, k) => (a[name] = op.args[k]));
+  return a;
+}
+
+/** The op for an engine action, or null if links cannot carry it. */
+export function actionToOp(a: Record<string, unknown>): Extract<LinkChange, { action: unknown }>['action'] | null {
+  const type = a.type as OpType;
+  if (!(type in OPS)) return null;
+  const regions = a.regions as string[] | undefined;
+  if (regions && regions.length > 1) return null;
+  return {
+    type,
+    service: a.service as string | undefined,
+    regions,
+    args: OPS[type].map((name) => (a[name] === 'off' ? 'off' : Number(a[name]))),
+  };
 }
 
 export interface PageOptions {
@@ -41,6 +85,8 @@ export interface ModelCatalog {
   clockOf?(id: string, t: number): string | null;
   /** Chapters in the model's story. */
   chaptersOf?(id: string): number;
+  servicesOf?(id: string): string[];
+  regionsOf?(id: string): string[];
 }
 
 export const HIDEABLE = ['controls', 'charts', 'timeline', 'map', 'graph'] as const;
@@ -52,6 +98,14 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
+  const time = (t: number) => catalog.clockOf?.(s.model, t) ?? String(Math.round(t * 1000) / 1000);
+  for (const c of s.changes ?? []) {
+    if ('action' in c) {
+      const a = c.action;
+      const args = [a.service ?? '', a.regions?.[0] ?? '*', ...a.args.map(String)];
+      q.append('op', `${time(c.t)}:${a.type}(${args.join(',')})`);
+    } else q.append('at', `${time(c.t)}:${c.id}=${formatValue(c.value)}`);
+  }
   for (const def of catalog.paramsOf(s.model)) {
     const v = s.params[def.id];
     if (v !== undefined && v !== def.default) q.set(def.id, formatValue(v));
@@ -99,6 +153,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
   }
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   for (const [key, raw] of q) {
+    if (key === 'at' || key === 'op') continue;
     if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
     const def = defs.get(key);
     if (!def) {
@@ -119,6 +174,38 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
       notices.push(`${def.label}: "${clip(raw)}" is not a valid value and was ignored.`);
     }
   }
+  const changes: LinkChange[] = [];
+  const timeIn = (text: string): number => {
+    if (/^\d{1,2}:\d{2}$/.test(text)) return catalog.timeOf?.(model, text) ?? NaN;
+    return /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  };
+  for (const raw of q.getAll('at')) {
+    const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([^=\s:]+)=(.*)$/.exec(raw);
+    const def = m ? defs.get(m[2]) : undefined;
+    const t = m ? timeIn(m[1]) : NaN;
+    const parsed = def ? parseValue(def, m![3]) : null;
+    if (!m || !def || !Number.isFinite(t) || !parsed?.ok) {
+      notices.push(`The change "${clip(raw)}" could not be read and was left out.`);
+      continue;
+    }
+    changes.push({ t, id: def.id, value: parsed.value });
+  }
+  for (const raw of q.getAll('op')) {
+    const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([a-z.]+)\(([^)]*)\)$/.exec(raw);
+    const type = m?.[2] as OpType | undefined;
+    const t = m ? timeIn(m[1]) : NaN;
+    const parts = m ? m[3].split(',') : [];
+    const names = type && type in OPS ? OPS[type] : null;
+    const args = names ? parts.slice(2).map((x) => (x === 'off' ? 'off' : Number(x))) : [];
+    const knownService = !parts[0] || (catalog.servicesOf?.(model) ?? [parts[0]]).includes(parts[0]);
+    const knownRegion = parts[1] === '*' || (catalog.regionsOf?.(model) ?? [parts[1]]).includes(parts[1]);
+    if (!m || !names || !Number.isFinite(t) || parts.length !== 2 + names.length || args.some((x) => x !== 'off' && !Number.isFinite(x)) || !knownService || !knownRegion) {
+      notices.push(`The operator action "${clip(raw)}" could not be read and was left out.`);
+      continue;
+    }
+    changes.push({ t, action: { type: type!, service: parts[0] || undefined, regions: parts[1] === '*' ? undefined : [parts[1]], args } });
+  }
+  if (changes.length) state.changes = changes.sort((a, b) => a.t - b.t);
   const hide = new Set<string>();
   for (const part of (q.get('hide') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
     if ((HIDEABLE as readonly string[]).includes(part)) hide.add(part);

@@ -185,6 +185,9 @@ export class Simulation {
 
   /** An operator action (any timeline event type), taking effect at the next step. */
   act(event: Action): void {
+    const e = event as { service?: string; regions?: string[] };
+    if (e.service !== undefined && !this.topo.serviceIds.includes(e.service)) throw new ParamError(`no service "${e.service}" in ${this.model.id}`);
+    for (const r of e.regions ?? []) if (!this.topo.regionIds.includes(r)) throw new ParamError(`no region "${r}" in ${this.model.id}`);
     this.schedule({ tick: this.state.tick, event: { ...event, when: event.when ?? 'always', at: this.time } as TimelineEventDef, origin: 'operator' });
   }
 

@@ -123,6 +123,9 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
 
 export interface OperatorHandlers {
   act(action: Record<string, unknown> & { type: string }): void;
+  undo(): void;
+  /** The service selected in the dependency graph. */
+  service(): string;
 }
 
 /** The operator's seat: act on the selected region's protected service (and storage). */
@@ -147,5 +150,22 @@ export function renderOperator(root: HTMLElement, model: ModelInfo, region: () =
   add('Ramp back (60 min)', () => ({ type: 'ramp', service: door.id, regions: [region()], toPercent: 100, durationS: 3600 }));
   if (model.services.some((s) => s.id === 'storage')) add('Restore storage', () => ({ type: 'restore', service: 'storage', regions: [region()] }));
   if (model.timeline.some((e) => e.type === 'rollout.start')) add('Disable the workflow', () => ({ type: 'rollout.disable' }));
-  root.append(note, bar);
+  const fault = el('div', 'fault');
+  const kind = el('select');
+  kind.append(new Option('an outage', '0'), new Option('half capacity', '50'), new Option('a fifth of capacity', '20'));
+  kind.setAttribute('aria-label', 'Fault');
+  const length = el('select');
+  for (const m of [5, 15, 30, 60]) length.append(new Option(`${m} min`, String(m * 60)));
+  length.setAttribute('aria-label', 'Fault duration');
+  const inject = el('button', '', 'Inject');
+  inject.type = 'button';
+  inject.addEventListener('click', () =>
+    on.act({ type: 'fault', service: on.service(), regions: [region()], capacityPercent: Number(kind.value), durationS: Number(length.value) }),
+  );
+  fault.append(el('span', '', 'Selected service: '), kind, el('span', '', ' for '), length, inject);
+  const undo = el('button', '', 'Undo last action');
+  undo.type = 'button';
+  undo.addEventListener('click', on.undo);
+  bar.append(undo);
+  root.append(note, bar, fault);
 }

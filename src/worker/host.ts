@@ -79,6 +79,9 @@ export class SimHost {
           return [this.exportRun(msg.format)];
         case 'whatIf':
           return [this.whatIf(msg.label, msg.params)];
+        case 'undo':
+          this.undo();
+          return [{ type: 'frame', ...this.frame() }];
         default: {
           const never: never = msg;
           return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];
@@ -221,27 +224,49 @@ export class SimHost {
     const sim = this.need();
     const target = Math.max(0, Math.min(sim.durationTicks, Math.round(t / sim.dtS)));
     if (target < sim.state.tick) {
-      // Back in time: forget what came after, restore the nearest snapshot, replay to the target.
+      // Back in time: what was done after the target is forgotten.
       this.changes = this.changes.filter((c) => c.tick <= target);
       this.recipeChanged = true;
-      this.snapshots = this.snapshots.filter((s) => s.tick <= target);
-      const from = this.snapshots[this.snapshots.length - 1];
-      this.sim = Simulation.restore(this.loaded!, from.snap);
-      // Snapshots are taken before any change made at their tick: replay from there on.
-      this.nextChange = this.changes.findIndex((c) => c.tick >= from.tick);
-      if (this.nextChange < 0) this.nextChange = this.changes.length;
-      this.sampler = new Sampler(this.sim);
-      const keep = this.historyT.findIndex((x) => x > from.tick * this.sim!.dtS + 1e-9);
-      if (keep >= 0) {
-        this.historyT.length = keep;
-        this.historyV.length = keep;
-      }
-      this.resetPending = true;
-      this.sent = 0;
-      this.eventsSent = 0;
-      this.resetFlowRates();
+      this.rewindTo(target);
     }
     this.runTo(target);
+  }
+
+  /** Undoes the last operator action: the run is replayed without it, back to where it was. */
+  private undo(): void {
+    const sim = this.need();
+    let k = this.changes.length - 1;
+    while (k >= 0 && !('action' in this.changes[k])) k--;
+    if (k < 0) throw new RefusedError('there is no operator action to undo');
+    const now = sim.state.tick;
+    const at = this.changes[k].tick;
+    this.changes.splice(k, 1);
+    this.recipeChanged = true;
+    this.rewindTo(at);
+    this.runTo(now);
+  }
+
+  /** Restores the latest snapshot at or before `target` (history too), ready to replay from there. */
+  private rewindTo(target: number): void {
+    this.snapshots = this.snapshots.filter((s) => s.tick <= target);
+    const from = this.snapshots[this.snapshots.length - 1];
+    this.sim = Simulation.restore(this.loaded!, from.snap);
+    // Snapshots are taken before any change made at their tick: replay from there on.
+    this.nextChange = this.changes.findIndex((c) => c.tick >= from.tick);
+    if (this.nextChange < 0) this.nextChange = this.changes.length;
+    this.sampler = new Sampler(this.sim);
+    this.scorer!.follow(this.sim);
+    this.scorer!.load(from.scorer);
+    this.scoreFresh = true;
+    const keep = this.historyT.findIndex((x) => x > from.tick * this.sim!.dtS + 1e-9);
+    if (keep >= 0) {
+      this.historyT.length = keep;
+      this.historyV.length = keep;
+    }
+    this.resetPending = true;
+    this.sent = 0;
+    this.eventsSent = 0;
+    this.resetFlowRates();
   }
 
   /** The whole run with these settings and changes, exactly as `npm run simulate` would print it. */

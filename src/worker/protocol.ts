@@ -22,6 +22,8 @@ export interface ToWorker {
   act: { action: Action };
   /** The whole run (full clock, these settings and changes) as `npm run simulate` prints it. */
   export: { format: 'csv' | 'json' };
+  /** Take back the last operator action: the run is replayed without it. */
+  undo: { reason?: string };
   /** Measure what these settings would change in this run (two whole runs, scored). */
   whatIf: { label: string; params: Record<string, ParamValue> };
 }

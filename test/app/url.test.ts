@@ -12,6 +12,9 @@ const catalog: ModelCatalog = {
   paramsOf: (id) => model(id).params,
   timeOf: (id, hhmm) => secondsAtTimeOfDay(model(id).model, hhmm),
   clockOf: (id, t) => (model(id).model.clock ? clockAt(model(id).model, t).slice(11, 16) : null),
+  chaptersOf: (id) => model(id).model.story.length,
+  servicesOf: (id) => model(id).model.services.map((x) => x.id),
+  regionsOf: (id) => model(id).model.regions.map((x) => x.id),
 };
 
 const valueOf = (d: ParamDef): fc.Arbitrary<string | number> => {
@@ -44,6 +47,38 @@ describe('links', () => {
         { numRuns: 100 },
       );
     }
+  });
+
+  it('carries changes made during the run and operator actions, readably', () => {
+    const link = encodeLink(
+      {
+        model: 'azure-2026-02',
+        params: {},
+        changes: [
+          { t: 7.5 * 3600, id: 'failover', value: 0 },
+          { t: 7.5 * 3600, action: { type: 'admission', service: 'identity', regions: ['eastus'], args: [0] } },
+          { t: 8 * 3600, action: { type: 'ramp', service: 'identity', regions: ['eastus'], args: [100, 3600] } },
+          { t: 9 * 3600, action: { type: 'rollout.disable', args: [] } },
+        ],
+      },
+      catalog,
+    );
+    expect(decodeURIComponent(link)).toBe('v=1&model=azure-2026-02&at=01:00:failover=0&op=01:00:admission(identity,eastus,0)&op=01:30:ramp(identity,eastus,100,3600)&op=02:30:rollout.disable(,*)');
+    const back = decodeLink('?' + link, catalog);
+    expect(back.notices).toEqual([]);
+    expect(back.state.changes).toEqual([
+      { t: 7.5 * 3600, id: 'failover', value: 0 },
+      { t: 7.5 * 3600, action: { type: 'admission', service: 'identity', regions: ['eastus'], args: [0] } },
+      { t: 8 * 3600, action: { type: 'ramp', service: 'identity', regions: ['eastus'], args: [100, 3600] } },
+      { t: 9 * 3600, action: { type: 'rollout.disable', service: undefined, regions: undefined, args: [] } },
+    ]);
+  });
+
+  it('leaves out changes it cannot read, and says so', () => {
+    const r = decodeLink('?model=azure-2026-02&at=01:00:failover=500&at=nonsense&op=01:00:admission(identity,mars,0)&op=01:00:explode()&op=01:00:ramp(identity,eastus,100)', catalog);
+    expect(r.state.changes).toBeUndefined();
+    expect(r.notices).toHaveLength(5);
+    expect(r.notices[0]).toBe('The change "01:00:failover=500" could not be read and was left out.');
   });
 
   it('writes only what differs from the defaults, readably', () => {

@@ -59,6 +59,30 @@ describe('embedding', () => {
     await page.close();
   }, 60_000);
 
+  it('a link carries slider changes and operator actions made during the run, and reproduces it', async () => {
+    const { page } = await openLab(lab, '?model=single-service&t=30');
+    await expect.poll(() => page.textContent('#clock')).toBe('30 s');
+    const retries = page.getByRole('slider', { name: 'Retries' });
+    await retries.focus();
+    await page.keyboard.press('Home');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Remove traffic' }).click();
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Undo last action' }).click();
+    await page.getByRole('button', { name: 'Remove traffic' }).click();
+    for (let k = 0; k < 5; k++) await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => decodeURIComponent(page.url())).toMatch(/at=30:retry\.attempts=0&op=32:admission\(server,local,0\)$/);
+    const again = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await again.goto(page.url());
+    await again.locator('#regions svg').waitFor();
+    await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
+    const label = await page.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label');
+    await expect.poll(() => again.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label')).toBe(label);
+    expect(await again.locator('dl.score').textContent()).toBe(await page.locator('dl.score').textContent());
+    await page.close();
+    await again.close();
+  }, 60_000);
+
   it('a copied link reproduces the run: settings, time and all', async () => {
     const { page } = await openLab(lab, '?model=single-service');
     const load = page.getByRole('slider', { name: 'Load' });

@@ -115,4 +115,21 @@ describe('simulation host', () => {
     expect(Array.from(restored.health)).toEqual(Array.from(original.health));
     expect(restored.params).toEqual(original.params);
   });
+
+  it('undo takes back the last operator action as if it had never been done', () => {
+    const plain = new SimHost();
+    plain.handle({ type: 'load', model: 'single-service' });
+    const without = frameOf(one(plain.handle({ type: 'advance', simS: 400 })));
+    const h = new SimHost();
+    h.handle({ type: 'load', model: 'single-service' });
+    h.handle({ type: 'advance', simS: 200 });
+    h.handle({ type: 'act', action: { type: 'admission', service: 'server', percent: 0 } });
+    const acted = frameOf(one(h.handle({ type: 'advance', simS: 200 })));
+    expect(Array.from(acted.metrics)).not.toEqual(Array.from(without.metrics));
+    const undone = frameOf(one(h.handle({ type: 'undo' })));
+    expect(undone.t).toBe(400);
+    expect(Array.from(undone.metrics)).toEqual(Array.from(without.metrics));
+    expect(undone.recipe!.changes).toEqual([]);
+    expect(one(h.handle({ type: 'undo' }))).toMatchObject({ type: 'refused', message: 'there is no operator action to undo' });
+  });
 });
