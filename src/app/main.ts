@@ -9,7 +9,7 @@ import type { Frame, FromWorkerMsg, ModelInfo, Recipe } from '../worker/protocol
 import { renderChart, type ChartView } from '../view/chart.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
 import { renderControls, type ControlsHandle } from '../view/controls.ts';
-import { formatTime } from '../view/format.ts';
+import { formatRate, formatTime } from '../view/format.ts';
 import { renderGraph, type GraphView } from '../view/graph.ts';
 import { renderParticles, type ParticlesView } from '../view/particles.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
@@ -22,6 +22,7 @@ import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import { History } from './history.ts';
+import { backlogDrainedAt, Comparison } from './compare.ts';
 import { createLabStore, speedLabel, speedsFor } from './store.ts';
 import { actionToOp, decodeLink, encodeLink, opToAction, type LinkChange, type ModelCatalog } from './url.ts';
 import { watchEmbedding } from './embed.ts';
@@ -105,6 +106,7 @@ function receive(m: FromWorkerMsg): void {
 
 function onLoaded(model: ModelInfo, frame: Frame): void {
   modelData = requestedModel;
+  if (comparison) stopCompare();
   // Where the simulation runs (a worker, or the main thread where no worker may start).
   document.documentElement.dataset.sim = client.where;
   const door = model.services.find((s) => s.door) ?? model.services[0];
@@ -217,11 +219,14 @@ function buildViews(model: ModelInfo): void {
   }
   teach = {
     score: renderScoreboard($('scoreboard'), model),
-    verdict: renderWhatIfs($('whatif'), model, CLIENT_POLICIES, { apply: applyWhatIf, asItHappened }),
+    verdict: renderWhatIfs($('whatif'), model, CLIENT_POLICIES, { apply: applyWhatIf, asItHappened, compare: startCompare }),
     chapter: renderStory($('chapters'), model, { go: goToChapter }),
   };
   renderOperator($('operator'), model, () => store.getState().region, {
-    act: (action) => client.send({ type: 'act', action: action as unknown as Action }),
+    act: (action) => {
+      client.send({ type: 'act', action: action as unknown as Action });
+      comparison?.act({ type: 'act', action: action as unknown as Action });
+    },
     undo: () => client.send({ type: 'undo' }),
     service: () => store.getState().service,
   });
@@ -244,6 +249,33 @@ function onFrame(f: Frame): void {
   if (f.done && store.getState().playing) store.setState({ playing: false });
   const params = store.getState().params;
   if (Object.keys(f.params).some((k) => f.params[k] !== params[k])) store.setState({ params: f.params });
+  dirty = true;
+}
+
+/** Run B, when comparing. */
+let comparison: Comparison | null = null;
+let graphB: GraphView | null = null;
+
+/** Compares this run (A) with B = A plus `params`, on one clock. */
+function startCompare(label: string, params: Record<string, ParamValue>): void {
+  const model = store.getState().model;
+  if (!model || !recipe) return;
+  stopCompare();
+  comparison = new Comparison(label, params, model.regions.length * model.services.length, () => (dirty = true), (message) => store.setState({ notice: `Run B: ${message}` }));
+  comparison.start(modelData, recipe, latest?.t ?? 0);
+  const panel = $('compare');
+  panel.hidden = false;
+  $('compare-title').textContent = `B: ${label}`;
+  graphB = renderGraph($('graph-b'), model, () => {});
+  dirty = true;
+}
+
+function stopCompare(): void {
+  comparison?.stop();
+  comparison = null;
+  graphB = null;
+  $('compare').hidden = true;
+  $('graph-b').replaceChildren();
   dirty = true;
 }
 
@@ -297,11 +329,13 @@ function goToChapter(index: number): void {
 
 function seekTo(t: number): void {
   client.send({ type: 'seek', t });
+  comparison?.seek(t);
 }
 
 function setParam(id: string, value: ParamValue): void {
   store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
   client.send({ type: 'setParam', id, value });
+  comparison?.setParam(id, value);
   writeUrl();
 }
 
@@ -319,13 +353,15 @@ function draw(): void {
   views.regions.draw(latest, s.region);
   views.graph.draw(latest, s.region, s.service, highlight);
   views.particles.update(latest, s.region);
+  if (graphB && comparison?.latest) graphB.draw(comparison.latest, s.region, s.service, highlight);
   if (!moving()) views.particles.paint(performance.now(), false);
   const key = `${s.region}/${s.service}`;
   const now = performance.now();
-  const stale = chartsDrawn.version !== history.version || chartsDrawn.key !== key;
+  const version = history.version + 1e6 * (comparison?.history.version ?? 0);
+  const stale = chartsDrawn.version !== version || chartsDrawn.key !== key;
   if (stale && (!s.playing || key !== chartsDrawn.key || now - chartsDrawn.at >= CHART_INTERVAL_MS)) {
     drawCharts(model, r * S + j, `${model.services[j].label}, ${model.regions[r].label}`);
-    chartsDrawn = { version: history.version, key, at: now };
+    chartsDrawn = { version, key, at: now };
   } else {
     views.node.cursor(latest.t);
     views.doors.cursor(latest.t);
@@ -343,9 +379,13 @@ function drawCharts(model: ModelInfo, node: number, label: string): void {
   const v = views!;
   const t = h.t;
   const now = latest!.t;
+  const b = comparison?.latest ? comparison.history : null;
+  const bSeries = (metric: 'offered' | 'goodput', color: string) => (b ? [{ label: `B ${metric}`, color, values: b.series(node, metric), t: b.t, dashed: true }] : []);
   v.node.draw(
     t,
     [
+      ...bSeries('offered', SERIES_COLOR.offered),
+      ...bSeries('goodput', SERIES_COLOR.goodput),
       { label: 'offered', color: SERIES_COLOR.offered, values: h.series(node, 'offered') },
       { label: 'capacity', color: SERIES_COLOR.capacity, values: h.series(node, 'capacity'), dashed: true },
       { label: 'goodput', color: SERIES_COLOR.goodput, values: h.series(node, 'goodput') },
@@ -362,14 +402,67 @@ function drawCharts(model: ModelInfo, node: number, label: string): void {
   if (door >= 0) {
     v.doors.draw(
       t,
-      model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: h.series(k * S + door, 'offered') })),
+      [
+        ...model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: h.series(k * S + door, 'offered') })),
+        ...(b ? model.regions.map((reg, k) => ({ label: `B ${reg.label}`, color: REGION_COLORS[k % REGION_COLORS.length], values: b.series(k * S + door, 'offered'), t: b.t, dashed: true })) : []),
+      ],
       now,
     );
   }
   const offered = h.series(node, 'offered');
   const demand = h.series(node, 'demand');
-  v.amp.draw(t, [{ label, color: SERIES_COLOR.offered, values: offered.map((o, k) => (demand[k] > 0 ? o / demand[k] : NaN)) }], now);
+  const amp = (o: readonly number[], d: readonly number[]) => o.map((x, k) => (d[k] > 0 ? x / d[k] : NaN));
+  v.amp.draw(
+    t,
+    [
+      { label, color: SERIES_COLOR.offered, values: amp(offered, demand) },
+      ...(b ? [{ label: `B ${label}`, color: SERIES_COLOR.offered, values: amp(b.series(node, 'offered'), b.series(node, 'demand')), t: b.t, dashed: true }] : []),
+    ],
+    now,
+  );
+  if (comparison) drawCompareTable(model);
 }
+
+/** The differences between A and B, measured from both runs so far. */
+function drawCompareTable(model: ModelInfo): void {
+  const a = latest?.score ?? lastScoreA;
+  const bScore = comparison?.latest?.score ?? lastScoreB;
+  if (latest?.score) lastScoreA = latest.score;
+  if (comparison?.latest?.score) lastScoreB = comparison.latest.score;
+  if (!a || !bScore || !comparison) return;
+  const door = model.services.find((x) => x.door) ?? model.services[0];
+  const S = model.services.length;
+  const j = model.services.indexOf(door);
+  const at = (t: number | null) => (t === null ? '—' : formatTime(t, model.clockStart));
+  const rows: [string, string, string][] = [
+    [`${door.label} in trouble`, at(a.troubleAt), at(bScore.troubleAt)],
+    [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
+    ...model.regions.map((r): [string, string, string] => [
+      `Minutes ${door.label} down or overloaded, ${r.label}`,
+      String(a.outageMinutes[`${r.id}/${door.id}`] ?? 0),
+      String(bScore.outageMinutes[`${r.id}/${door.id}`] ?? 0),
+    ]).filter((row) => row[1] !== '0' || row[2] !== '0'),
+    ['Peak amplification', `${a.peakAmplification.toFixed(1)}×`, `${bScore.peakAmplification.toFixed(1)}×`],
+    ['Wasted work', formatRate(a.wasted), formatRate(bScore.wasted)],
+    ['Bystander calls failed', formatRate(a.bystanderFailures), formatRate(bScore.bystanderFailures)],
+    ...model.regions.map((r, k): [string, string, string] => [
+      `Backlog at ${door.label} drained, ${r.label}`,
+      at(backlogDrainedAt(history!, k * S + j)),
+      at(backlogDrainedAt(comparison!.history, k * S + j)),
+    ]).filter((row) => row[1] !== '—' || row[2] !== '—'),
+  ];
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const h of ['', 'A: this run', `B: ${comparison.label}`]) head.append(Object.assign(document.createElement('th'), { textContent: h }));
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    row.forEach((cell, k) => (k === 0 ? tr.append(Object.assign(document.createElement('th'), { textContent: cell, scope: 'row' })) : (tr.insertCell().textContent = cell)));
+  }
+  $('compare-table').replaceChildren(table);
+}
+let lastScoreA: Frame['score'];
+let lastScoreB: Frame['score'];
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 
@@ -383,7 +476,10 @@ function frameLoop(now: number): void {
   const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
   lastWall = now;
   if (client.busy && client.waitingSince > 0 && now - client.waitingSince > HEARTBEAT_MS) recover('stopped answering');
-  if (s.playing && onScreen() && !client.busy && s.model) client.send({ type: 'advance', simS: s.speed * wallS });
+  if (s.playing && onScreen() && !client.busy && !(comparison?.busy ?? false) && s.model) {
+    client.send({ type: 'advance', simS: s.speed * wallS });
+    comparison?.advance(s.speed * wallS);
+  }
   if (dirty) draw();
   if (moving()) views?.particles.paint(now, true);
   requestAnimationFrame(frameLoop);
@@ -394,7 +490,9 @@ function wireControls(): void {
   play.addEventListener('click', () => store.setState({ playing: !store.getState().playing }));
   $('step').addEventListener('click', () => {
     store.setState({ playing: false });
-    client.send({ type: 'advance', simS: (store.getState().model?.sampleEveryS ?? 60) });
+    const simS = store.getState().model?.sampleEveryS ?? 60;
+    client.send({ type: 'advance', simS });
+    comparison?.advance(simS);
   });
   $('restart').addEventListener('click', () => client.send({ type: 'restart' }));
   const speed = $<HTMLSelectElement>('speed');
@@ -421,6 +519,7 @@ function wireControls(): void {
     client.send({ type: 'load', model: modelData });
   });
   $('hint-close').addEventListener('click', () => ($('hint').hidden = true));
+  $('compare-stop').addEventListener('click', stopCompare);
   $('export-csv').addEventListener('click', () => client.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => client.send({ type: 'export', format: 'json' }));
   $('save-model').addEventListener('click', saveModel);

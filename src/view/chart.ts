@@ -10,6 +10,8 @@ export interface Series {
   color: string;
   values: readonly number[];
   dashed?: boolean;
+  /** Times of `values`, when they are not the chart's (a compared run). */
+  t?: readonly number[];
 }
 
 export interface ChartView {
@@ -71,10 +73,11 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
         y.domain([1, max * 1.3]);
         yAxis.call(axisLeft(y).ticks(4, '~s'));
       }
-      const mk = line<number>()
-        .defined((v) => Number.isFinite(v))
-        .x((_, k) => x(t[k]))
-        .y((v) => y(Math.max(1, v)));
+      const mk = (times: readonly number[]) =>
+        line<number>()
+          .defined((v, k) => Number.isFinite(v) && k < times.length)
+          .x((_, k) => x(times[k]))
+          .y((v) => y(Math.max(1, v)));
       paths
         .selectAll('path')
         .data(series)
@@ -83,7 +86,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
         .attr('stroke', (s) => s.color)
         .attr('stroke-width', 2)
         .attr('stroke-dasharray', (s) => (s.dashed ? '5,4' : null))
-        .attr('d', (s) => mk(s.values as number[]));
+        .attr('d', (s) => mk(s.t ?? t)(s.values as number[]));
       cursor.attr('x1', x(now)).attr('x2', x(now));
       const items = legend
         .selectAll<HTMLSpanElement, Series>('span')

@@ -52,6 +52,8 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
 export interface WhatIfHandlers {
   apply(label: string, params: Record<string, string | number>): void;
   asItHappened(): void;
+  /** Run B = this run with `params`, side by side. */
+  compare(label: string, params: Record<string, string | number>): void;
 }
 
 export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): (text: string | null) => void {
@@ -80,9 +82,23 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
     select.value = '';
   });
   policy.append(select);
+  const compare = el('label', 'policy', 'Compare side by side with ');
+  const withWhat = el('select');
+  withWhat.append(new Option('a what-if…', ''));
+  for (const w of model.whatIfs) withWhat.append(new Option(w.label, `w:${w.id}`));
+  for (const p of policies) withWhat.append(new Option(p.label, `p:${p.id}`));
+  withWhat.addEventListener('change', () => {
+    const v = withWhat.value;
+    const w = model.whatIfs.find((x) => `w:${x.id}` === v);
+    const p = policies.find((x) => `p:${x.id}` === v);
+    if (w) on.compare(w.label, w.params);
+    else if (p) on.compare(p.label, p.params);
+    withWhat.value = '';
+  });
+  compare.append(withWhat);
   const out = el('p', 'verdict');
   out.setAttribute('role', 'status');
-  root.append(buttons, policy, out);
+  root.append(buttons, policy, compare, out);
   return (text) => (out.textContent = text ?? '');
 }
 

@@ -87,6 +87,25 @@ describe('teaching', () => {
     await page.close();
   }, 120_000);
 
+  it('compares two runs on one clock: B over A on every chart, both graphs, a table of differences', async () => {
+    const { page, errors } = await openLab(lab, '?t=02:00');
+    await expect.poll(() => page.textContent('#clock')).toBe('02:00');
+    await page.getByLabel('Compare side by side with').selectOption({ label: 'Isolated regions' });
+    await expect.poll(() => page.locator('#compare').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#compare-table tbody tr').count()).toBeGreaterThan(3);
+    const row = (name: string) => page.locator('#compare-table tr', { has: page.locator('th', { hasText: name }) }).locator('td');
+    await expect.poll(() => row('down or overloaded, West US').allTextContents()).toEqual([expect.stringMatching(/^1\d\d$/), '0']);
+    expect(await page.locator('#graph-b .gnode').count()).toBe(await page.locator('#graph .gnode').count());
+    for (const chart of ['#chart-node', '#chart-doors', '#chart-amp']) expect(await page.locator(`${chart} .legend b`, { hasText: /^B / }).count()).toBeGreaterThan(0);
+    // Both runs go on together.
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => page.textContent('#clock')).toBe('02:01');
+    await page.getByRole('button', { name: 'Stop comparing' }).click();
+    expect(await page.locator('#compare').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('presenter mode: ?present=1 shows large type without the chrome', async () => {
     const { page } = await openLab(lab, '?present=1');
     expect(await page.locator('html').getAttribute('class')).toContain('present');

@@ -1,0 +1,98 @@
+/**
+ * Side-by-side runs on one clock: run B is run A (its recipe) with a what-if's settings on top,
+ * simulated by a second worker kept in step with A — every advance and seek of A is asked of B
+ * too — so B can be drawn over A on every chart.
+ */
+import type { ParamValue } from '../params/registry.ts';
+import { createSimClient, type SimClient } from '../worker/client.ts';
+import type { Frame, FromWorkerMsg, Recipe } from '../worker/protocol.ts';
+import { History } from './history.ts';
+
+export class Comparison {
+  readonly history: History;
+  latest: Frame | null = null;
+  private readonly client: SimClient;
+  private ready = false;
+  private pendingT = 0;
+
+  constructor(
+    readonly label: string,
+    readonly overrides: Record<string, ParamValue>,
+    nodes: number,
+    private readonly onChange: () => void,
+    private readonly onRefused: (message: string) => void,
+  ) {
+    this.history = new History(nodes);
+    this.client = createSimClient((m) => this.receive(m));
+  }
+
+  /** Starts B from A's recipe with the overrides, then brings it to A's time `t`. */
+  start(model: string | object, recipe: Recipe, t: number): void {
+    this.pendingT = t;
+    const params = { ...recipe.params, ...this.overrides } as Record<string, ParamValue>;
+    const changes = recipe.changes.filter((c) => 'action' in c || !(c.id in this.overrides));
+    this.client.send({ type: 'load', model, seed: recipe.seed, params, changes });
+  }
+
+  get busy(): boolean {
+    return this.client.busy || !this.ready;
+  }
+
+  advance(simS: number): void {
+    if (this.ready && !this.client.busy) this.client.send({ type: 'advance', simS });
+  }
+
+  /** Keeps B at A's time (a seek is cheap when B is already there). */
+  seek(t: number): void {
+    if (this.ready) this.client.send({ type: 'seek', t });
+    else this.pendingT = t;
+  }
+
+  setParam(id: string, value: ParamValue): void {
+    if (this.ready && !(id in this.overrides)) this.client.send({ type: 'setParam', id, value });
+  }
+
+  act(action: Parameters<SimClient['send']>[0]): void {
+    if (this.ready) this.client.send(action);
+  }
+
+  stop(): void {
+    this.client.terminate();
+  }
+
+  private receive(m: FromWorkerMsg): void {
+    switch (m.type) {
+      case 'loaded':
+        this.ready = true;
+        this.history.add(m.frame);
+        this.latest = m.frame;
+        this.client.send({ type: 'seek', t: this.pendingT });
+        break;
+      case 'frame':
+        this.history.add(m);
+        this.latest = m;
+        this.onChange();
+        break;
+      case 'refused':
+      case 'failed':
+        this.onRefused(m.message);
+        break;
+      case 'exported':
+      case 'verdict':
+        break;
+      default: {
+        const never: never = m;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}
+
+/** When the backlog at a node last emptied (after it had work waiting), from its history. */
+export function backlogDrainedAt(h: History, node: number): number | null {
+  const b = h.series(node, 'backlog');
+  let last = -1;
+  for (let k = 0; k < b.length; k++) if (b[k] > 1) last = k;
+  if (last < 0) return null;
+  return last + 1 < b.length ? h.t[last + 1] : null;
+}
