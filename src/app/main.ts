@@ -156,7 +156,7 @@ function linkQuery(): string {
     const c = changes.shift() as { id: string; value: ParamValue };
     params[c.id] = c.value;
   }
-  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params, changes }, catalog);
+  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter: chapter >= 0 ? chapter + 1 : undefined, params, changes, compare: compareKey }, catalog);
 }
 
 /** The link that reproduces what is on screen now. */
@@ -241,6 +241,11 @@ function buildViews(model: ModelInfo): void {
 function onFrame(f: Frame): void {
   if (!history) return;
   if (f.recipe) recipe = f.recipe;
+  if (pendingCompare && recipe && pendingSeek === undefined) {
+    const key = pendingCompare;
+    pendingCompare = undefined;
+    if (!compareWith(key)) store.setState({ notice: `There is nothing called "${key}" to compare with in this model.` });
+  }
   if (f.score) teach?.score(f.score);
   if (!store.getState().playing) queueMicrotask(writeUrl);
   history.add(f);
@@ -256,11 +261,27 @@ function onFrame(f: Frame): void {
 let comparison: Comparison | null = null;
 let graphB: GraphView | null = null;
 
+/** What B compares with, as a link writes it ("w:id" or "p:id"), and the one to start after loading. */
+let compareKey: string | undefined;
+let pendingCompare = link.state.compare;
+
+/** Starts comparing with a what-if or client policy named as in links; false if there is none. */
+function compareWith(key: string): boolean {
+  const model = store.getState().model;
+  const w = model?.whatIfs.find((x) => `w:${x.id}` === key);
+  const p = CLIENT_POLICIES.find((x) => `p:${x.id}` === key);
+  if (w) startCompare(w.label, w.params, key);
+  else if (p) startCompare(p.label, p.params, key);
+  else return false;
+  return true;
+}
+
 /** Compares this run (A) with B = A plus `params`, on one clock. */
-function startCompare(label: string, params: Record<string, ParamValue>): void {
+function startCompare(label: string, params: Record<string, ParamValue>, key?: string): void {
   const model = store.getState().model;
   if (!model || !recipe) return;
   stopCompare();
+  compareKey = key;
   comparison = new Comparison(label, params, model.regions.length * model.services.length, () => (dirty = true), (message) => store.setState({ notice: `Run B: ${message}` }));
   comparison.start(modelData, recipe, latest?.t ?? 0);
   const panel = $('compare');
@@ -271,6 +292,7 @@ function startCompare(label: string, params: Record<string, ParamValue>): void {
 }
 
 function stopCompare(): void {
+  compareKey = undefined;
   comparison?.stop();
   comparison = null;
   graphB = null;
@@ -311,6 +333,13 @@ function restartWith(params: Record<string, string | number>, t: number): void {
   client.send({ type: 'load', model: modelData, seed, params });
 }
 
+/** Hides what a chapter asks to hide (on top of what the link hides). */
+function chapterHides(parts: readonly string[]): void {
+  const root = document.documentElement;
+  for (const cls of [...root.classList]) if (cls.startsWith('chapter-hide-')) root.classList.remove(cls);
+  for (const p of parts) root.classList.add(`chapter-hide-${p}`);
+}
+
 /** A story chapter: its settings, its moment, where to look. */
 function goToChapter(index: number): void {
   const model = store.getState().model;
@@ -318,6 +347,7 @@ function goToChapter(index: number): void {
   if (!model || !c) return;
   chapter = index;
   highlight = new Set(c.highlight);
+  chapterHides(c.hide);
   teach?.chapter(index);
   showVerdict(null);
   store.setState({ playing: false });
@@ -551,6 +581,10 @@ function wireControls(): void {
       help.showModal();
     } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
       client.send({ type: 'restart' });
+    } else if ((e.key === 'c' || e.key === 'C') && !typing && !e.ctrlKey && !e.metaKey) {
+      const first = store.getState().model?.whatIfs[0];
+      if (comparison) stopCompare();
+      else if (first) compareWith(`w:${first.id}`);
     } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !typing && !e.altKey) {
       const n = store.getState().model?.story.length ?? 0;
       if (n === 0) return;

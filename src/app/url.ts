@@ -27,6 +27,8 @@ export interface LinkState {
   params: Record<string, ParamValue>;
   /** Changes made during the run, in order. */
   changes?: LinkChange[];
+  /** The what-if ("w:id") or client policy ("p:id") run B compares with. */
+  compare?: string;
 }
 
 /** A change during the run: a parameter, or an operator action on one region (or all). */
@@ -42,6 +44,8 @@ const OPS = {
   fault: ['capacityPercent', 'durationS'],
   restore: [],
   block: [],
+  isolate: [],
+  reconnect: [],
   'rollout.disable': [],
 } as const;
 export type OpType = keyof typeof OPS;
@@ -98,6 +102,7 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
+  if (s.compare) q.set('compare', s.compare);
   const time = (t: number) => catalog.clockOf?.(s.model, t) ?? String(Math.round(t * 1000) / 1000);
   for (const c of s.changes ?? []) {
     if ('action' in c) {
@@ -154,6 +159,11 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   for (const [key, raw] of q) {
     if (key === 'at' || key === 'op') continue;
+    if (key === 'compare') {
+      if (/^[wp]:[a-z][a-z0-9-]{0,39}$/.test(raw)) state.compare = raw;
+      else notices.push(`"${clip(raw)}" is not something to compare with, so there is no comparison.`);
+      continue;
+    }
     if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
     const def = defs.get(key);
     if (!def) {

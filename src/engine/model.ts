@@ -127,6 +127,9 @@ const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('scaleout'), service: Id, addPercent: NumOrRef, delayS: NumOrRef }),
   v.object({ ...EventBase, type: v.literal('admission'), service: Id, percent: v.union([NumOrRef, v.literal('off')]) }),
   v.object({ ...EventBase, type: v.literal('ramp'), service: Id, toPercent: NumOrRef, durationS: NumOrRef }),
+  /** Keeps the regions' failed calls at home, and refuses calls routed to them from elsewhere. */
+  v.object({ ...EventBase, type: v.literal('isolate') }),
+  v.object({ ...EventBase, type: v.literal('reconnect') }),
 ]);
 
 const ParamSettings = v.pipe(v.record(v.string(), v.union([v.pipe(v.number(), v.finite()), Text(40)])), v.check((r) => Object.keys(r).length <= 32, 'at most 32 settings'));
@@ -151,6 +154,8 @@ const Chapter = v.object({
   highlight: v.optional(v.pipe(v.array(Id), v.maxLength(16)), []),
   /** Settings for this chapter (absent: the model's defaults). */
   params: v.optional(ParamSettings, {}),
+  /** Parts of the page hidden in this chapter so nothing distracts from it. */
+  hide: v.optional(v.array(v.picklist(['controls', 'charts', 'timeline', 'map', 'graph'])), []),
 });
 
 export const ModelSchema = v.object({

@@ -67,7 +67,14 @@ export class Simulation {
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
-  private readonly fixed: { door_s: Uint8Array; rejectCost_s: Float64Array; hasPair_f: Uint8Array; parks_f: Uint8Array };
+  private readonly fixed: {
+    door_s: Uint8Array;
+    rejectCost_s: Float64Array;
+    hasPair_f: Uint8Array;
+    parks_f: Uint8Array;
+    homeRegion_f: Int32Array;
+    pairRegion_f: Int32Array;
+  };
   private readonly window: NodeWindow = {
     blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
   };
@@ -87,6 +94,8 @@ export class Simulation {
       rejectCost_s: Float64Array.from(this.model.services, (x) => x.rejectCost),
       hasPair_f: Uint8Array.from(flows, (f) => (f.pair >= 0 ? 1 : 0)),
       parks_f: Uint8Array.from(flows, (f) => (f.source >= 0 && this.model.sources[sources[f.source].def].parks ? 1 : 0)),
+      homeRegion_f: Int32Array.from(flows, (f) => nodes[f.home].region),
+      pairRegion_f: Int32Array.from(flows, (f) => (f.pair >= 0 ? nodes[f.pair].region : nodes[f.home].region)),
     };
     this.eventTick = new Float64Array(this.model.timeline.length);
 
@@ -109,6 +118,7 @@ export class Simulation {
         cum: new Float64Array(M.count * nodes.length),
         ctrlCum: new Float64Array(M.count * nodes.length),
         rollout: { nextStage: Infinity, touched: [] },
+        isolated: new Uint8Array(this.model.regions.length),
       };
     }
     this.state.nodes.forEach(settleNumberFields);
@@ -291,7 +301,7 @@ export class Simulation {
     const x = this.nodeInput;
     const rates = this.rates;
     const localRejected_f = this.localRejected_f;
-    const { door_s, rejectCost_s, hasPair_f, parks_f } = this.fixed;
+    const { door_s, rejectCost_s, hasPair_f, parks_f, homeRegion_f, pairRegion_f } = this.fixed;
     const capacityShare_n = this.topo.capacityShare_n;
     const admission = st.admission;
     const alphaOutcome = rates.alphaOutcome;
@@ -303,7 +313,8 @@ export class Simulation {
       const group = flowsByService[svc];
       for (let g = 0; g < group.length; g++) {
         const f = group[g];
-        localRejected_f[f] = prepareFlow(fs[f], hasPair_f[f] === 1, st, rates, t);
+        const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
+        localRejected_f[f] = prepareFlow(fs[f], routable, st, rates, t);
       }
       const regionNodes = nodesByService[svc];
       for (let r = 0; r < regionNodes.length; r++) {
@@ -490,7 +501,7 @@ export class Simulation {
     const svc = 'service' in ev ? this.topo.serviceIds.indexOf(ev.service) : -1;
     const num = (v: number | string) => resolveNumber(v, s.params);
     const ticks = (sec: number) => Math.max(1, Math.round(sec / this.dtS));
-    const acts = ev.type !== 'note' && !ev.type.startsWith('rollout');
+    const acts = ev.type !== 'note' && !ev.type.startsWith('rollout') && ev.type !== 'isolate' && ev.type !== 'reconnect';
     const targets = acts
       ? regionIdx.filter((r) => {
           const n = s.nodes[this.topo.nodeIndex(r, svc)];
@@ -535,6 +546,7 @@ export class Simulation {
           break;
       }
     }
+    if (ev.type === 'isolate' || ev.type === 'reconnect') for (const r of regionIdx) s.isolated[r] = ev.type === 'isolate' ? 1 : 0;
     if (ev.type === 'rollout.start') {
       this.rollout?.send({ type: 'START', now, preflight: this.st.preflight, gateSeesFailures: this.st.gateSeesFailures });
     } else if (ev.type === 'rollout.disable') {

@@ -136,6 +136,8 @@ export interface SimState {
   /** `cum` at the last control step: the machines judge the window since then. */
   ctrlCum: Float64Array;
   rollout: { nextStage: number; touched: number[] };
+  /** Regions cut off from failover routing (1), by region. */
+  isolated: Uint8Array;
 }
 
 /** Cumulative node metrics (index into SimState.cum blocks). */

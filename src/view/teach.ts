@@ -52,8 +52,8 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
 export interface WhatIfHandlers {
   apply(label: string, params: Record<string, string | number>): void;
   asItHappened(): void;
-  /** Run B = this run with `params`, side by side. */
-  compare(label: string, params: Record<string, string | number>): void;
+  /** Run B = this run with `params`, side by side; `key` names it in links. */
+  compare(label: string, params: Record<string, string | number>, key: string): void;
 }
 
 export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): (text: string | null) => void {
@@ -91,8 +91,8 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
     const v = withWhat.value;
     const w = model.whatIfs.find((x) => `w:${x.id}` === v);
     const p = policies.find((x) => `p:${x.id}` === v);
-    if (w) on.compare(w.label, w.params);
-    else if (p) on.compare(p.label, p.params);
+    if (w) on.compare(w.label, w.params, v);
+    else if (p) on.compare(p.label, p.params, v);
     withWhat.value = '';
   });
   compare.append(withWhat);
@@ -166,6 +166,7 @@ export function renderOperator(root: HTMLElement, model: ModelInfo, region: () =
   add('Ramp back (60 min)', () => ({ type: 'ramp', service: door.id, regions: [region()], toPercent: 100, durationS: 3600 }));
   if (model.services.some((s) => s.id === 'storage')) add('Restore storage', () => ({ type: 'restore', service: 'storage', regions: [region()] }));
   if (model.timeline.some((e) => e.type === 'rollout.start')) add('Disable the workflow', () => ({ type: 'rollout.disable' }));
+  if (model.regions.some((r) => r.pair)) add('Isolate region', () => ({ type: 'isolate', regions: [region()] }));
   const fault = el('div', 'fault');
   const kind = el('select');
   kind.append(new Option('an outage', '0'), new Option('half capacity', '50'), new Option('a fifth of capacity', '20'));

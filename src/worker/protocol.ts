@@ -82,7 +82,7 @@ export interface ModelInfo {
   timeline: { t: number; type: string; label: string; group?: string }[];
   whatIfs: { id: string; label: string; description: string; params: Record<string, ParamValue> }[];
   /** The story, chapter by chapter; `t` is when each happens (seconds from the start). */
-  story: { title: string; text: string; t: number; region?: string; service?: string; highlight: string[]; params: Record<string, ParamValue> }[];
+  story: { title: string; text: string; t: number; region?: string; service?: string; highlight: string[]; hide: string[]; params: Record<string, ParamValue> }[];
 }
 
 export interface FromWorker {

@@ -44,19 +44,21 @@ describe('teaching', () => {
     await page.close();
   }, 120_000);
 
-  it('a what-if gives a verdict that agrees with a headless run of the same settings', async () => {
+  it("each lesson's what-if gives a verdict that agrees with a headless run of the same settings", async () => {
     const { page, errors } = await openLab(lab);
     const azure = model('azure-2026-02');
     const base = scoreRun(azure, { everyS: 60 });
-    const batched = scoreRun(azure, { everyS: 60, params: { 'recovery.release': 'batched' } });
-    const expected = verdict(base, batched, 'Managed Identity', 'identity');
-    await page.getByRole('button', { name: 'Release blocked work in batches' }).click();
-    await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`Release blocked work in batches: ${expected}`);
-    // And the run now is that what-if: identity never gets into trouble.
-    await expect.poll(() => page.locator('select#param-recovery-release').inputValue()).toBe('batched');
+    for (const w of azure.model.whatIfs) {
+      const expected = verdict(base, scoreRun(azure, { everyS: 60, params: w.params }), 'Managed Identity', 'identity');
+      await page.getByRole('button', { name: 'As it happened' }).click();
+      await page.getByRole('button', { name: w.label, exact: true }).click();
+      await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}: ${expected}`);
+    }
+    // And the run now is the last what-if's.
+    await expect.poll(() => page.locator('output[for="param-failover"]').textContent()).toBe('0 %');
     expect(errors).toEqual([]);
     await page.close();
-  }, 90_000);
+  }, 240_000);
 
   it("from the operator's seat, removing traffic at 01:00 and ramping at 01:30 ends the storm hours earlier", async () => {
     const { page, errors } = await openLab(lab, '?t=01:00');
@@ -100,6 +102,11 @@ describe('teaching', () => {
     // Both runs go on together.
     await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(() => page.textContent('#clock')).toBe('02:01');
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('compare=w:isolated');
+    const linked = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await linked.goto(page.url());
+    await expect.poll(() => linked.locator('#compare-title').textContent()).toBe('B: Isolated regions');
+    await linked.close();
     await page.getByRole('button', { name: 'Stop comparing' }).click();
     expect(await page.locator('#compare').isVisible()).toBe(false);
     expect(errors).toEqual([]);

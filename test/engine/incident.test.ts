@@ -3,7 +3,8 @@
  * Times are UTC clock times of 2–3 February 2026; samples are one minute apart.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run, type Run } from '../helpers.ts';
+import { Simulation } from '../../src/engine/simulation.ts';
+import { model, run, type Run } from '../helpers.ts';
 
 const EUS = 'eastus/identity';
 const WUS = 'westus/identity';
@@ -135,6 +136,21 @@ describe('azure-2026-02: each lesson changes the outcome the way the report says
     expect(r.at(EUS, '01:00').state).toBe('overloaded');
     expect(neverOverloaded(r, WUS)).toBe(true);
     expect(r.at(WUS, '01:00').routed_rps).toBe(0);
+  });
+
+  it('an operator isolating East US before 00:07 keeps the storm out of West US', () => {
+    const sim = new Simulation(model('azure-2026-02'));
+    sim.runTo(replay.seconds('00:00'));
+    sim.act({ type: 'isolate', regions: ['eastus'] });
+    const west = sim.topo.nodeIndex(sim.topo.regionIds.indexOf('westus'), sim.topo.serviceIds.indexOf('identity'));
+    const east = sim.topo.nodeIndex(sim.topo.regionIds.indexOf('eastus'), sim.topo.serviceIds.indexOf('identity'));
+    const states = new Set<string>();
+    while (sim.time < replay.seconds('03:00')) {
+      sim.runTo(sim.time + 60);
+      states.add(sim.healthOf(west));
+    }
+    expect(states).toEqual(new Set(['healthy']));
+    expect(sim.healthOf(east)).toBe('overloaded');
   });
 
   it('without retries the burst passes in minutes and identity stays healthy after it', () => {
