@@ -1,0 +1,97 @@
+/**
+ * The comparison panel: starting and stopping run B (this run plus a what-if or client policy), its
+ * graph, and the table of differences between A and B.
+ */
+import type { ParamValue } from '../params/registry.ts';
+import { CLIENT_POLICIES } from '../params/presets.ts';
+import type { ModelInfo } from '../worker/protocol.ts';
+import { formatRate, formatTime } from '../view/format.ts';
+import { renderGraph } from '../view/graph.ts';
+import { backlogDrainedAt, Comparison } from './compare.ts';
+import { $, type Lab } from './lab.ts';
+
+/** Starts comparing with a what-if or client policy named as in links; false if there is none. */
+export function compareWith(lab: Lab, key: string): boolean {
+  const model = lab.store.getState().model;
+  const w = model?.whatIfs.find((x) => `w:${x.id}` === key);
+  const p = CLIENT_POLICIES.find((x) => `p:${x.id}` === key);
+  if (w) startCompare(lab, w.label, w.params, key);
+  else if (p) startCompare(lab, p.label, p.params, key);
+  else return false;
+  return true;
+}
+
+/** Compares this run (A) with B = A plus `params`, on one clock. */
+export function startCompare(lab: Lab, label: string, params: Record<string, ParamValue>, key?: string): void {
+  const { store, run } = lab;
+  const model = store.getState().model;
+  if (!model || !run.recipe) return;
+  stopCompare(lab);
+  lab.compare.key = key;
+  const comparison = new Comparison(
+    label,
+    params,
+    model.regions.length * model.services.length,
+    () => (lab.dirty = true),
+    (message) => store.setState({ notice: `Run B: ${message}` }),
+  );
+  lab.compare.run = comparison;
+  comparison.start(run.modelData, run.recipe, run.latest?.t ?? 0);
+  const panel = $('compare');
+  panel.hidden = false;
+  $('compare-title').textContent = `B: ${label}`;
+  lab.compare.graph = renderGraph($('graph-b'), model, () => {});
+  lab.dirty = true;
+}
+
+export function stopCompare(lab: Lab): void {
+  lab.compare.key = undefined;
+  lab.compare.run?.stop();
+  lab.compare.run = null;
+  lab.compare.graph = null;
+  $('compare').hidden = true;
+  $('graph-b').replaceChildren();
+  lab.dirty = true;
+}
+
+/** The differences between A and B, measured from both runs so far. */
+export function drawCompareTable(lab: Lab, model: ModelInfo): void {
+  const { latest, history } = lab.run;
+  const cmp = lab.compare;
+  const comparison = cmp.run;
+  const a = latest?.score ?? cmp.lastScoreA;
+  const bScore = comparison?.latest?.score ?? cmp.lastScoreB;
+  if (latest?.score) cmp.lastScoreA = latest.score;
+  if (comparison?.latest?.score) cmp.lastScoreB = comparison.latest.score;
+  if (!a || !bScore || !comparison) return;
+  const door = model.services.find((x) => x.door) ?? model.services[0];
+  const S = model.services.length;
+  const j = model.services.indexOf(door);
+  const at = (t: number | null) => (t === null ? '—' : formatTime(t, model.clockStart));
+  const rows: [string, string, string][] = [
+    [`${door.label} in trouble`, at(a.troubleAt), at(bScore.troubleAt)],
+    [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
+    ...model.regions.map((r): [string, string, string] => [
+      `Minutes ${door.label} down or overloaded, ${r.label}`,
+      String(a.outageMinutes[`${r.id}/${door.id}`] ?? 0),
+      String(bScore.outageMinutes[`${r.id}/${door.id}`] ?? 0),
+    ]).filter((row) => row[1] !== '0' || row[2] !== '0'),
+    ['Peak amplification', `${a.peakAmplification.toFixed(1)}×`, `${bScore.peakAmplification.toFixed(1)}×`],
+    ['Wasted work', formatRate(a.wasted), formatRate(bScore.wasted)],
+    ['Bystander calls failed', formatRate(a.bystanderFailures), formatRate(bScore.bystanderFailures)],
+    ...model.regions.map((r, k): [string, string, string] => [
+      `Backlog at ${door.label} drained, ${r.label}`,
+      at(backlogDrainedAt(history!, k * S + j)),
+      at(backlogDrainedAt(comparison.history, k * S + j)),
+    ]).filter((row) => row[1] !== '—' || row[2] !== '—'),
+  ];
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const h of ['', 'A: this run', `B: ${comparison.label}`]) head.append(Object.assign(document.createElement('th'), { textContent: h }));
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    row.forEach((cell, k) => (k === 0 ? tr.append(Object.assign(document.createElement('th'), { textContent: cell, scope: 'row' })) : (tr.insertCell().textContent = cell)));
+  }
+  $('compare-table').replaceChildren(table);
+}

@@ -1,0 +1,161 @@
+/**
+ * Files and pictures: saving and copying (with a way out where a frame allows neither), opening and
+ * saving model files, and the charts, the view and a GIF of it as images.
+ */
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
+import { formatTime } from '../view/format.ts';
+import { $, type Lab } from './lab.ts';
+import type { Session } from './session.ts';
+import type { LabStore } from './store.ts';
+
+/** Saves text or a blob as a file, or — where downloads are not allowed — says so (text: ready to copy). */
+export function download(store: LabStore, filename: string, data: string | Blob, type: string): void {
+  try {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  } catch {
+    if (typeof data === 'string') void copy(store, data, filename);
+    else store.setState({ notice: `${filename} could not be saved here (downloads are not allowed in this frame).` });
+  }
+}
+
+/** Copies text, or — where the clipboard is not allowed — shows it ready to copy by hand. */
+export async function copy(store: LabStore, text: string, what: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    store.setState({ notice: `${what} copied.` });
+  } catch {
+    const box = $<HTMLInputElement>('copy-box');
+    box.value = text;
+    box.hidden = false;
+    box.select();
+    store.setState({ notice: `${what}: copy it from the box below.` });
+  }
+}
+
+export function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** A chart as a standalone SVG or PNG. */
+export async function exportChart(store: LabStore, container: HTMLElement, name: string, kind: 'svg' | 'png'): Promise<void> {
+  const svg = container.querySelector('svg')!;
+  const markup = standaloneSvg(svg, 2);
+  if (kind === 'svg') return download(store, `${name}.svg`, markup, 'image/svg+xml');
+  const vb = svg.viewBox.baseVal;
+  download(store, `${name}.png`, await canvasToBlob(await svgToCanvas(markup, vb.width * 2, vb.height * 2)), 'image/png');
+}
+
+function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[] } {
+  const svgs = ['#regions svg', '#graph svg'].map((q) => document.querySelector<SVGSVGElement>(q)).filter((x): x is SVGSVGElement => !!x && x.getBoundingClientRect().width > 0);
+  const overlays = [...document.querySelectorAll<HTMLCanvasElement>('#graph canvas')];
+  return { svgs, overlays };
+}
+
+/** The regions and the dependency graph as they are now, as a PNG. */
+export async function exportView(store: LabStore): Promise<void> {
+  const { svgs, overlays } = viewPanels();
+  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays)), 'image/png');
+}
+
+/** Resolves when a frame for simulated time `t` is on screen. */
+function frameAt(t: number): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (e: Event) => {
+      if (Math.abs((e as CustomEvent<{ t: number }>).detail.t - t) < 1e-6) {
+        document.removeEventListener('lab:frame', on);
+        resolve();
+      }
+    };
+    document.addEventListener('lab:frame', on);
+  });
+}
+
+/** An animated GIF of the regions and the dependency graph from the playhead over `spanS`. */
+export async function exportGif(lab: Lab, session: Session, spanS: number): Promise<void> {
+  const { store } = lab;
+  const model = store.getState().model;
+  const latest = lab.run.latest;
+  if (!model || !latest) return;
+  store.setState({ playing: false, notice: 'Making the GIF…' });
+  const from = latest.t;
+  const to = Math.min(model.durationS, from + spanS);
+  const steps = 24;
+  const step = Math.max(model.dtS, Math.round((to - from) / steps / model.dtS) * model.dtS);
+  const frames: HTMLCanvasElement[] = [];
+  for (let k = 0; from + k * step <= to + 1e-9; k++) {
+    const t = from + k * step;
+    const shown = frameAt(t);
+    session.seekTo(t);
+    await shown;
+    const { svgs, overlays } = viewPanels();
+    frames.push(await composeView(svgs, overlays, 1));
+  }
+  download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
+  store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });
+}
+
+/** Largest model file the lab opens, and its deepest nesting (a model needs about six levels). */
+const MAX_MODEL_BYTES = 1 << 20;
+const MAX_MODEL_DEPTH = 32;
+
+/** Deepest nesting of brackets in JSON text, outside strings: checked before parsing anything. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** Opens a model file: size, JSON and schema are checked; on any error the current lab stays. */
+export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {
+  const { store } = lab;
+  if (file.size > MAX_MODEL_BYTES) {
+    store.setState({ notice: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
+    return;
+  }
+  const text = await file.text();
+  let data: unknown;
+  try {
+    if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
+    data = JSON.parse(text);
+  } catch (e) {
+    store.setState({ notice: `${file.name} is not a model file: ${(e as Error).message}. Nothing was changed.` });
+    return;
+  }
+  store.setState({ playing: false, notice: null });
+  lab.run.seed = undefined;
+  try {
+    session.load(data as object);
+  } catch (e) {
+    store.setState({ notice: `${file.name} could not be opened: ${(e as Error).message}. Nothing was changed.` });
+  }
+}
+
+/** The current setup as a model file: the model with today's settings as its defaults. */
+export function saveModel(lab: Lab): void {
+  const s = lab.store.getState();
+  const data = BUILTIN_MODELS[s.modelId] as { defaults?: Record<string, unknown> } | undefined;
+  if (!data) {
+    lab.store.setState({ notice: 'Only the built-in models can be saved from here.' });
+    return;
+  }
+  const defaults = { ...(data.defaults ?? {}) };
+  for (const def of lab.catalog.paramsOf(s.modelId)) if (s.params[def.id] !== def.default) defaults[def.id] = s.params[def.id];
+  download(lab.store, `${s.modelId}-setup.json`, JSON.stringify({ ...data, defaults }, null, 1), 'application/json');
+}

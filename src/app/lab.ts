@@ -1,0 +1,115 @@
+/**
+ * What the page's modules share, passed to each explicitly: the store, the model catalog, and the
+ * page's mutable state, grouped by concern. Parameters and UI state live in the store; the rest
+ * changes with every frame or load, and is kept here so that frames never pass through the store.
+ */
+import type { Frame, Recipe } from '../worker/protocol.ts';
+import type { ChartView } from '../view/chart.ts';
+import type { ControlsHandle } from '../view/controls.ts';
+import type { GraphView } from '../view/graph.ts';
+import type { ParticlesView } from '../view/particles.ts';
+import type { RegionsView } from '../view/regions.ts';
+import type { TimelineView } from '../view/timeline.ts';
+import type { Comparison } from './compare.ts';
+import type { History } from './history.ts';
+import type { LabStore } from './store.ts';
+import type { Decoded, ModelCatalog } from './url.ts';
+
+export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The run on screen: how it was asked for, and what the simulation last sent. */
+export interface RunState {
+  seed: number | undefined;
+  /** How to run this run again, kept to restore a simulation that fails or stops answering. */
+  recipe: Recipe | null;
+  modelData: string | object;
+  /** The model asked for by the last load: it becomes `modelData` once the simulation accepts it. */
+  requestedModel: string | object;
+  /** Simulated time to go to once the model has loaded. */
+  pendingSeek: number | undefined;
+  /** Region and service to show once the model has loaded (a chapter's focus). */
+  pendingFocus: { region?: string; service?: string } | null;
+  history: History | null;
+  latest: Frame | null;
+  fired: Frame['events'];
+}
+
+/** The story chapter on screen and the last what-if's verdict. */
+export interface StoryState {
+  /** Story chapter shown (index), or -1. */
+  chapter: number;
+  /** Services highlighted in the graph by the current chapter. */
+  highlight: Set<string>;
+  /** The last what-if's verdict: shown again when the views are rebuilt for the what-if's run. */
+  verdictText: string | null;
+}
+
+/** Run B, when comparing, and what it compares with. */
+export interface CompareState {
+  run: Comparison | null;
+  graph: GraphView | null;
+  /** What B compares with, as a link writes it ("w:id" or "p:id"). */
+  key: string | undefined;
+  /** The one to start once the model has loaded. */
+  pending: string | undefined;
+  /** The last scores of A and B, so the table of differences keeps its values between scored frames. */
+  lastScoreA: Frame['score'];
+  lastScoreB: Frame['score'];
+}
+
+export interface Views {
+  regions: RegionsView;
+  graph: GraphView;
+  particles: ParticlesView;
+  node: ChartView;
+  doors: ChartView;
+  amp: ChartView;
+  timeline: TimelineView;
+  controls: ControlsHandle;
+}
+
+export interface TeachViews {
+  score: (s: Frame['score']) => void;
+  verdict: (t: string | null) => void;
+  chapter: (i: number) => void;
+}
+
+export interface Lab {
+  readonly store: LabStore;
+  readonly catalog: ModelCatalog;
+  readonly run: RunState;
+  readonly story: StoryState;
+  readonly compare: CompareState;
+  /** The views of the loaded model (built by views.ts), or null before the first load. */
+  views: Views | null;
+  teach: TeachViews | null;
+  /** Something on screen is out of date: the frame loop draws again. */
+  dirty: boolean;
+  /** The query string last written to the address bar. */
+  urlWritten: string;
+}
+
+/** The page's state before the first load, as the link asks for it. */
+export function createLab(store: LabStore, catalog: ModelCatalog, link: Decoded): Lab {
+  return {
+    store,
+    catalog,
+    run: {
+      seed: link.state.seed,
+      recipe: null,
+      modelData: link.state.model,
+      requestedModel: link.state.model,
+      pendingSeek: link.state.t,
+      pendingFocus: null,
+      history: null,
+      latest: null,
+      fired: [],
+    },
+    story: { chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1, highlight: new Set(), verdictText: null },
+    compare: { run: null, graph: null, key: undefined, pending: link.state.compare, lastScoreA: undefined, lastScoreB: undefined },
+    views: null,
+    teach: null,
+    dirty: false,
+    urlWritten: '',
+  };
+}

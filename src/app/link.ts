@@ -1,0 +1,65 @@
+/**
+ * The run as a link: the built-in models as the link codec's catalog, the link to what is on
+ * screen, and the address bar kept on it.
+ */
+import type { ParamValue } from '../params/registry.ts';
+import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
+import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
+import { mustLoadModel } from '../engine/load-model.ts';
+import type { Lab } from './lab.ts';
+import { actionToOp, encodeLink, type LinkChange, type ModelCatalog } from './url.ts';
+
+export function builtinCatalog(): ModelCatalog {
+  const loaded = Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)]));
+  return {
+    ids: Object.keys(loaded),
+    defaultId: DEFAULT_MODEL_ID,
+    paramsOf: (id) => loaded[id].params,
+    timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
+    clockOf: (id, t) => (loaded[id].model.clock ? clockAt(loaded[id].model, t).slice(11, 16) : null),
+    chaptersOf: (id) => loaded[id].model.story.length,
+    servicesOf: (id) => loaded[id].model.services.map((x) => x.id),
+    regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
+  };
+}
+
+/** The run as a link: the settings it started with, the changes made during it, the time. */
+export function linkQuery(lab: Lab): string {
+  const s = lab.store.getState();
+  const { recipe, seed, latest } = lab.run;
+  const changes: LinkChange[] = [];
+  for (const c of recipe?.changes ?? []) {
+    if ('action' in c) {
+      const op = actionToOp(c.action as unknown as Record<string, unknown>);
+      if (op) changes.push({ t: c.t, action: op });
+    } else changes.push({ t: c.t, id: c.id, value: c.value });
+  }
+  const params = { ...((recipe?.params ?? s.params) as Record<string, ParamValue>) };
+  // A change before the run has moved is simply how it starts.
+  while (changes.length && changes[0].t === 0 && !('action' in changes[0])) {
+    const c = changes.shift() as { id: string; value: ParamValue };
+    params[c.id] = c.value;
+  }
+  const chapter = lab.story.chapter >= 0 ? lab.story.chapter + 1 : undefined;
+  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter, params, changes, compare: lab.compare.key }, lab.catalog);
+}
+
+/** The link that reproduces what is on screen now. */
+export function currentLink(lab: Lab, extra = ''): string {
+  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${linkQuery(lab)}${extra}`;
+}
+
+/** Keeps the address bar on the current run (not while playing: that would be every frame). */
+export function writeUrl(lab: Lab): void {
+  if (lab.store.getState().playing) return;
+  try {
+    const q = linkQuery(lab);
+    const keep = new URLSearchParams(location.search);
+    const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+    if (q + page === lab.urlWritten) return;
+    lab.urlWritten = q + page;
+    window.history.replaceState(null, '', `?${q}${page}${location.hash}`);
+  } catch {
+    // Sandboxed documents may not touch their history; the link buttons still work.
+  }
+}

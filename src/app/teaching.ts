@@ -1,0 +1,47 @@
+/**
+ * The teaching layer's actions: what-ifs (measured, then run) and story chapters (their settings,
+ * their moment, what to look at and what to hide).
+ */
+import type { Lab } from './lab.ts';
+import type { Session } from './session.ts';
+
+export function showVerdict(lab: Lab, text: string | null): void {
+  lab.story.verdictText = text;
+  lab.teach?.verdict(text);
+}
+
+/** A what-if: measure it against the run as it is, then run it (keeping the playhead). */
+export function applyWhatIf(lab: Lab, session: Session, label: string, params: Record<string, string | number>): void {
+  showVerdict(lab, `${label}: measuring…`);
+  session.send({ type: 'whatIf', label, params });
+  session.restartWith({ ...lab.store.getState().params, ...params }, lab.run.latest?.t ?? 0);
+}
+
+export function asItHappened(lab: Lab, session: Session): void {
+  showVerdict(lab, null);
+  session.restartWith({}, lab.run.latest?.t ?? 0);
+}
+
+/** Hides what a chapter asks to hide (on top of what the link hides). */
+function chapterHides(parts: readonly string[]): void {
+  const root = document.documentElement;
+  for (const cls of [...root.classList]) if (cls.startsWith('chapter-hide-')) root.classList.remove(cls);
+  for (const p of parts) root.classList.add(`chapter-hide-${p}`);
+}
+
+/** A story chapter: its settings, its moment, where to look. */
+export function goToChapter(lab: Lab, session: Session, index: number): void {
+  const { store, run } = lab;
+  const model = store.getState().model;
+  const c = model?.story[index];
+  if (!model || !c) return;
+  lab.story.chapter = index;
+  lab.story.highlight = new Set(c.highlight);
+  chapterHides(c.hide);
+  lab.teach?.chapter(index);
+  showVerdict(lab, null);
+  store.setState({ playing: false });
+  run.pendingFocus = { region: c.region, service: c.service };
+  run.pendingSeek = c.t;
+  session.load(run.modelData, { seed: run.seed, params: c.params });
+}
