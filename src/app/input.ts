@@ -7,7 +7,7 @@ import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } fro
 import { $, type Lab } from './lab.ts';
 import { currentLink, writeUrl } from './link.ts';
 import type { Session } from './session.ts';
-import { goToChapter } from './teaching.ts';
+import { chapterHides, goToChapter } from './teaching.ts';
 
 export function wireControls(lab: Lab, session: Session): void {
   const { store } = lab;
@@ -28,6 +28,7 @@ export function wireControls(lab: Lab, session: Session): void {
     lab.run.seed = undefined;
     lab.story.chapter = -1;
     lab.story.highlight = new Set();
+    chapterHides([]);
     session.load(picker.value);
   });
   $('copy-link').addEventListener('click', () => copy(store, currentLink(lab), 'Link'));

@@ -23,7 +23,7 @@ export function asItHappened(lab: Lab, session: Session): void {
 }
 
 /** Hides what a chapter asks to hide (on top of what the link hides). */
-function chapterHides(parts: readonly string[]): void {
+export function chapterHides(parts: readonly string[]): void {
   const root = document.documentElement;
   for (const cls of [...root.classList]) if (cls.startsWith('chapter-hide-')) root.classList.remove(cls);
   for (const p of parts) root.classList.add(`chapter-hide-${p}`);
