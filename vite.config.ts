@@ -59,6 +59,7 @@ export default defineConfig({
   server: { cors: { origin: '*' } },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/browser/global-setup.ts'],
     environment: 'node',
     testTimeout: 60_000,
     // Browser tests wait for what a person would see; on a busy machine that can take seconds.

@@ -1,12 +1,10 @@
 /**
- * Builds the lab and serves it as a static site (as it would be deployed), with a host page that
- * embeds it, and starts Debian's Chromium for browser tests.
+ * Serves the built lab (see global-setup.ts) as a plain static site and starts Debian's Chromium,
+ * once per test file.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -20,15 +18,8 @@ export interface Lab {
 
 export async function startLab(): Promise<Lab> {
   const root = new URL('../../', import.meta.url).pathname;
-  const outDir = mkdtempSync(join(tmpdir(), 'cascade-site-'));
-  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  copyFileSync(join(root, 'test/fixtures/host.html'), join(outDir, 'host.html'));
-  // The same site deployed under a sub-path, as on a project page of a static host.
-  const sub = join(outDir, 'projects', 'cascade-lab');
-  mkdirSync(sub, { recursive: true });
-  for (const entry of readdirSync(outDir)) if (entry !== 'projects') cpSync(join(outDir, entry), join(sub, entry), { recursive: true });
   // A plain static server: no CORS headers, as on most hosts.
-  const server: PreviewServer = await preview({ root, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', cors: false } });
+  const server: PreviewServer = await preview({ root, logLevel: 'error', build: { outDir: inject('siteDir') }, preview: { port: 0, host: '127.0.0.1', cors: false } });
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   return {
@@ -39,6 +30,18 @@ export async function startLab(): Promise<Lab> {
       await new Promise<void>((r) => server.httpServer.close(() => r()));
     },
   };
+}
+
+/** The lab for the tests of this file: started before them, closed after. */
+export function useLab(): () => Lab {
+  let lab: Lab | undefined;
+  beforeAll(async () => {
+    lab = await startLab();
+  }, 60_000);
+  afterAll(async () => {
+    await lab?.close();
+  });
+  return () => lab!;
 }
 
 /** A page on the lab that records console errors and page errors. */

@@ -2,24 +2,18 @@
  * Embedded in someone else's page, served as a static site without CORS headers: in a sandboxed
  * iframe (scripts only, the way WordPress embeds), and through the <cascade-lab> element.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLab, startLab, type Lab } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openLab, useLab } from './browser.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLab();
 
 describe('embedding', () => {
   it('runs inside <iframe sandbox="allow-scripts">, in a worker, and sizes the iframe to its content', async () => {
-    const page = await lab.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await lab().browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(lab.url + 'host.html');
+    await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('#sandboxed');
     await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
     expect(await frame.locator('html').getAttribute('data-sim')).toBe('worker');
@@ -35,8 +29,8 @@ describe('embedding', () => {
   }, 60_000);
 
   it('renders <cascade-lab model params> as a pre-configured lab', async () => {
-    const page = await lab.browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(lab.url + 'host.html');
+    const page = await lab().browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('cascade-lab iframe');
     await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
     expect(await page.locator('cascade-lab iframe').getAttribute('sandbox')).toContain('allow-scripts');
@@ -46,7 +40,7 @@ describe('embedding', () => {
   }, 60_000);
 
   it('opens a link with garbage in it anyway, and says what it dropped', async () => {
-    const { page, errors } = await openLab(lab, '?model=azure-2026-02&retry.attempts=99&timeout=%3Cscript%3Ealert(1)%3C/script%3E&nonsense=1&t=02:00');
+    const { page, errors } = await openLab(lab(), '?model=azure-2026-02&retry.attempts=99&timeout=%3Cscript%3Ealert(1)%3C/script%3E&nonsense=1&t=02:00');
     await expect.poll(() => page.textContent('#clock')).toBe('02:00');
     const notice = (await page.textContent('#notice')) ?? '';
     expect(notice).toContain('Retries: 99 is out of range, so 10 is used.');
@@ -60,7 +54,7 @@ describe('embedding', () => {
   }, 60_000);
 
   it('a link carries slider changes and operator actions made during the run, and reproduces it', async () => {
-    const { page } = await openLab(lab, '?model=single-service&t=30');
+    const { page } = await openLab(lab(), '?model=single-service&t=30');
     await expect.poll(() => page.textContent('#clock')).toBe('30 s');
     const retries = page.getByRole('slider', { name: 'Retries' });
     await retries.focus();
@@ -72,7 +66,7 @@ describe('embedding', () => {
     await page.getByRole('button', { name: 'Remove traffic' }).click();
     for (let k = 0; k < 5; k++) await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(() => decodeURIComponent(page.url())).toMatch(/at=30:retry\.attempts=0&op=32:admission\(server,local,0\)$/);
-    const again = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const again = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await again.goto(page.url());
     await again.locator('#regions svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
@@ -84,7 +78,7 @@ describe('embedding', () => {
   }, 60_000);
 
   it('a copied link reproduces the run: settings, time and all', async () => {
-    const { page } = await openLab(lab, '?model=single-service');
+    const { page } = await openLab(lab(), '?model=single-service');
     const load = page.getByRole('slider', { name: 'Load' });
     await load.focus();
     await page.keyboard.press('End');
@@ -94,7 +88,7 @@ describe('embedding', () => {
     await expect.poll(() => page.url()).toContain('t=18');
     const url = page.url();
     expect(url).toContain('load=10000');
-    const again = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const again = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await again.goto(url);
     await again.locator('#regions svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
@@ -105,7 +99,7 @@ describe('embedding', () => {
   }, 60_000);
 
   it('works from a sub-path of a static host', async () => {
-    const { page, errors } = await openLab(lab, 'projects/cascade-lab/?model=single-service&t=100');
+    const { page, errors } = await openLab(lab(), 'projects/cascade-lab/?model=single-service&t=100');
     await expect.poll(() => page.textContent('#clock')).toBe('1 m 40 s');
     expect(await page.locator('html').getAttribute('data-sim')).toBe('worker');
     expect(errors).toEqual([]);
@@ -113,8 +107,8 @@ describe('embedding', () => {
   }, 60_000);
 
   it('stops while scrolled out of view and goes on where it was when back', async () => {
-    const page = await lab.browser.newPage({ viewport: { width: 1200, height: 700 } });
-    await page.goto(lab.url + 'host.html');
+    const page = await lab().browser.newPage({ viewport: { width: 1200, height: 700 } });
+    await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('#sandboxed');
     await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
     await frame.getByRole('button', { name: 'Play' }).click();

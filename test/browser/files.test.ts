@@ -3,23 +3,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { openLab, startLab, type Lab } from './browser.ts';
+import { openLab, useLab } from './browser.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLab();
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('exports and model files', () => {
   it('the CSV downloaded for a link equals npm run simulate with the same settings', async () => {
-    const { page, errors } = await openLab(lab, '?model=single-service&seed=7&retry.attempts=1&timeout=4');
+    const { page, errors } = await openLab(lab(), '?model=single-service&seed=7&retry.attempts=1&timeout=4');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--model', 'single-service', '--seed', '7', '--set', 'retry.attempts=1', '--set', 'timeout=4'], { cwd: ROOT, encoding: 'utf8' });
@@ -31,7 +25,7 @@ describe('exports and model files', () => {
   }, 60_000);
 
   it('refuses hostile model files cleanly and keeps the current lab', async () => {
-    const { page, errors } = await openLab(lab, '?model=single-service&load=500');
+    const { page, errors } = await openLab(lab(), '?model=single-service&load=500');
     const input = page.locator('#open-model');
     const base = BUILTIN_MODELS['single-service'] as Record<string, unknown>;
     const huge = join(mkdtempSync(join(tmpdir(), 'cascade-')), 'huge.json');
@@ -59,7 +53,7 @@ describe('exports and model files', () => {
   }, 120_000);
 
   it('draws charts as SVG and PNG, the view as PNG, and the storm as an animated GIF', async () => {
-    const { page, errors } = await openLab(lab, '?model=azure-2026-02&t=00:00');
+    const { page, errors } = await openLab(lab(), '?model=azure-2026-02&t=00:00');
     await expect.poll(() => page.textContent('#clock')).toBe('00:00');
     const save = async (click: () => Promise<void>) => {
       const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);

@@ -4,16 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLab, startLab, type Lab } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openLab, useLab } from './browser.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLab();
 
 const START = Date.parse('2026-02-02T17:30:00Z');
 const DURATION = 48600;
@@ -48,7 +42,7 @@ function canvasImage(page: Page): Promise<string> {
 
 describe('the lab in a browser', () => {
   it('loads the incident, plays, and shows no console errors', async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     await expect.poll(() => page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
     expect(await page.textContent('#clock')).toBe('17:30');
     await page.getByRole('button', { name: 'Play' }).click();
@@ -62,7 +56,7 @@ describe('the lab in a browser', () => {
   }, 60_000);
 
   it('East US Managed Identity goes from healthy to overloaded around 00:08, then West US', async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     await seek(page, '00:05');
     expect(await stateOf(page, 'East US', 'Managed Identity')).toBe('healthy');
     await seek(page, '00:12');
@@ -77,7 +71,7 @@ describe('the lab in a browser', () => {
   }, 60_000);
 
   it('with retries dragged to 0 and a restart, identity is healthy again by 01:00', async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     const retries = page.getByRole('slider', { name: 'Retries' });
     await retries.focus();
     await page.keyboard.press('Home');
@@ -91,7 +85,7 @@ describe('the lab in a browser', () => {
   }, 60_000);
 
   it('works from the keyboard: space plays and pauses, the timeline seeks with arrow keys', async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     await page.locator('body').click({ position: { x: 5, y: 200 } });
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
@@ -110,7 +104,7 @@ describe('the lab in a browser', () => {
 
   it('animates traffic while playing, and holds it still for people who prefer reduced motion', async () => {
     for (const reducedMotion of ['no-preference', 'reduce'] as const) {
-      const { page, errors } = await openLab(lab);
+      const { page, errors } = await openLab(lab());
       await page.emulateMedia({ reducedMotion });
       await seek(page, '02:30');
       await page.getByLabel('Speed').selectOption('60');

@@ -1,18 +1,12 @@
 /** A simulation that stops answering is noticed, restarted, and brought back to the same time. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useLab } from './browser.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLab();
 
 describe('resilience', () => {
   it('restores a worker that stops answering, at the same simulated time, with a notice', async () => {
-    const page = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Lets the test make the worker go silent, as a hung or killed worker would be.
@@ -24,7 +18,7 @@ describe('resilience', () => {
         post.apply(this, args);
       };
     });
-    await page.goto(lab.url + '?model=azure-2026-02&t=01:30&failover=0');
+    await page.goto(lab().url + '?model=azure-2026-02&t=01:30&failover=0');
     await page.locator('#regions svg').waitFor();
     await expect.poll(() => page.textContent('#clock')).toBe('01:30');
     const before = await page.getByRole('button', { name: /^East US:/ }).getAttribute('aria-label');

@@ -2,22 +2,16 @@
  * The teaching layer as a teacher and a student use it: the story chapter by chapter, what-ifs
  * with verdicts that agree with headless runs, the operator's seat, the scoreboard, presenter mode.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scoreRun, verdict } from '../../src/engine/score.ts';
 import { model } from '../helpers.ts';
-import { openLab, startLab, type Lab } from './browser.ts';
+import { openLab, useLab } from './browser.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = useLab();
 
 describe('teaching', () => {
   it('walks the story from the first chapter to the last, with buttons and arrow keys', async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     const story = model('azure-2026-02').model.story;
     await page.getByRole('button', { name: 'Next →' }).click();
     await expect.poll(() => page.textContent('.chapter-title')).toBe(story[0].title);
@@ -45,7 +39,7 @@ describe('teaching', () => {
   }, 120_000);
 
   it("each lesson's what-if gives a verdict that agrees with a headless run of the same settings", async () => {
-    const { page, errors } = await openLab(lab);
+    const { page, errors } = await openLab(lab());
     const azure = model('azure-2026-02');
     const base = scoreRun(azure, { everyS: 60 });
     for (const w of azure.model.whatIfs) {
@@ -61,7 +55,7 @@ describe('teaching', () => {
   }, 240_000);
 
   it("from the operator's seat, removing traffic at 01:00 and ramping at 01:30 ends the storm hours earlier", async () => {
-    const { page, errors } = await openLab(lab, '?t=01:00');
+    const { page, errors } = await openLab(lab(), '?t=01:00');
     await expect.poll(() => page.textContent('#clock')).toBe('01:00');
     for (const region of ['East US', 'West US']) {
       await page.getByRole('button', { name: new RegExp(`^${region}:`) }).click();
@@ -90,7 +84,7 @@ describe('teaching', () => {
   }, 120_000);
 
   it('compares two runs on one clock: B over A on every chart, both graphs, a table of differences', async () => {
-    const { page, errors } = await openLab(lab, '?t=02:00');
+    const { page, errors } = await openLab(lab(), '?t=02:00');
     await expect.poll(() => page.textContent('#clock')).toBe('02:00');
     await page.getByLabel('Compare side by side with').selectOption({ label: 'Isolated regions' });
     await expect.poll(() => page.locator('#compare').isVisible()).toBe(true);
@@ -103,7 +97,7 @@ describe('teaching', () => {
     await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(() => page.textContent('#clock')).toBe('02:01');
     await expect.poll(() => decodeURIComponent(page.url())).toContain('compare=w:isolated');
-    const linked = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const linked = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await linked.goto(page.url());
     await expect.poll(() => linked.locator('#compare-title').textContent()).toBe('B: Isolated regions');
     await linked.close();
@@ -114,7 +108,7 @@ describe('teaching', () => {
   }, 90_000);
 
   it('presenter mode: ?present=1 shows large type without the chrome', async () => {
-    const { page } = await openLab(lab, '?present=1');
+    const { page } = await openLab(lab(), '?present=1');
     expect(await page.locator('html').getAttribute('class')).toContain('present');
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
     expect(size).toBeGreaterThanOrEqual(20);
