@@ -1,7 +1,7 @@
 /**
  * Side-by-side runs on one clock: run B is run A (its recipe) with a what-if's settings on top,
- * simulated by a second worker kept in step with A — every advance and seek of A is asked of B
- * too — so B can be drawn over A on every chart.
+ * simulated by a second worker that follows A's time (and starts again from A's recipe whenever
+ * that changes), so B can be drawn over A on every chart.
  */
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
@@ -38,22 +38,10 @@ export class Comparison {
     return this.client.busy || !this.ready;
   }
 
-  advance(simS: number): void {
-    if (this.ready && !this.client.busy) this.client.send({ type: 'advance', simS });
-  }
-
   /** Keeps B at A's time (a seek is cheap when B is already there). */
   seek(t: number): void {
     if (this.ready) this.client.send({ type: 'seek', t });
     else this.pendingT = t;
-  }
-
-  setParam(id: string, value: ParamValue): void {
-    if (this.ready && !(id in this.overrides)) this.client.send({ type: 'setParam', id, value });
-  }
-
-  act(action: Parameters<SimClient['send']>[0]): void {
-    if (this.ready) this.client.send(action);
   }
 
   stop(): void {

@@ -27,12 +27,12 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const model = s.model;
     const { views, run } = lab;
     const { latest, history } = run;
-    const comparison = lab.compare.run;
     if (!views || !latest || !history || !model) return;
     const S = model.services.length;
     const r = model.regions.findIndex((x) => x.id === s.region);
     const j = model.services.findIndex((x) => x.id === s.service);
     const highlight = lab.story.highlight;
+    const comparison = lab.compare.run;
     views.regions.draw(latest, s.region);
     views.graph.draw(latest, s.region, s.service, highlight);
     views.particles.update(latest, s.region);
@@ -62,11 +62,8 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
     lastWall = now;
     session.checkHeartbeat(now);
-    const comparison = lab.compare.run;
-    if (s.playing && onScreen() && !session.client.busy && !(comparison?.busy ?? false) && s.model) {
-      session.send({ type: 'advance', simS: s.speed * wallS });
-      comparison?.advance(s.speed * wallS);
-    }
+    // Run B follows A's frames (session.ts); A never waits for B.
+    if (s.playing && onScreen() && !session.client.busy && s.model) session.send({ type: 'advance', simS: s.speed * wallS });
     if (lab.dirty) draw();
     if (moving()) lab.views?.particles.paint(now, true);
     requestAnimationFrame(frameLoop);

@@ -5,6 +5,7 @@
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
+import { forgetStory } from './teaching.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 import type { LabStore } from './store.ts';
@@ -140,6 +141,7 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
   }
   store.setState({ playing: false, notice: null });
   lab.run.seed = undefined;
+  forgetStory(lab);
   try {
     session.load(data as object);
   } catch (e) {

@@ -7,7 +7,7 @@ import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } fro
 import { $, type Lab } from './lab.ts';
 import { currentLink, writeUrl } from './link.ts';
 import type { Session } from './session.ts';
-import { chapterHides, goToChapter } from './teaching.ts';
+import { forgetStory, goToChapter } from './teaching.ts';
 
 export function wireControls(lab: Lab, session: Session): void {
   const { store } = lab;
@@ -17,7 +17,6 @@ export function wireControls(lab: Lab, session: Session): void {
     store.setState({ playing: false });
     const simS = store.getState().model?.sampleEveryS ?? 60;
     session.send({ type: 'advance', simS });
-    lab.compare.run?.advance(simS);
   });
   $('restart').addEventListener('click', () => session.send({ type: 'restart' }));
   const speed = $<HTMLSelectElement>('speed');
@@ -26,9 +25,7 @@ export function wireControls(lab: Lab, session: Session): void {
   picker.addEventListener('change', () => {
     store.setState({ playing: false, notice: null });
     lab.run.seed = undefined;
-    lab.story.chapter = -1;
-    lab.story.highlight = new Set();
-    chapterHides([]);
+    forgetStory(lab);
     session.load(picker.value);
   });
   $('copy-link').addEventListener('click', () => copy(store, currentLink(lab), 'Link'));
@@ -77,7 +74,8 @@ function wireKeys(lab: Lab, session: Session): void {
   $('help-open').addEventListener('click', () => help.showModal());
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
-    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || target.getAttribute('role') === 'slider';
+    // Keys that belong to the focused control (a slider, a region or service acting as a button) stay there.
+    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button'].includes(target.getAttribute('role') ?? '');
     if (e.key === ' ' && !typing) {
       e.preventDefault();
       store.setState({ playing: !store.getState().playing });

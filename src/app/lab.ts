@@ -42,6 +42,8 @@ export interface StoryState {
   highlight: Set<string>;
   /** The last what-if's verdict: shown again when the views are rebuilt for the what-if's run. */
   verdictText: string | null;
+  /** The chapter came from the link: its focus and hidden parts still have to be applied. */
+  fromLink: boolean;
 }
 
 /** Run B, when comparing, and what it compares with. */
@@ -105,7 +107,7 @@ export function createLab(store: LabStore, catalog: ModelCatalog, link: Decoded)
       latest: null,
       fired: [],
     },
-    story: { chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1, highlight: new Set(), verdictText: null },
+    story: { chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1, highlight: new Set(), verdictText: null, fromLink: true },
     compare: { run: null, graph: null, key: undefined, pending: link.state.compare, lastScoreA: undefined, lastScoreB: undefined },
     views: null,
     teach: null,

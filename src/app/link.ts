@@ -16,7 +16,8 @@ export function builtinCatalog(): ModelCatalog {
     defaultId: DEFAULT_MODEL_ID,
     paramsOf: (id) => loaded[id].params,
     timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
-    clockOf: (id, t) => (loaded[id].model.clock ? clockAt(loaded[id].model, t).slice(11, 16) : null),
+    // HH:MM only where it is exact; other times are written in seconds so the run is reproduced.
+    clockOf: (id, t) => (loaded[id].model.clock && Number.isInteger(t / 60) ? clockAt(loaded[id].model, t).slice(11, 16) : null),
     chaptersOf: (id) => loaded[id].model.story.length,
     servicesOf: (id) => loaded[id].model.services.map((x) => x.id),
     regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
@@ -26,6 +27,8 @@ export function builtinCatalog(): ModelCatalog {
 /** The run as a link: the settings it started with, the changes made during it, the time. */
 export function linkQuery(lab: Lab): string {
   const s = lab.store.getState();
+  // A model opened from a file is not in the link: only the built-in models can be named there.
+  if (!lab.catalog.ids.includes(s.modelId) || typeof lab.run.modelData !== 'string') return `model=${encodeURIComponent(s.modelId)}`;
   const { recipe, seed, latest } = lab.run;
   const changes: LinkChange[] = [];
   for (const c of recipe?.changes ?? []) {

@@ -5,7 +5,7 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
-import type { Frame, FromWorkerMsg, ModelInfo, ToWorkerMsg } from '../worker/protocol.ts';
+import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
 import { compareWith, stopCompare } from './comparing.ts';
 import { History } from './history.ts';
@@ -40,7 +40,11 @@ export class Session {
     this.client = createSimClient((m) => this.receive(m));
   }
 
+  /** Until when a long request (a what-if's two whole runs, an export) may go unanswered. */
+  private patientUntil = 0;
+
   send(msg: ToWorkerMsg): void {
+    if (msg.type === 'whatIf' || msg.type === 'export') this.patientUntil = performance.now() + 60_000;
     this.client.send(msg);
   }
 
@@ -59,18 +63,17 @@ export class Session {
     const { store } = this.lab;
     store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
     this.client.send({ type: 'setParam', id, value });
-    this.lab.compare.run?.setParam(id, value);
     writeUrl(this.lab);
   }
 
-  /** Runs the model again from the start with `params`, then goes back to `t`. */
-  restartWith(params: Record<string, string | number>, t: number): void {
+  /** Runs the model again from the start with `params` and `changes`, then goes back to `t`. */
+  restartWith(params: Record<string, string | number>, t: number, changes: RecipeChange[] = []): void {
     const { store, run } = this.lab;
     store.setState({ playing: false });
     const s = store.getState();
     run.pendingSeek = t;
     run.pendingFocus = { region: s.region, service: s.service };
-    this.load(run.modelData, { seed: run.seed, params });
+    this.load(run.modelData, { seed: run.seed, params, changes });
   }
 
   /** Starts a new simulation for the model of the run, from its defaults (the failure panel's restart). */
@@ -79,11 +82,12 @@ export class Session {
     this.client = createSimClient((m) => this.receive(m));
     this.lab.store.setState({ failure: null });
     this.lastRecovery = -Infinity;
-    this.load(this.lab.run.modelData);
+    this.load(this.lab.run.modelData, { seed: this.lab.run.seed });
   }
 
   /** Restores the simulation if a request has gone unanswered too long. */
   checkHeartbeat(now: number): void {
+    if (now < this.patientUntil) return;
     if (this.client.busy && this.client.waitingSince > 0 && now - this.client.waitingSince > HEARTBEAT_MS) this.recover('stopped answering');
   }
 
@@ -123,9 +127,11 @@ export class Session {
         this.recover(`it failed (${m.message})`);
         break;
       case 'exported':
+        this.patientUntil = 0;
         this.hooks.download(m.filename, m.text, m.format === 'csv' ? 'text/csv' : 'application/json');
         break;
       case 'verdict':
+        this.patientUntil = 0;
         this.hooks.showVerdict(`${m.label}: ${m.text}`);
         break;
       default: {
@@ -147,6 +153,10 @@ export class Session {
     run.history = new History(model.regions.length * model.services.length);
     run.fired = [];
     store.setState({ model, modelId: model.id, region, service: door.id, params: frame.params, failure: null });
+    // A chapter named in the link puts its region and service in view, once.
+    const chapter = lab.story.chapter >= 0 && lab.story.fromLink ? model.story[lab.story.chapter] : undefined;
+    lab.story.fromLink = false;
+    if (chapter && !run.pendingFocus) run.pendingFocus = { region: chapter.region, service: chapter.service };
     const focus = run.pendingFocus;
     if (focus) {
       if (focus.region && model.regions.some((r) => r.id === focus.region)) store.setState({ region: focus.region });
@@ -160,11 +170,23 @@ export class Session {
     writeUrl(lab);
   }
 
+  /**
+   * Run B is run A's recipe plus its overrides: when A's recipe changes (a slider, an action, a
+   * restart, an undo, a seek back) B starts again from the new one; otherwise it follows A's time.
+   */
+  private keepComparisonInStep(f: Frame): void {
+    const b = this.lab.compare.run;
+    if (!b) return;
+    if (f.recipe) b.start(this.lab.run.modelData, f.recipe, f.t);
+    else if (!b.busy && b.latest && b.latest.t !== f.t) b.seek(f.t);
+  }
+
   private onFrame(f: Frame): void {
     const { lab } = this;
     const { store, run } = lab;
     if (!run.history) return;
     if (f.recipe) run.recipe = f.recipe;
+    this.keepComparisonInStep(f);
     if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {
       const key = lab.compare.pending;
       lab.compare.pending = undefined;

@@ -14,7 +14,10 @@ export function showVerdict(lab: Lab, text: string | null): void {
 export function applyWhatIf(lab: Lab, session: Session, label: string, params: Record<string, string | number>): void {
   showVerdict(lab, `${label}: measuring…`);
   session.send({ type: 'whatIf', label, params });
-  session.restartWith({ ...lab.store.getState().params, ...params }, lab.run.latest?.t ?? 0);
+  // The run the verdict measured: this run's start and changes, with the what-if's settings on top.
+  const r = lab.run.recipe;
+  const changes = (r?.changes ?? []).filter((c) => 'action' in c || !(c.id in params));
+  session.restartWith({ ...((r?.params ?? {}) as Record<string, string | number>), ...params }, lab.run.latest?.t ?? 0, changes);
 }
 
 export function asItHappened(lab: Lab, session: Session): void {
@@ -44,4 +47,12 @@ export function goToChapter(lab: Lab, session: Session, index: number): void {
   run.pendingFocus = { region: c.region, service: c.service };
   run.pendingSeek = c.t;
   session.load(run.modelData, { seed: run.seed, params: c.params });
+}
+
+/** Another model: no chapter, nothing highlighted or hidden, no verdict. */
+export function forgetStory(lab: Lab): void {
+  lab.story.chapter = -1;
+  lab.story.highlight = new Set();
+  chapterHides([]);
+  showVerdict(lab, null);
 }

@@ -18,7 +18,7 @@ import { exportChart } from './files.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
-import { applyWhatIf, asItHappened, goToChapter } from './teaching.ts';
+import { applyWhatIf, asItHappened, chapterHides, goToChapter } from './teaching.ts';
 
 export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   const { store } = lab;
@@ -69,15 +69,13 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
     chapter: renderStory($('chapters'), model, { go: (index) => goToChapter(lab, session, index) }),
   };
   renderOperator($('operator'), model, () => store.getState().region, {
-    act: (action) => {
-      session.send({ type: 'act', action: action as unknown as Action });
-      lab.compare.run?.act({ type: 'act', action: action as unknown as Action });
-    },
+    act: (action) => session.send({ type: 'act', action: action as unknown as Action }),
     undo: () => session.send({ type: 'undo' }),
     service: () => store.getState().service,
   });
   const chapter = lab.story.chapter;
   lab.teach.chapter(chapter);
+  chapterHides(model.story[chapter]?.hide ?? []);
   lab.teach.verdict(lab.story.verdictText);
   if (chapter >= 0) lab.story.highlight = new Set(model.story[chapter]?.highlight ?? []);
   const span = $<HTMLSelectElement>('gif-span');

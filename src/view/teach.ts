@@ -147,6 +147,7 @@ export interface OperatorHandlers {
 /** The operator's seat: act on the selected region's protected service (and storage). */
 export function renderOperator(root: HTMLElement, model: ModelInfo, region: () => string, on: OperatorHandlers): void {
   root.replaceChildren();
+  root.hidden = false;
   const door = model.services.find((s) => s.door);
   if (!door) {
     root.hidden = true;

@@ -59,7 +59,13 @@ export class SimHost {
           return [this.advance(msg.simS)];
         case 'setParam':
           this.need().setParam(msg.id, msg.value);
-          this.changes.push({ tick: this.need().state.tick, id: msg.id, value: msg.value });
+          {
+            // A slider dragged while time stands still is one change, not one per step of the drag.
+            const tick = this.need().state.tick;
+            const last = this.changes[this.changes.length - 1];
+            if (last && !('action' in last) && last.tick === tick && last.id === msg.id) last.value = msg.value;
+            else this.changes.push({ tick, id: msg.id, value: msg.value });
+          }
           this.nextChange = this.changes.length;
           this.recipeChanged = true;
           return [{ type: 'frame', ...this.frame() }];
