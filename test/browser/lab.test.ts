@@ -95,6 +95,11 @@ describe('the lab in a browser', () => {
     await page.getByRole('slider', { name: /Simulated time/ }).focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.textContent('#clock')).not.toBe(before);
+    // Keys belong to the focused region: Space selects it and does not start playing.
+    await page.getByRole('button', { name: /^West US:/ }).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('button', { name: /^West US:/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Play' }).count()).toBe(1);
     // Every control can be reached with Tab.
     const tabbable = await page.evaluate(() => [...document.querySelectorAll('#controls input, #controls select, #controls button')].every((e) => (e as HTMLElement).tabIndex >= 0));
     expect(tabbable).toBe(true);
