@@ -206,14 +206,12 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   n.rem[cslot] = enqueued;
   n.queued += enqueued;
 
-  // Serve by discipline.
+  // Serve by discipline: FIFO takes the abandoned pool (the oldest work) first, LIFO last.
   let served = 0;
-  if (st.discipline === FIFO && n.stale > 0 && budget > 0) {
-    const s = Math.min(n.stale, budget);
-    n.stale -= s;
+  if (st.discipline === FIFO) {
+    const s = serveStale(n, budget, x, i);
     budget -= s;
     served += s;
-    cum[M.wasted * N + i] += s;
   }
   if (budget > 0 && n.queued - n.stale > EMPTY) {
     if (st.discipline === LIFO) {
@@ -230,12 +228,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       }
     }
   }
-  if (st.discipline === LIFO && n.stale > 0 && budget > 0) {
-    const s = Math.min(n.stale, budget);
-    n.stale -= s;
-    served += s;
-    cum[M.wasted * N + i] += s;
-  }
+  if (st.discipline === LIFO) served += serveStale(n, budget, x, i);
   n.queued -= served;
   cum[M.served * N + i] += served;
 
@@ -302,6 +295,15 @@ function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   }
   while (n.oldest < tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
   if (n.queued < EMPTY) n.queued = 0;
+}
+
+/** Serves up to `budget` from the pool of abandoned requests: all of it wasted work. */
+function serveStale(n: NodeState, budget: number, x: NodeStepInput, i: number): number {
+  if (n.stale <= 0 || budget <= 0) return 0;
+  const s = Math.min(n.stale, budget);
+  n.stale -= s;
+  x.cum[M.wasted * x.nodeCount + i] += s;
+  return s;
 }
 
 /** Serves this tick's arrivals on arrival (age 0): outcomes straight from the in-ports. */
