@@ -3,7 +3,7 @@
  * (references between ids, an acyclic call graph, parameter tables). Every error names the field.
  */
 import * as v from 'valibot';
-import { COMMON_PARAMS, describeAllowed, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { COMMON_PARAMS, describeAllowed, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { ModelSchema, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
@@ -100,8 +100,13 @@ function crossCheck(model: Model): string[] {
   }
 
   const allParams = new Map<string, ParamDef>([...COMMON_PARAMS, ...(model.params as ParamDef[])].map((p) => [p.id, p]));
+  if (model.focus) {
+    if (!regions.has(model.focus.region)) errors.push(`focus.region: no region "${model.focus.region}"`);
+    if (!services.has(model.focus.service)) errors.push(`focus.service: no service "${model.focus.service}"`);
+  }
   model.params.forEach((p, i) => {
     const path = `params.${i}`;
+    if (RESERVED_IDS.includes(p.id)) errors.push(`${path}.id: "${p.id}" is a word links use for the page itself; choose another id`);
     if (p.kind === 'number') {
       if (p.min === undefined || p.max === undefined) errors.push(`${path}: a number parameter needs min and max`);
       else if (p.min > p.max) errors.push(`${path}: min is above max`);
@@ -112,7 +117,7 @@ function crossCheck(model: Model): string[] {
     }
     const k = p.knob;
     if ((k.kind === 'source.rate') && !sources.has(k.source)) errors.push(`${path}.knob.source: no source "${k.source}"`);
-    if ((k.kind === 'service.capacity' || k.kind === 'service.quota') && !services.has(k.service))
+    if ((k.kind === 'service.capacity' || k.kind === 'service.quota' || k.kind === 'service.errors' || k.kind === 'service.latency') && !services.has(k.service))
       errors.push(`${path}.knob.service: no service "${k.service}"`);
   });
   for (const [id, value] of Object.entries(model.defaults)) {
@@ -143,7 +148,7 @@ function crossCheck(model: Model): string[] {
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));
     if ('service' in ev && !services.has(ev.service)) errors.push(`${path}.service: no service "${ev.service}"`);
-    for (const key of ['capacityPercent', 'durationS', 'addPercent', 'delayS', 'percent', 'toPercent'] as const) {
+    for (const key of ['capacityPercent', 'durationS', 'addPercent', 'delayS', 'percent', 'toPercent', 'addS'] as const) {
       const val = (ev as Record<string, unknown>)[key];
       if (typeof val === 'string' && val.startsWith('$')) checkRef(`${path}.${key}`, val, allParams, errors);
     }

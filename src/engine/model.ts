@@ -7,18 +7,36 @@ import * as v from 'valibot';
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'an id: lowercase letters, digits and dashes, at most 40'));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const NonNeg = v.pipe(v.number(), v.finite(), v.minValue(0));
-const Positive = v.pipe(v.number(), v.finite(), v.minValue(1e-9));
+/**
+ * Every number a model holds is bounded, so that every output of a run stays finite: rates and
+ * capacities up to a billion per second, multipliers up to ten thousand.
+ */
+export const MAX_RATE = 1e9;
+export const MAX_SCALE = 1e4;
+const NonNeg = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_RATE));
+const Positive = v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(MAX_RATE));
+const Scale = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_SCALE));
 /** A number, or "$param-id" read from a parameter when the event fires. */
-const NumOrRef = v.union([v.pipe(v.number(), v.finite()), v.pipe(v.string(), v.regex(/^\$[a-zA-Z][\w.-]*$/))]);
+const NumOrRef = v.union([v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE)), v.pipe(v.string(), v.maxLength(60), v.regex(/^\$[a-zA-Z][\w.-]*$/))]);
 /** Seconds from the start, "HH:MM" on clocked models, or "$param-id". */
-const At = v.union([NonNeg, v.pipe(v.string(), v.regex(/^(\d{1,2}:\d{2}|\$[a-zA-Z][\w.-]*)$/))]);
-const Scales = v.optional(v.record(Id, NonNeg));
+const At = v.union([NonNeg, v.pipe(v.string(), v.maxLength(60), v.regex(/^(\d{1,2}:\d{2}|\$[a-zA-Z][\w.-]*)$/))]);
+const Scales = v.optional(v.pipe(v.record(Id, Scale), v.check((r) => Object.keys(r).length <= 256, 'at most 256 entries')));
+
+/**
+ * Where a fact in a model comes from: the incident report (`text` quotes its wording) or an
+ * assumption of the model (`text` says what was assumed and why). The page shows which is which.
+ */
+const Provenance = v.object({
+  kind: v.picklist(['report', 'assumed']),
+  text: Text(400),
+});
 
 const Knob = v.variant('kind', [
   v.object({ kind: v.literal('source.rate'), source: Id }),
   v.object({ kind: v.literal('service.capacity'), service: Id }),
   v.object({ kind: v.literal('service.quota'), service: Id }),
+  v.object({ kind: v.literal('service.errors'), service: Id }),
+  v.object({ kind: v.literal('service.latency'), service: Id }),
   v.object({ kind: v.literal('routing.failover') }),
   v.object({ kind: v.literal('source.release') }),
   v.object({ kind: v.literal('rollout.preflight') }),
@@ -33,12 +51,12 @@ const ParamDefSchema = v.object({
   unit: Text(12),
   group: v.picklist(['scenario', 'retries', 'server', 'regions', 'recovery']),
   kind: v.picklist(['number', 'enum']),
-  min: v.optional(v.pipe(v.number(), v.finite())),
-  max: v.optional(v.pipe(v.number(), v.finite())),
+  min: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE))),
+  max: v.optional(v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE))),
   step: v.optional(Positive),
   options: v.optional(v.pipe(v.array(Text(40)), v.minLength(1), v.maxLength(20))),
   off: v.optional(v.boolean()),
-  default: v.union([v.pipe(v.number(), v.finite()), Text(40)]),
+  default: v.union([v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE)), Text(40)]),
   description: Text(600),
   knob: Knob,
 });
@@ -51,7 +69,8 @@ const Region = v.object({
   lat: v.optional(v.pipe(v.number(), v.minValue(-90), v.maxValue(90))),
   lon: v.optional(v.pipe(v.number(), v.minValue(-180), v.maxValue(180))),
   /** Multiplies every capacity and rate in the region. */
-  scale: v.optional(NonNeg, 1),
+  scale: v.optional(Scale, 1),
+  provenance: v.optional(Provenance),
 });
 
 const Service = v.object({
@@ -67,14 +86,21 @@ const Service = v.object({
   failover: v.optional(v.boolean(), false),
   /** Capacity spent to reject one request (queue full, quota, forbidden), as a share of serving one. */
   rejectCost: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.02),
+  /**
+   * The name under which the scoreboard and every verdict report this service ("VM operations"):
+   * the services people feel. Absent: the service is only a link in the chain.
+   */
+  family: v.optional(Text(40)),
+  provenance: v.optional(Provenance),
 });
 
 const Call = v.object({
   from: Id,
   to: Id,
   /** Calls to `to` made for each request `from` serves (before `from`'s earlier dependencies fail). */
-  perRequest: v.optional(Positive, 1),
-  regionPerRequest: Scales,
+  perRequest: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(100)), 1),
+  regionPerRequest: v.optional(v.pipe(v.record(Id, v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(100))), v.check((r) => Object.keys(r).length <= 256, 'at most 256 entries'))),
+  provenance: v.optional(Provenance),
 });
 
 const Source = v.object({
@@ -89,7 +115,8 @@ const Source = v.object({
   /** "all" release: the backlog resumes with this time constant (orchestrators reconnecting). */
   resumeS: v.optional(Positive, 60),
   /** "batched" release: at most this multiple of the source's normal rate on top of new work. */
-  batchFactor: v.optional(Positive, 4),
+  batchFactor: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(MAX_SCALE)), 4),
+  provenance: v.optional(Provenance),
 });
 
 const Rollout = v.object({
@@ -102,6 +129,7 @@ const Rollout = v.object({
   gateWatches: Id,
   /** A halted rollout restores the regions it touched after this delay. */
   rollbackS: v.optional(NonNeg, 600),
+  provenance: v.optional(Provenance),
 });
 
 const EventBase = {
@@ -116,6 +144,7 @@ const EventBase = {
    * healthy when the event comes, `held` where operators are holding its front door.
    */
   when: v.optional(v.picklist(['always', 'unhealthy', 'held']), 'always'),
+  provenance: v.optional(Provenance),
 };
 const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('note') }),
@@ -124,6 +153,10 @@ const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('block'), service: Id }),
   v.object({ ...EventBase, type: v.literal('restore'), service: Id }),
   v.object({ ...EventBase, type: v.literal('fault'), service: Id, capacityPercent: NumOrRef, durationS: NumOrRef }),
+  /** An error fault: the service answers this share of tries with an error at once, cheaply. */
+  v.object({ ...EventBase, type: v.literal('errors'), service: Id, percent: NumOrRef, durationS: NumOrRef }),
+  /** A latency fault: every try at the service takes this many seconds longer. */
+  v.object({ ...EventBase, type: v.literal('latency'), service: Id, addS: NumOrRef, durationS: NumOrRef }),
   v.object({ ...EventBase, type: v.literal('scaleout'), service: Id, addPercent: NumOrRef, delayS: NumOrRef }),
   v.object({ ...EventBase, type: v.literal('admission'), service: Id, percent: v.union([NumOrRef, v.literal('off')]) }),
   v.object({ ...EventBase, type: v.literal('ramp'), service: Id, toPercent: NumOrRef, durationS: NumOrRef }),
@@ -132,7 +165,8 @@ const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('reconnect') }),
 ]);
 
-const ParamSettings = v.pipe(v.record(v.string(), v.union([v.pipe(v.number(), v.finite()), Text(40)])), v.check((r) => Object.keys(r).length <= 32, 'at most 32 settings'));
+const SettingValue = v.union([v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE)), Text(40)]);
+const ParamSettings = v.pipe(v.record(Text(60), SettingValue), v.check((r) => Object.keys(r).length <= 32, 'at most 32 settings'));
 
 /** A lesson's what-if: settings applied to the whole run, with a one-line explanation. */
 const WhatIf = v.object({
@@ -155,7 +189,20 @@ const Chapter = v.object({
   /** Settings for this chapter (absent: the model's defaults). */
   params: v.optional(ParamSettings, {}),
   /** Parts of the page hidden in this chapter so nothing distracts from it. */
-  hide: v.optional(v.array(v.picklist(['controls', 'charts', 'timeline', 'map', 'graph'])), []),
+  hide: v.optional(v.pipe(v.array(v.picklist(['controls', 'settings', 'charts', 'timeline', 'map', 'graph', 'story', 'whatifs', 'operator', 'scoreboard'])), v.maxLength(16)), []),
+});
+
+/** What the page says about this model in its own words (absent: nothing model-specific). */
+const Texts = v.object({
+  /** One line under the title: what to try first. */
+  hint: v.optional(Text(400)),
+});
+
+/** Durations the operator's seat offers, in the model's own scale (seconds). */
+const OperatorScale = v.object({
+  scaleoutDelayS: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(7 * 86400)), 1800),
+  rampS: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(7 * 86400)), 1800),
+  faultS: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(7 * 86400)), 600),
 });
 
 export const ModelSchema = v.object({
@@ -166,9 +213,13 @@ export const ModelSchema = v.object({
   /** Wall-clock start (ISO-8601 UTC) for clocked models. */
   clock: v.optional(v.object({ start: v.pipe(v.string(), v.isoTimestamp()) })),
   durationS: v.pipe(v.number(), v.minValue(1), v.maxValue(7 * 86400)),
+  /** The service the lab judges by default (scoreboard headline, sweeps): region and service ids. */
+  focus: v.optional(v.object({ region: Id, service: Id })),
+  texts: v.optional(Texts, {}),
+  operator: v.optional(OperatorScale, {}),
   /** Flow time step in seconds. */
   dtS: v.pipe(v.number(), v.minValue(0.01), v.maxValue(10)),
-  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1),
+  seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1)), 1),
   /** Relative noise of new work per step (the only randomness). */
   noise: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(0.5)), 0.02),
   regions: v.pipe(v.array(Region), v.minLength(1), v.maxLength(256)),
@@ -177,7 +228,7 @@ export const ModelSchema = v.object({
   sources: v.pipe(v.array(Source), v.minLength(1), v.maxLength(32)),
   rollout: v.optional(Rollout),
   params: v.pipe(v.array(ParamDefSchema), v.maxLength(64)),
-  defaults: v.optional(v.record(v.string(), v.union([v.number(), v.string()])), {}),
+  defaults: v.optional(v.pipe(v.record(Text(60), SettingValue), v.check((r) => Object.keys(r).length <= 64, 'at most 64 defaults')), {}),
   timeline: v.pipe(v.array(TimelineEvent), v.maxLength(500)),
   whatIfs: v.optional(v.pipe(v.array(WhatIf), v.maxLength(24)), []),
   story: v.optional(v.pipe(v.array(Chapter), v.maxLength(40)), []),

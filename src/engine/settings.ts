@@ -30,6 +30,10 @@ export interface Settings {
   failover: number;
   /** Per-caller quota as a fraction of capacity, by service; NaN = off. */
   quota_s: Float64Array;
+  /** Share of tries each service answers with an error at once (error fault for the whole run), by service. */
+  errors_s: Float64Array;
+  /** Seconds added to every try at each service (latency fault for the whole run), by service. */
+  latency_s: Float64Array;
   /** Base rate of each model source, req/s. */
   rate_d: Float64Array;
   /** Base capacity of each model service, req/s. */
@@ -64,6 +68,8 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     admission: offable(params['admission']) / 100,
     failover: 0,
     quota_s: new Float64Array(model.services.length).fill(NaN),
+    errors_s: new Float64Array(model.services.length),
+    latency_s: new Float64Array(model.services.length),
     rate_d: Float64Array.from(model.sources.map((x) => x.rateRps)),
     capacity_s: Float64Array.from(model.services.map((x) => x.capacityRps)),
     batchedRelease: false,
@@ -84,6 +90,12 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
         break;
       case 'service.quota':
         model.services.forEach((svc, i) => svc.id === knob.service && (s.quota_s[i] = isOff(value) ? NaN : num(value, NaN) / 100));
+        break;
+      case 'service.errors':
+        model.services.forEach((svc, i) => svc.id === knob.service && (s.errors_s[i] = Math.min(1, Math.max(0, num(value, 0) / 100))));
+        break;
+      case 'service.latency':
+        model.services.forEach((svc, i) => svc.id === knob.service && (s.latency_s[i] = Math.max(0, num(value, 0))));
         break;
       case 'routing.failover':
         s.failover = num(value, 0) / 100;

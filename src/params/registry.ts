@@ -17,7 +17,9 @@ export type ParamGroup = 'scenario' | 'retries' | 'server' | 'regions' | 'recove
 export type Knob =
   | { kind: 'source.rate'; source: string } // base rate of new work, req/s (scaled per region)
   | { kind: 'service.capacity'; service: string } // base capacity, req/s (scaled per region)
-  | { kind: 'service.quota'; service: string } // per-caller limit, % of capacity, or off
+  | { kind: 'service.quota'; service: string } // per-caller guaranteed share, % of capacity, or off
+  | { kind: 'service.errors'; service: string } // % of tries answered with an error at once, whole run
+  | { kind: 'service.latency'; service: string } // seconds added to every try, whole run
   | { kind: 'routing.failover' } // % of failed calls retried in the paired region
   | { kind: 'source.release' } // all | batched
   | { kind: 'rollout.preflight' } // on | off
@@ -46,6 +48,15 @@ export interface ParamDef {
 }
 
 export const OFF = 'off';
+
+/**
+ * Words the page's links use for themselves: no parameter may take one as its id, or a link could
+ * not tell a setting from the page's own keys.
+ */
+export const RESERVED_IDS: readonly string[] = [
+  'v', 'model', 'seed', 't', 'chapter', 'at', 'op', 'compare', 'embed', 'hide', 'controls', 'present',
+  'secret', 'speed', 'region', 'service', 'sweep', 'theme', 'lang', 'view',
+];
 
 /** Parameters every model has. Models may override their defaults (`defaults` in the model file). */
 export const COMMON_PARAMS: readonly ParamDef[] = [
