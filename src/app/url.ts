@@ -50,6 +50,11 @@ const OPS = {
 } as const;
 export type OpType = keyof typeof OPS;
 
+/** A name from a link is looked up as the table's own entry, never through its prototype. */
+export function isOpType(name: unknown): name is OpType {
+  return typeof name === 'string' && Object.hasOwn(OPS, name);
+}
+
 /** The action a link's op stands for, in the engine's vocabulary. */
 export function opToAction(op: Extract<LinkChange, { action: unknown }>['action']): Record<string, unknown> & { type: string } {
   const a: Record<string, unknown> & { type: string } = { type: op.type };
@@ -62,7 +67,7 @@ export function opToAction(op: Extract<LinkChange, { action: unknown }>['action'
 /** The op for an engine action, or null if links cannot carry it. */
 export function actionToOp(a: Record<string, unknown>): Extract<LinkChange, { action: unknown }>['action'] | null {
   const type = a.type as OpType;
-  if (!(type in OPS)) return null;
+  if (!isOpType(type)) return null;
   const regions = a.regions as string[] | undefined;
   if (regions && regions.length > 1) return null;
   return {
@@ -205,7 +210,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     const type = m?.[2] as OpType | undefined;
     const t = m ? timeIn(m[1]) : NaN;
     const parts = m ? m[3].split(',') : [];
-    const names = type && type in OPS ? OPS[type] : null;
+    const names = type && isOpType(type) ? OPS[type] : null;
     const args = names ? parts.slice(2).map((x) => (x === 'off' ? 'off' : Number(x))) : [];
     const knownService = !parts[0] || (catalog.servicesOf?.(model) ?? [parts[0]]).includes(parts[0]);
     const knownRegion = parts[1] === '*' || (catalog.regionsOf?.(model) ?? [parts[1]]).includes(parts[1]);

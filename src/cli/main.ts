@@ -17,7 +17,7 @@ const MAX_MODEL_BYTES = 1 << 20;
 class UsageError extends Error {}
 
 function resolveModel(ref: string): LoadedModel {
-  let data: unknown = BUILTIN_MODELS[ref];
+  let data: unknown = Object.hasOwn(BUILTIN_MODELS, ref) ? BUILTIN_MODELS[ref] : undefined;
   if (data === undefined) {
     const looksLikePath = /[/\\]|\.json$/i.test(ref);
     if (!looksLikePath) {

@@ -105,7 +105,7 @@ export class SimHost {
   }
 
   private load(model: string | object, seed?: number, params?: Record<string, ParamValue>, changes?: RecipeChange[]): FromWorkerMsg[] {
-    const data = typeof model === 'string' ? BUILTIN_MODELS[model] : model;
+    const data = typeof model === 'string' ? (Object.hasOwn(BUILTIN_MODELS, model) ? BUILTIN_MODELS[model] : undefined) : model;
     if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
     const r = loadModel(data);
     if (!r.ok) throw new RefusedError(`the model is invalid: ${r.errors.slice(0, 3).join('; ')}`);
