@@ -21,6 +21,7 @@ export function builtinCatalog(): ModelCatalog {
     chaptersOf: (id) => loaded[id].model.story.length,
     servicesOf: (id) => loaded[id].model.services.map((x) => x.id),
     regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
+    durationOf: (id) => loaded[id].model.durationS,
   };
 }
 
@@ -58,7 +59,8 @@ export function writeUrl(lab: Lab): void {
   try {
     const q = linkQuery(lab);
     const keep = new URLSearchParams(location.search);
-    const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+    // The page's own keys stay as the link gave them (the last of each, as the link was read).
+    const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
     if (q + page === lab.urlWritten) return;
     lab.urlWritten = q + page;
     window.history.replaceState(null, '', `?${q}${page}${location.hash}`);

@@ -42,6 +42,8 @@ const OPS = {
   ramp: ['toPercent', 'durationS'],
   scaleout: ['addPercent', 'delayS'],
   fault: ['capacityPercent', 'durationS'],
+  errors: ['percent', 'durationS'],
+  latency: ['addS', 'durationS'],
   restore: [],
   block: [],
   isolate: [],
@@ -55,18 +57,43 @@ export function isOpType(name: unknown): name is OpType {
   return typeof name === 'string' && Object.hasOwn(OPS, name);
 }
 
+/** Operator actions that act on a service (the others act on regions or the whole run). */
+const ON_SERVICE: ReadonlySet<OpType> = new Set(['admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'restore', 'block']);
+
+const WEEK_S = 7 * 86400;
+/** What each operator argument accepts, as parameters declare it: a label, a unit and a range. */
+interface ArgSpec {
+  label: string;
+  unit: string;
+  min: number;
+  max: number;
+  off?: boolean;
+}
+const OP_ARGS: Readonly<Record<string, ArgSpec>> = {
+  percent: { label: 'share', unit: '%', min: 0, max: 200, off: true },
+  toPercent: { label: 'ramp to', unit: '%', min: 0, max: 200 },
+  durationS: { label: 'duration', unit: 's', min: 1, max: WEEK_S },
+  addPercent: { label: 'capacity added', unit: '%', min: 0, max: 1000 },
+  delayS: { label: 'delay', unit: 's', min: 0, max: WEEK_S },
+  capacityPercent: { label: 'capacity left', unit: '%', min: 0, max: 100 },
+  addS: { label: 'latency added', unit: 's', min: 0, max: 600 },
+};
+/** Error faults answer a share of tries with errors: at most all of them. */
+const ERRORS_PERCENT: ArgSpec = { label: 'share of tries failed', unit: '%', min: 0, max: 100 };
+const argSpec = (type: OpType, name: string) => (type === 'errors' && name === 'percent' ? ERRORS_PERCENT : OP_ARGS[name]);
+
 /** The action a link's op stands for, in the engine's vocabulary. */
 export function opToAction(op: Extract<LinkChange, { action: unknown }>['action']): Record<string, unknown> & { type: string } {
   const a: Record<string, unknown> & { type: string } = { type: op.type };
   if (op.service) a.service = op.service;
   if (op.regions) a.regions = op.regions;
-  OPS[op.type].forEach((name, k) => (a[name] = op.args[k]));
+  if (isOpType(op.type)) OPS[op.type].forEach((name, k) => (a[name] = op.args[k]));
   return a;
 }
 
 /** The op for an engine action, or null if links cannot carry it. */
 export function actionToOp(a: Record<string, unknown>): Extract<LinkChange, { action: unknown }>['action'] | null {
-  const type = a.type as OpType;
+  const type = a.type;
   if (!isOpType(type)) return null;
   const regions = a.regions as string[] | undefined;
   if (regions && regions.length > 1) return null;
@@ -96,6 +123,8 @@ export interface ModelCatalog {
   chaptersOf?(id: string): number;
   servicesOf?(id: string): string[];
   regionsOf?(id: string): string[];
+  /** Length of the model's clock, in seconds. */
+  durationOf?(id: string): number;
 }
 
 export const HIDEABLE = ['controls', 'charts', 'timeline', 'map', 'graph'] as const;
@@ -130,106 +159,215 @@ export interface Decoded {
   notices: string[];
 }
 
+/** Longest link read, in characters; the rest is left out (with a notice). */
+export const MAX_LINK_CHARS = 16_384;
+/** Longest value (a setting, a change, an action) read; longer ones are ignored. */
+export const MAX_VALUE_CHARS = 200;
+/** Notices shown for one link; the rest are counted. */
+export const MAX_NOTICES = 8;
+/** Changes and actions read from one link. */
+export const MAX_CHANGES = 500;
+
+/** A number as a link writes it: plain decimals, no exponents, hexadecimal or infinities. */
+const DECIMAL = /^-?\d{1,15}(?:\.\d{1,9})?$/;
+const SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
+const HHMM = /^\d{1,2}:\d{2}$/;
+
+/**
+ * Reads a link. It never throws and never takes more than linear time: whatever cannot be read is
+ * left out with a notice, and the rest of the link is kept.
+ */
 export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
-  const q = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
-  const notices: string[] = [];
-  const version = q.get('v');
-  if (version !== null && version !== String(URL_VERSION)) {
-    notices.push(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
+  const notices = new Notices();
+  try {
+    return decodeChecked(search, catalog, notices);
+  } catch {
+    notices.add('This link could not be read, so the lab starts with its defaults.');
+    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list() };
   }
-  let model = q.get('model') ?? catalog.defaultId;
+}
+
+function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices): Decoded {
+  let text = search.startsWith('?') ? search.slice(1) : search;
+  if (text.length > MAX_LINK_CHARS) {
+    notices.add(`This link is ${text.length.toLocaleString('en-US')} characters long; only its first ${MAX_LINK_CHARS.toLocaleString('en-US')} were read.`);
+    const cut = text.lastIndexOf('&', MAX_LINK_CHARS);
+    text = text.slice(0, cut > 0 ? cut : MAX_LINK_CHARS);
+  }
+  const q = new URLSearchParams(text);
+  // A key the page reads once takes its last value, whichever key it is (`at` and `op` repeat).
+  const last = (key: string): string | null => {
+    const all = q.getAll(key);
+    return all.length ? all[all.length - 1] : null;
+  };
+  const version = last('v');
+  if (version !== null && version !== String(URL_VERSION)) {
+    notices.add(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
+  }
+  let model = last('model') ?? catalog.defaultId;
   if (!catalog.ids.includes(model)) {
-    notices.push(`Unknown model "${clip(model)}": showing ${catalog.defaultId} instead.`);
+    notices.add(`Unknown model "${clip(model)}": showing ${catalog.defaultId} instead.`);
     model = catalog.defaultId;
   }
+  const duration = catalog.durationOf?.(model) ?? Infinity;
+  const clockEnd = () => catalog.clockOf?.(model, duration) ?? `${duration} s`;
   const state: LinkState = { model, params: {} };
-  const seed = q.get('seed');
+  const seed = last('seed');
   if (seed !== null) {
     if (/^\d{1,10}$/.test(seed) && Number(seed) <= 4294967295) state.seed = Number(seed);
-    else notices.push(`Seed "${clip(seed)}" is not a whole number from 0 to 4294967295: the model's own seed is used.`);
+    else notices.add(`Seed "${clip(seed)}" is not a whole number from 0 to 4294967295: the model's own seed is used.`);
   }
-  const t = q.get('t');
+  const timeIn = (raw: string): number => {
+    if (HHMM.test(raw)) return catalog.timeOf?.(model, raw) ?? NaN;
+    return SECONDS.test(raw) ? Number(raw) : NaN;
+  };
+  const t = last('t');
   if (t !== null) {
-    const hhmm = /^\d{1,2}:\d{2}$/.test(t) ? (catalog.timeOf?.(model, t) ?? null) : null;
-    const secs = hhmm ?? (/^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN);
-    if (Number.isFinite(secs)) state.t = secs;
-    else notices.push(`Time "${clip(t)}" is not a time on this model's clock: starting at the beginning.`);
+    const secs = timeIn(t);
+    if (!Number.isFinite(secs)) notices.add(`Time "${clip(t)}" is not a time on this model's clock: starting at the beginning.`);
+    else if (secs > duration) {
+      notices.add(`Time "${clip(t)}" is after the end of this model's clock (${clockEnd()}): showing the end.`);
+      state.t = duration;
+    } else state.t = secs;
   }
-  const chapter = q.get('chapter');
+  const chapter = last('chapter');
   if (chapter !== null) {
     const n = catalog.chaptersOf?.(model) ?? 0;
     if (/^\d{1,3}$/.test(chapter) && Number(chapter) >= 1 && Number(chapter) <= n) state.chapter = Number(chapter);
-    else notices.push(n ? `Chapter "${clip(chapter)}" does not exist: the story has chapters 1 to ${n}.` : `This model has no story, so chapter "${clip(chapter)}" was ignored.`);
+    else notices.add(n ? `Chapter "${clip(chapter)}" does not exist: the story has chapters 1 to ${n}.` : `This model has no story, so chapter "${clip(chapter)}" was ignored.`);
+  }
+  const compare = last('compare');
+  if (compare !== null) {
+    if (/^[wp]:[a-z][a-z0-9-]{0,39}$/.test(compare)) state.compare = compare;
+    else notices.add(`"${clip(compare)}" is not something to compare with, so there is no comparison.`);
   }
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
+  const lastIndex = new Map<string, number>();
+  let k = 0;
+  for (const [key] of q) lastIndex.set(key, k++);
+  k = 0;
   for (const [key, raw] of q) {
-    if (key === 'at' || key === 'op') continue;
-    if (key === 'compare') {
-      if (/^[wp]:[a-z][a-z0-9-]{0,39}$/.test(raw)) state.compare = raw;
-      else notices.push(`"${clip(raw)}" is not something to compare with, so there is no comparison.`);
-      continue;
-    }
-    if (key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
+    const index = k++;
+    if (key === 'at' || key === 'op' || key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || key === 'compare') continue;
+    if ((PAGE_KEYS as readonly string[]).includes(key)) continue;
     const def = defs.get(key);
-    if (!def) {
-      notices.push(`Unknown setting "${clip(key)}" was ignored.`);
-      continue;
-    }
-    const parsed = parseValue(def, raw);
-    if (parsed.ok) {
-      state.params[key] = parsed.value;
-      continue;
-    }
-    const n = Number(raw);
-    if (def.kind === 'number' && raw.trim() !== '' && Number.isFinite(n)) {
-      const clamped = Math.min(def.max!, Math.max(def.min!, n));
-      state.params[key] = clamped;
-      notices.push(`${def.label}: ${clip(raw)} is out of range, so ${clamped}${def.unit ? ' ' + def.unit : ''} is used.`);
-    } else {
-      notices.push(`${def.label}: "${clip(raw)}" is not a valid value and was ignored.`);
+    if (!def) notices.add(`Unknown setting "${clip(key)}" was ignored.`);
+    else if (lastIndex.get(key) === index) {
+      // A setting given twice takes its last value.
+      const r = readSetting(def, raw);
+      if (r.value !== undefined) state.params[key] = r.value;
+      if (r.notice) notices.add(r.notice);
     }
   }
   const changes: LinkChange[] = [];
-  const timeIn = (text: string): number => {
-    if (/^\d{1,2}:\d{2}$/.test(text)) return catalog.timeOf?.(model, text) ?? NaN;
-    return /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  };
-  for (const raw of q.getAll('at')) {
-    const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([^=\s:]+)=(.*)$/.exec(raw);
-    const def = m ? defs.get(m[2]) : undefined;
-    const t = m ? timeIn(m[1]) : NaN;
-    const parsed = def ? parseValue(def, m![3]) : null;
-    if (!m || !def || !Number.isFinite(t) || !parsed?.ok) {
-      notices.push(`The change "${clip(raw)}" could not be read and was left out.`);
+  const entries = [...q.getAll('at').map((raw) => ['at', raw] as const), ...q.getAll('op').map((raw) => ['op', raw] as const)];
+  if (entries.length > MAX_CHANGES) notices.add(`This link has ${entries.length.toLocaleString('en-US')} changes and actions; only the first ${MAX_CHANGES} were read.`);
+  for (const [key, raw] of entries.slice(0, MAX_CHANGES)) {
+    const what = key === 'at' ? 'change' : 'operator action';
+    if (raw.length > MAX_VALUE_CHARS) {
+      notices.add(`The ${what} "${clip(raw)}" is too long (${raw.length.toLocaleString('en-US')} characters) and was left out.`);
       continue;
     }
-    changes.push({ t, id: def.id, value: parsed.value });
-  }
-  for (const raw of q.getAll('op')) {
-    const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([a-z.]+)\(([^)]*)\)$/.exec(raw);
-    const type = m?.[2] as OpType | undefined;
-    const t = m ? timeIn(m[1]) : NaN;
-    const parts = m ? m[3].split(',') : [];
-    const names = type && isOpType(type) ? OPS[type] : null;
-    const args = names ? parts.slice(2).map((x) => (x === 'off' ? 'off' : Number(x))) : [];
-    const knownService = !parts[0] || (catalog.servicesOf?.(model) ?? [parts[0]]).includes(parts[0]);
-    const knownRegion = parts[1] === '*' || (catalog.regionsOf?.(model) ?? [parts[1]]).includes(parts[1]);
-    if (!m || !names || !Number.isFinite(t) || parts.length !== 2 + names.length || args.some((x) => x !== 'off' && !Number.isFinite(x)) || !knownService || !knownRegion) {
-      notices.push(`The operator action "${clip(raw)}" could not be read and was left out.`);
+    const r = key === 'at' ? readChange(raw, defs, timeIn) : readOp(raw, model, catalog, timeIn);
+    if (!('change' in r)) {
+      notices.add(r.notice ?? `The ${what} "${clip(raw)}" could not be read and was left out.`);
       continue;
     }
-    changes.push({ t, action: { type: type!, service: parts[0] || undefined, regions: parts[1] === '*' ? undefined : [parts[1]], args } });
+    if (r.change.t > duration) {
+      notices.add(`The ${what} "${clip(raw)}" is after the end of this model's clock (${clockEnd()}) and was left out.`);
+      continue;
+    }
+    for (const n of r.clamped) notices.add(n);
+    changes.push(r.change);
   }
   if (changes.length) state.changes = changes.sort((a, b) => a.t - b.t);
   const hide = new Set<string>();
-  for (const part of (q.get('hide') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-    if ((HIDEABLE as readonly string[]).includes(part)) hide.add(part);
-    else notices.push(`"${clip(part)}" cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
+  const refused: string[] = [];
+  for (const part of (last('hide') ?? '').split(',')) {
+    const name = part.trim();
+    if (!name) continue;
+    if ((HIDEABLE as readonly string[]).includes(name)) hide.add(name);
+    else refused.push(name);
   }
-  return { state, page: { embed: q.get('embed') === '1', present: q.get('present') === '1', hide }, notices };
+  if (refused.length) {
+    const shown = refused.slice(0, 3).map((x) => `"${clip(x)}"`).join(', ');
+    const more = refused.length > 3 ? ` and ${(refused.length - 3).toLocaleString('en-US')} more` : '';
+    notices.add(`${shown}${more} cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
+  }
+  return { state, page: { embed: last('embed') === '1', present: last('present') === '1', hide }, notices: notices.list() };
 }
 
-/** Text from a URL is shown to people: keep it short (it is only ever rendered as text). */
-function clip(s: string): string {
-  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+/** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */
+function readSetting(def: ParamDef, raw: string): { value?: ParamValue; notice?: string } {
+  if (raw.length > MAX_VALUE_CHARS) return { notice: `${def.label}: a value of ${raw.length.toLocaleString('en-US')} characters is too long and was ignored.` };
+  const parsed = parseValue(def, raw);
+  if (parsed.ok) return { value: parsed.value };
+  const text = raw.trim();
+  if (def.kind === 'number' && /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(text) && Number.isFinite(Number(text))) {
+    const clamped = Math.min(def.max!, Math.max(def.min!, Number(text)));
+    return { value: clamped, notice: `${def.label}: ${clip(raw)} is out of range, so ${clamped}${def.unit ? ' ' + def.unit : ''} is used.` };
+  }
+  return { notice: `${def.label}: "${clip(raw)}" is not a valid value and was ignored.` };
+}
+
+type Read = { change: LinkChange; clamped: string[] } | { notice?: string };
+
+function readChange(raw: string, defs: Map<string, ParamDef>, timeIn: (s: string) => number): Read {
+  const m = /^(\d{1,2}:\d{2}|\d{1,9}(?:\.\d{1,9})?):([^=\s:]{1,60})=(.*)$/.exec(raw);
+  if (!m) return {};
+  const def = defs.get(m[2]);
+  const t = timeIn(m[1]);
+  const parsed = def ? parseValue(def, m[3]) : null;
+  if (!def || !Number.isFinite(t) || !parsed?.ok) return {};
+  return { change: { t, id: def.id, value: parsed.value }, clamped: [] };
+}
+
+function readOp(raw: string, model: string, catalog: ModelCatalog, timeIn: (s: string) => number): Read {
+  const m = /^(\d{1,2}:\d{2}|\d{1,9}(?:\.\d{1,9})?):([a-z.]{1,20})\(([^)]*)\)$/.exec(raw);
+  if (!m || !isOpType(m[2])) return {};
+  const type = m[2];
+  const t = timeIn(m[1]);
+  const parts = m[3].split(',');
+  const names = OPS[type];
+  if (!Number.isFinite(t) || parts.length !== 2 + names.length) return {};
+  const [service, region] = parts;
+  const services = catalog.servicesOf?.(model);
+  const regions = catalog.regionsOf?.(model);
+  if (ON_SERVICE.has(type) ? !service || (services && !services.includes(service)) : service !== '') return {};
+  if (region !== '*' && (!region || (regions && !regions.includes(region)))) return {};
+  const args: (number | 'off')[] = [];
+  const clamped: string[] = [];
+  for (let k = 0; k < names.length; k++) {
+    const spec = argSpec(type, names[k]);
+    const text = parts[2 + k];
+    if (text === 'off' && spec.off) {
+      args.push('off');
+      continue;
+    }
+    if (!DECIMAL.test(text)) return { notice: `The operator action "${clip(raw)}" was left out: its ${spec.label} "${clip(text)}" is not a number of ${spec.unit}.` };
+    const n = Number(text);
+    const v = Math.min(spec.max, Math.max(spec.min, n));
+    if (v !== n) clamped.push(`The operator action "${clip(raw)}": ${spec.label} ${clip(text)} ${spec.unit} is outside ${spec.min} to ${spec.max} ${spec.unit}, so ${v} ${spec.unit} is used.`);
+    args.push(v);
+  }
+  return { change: { t, action: { type, service: service || undefined, regions: region === '*' ? undefined : [region], args } }, clamped };
+}
+
+/** Notices for one link: the first few in full, then how many more there were. */
+class Notices {
+  private readonly shown: string[] = [];
+  private more = 0;
+  add(text: string): void {
+    if (this.shown.length < MAX_NOTICES) this.shown.push(text);
+    else this.more++;
+  }
+  list(): string[] {
+    return this.more ? [...this.shown, `${this.more.toLocaleString('en-US')} more things in the link were ignored.`] : [...this.shown];
+  }
+}
+
+/** Text from a URL is shown to people: keep it short and printable (it is only ever rendered as text). */
+export function clip(s: string): string {
+  const printable = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
+  return printable.length > 40 ? printable.slice(0, 37) + '…' : printable;
 }
