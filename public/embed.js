@@ -5,23 +5,41 @@
  *   <cascade-lab model="azure-2026-02" params="retry.attempts=0" height="600"></cascade-lab>
  *
  * renders the lab in an iframe (sandboxed: scripts only) next to this script, and sizes plain
- * iframes of the lab too: an iframe whose src contains "embed=1" grows to the height the lab
- * posts. Messages are accepted only from the lab's own iframes and only in the expected shape.
+ * iframes of the lab too: an iframe whose src is under the lab's own address (where this script
+ * came from) and contains "embed=1" grows to the height the lab posts. A message is accepted only
+ * from such a frame, only in the expected shape, and the height is kept within a sane range.
  */
 (function () {
   'use strict';
   var script = document.currentScript;
   var base = new URL('./', (script && script.src) || location.href);
   var TYPE = 'cascade-lab:height';
+  var MIN_HEIGHT = 100;
+  var MAX_HEIGHT = 10000;
+
+  function clampHeight(h, fallback) {
+    return h > 0 ? Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.ceil(h))) : fallback;
+  }
+
+  /** Whether a frame shows the lab: its address is under the lab's own, and it is embedded. */
+  function isLab(frame) {
+    var src;
+    try {
+      src = new URL(frame.getAttribute('src') || '', location.href);
+    } catch (err) {
+      return false;
+    }
+    return src.origin === base.origin && src.pathname.indexOf(base.pathname) === 0 && src.searchParams.get('embed') === '1';
+  }
 
   window.addEventListener('message', function (e) {
     var d = e.data;
     if (!d || typeof d !== 'object' || d.type !== TYPE || typeof d.height !== 'number') return;
-    if (!(d.height > 0 && d.height < 20000)) return;
+    if (!(d.height > 0 && isFinite(d.height))) return;
     var frames = document.querySelectorAll('iframe');
     for (var i = 0; i < frames.length; i++) {
-      if (frames[i].contentWindow === e.source && /[?&]embed=1/.test(frames[i].src)) {
-        frames[i].style.height = Math.ceil(d.height) + 'px';
+      if (frames[i].contentWindow === e.source && isLab(frames[i])) {
+        frames[i].style.height = clampHeight(d.height, MIN_HEIGHT) + 'px';
       }
     }
   });
@@ -51,7 +69,7 @@
         frame.setAttribute('loading', 'lazy');
         frame.style.width = '100%';
         frame.style.border = '0';
-        frame.style.height = (parseInt(this.getAttribute('height') || '', 10) || 720) + 'px';
+        frame.style.height = clampHeight(parseInt(this.getAttribute('height') || '', 10), 720) + 'px';
         this.replaceChildren(frame);
       }
     },

@@ -14,6 +14,8 @@ export class Comparison {
   private readonly client: SimClient;
   private ready = false;
   private pendingT = 0;
+  /** Why B's simulation failed, if it did: the page's watchdog restores it. */
+  failure: string | null = null;
 
   constructor(
     readonly label: string,
@@ -36,6 +38,11 @@ export class Comparison {
 
   get busy(): boolean {
     return this.client.busy || !this.ready;
+  }
+
+  /** When B's oldest unanswered request was sent (performance.now()), or 0. */
+  get waitingSince(): number {
+    return this.client.waitingSince;
   }
 
   /** Keeps B at A's time (a seek is cheap when B is already there). */
@@ -62,8 +69,10 @@ export class Comparison {
         this.onChange();
         break;
       case 'refused':
-      case 'failed':
         this.onRefused(m.message);
+        break;
+      case 'failed':
+        this.failure = m.message;
         break;
       case 'exported':
       case 'verdict':

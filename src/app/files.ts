@@ -140,24 +140,28 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     return;
   }
   store.setState({ playing: false, notice: null });
-  lab.run.seed = undefined;
-  forgetStory(lab);
   try {
-    session.load(data as object);
+    // Until the simulation accepts the model, the run, its seed and the story stay as they are.
+    session.load(data as object, {}, () => {
+      lab.run.seed = undefined;
+      forgetStory(lab);
+      store.setState({ notice: `Opened ${file.name}: this model comes from a file, not from the lab.` });
+    });
   } catch (e) {
     store.setState({ notice: `${file.name} could not be opened: ${(e as Error).message}. Nothing was changed.` });
   }
 }
 
-/** The current setup as a model file: the model with today's settings as its defaults. */
+/** The current setup as a model file: the model on screen (built in or opened from a file) with today's settings as its defaults. */
 export function saveModel(lab: Lab): void {
   const s = lab.store.getState();
-  const data = BUILTIN_MODELS[s.modelId] as { defaults?: Record<string, unknown> } | undefined;
-  if (!data) {
-    lab.store.setState({ notice: 'Only the built-in models can be saved from here.' });
+  const source = lab.run.modelData;
+  const data = (typeof source === 'string' ? (Object.hasOwn(BUILTIN_MODELS, source) ? BUILTIN_MODELS[source] : undefined) : source) as { id?: string; defaults?: Record<string, unknown> } | undefined;
+  if (!data || !s.model) {
+    lab.store.setState({ notice: 'There is no model to save yet.' });
     return;
   }
   const defaults = { ...(data.defaults ?? {}) };
-  for (const def of lab.catalog.paramsOf(s.modelId)) if (s.params[def.id] !== def.default) defaults[def.id] = s.params[def.id];
-  download(lab.store, `${s.modelId}-setup.json`, JSON.stringify({ ...data, defaults }, null, 1), 'application/json');
+  for (const def of s.model.params) if (s.params[def.id] !== undefined && s.params[def.id] !== def.default) defaults[def.id] = s.params[def.id];
+  download(lab.store, `${s.model.id}-setup.json`, JSON.stringify({ ...data, defaults }, null, 1), 'application/json');
 }

@@ -7,7 +7,7 @@ import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import type { Lab } from './lab.ts';
-import { actionToOp, encodeLink, type LinkChange, type ModelCatalog } from './url.ts';
+import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
   const loaded = Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)]));
@@ -28,8 +28,8 @@ export function builtinCatalog(): ModelCatalog {
 /** The run as a link: the settings it started with, the changes made during it, the time. */
 export function linkQuery(lab: Lab): string {
   const s = lab.store.getState();
-  // A model opened from a file is not in the link: only the built-in models can be named there.
-  if (!lab.catalog.ids.includes(s.modelId) || typeof lab.run.modelData !== 'string') return `model=${encodeURIComponent(s.modelId)}`;
+  // A model opened from a file cannot travel in a link: the link says so rather than name a built-in model.
+  if (!lab.catalog.ids.includes(s.modelId) || typeof lab.run.modelData !== 'string') return `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
   const { recipe, seed, latest } = lab.run;
   const changes: LinkChange[] = [];
   for (const c of recipe?.changes ?? []) {

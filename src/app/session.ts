@@ -7,9 +7,9 @@ import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
-import { compareWith, stopCompare } from './comparing.ts';
+import { compareWith, startCompare, stopCompare } from './comparing.ts';
 import { History } from './history.ts';
-import type { Lab } from './lab.ts';
+import { $, type Lab } from './lab.ts';
 import { writeUrl } from './link.ts';
 
 /** A request unanswered for this long means the simulation stopped answering. */
@@ -28,10 +28,27 @@ export interface SessionHooks {
   showVerdict(text: string): void;
 }
 
+/** What a restored simulation must come back to: the time, the settings and the view. */
+interface Restore {
+  t: number;
+  region: string;
+  service: string;
+  speed: number;
+  compare: string | undefined;
+}
+
 export class Session {
   /** Replaced by a new one when the simulation fails or stops answering. */
   client: SimClient;
   private lastRecovery = -Infinity;
+  /** Run B's last restore (performance.now()), to tell a failing comparison from a one-off fault. */
+  private lastCompareRecovery = -Infinity;
+  /** The run being brought back after a fault, until it is back where it was. */
+  private restoring: Restore | null = null;
+  /** Done once the model asked for is accepted (a refused model file changes nothing). */
+  private onAccepted: (() => void) | null = null;
+  /** The first load has not been accepted yet: what to try next if it is refused. */
+  private startup: { model: string | object; options: LoadOptions } | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -48,9 +65,14 @@ export class Session {
     this.client.send(msg);
   }
 
-  /** Loads a model (a built-in id or model data); it becomes the run's model once the simulation accepts it. */
-  load(model: string | object, options: LoadOptions = {}): void {
+  /**
+   * Loads a model (a built-in id or model data); it becomes the run's model once the simulation
+   * accepts it, and only then is `accepted` done. A refused model leaves everything as it was.
+   */
+  load(model: string | object, options: LoadOptions = {}, accepted?: () => void): void {
     this.lab.run.requestedModel = model;
+    this.onAccepted = accepted ?? null;
+    if (!this.lab.run.history) this.startup = { model, options };
     this.client.send({ type: 'load', model, ...options });
   }
 
@@ -76,40 +98,98 @@ export class Session {
     this.load(run.modelData, { seed: run.seed, params, changes });
   }
 
-  /** Starts a new simulation for the model of the run, from its defaults (the failure panel's restart). */
+  /**
+   * The failure panel's restart: a new simulation replays the run's recipe (start settings and
+   * every change) to where it was, however many times it has failed.
+   */
   restartAfterFailure(): void {
-    this.client.terminate();
-    this.client = createSimClient((m) => this.receive(m));
     this.lab.store.setState({ failure: null });
     this.lastRecovery = -Infinity;
-    this.load(this.lab.run.modelData, { seed: this.lab.run.seed });
+    this.replay();
   }
 
-  /** Restores the simulation if a request has gone unanswered too long. */
+  /** Restores the simulation, or run B, if a request has gone unanswered too long. */
   checkHeartbeat(now: number): void {
     if (now < this.patientUntil) return;
     if (this.client.busy && this.client.waitingSince > 0 && now - this.client.waitingSince > HEARTBEAT_MS) this.recover('stopped answering');
+    const b = this.lab.compare.run;
+    if (b?.failure) this.recoverComparison(`failed (${b.failure})`);
+    else if (b && b.waitingSince > 0 && now - b.waitingSince > HEARTBEAT_MS) this.recoverComparison('stopped answering');
+  }
+
+  /** Where the run is: the time it is being brought back to while a restore is under way. */
+  private where(): Restore {
+    if (this.restoring) return this.restoring;
+    const s = this.lab.store.getState();
+    return { t: this.lab.run.latest?.t ?? this.lab.run.pendingSeek ?? 0, region: s.region, service: s.service, speed: s.speed, compare: this.lab.compare.key };
   }
 
   /** Starts a new simulation and replays the run to where it was, saying so. */
   private recover(why: string): void {
-    const { store, run } = this.lab;
-    const t = run.latest?.t ?? 0;
+    const { store } = this.lab;
+    const back = this.where();
+    this.restoring = back;
     if (performance.now() - this.lastRecovery < 15_000) {
       // It failed again right away: do not loop; let the person decide.
       this.client.terminate();
-      store.setState({ failure: `it ${why.replace(/^it /, '')} again after a restart`, playing: false });
+      store.setState({ failure: `it ${why} again after a restart`, playing: false });
       return;
     }
     this.lastRecovery = performance.now();
     const model = store.getState().model;
+    const at = model ? formatTime(back.t, model.clockStart) : '';
+    store.setState({ notice: `The simulation ${why}; it was restarted and brought back to ${at}.`, failure: null });
+    this.replay();
+  }
+
+  /** A new simulation, given the run's recipe and brought back to the time, view and comparison of `restoring`. */
+  private replay(): void {
+    const { store, run } = this.lab;
+    const back = (this.restoring ??= this.where());
     this.client.terminate();
     this.client = createSimClient((m) => this.receive(m));
-    const at = model ? formatTime(t, model.clockStart) : '';
-    store.setState({ notice: `The simulation ${why}; it was restarted and brought back to ${at}.`, failure: null });
-    run.pendingSeek = t;
+    store.setState({ playing: false });
+    run.pendingSeek = back.t;
+    run.pendingFocus = { region: back.region, service: back.service };
+    this.lab.compare.pending = back.compare;
     const recipe = run.recipe;
     this.load(run.modelData, { seed: recipe?.seed ?? run.seed, params: recipe?.params as Record<string, ParamValue>, changes: recipe?.changes });
+  }
+
+  /** Run B failed or stopped answering: it is started again from A's recipe at A's time, once in a while. */
+  private recoverComparison(why: string): void {
+    const { lab } = this;
+    const b = lab.compare.run;
+    if (!b) return;
+    b.stop();
+    if (performance.now() - this.lastCompareRecovery < 15_000) {
+      stopCompare(lab);
+      lab.store.setState({ notice: `Run B ${why} again after a restart, so the comparison was stopped.` });
+      return;
+    }
+    this.lastCompareRecovery = performance.now();
+    lab.store.setState({ notice: `Run B ${why}; it was restarted from this run's settings.` });
+    startCompare(lab, b.label, b.overrides, lab.compare.key);
+  }
+
+  /** The first load was refused (a setting or change the model cannot take): start with less of the link. */
+  private startWithLess(message: string): boolean {
+    const first = this.startup;
+    if (!first || this.lab.run.history) return false;
+    const { store } = this.lab;
+    const { options } = first;
+    const say = (what: string) => store.setState({ notice: [store.getState().notice, `The link's ${what} could not be used (${message}), so the lab starts without them.`].filter(Boolean).join(' ') });
+    if (options.changes?.length) {
+      say('changes and operator actions');
+      this.load(first.model, { ...options, changes: [] });
+    } else if (options.params && Object.keys(options.params).length) {
+      say('settings');
+      this.load(first.model, { seed: options.seed });
+    } else if (first.model !== this.lab.catalog.defaultId) {
+      say('model');
+      this.load(this.lab.catalog.defaultId, {});
+    } else return false;
+    return true;
   }
 
   private receive(m: FromWorkerMsg): void {
@@ -121,10 +201,12 @@ export class Session {
         this.onFrame(m);
         break;
       case 'refused':
-        this.lab.store.setState({ notice: m.message });
+        this.onAccepted = null;
+        if (!this.startWithLess(m.message)) this.lab.store.setState({ notice: m.message });
         break;
       case 'failed':
-        this.recover(`it failed (${m.message})`);
+        if (!this.lab.run.history && this.startWithLess(m.message)) break;
+        this.recover(`failed (${m.message})`);
         break;
       case 'exported':
         this.patientUntil = 0;
@@ -145,6 +227,11 @@ export class Session {
     const { lab } = this;
     const { store, run } = lab;
     run.modelData = run.requestedModel;
+    this.startup = null;
+    const accepted = this.onAccepted;
+    this.onAccepted = null;
+    accepted?.();
+    const restoring = this.restoring;
     if (lab.compare.run) stopCompare(lab);
     // Where the simulation runs (a worker, or the main thread where no worker may start).
     document.documentElement.dataset.sim = this.client.where;
@@ -152,7 +239,9 @@ export class Session {
     const region = model.regions[0].id;
     run.history = new History(model.regions.length * model.services.length);
     run.fired = [];
-    store.setState({ model, modelId: model.id, region, service: door.id, params: frame.params, failure: null });
+    // A model from a file is its own, even when its id is a built-in model's.
+    const modelId = typeof run.modelData === 'string' ? model.id : `file:${model.id}`;
+    store.setState({ model, modelId, region, service: door.id, params: frame.params, failure: null });
     // A chapter named in the link puts its region and service in view, once.
     const chapter = lab.story.chapter >= 0 && lab.story.fromLink ? model.story[lab.story.chapter] : undefined;
     lab.story.fromLink = false;
@@ -164,6 +253,14 @@ export class Session {
       run.pendingFocus = null;
     }
     this.hooks.buildViews(model);
+    if (restoring) {
+      // A restored run keeps its playback speed too.
+      const speed = $<HTMLSelectElement>('speed');
+      if ([...speed.options].some((o) => o.value === String(restoring.speed))) {
+        speed.value = String(restoring.speed);
+        store.setState({ speed: restoring.speed });
+      }
+    }
     this.onFrame(frame);
     if (run.pendingSeek !== undefined) this.seekTo(run.pendingSeek);
     run.pendingSeek = undefined;
@@ -185,6 +282,8 @@ export class Session {
     const { lab } = this;
     const { store, run } = lab;
     if (!run.history) return;
+    // The first frame after the restored run's first one answers the seek back: it is back.
+    if (this.restoring && run.pendingSeek === undefined) this.restoring = null;
     if (f.recipe) run.recipe = f.recipe;
     this.keepComparisonInStep(f);
     if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {

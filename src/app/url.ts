@@ -15,7 +15,7 @@ import { formatValue, parseValue, type ParamDef, type ParamValue } from '../para
 export const URL_VERSION = 1;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
-const PAGE_KEYS = ['embed', 'hide', 'present', 'secret'] as const;
+const PAGE_KEYS = ['embed', 'hide', 'present', 'secret', 'file'] as const;
 
 export interface LinkState {
   model: string;
@@ -204,6 +204,8 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   if (version !== null && version !== String(URL_VERSION)) {
     notices.add(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
   }
+  const file = last('file');
+  if (file !== null) notices.add(`This link was made from a model file ("${clip(file)}"), which a link cannot carry: open the file again with Open model….`);
   let model = last('model') ?? catalog.defaultId;
   if (!catalog.ids.includes(model)) {
     notices.add(`Unknown model "${clip(model)}": showing ${catalog.defaultId} instead.`);
