@@ -62,6 +62,7 @@ export default defineConfig({
     globalSetup: ['test/browser/global-setup.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Browser tests wait for what a person would see; on a busy machine that can take seconds.
     expect: { poll: { timeout: 15_000 } },
     reporters: ['default', './test/summary-reporter.ts'],

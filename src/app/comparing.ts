@@ -72,13 +72,16 @@ export function drawCompareTable(lab: Lab, model: ModelInfo): void {
     [`${door.label} in trouble`, at(a.troubleAt), at(bScore.troubleAt)],
     [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
     ...model.regions.map((r): [string, string, string] => [
-      `Minutes ${door.label} down or overloaded, ${r.label}`,
+      `Minutes ${door.label} in trouble, ${r.label}`,
       String(a.outageMinutes[`${r.id}/${door.id}`] ?? 0),
       String(bScore.outageMinutes[`${r.id}/${door.id}`] ?? 0),
     ]).filter((row) => row[1] !== '0' || row[2] !== '0'),
     ['Peak amplification', `${a.peakAmplification.toFixed(1)}×`, `${bScore.peakAmplification.toFixed(1)}×`],
     ['Wasted work', formatRate(a.wasted), formatRate(bScore.wasted)],
-    ['Bystander calls failed', formatRate(a.bystanderFailures), formatRate(bScore.bystanderFailures)],
+    ...a.families.map((fa): [string, string, string] => {
+      const fb = bScore.families.find((f) => f.service === fa.service);
+      return [`Minutes ${fa.label} in trouble (all regions)`, String(Math.round(fa.minutes)), String(Math.round(fb?.minutes ?? 0))];
+    }),
     ...model.regions.map((r, k): [string, string, string] => [
       `Backlog at ${door.label} drained, ${r.label}`,
       at(backlogDrainedAt(history!, k * S + j)),

@@ -2,8 +2,8 @@
  * Bookkeeping checks: nothing is created or lost in the fluid. Used by property tests, and handy
  * when building a model.
  *
- * Attempts, per node: offered = rejected + served + dropped + queued.
- * Work items, per flow: created = succeeded + given up + refused + parked + held at a door
+ * Attempts, per node: offered = rejected + errored + served + dropped + queued.
+ * Work items, per flow: created = succeeded + waiting on a held call + given up + refused + parked + held at a door
  *   + waiting out a backoff + queued while the caller still waits.
  */
 import { waitingRetries } from './flow.ts';
@@ -28,7 +28,7 @@ export function auditNodes(sim: Simulation): NodeAudit[] {
   return sim.topo.nodes.map((info, i) => ({
     node: info.id,
     offered: cum[M.offered * N + i],
-    accounted: cum[M.rejected * N + i] + cum[M.served * N + i] + cum[M.dropped * N + i] + sim.state.nodes[i].queued,
+    accounted: cum[M.rejected * N + i] + cum[M.errored * N + i] + cum[M.served * N + i] + cum[M.dropped * N + i] + sim.state.nodes[i].queued,
   }));
 }
 
@@ -52,7 +52,7 @@ export function auditFlows(sim: Simulation): FlowAudit[] {
       }
     }
     const accounted =
-      fl.succeeded + fl.givenUp + fl.refusedDone + (parkedBy.get(f) ?? 0) + fl.held0 + fl.held1 + waitingRetries(fl) + queuedFresh + fl.first;
+      fl.succeeded + fl.waited + fl.givenUp + fl.refusedDone + (parkedBy.get(f) ?? 0) + fl.held0 + fl.held1 + waitingRetries(fl) + queuedFresh + fl.first;
     return { flow: info.label, created: fl.created, accounted };
   });
 }

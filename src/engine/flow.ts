@@ -10,8 +10,11 @@ import { resizeRing } from './ring.ts';
 import type { Settings } from './settings.ts';
 import type { FlowState } from './state.ts';
 
-/** Half-open breakers let this share of calls through as probes. */
-export const BREAKER_PROBE_SHARE = 0.05;
+/**
+ * Half-open breakers let this many probe calls per second through (all calls, for a caller slower
+ * than that), so that a verdict comes within a few probe periods whatever the caller's rate.
+ */
+export const BREAKER_PROBES_PER_S = 2;
 const BREAKER_WINDOW_S = 10;
 const THROTTLE_WINDOW_S = 120;
 const BUDGET_WINDOW_S = 10;
@@ -46,7 +49,8 @@ export function flowRates(dtS: number): FlowRates {
 export function fitFlowRings(f: FlowState, st: Settings, tick: number): void {
   const rows = Math.max(f.rows, st.attempts);
   const Wp = Math.max(f.Wp, st.timeoutTicks + 1);
-  const Hd = Math.max(f.Hd, st.delays.maxOffset + 1);
+  // Outcomes can reach the caller up to a timeout late (a latency fault): retries wait that too.
+  const Hd = Math.max(f.Hd, st.delays.maxOffset + st.timeoutTicks + 1);
   if (rows !== f.rows || Wp !== f.Wp) {
     f.arr0 = resizeRing(f.arr0, f.rows, f.Wp, rows, Wp, tick);
     f.arr1 = resizeRing(f.arr1, f.rows, f.Wp, rows, Wp, tick);
@@ -119,13 +123,19 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   f.first = 0;
 
   let pass = 1;
-  if (st.breaker && f.brkMode !== 0) pass = f.brkMode === 1 ? 0 : BREAKER_PROBE_SHARE;
+  if (st.breaker && f.brkMode !== 0) pass = f.brkMode === 1 ? 0 : total > 0 ? Math.min(1, (BREAKER_PROBES_PER_S * r.dtS) / total) : 1;
   if (st.throttleK === st.throttleK) {
     const w = r.windowTicksThrottle;
     pass *= 1 - throttleRejectShare(f.thrReq * w, f.thrAcc * w, st.throttleK);
     f.thrReq += (total - f.thrReq) * r.alphaThrottle;
   }
-  if (pass >= 1 || total <= 0) return 0;
+  if (pass >= 1 || total <= 0) {
+    f.sentNow = total;
+    f.firstNow = in0[0];
+    return 0;
+  }
+  f.sentNow = total * pass;
+  f.firstNow = in0[0] * pass;
   const fail = f.fail;
   for (let n = 0; n < f.live; n++) {
     fail[n] += (in0[n] + in1[n]) * (1 - pass);
@@ -139,6 +149,8 @@ export interface FlowOutcome {
   givenUp: number;
   refused: number;
   succeeded: number;
+  /** Accepted for later (held at a front door, or served and waiting on a held call). */
+  waiting: number;
 }
 
 /**
@@ -156,6 +168,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   const table = st.delays;
   const budgeted = st.budget === st.budget;
   const now = tick % Hd;
+  const late = f.lateTicks;
   let failed = 0;
   let given = 0;
   for (let n = 0; n < rows; n++) {
@@ -178,8 +191,8 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
     const retry = n + 1;
     const row = retry * Hd;
     for (let k = table.start[retry], end = table.start[retry + 1]; k < end; k++) {
-      // offset < Hd, so one wrap at most.
-      let at = now + table.offset[k];
+      // offset + late < Hd, so one wrap at most.
+      let at = now + late + table.offset[k];
       if (at >= Hd) at -= Hd;
       due[row + at] += allowed * table.weight[k];
     }
@@ -191,28 +204,39 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   const succ = f.succ;
   const refused = f.refused;
   const deferred = f.deferred;
+  const waiting = f.waiting;
   f.succ = 0;
   f.refused = 0;
   f.deferred = 0;
+  f.waiting = 0;
   f.succeeded += succ;
+  f.waited += waiting;
   f.givenUp += given;
 
-  // Work a front door accepted for later counts as fine for the caller: it stops retrying.
-  const done = succ + given + refused + deferred;
+  // Work accepted for later — held at a front door, or served but waiting on a held call — is
+  // not retried (pOk), but it is not done either (pDone): the caller is waiting.
+  const done = succ + given + refused + deferred + waiting;
   if (done > TINY) {
-    f.pOk += ((succ + deferred) / done - f.pOk) * r.alphaOutcome;
+    f.pOk += ((succ + deferred + waiting) / done - f.pOk) * r.alphaOutcome;
     f.pDone += (succ / done - f.pDone) * r.alphaOutcome;
     f.pRefused += (refused / done - f.pRefused) * r.alphaOutcome;
   }
   if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;
   if (st.breaker) {
     const backendFail = Math.max(0, failed - localRejected) + refused;
-    f.brkFail += (backendFail - f.brkFail) * r.alphaBreaker;
-    f.brkTotal += (backendFail + succ - f.brkTotal) * r.alphaBreaker;
+    if (f.brkMode === 2) {
+      // Half-open: count the probes' outcomes (not a decaying window), judged by their share.
+      f.brkFail += backendFail;
+      f.brkTotal += backendFail + succ;
+    } else {
+      f.brkFail += (backendFail - f.brkFail) * r.alphaBreaker;
+      f.brkTotal += (backendFail + succ - f.brkTotal) * r.alphaBreaker;
+    }
   }
   out.givenUp = given;
   out.refused = refused;
   out.succeeded = succ;
+  out.waiting = waiting + deferred;
 }
 
 /** Work items of this flow waiting out a backoff. */

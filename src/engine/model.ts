@@ -151,7 +151,8 @@ const TimelineEvent = v.variant('type', [
   v.object({ ...EventBase, type: v.literal('rollout.start') }),
   v.object({ ...EventBase, type: v.literal('rollout.disable') }),
   v.object({ ...EventBase, type: v.literal('block'), service: Id }),
-  v.object({ ...EventBase, type: v.literal('restore'), service: Id }),
+  /** Serves again: all of it, or `percent` of it (the rest still refuses). */
+  v.object({ ...EventBase, type: v.literal('restore'), service: Id, percent: v.optional(NumOrRef) }),
   v.object({ ...EventBase, type: v.literal('fault'), service: Id, capacityPercent: NumOrRef, durationS: NumOrRef }),
   /** An error fault: the service answers this share of tries with an error at once, cheaply. */
   v.object({ ...EventBase, type: v.literal('errors'), service: Id, percent: NumOrRef, durationS: NumOrRef }),

@@ -6,7 +6,12 @@
  *  2. a caller that times out retries, and the timed-out request still takes capacity when served.
  *
  * Order within a tick: client timeouts and queue timeout (ageing) → front door → refusal (403) →
- * per-caller quota → bounded queue → enqueue → serve (by discipline).
+ * per-caller quota → error fault → bounded queue → enqueue → serve (by discipline).
+ *
+ * A latency fault of L seconds makes every try take L longer: a try served after waiting w reaches
+ * its caller at w + L, so it is in time only if w < T − L. The node therefore judges its queue by
+ * the caller's remaining patience (`timeoutTicks` = T − L), and the caller learns every outcome
+ * L late (see `FlowState.lateTicks`).
  */
 import { resizeRing } from './ring.ts';
 import { DEADLINE, FIFO, LIFO, type Settings } from './settings.ts';
@@ -31,6 +36,10 @@ export interface NodeStepInput {
   st: Settings;
   /** Current capacity, req/s, and per-tick capacity. */
   capacityRps: number;
+  /** The callers' patience at this node, in ticks: the client timeout less any latency fault. */
+  timeoutTicks: number;
+  /** Share of tries answered with an error at once (error fault). */
+  errorShare: number;
   dtS: number;
   /** Front-door limit as a fraction of capacity (NaN = open). */
   doorLimit: number;
@@ -63,8 +72,11 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   const inPorts = info.inPorts;
   const P = inFlows.length;
   const perTickCap = x.capacityRps * x.dtS;
-  if (n.queued > EMPTY) ageQueue(n, info, x);
-  else if (tick - st.timeoutTicks > n.timedThrough) n.timedThrough = tick - st.timeoutTicks;
+  // A latency fault at least as long as the timeout: no try can come back in time.
+  const doomed = x.timeoutTicks <= 0;
+  const lastDue = doomed ? tick - 1 : tick - x.timeoutTicks;
+  if (n.queued > EMPTY) ageQueue(n, info, x, lastDue);
+  else if (lastDue > n.timedThrough) n.timedThrough = lastDue;
 
   // Arrivals and demand (portSum_p: what each in-port brings this tick).
   const portSum = x.portSum;
@@ -124,7 +136,22 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   let enqueued = 0;
   let overShare = 1;
   const quotaCap = x.quota === x.quota ? x.quota * perTickCap : Infinity;
-  if (quotaCap < Infinity && !n.blocked) {
+  // A share of the service's accounts may refuse every request (403): those callers are refused.
+  const blocked = n.blocked;
+  if (blocked > 0) {
+    for (let p = 0; p < P; p++) {
+      const s = portSum[p];
+      if (s <= 0) continue;
+      const f = flows[inFlows[p]];
+      const inn = inPorts[p] === 0 ? f.in0 : f.in1;
+      // Not retryable: the caller learns its dependency is missing.
+      f.refused += s * blocked;
+      rejectedCount += s * blocked;
+      for (let k = 0; k < f.live; k++) inn[k] *= 1 - blocked;
+      portSum[p] = s * (1 - blocked);
+    }
+  }
+  if (quotaCap < Infinity && blocked < 1) {
     // Each caller is guaranteed its quota; above it, only while the service has room.
     let guaranteed = 0;
     let over = 0;
@@ -136,18 +163,12 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
     const room = Math.max(0, perTickCap - n.queued - guaranteed);
     overShare = over > room ? room / over : 1;
   }
-  for (let p = 0; p < P && (n.blocked || overShare < 1); p++) {
+  for (let p = 0; p < P && overShare < 1; p++) {
     const s = portSum[p];
     if (s <= 0) continue;
     const f = flows[inFlows[p]];
     const inn = inPorts[p] === 0 ? f.in0 : f.in1;
-    if (n.blocked) {
-      // Not retryable: the caller learns its dependency is missing.
-      f.refused += s;
-      rejectedCount += s;
-      for (let k = 0; k < f.live; k++) inn[k] = 0;
-      portSum[p] = 0;
-    } else if (s > quotaCap && overShare < 1) {
+    if (s > quotaCap) {
       const allowed = quotaCap + (s - quotaCap) * overShare;
       const keep = allowed / s;
       for (let k = 0; k < f.live; k++) {
@@ -158,21 +179,45 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       portSum[p] = allowed;
     }
   }
+  // Error fault: a share of tries is answered with an error at once, cheaply; callers retry.
+  let errored = 0;
+  if (x.errorShare > 0 && blocked < 1) {
+    const e = x.errorShare;
+    for (let p = 0; p < P; p++) {
+      if (portSum[p] <= 0) continue;
+      const f = flows[inFlows[p]];
+      const inn = inPorts[p] === 0 ? f.in0 : f.in1;
+      for (let k = 0; k < f.live; k++) {
+        f.fail[k] += inn[k] * e;
+        inn[k] *= 1 - e;
+      }
+      errored += portSum[p] * e;
+      portSum[p] *= 1 - e;
+    }
+  }
   for (let p = 0; p < P; p++) enqueued += portSum[p];
-  const room = st.queueLimit - n.queued;
-  const fit = enqueued > room ? Math.max(0, room) / enqueued : 1;
+  // Bounded queue: the limit is on what still waits after this tick's service. Rejecting costs a
+  // share c of serving, so each request accepted instead of rejected grows the queue by 1 − c.
+  const c = x.rejectCost;
+  const budget0 = Math.max(0, perTickCap - (rejectedCount + errored) * c);
+  let fit = 1;
+  if (st.queueLimit < Infinity && enqueued > 0) {
+    const room = (st.queueLimit + budget0 - c * enqueued - n.queued) / Math.max(1e-9, 1 - c);
+    if (enqueued > room) fit = Math.max(0, room) / enqueued;
+  }
   if (fit < 1) {
     rejectedCount += enqueued * (1 - fit);
     enqueued *= fit;
   }
   const W = n.W;
   const cslot = tick % W;
-  let budget = Math.max(0, perTickCap - rejectedCount * x.rejectCost);
+  let budget = Math.max(0, perTickCap - (rejectedCount + errored) * c);
   cum[M.capacity * N + i] += perTickCap;
   cum[M.rejected * N + i] += rejectedCount + throttled;
   cum[M.throttled * N + i] += throttled;
+  cum[M.errored * N + i] += errored;
 
-  if (n.queued <= EMPTY && fit === 1 && enqueued <= budget) {
+  if (n.queued <= EMPTY && fit === 1 && enqueued <= budget && !doomed) {
     // Fast path (most nodes, most of the time): nothing waits, everything is served at once.
     n.queued = 0;
     n.stale = 0;
@@ -202,8 +247,19 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
       inn[k] = 0;
     }
   }
-  n.init[cslot] = enqueued;
-  n.rem[cslot] = enqueued;
+  if (doomed) {
+    // Every caller will have given up before its answer could arrive: they retry, and what they
+    // sent joins the abandoned work at once.
+    if (enqueued > 0) failArrivals(info, x, tick);
+    n.init[cslot] = 0;
+    n.rem[cslot] = 0;
+    n.stale += enqueued;
+    cum[M.timedOut * N + i] += enqueued;
+    n.timedThrough = tick;
+  } else {
+    n.init[cslot] = enqueued;
+    n.rem[cslot] = enqueued;
+  }
   n.queued += enqueued;
 
   // Serve by discipline: FIFO takes the abandoned pool (the oldest work) first, LIFO last.
@@ -242,15 +298,13 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
  * timeout give up (and retry); the server drops what has waited its queue timeout. Also tidies up
  * after settings changes (a shorter timeout, a queue timeout switched off, deadline switched on).
  */
-function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
+function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput, lastDue: number): void {
   const { tick, st, cum } = x;
   const N = x.nodeCount;
   const i = info.index;
   const W = n.W;
-  const T = st.timeoutTicks;
   const Q = st.queueTimeoutTicks;
   const deadline = st.discipline === DEADLINE;
-  const lastDue = tick - T;
   if (n.queued > EMPTY) {
     for (let a = Math.max(n.timedThrough + 1, n.oldest); a <= lastDue; a++) {
       const s = a % W;
@@ -323,7 +377,8 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
       got += v;
       if (pFail > 0) f.fail[k] += v * pFail;
     }
-    f.succ += got * pOk;
+    f.succ += got * x.pDone;
+    f.waiting += got * (pOk - x.pDone);
     f.refused += got * pRefused;
   }
   const N = x.nodeCount;
@@ -366,13 +421,33 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
       got += v;
       if (pFail > 0) f.fail[k] += v * pFail;
     }
-    f.succ += got * pOk;
+    f.succ += got * x.pDone;
+    f.waiting += got * (pOk - x.pDone);
     f.refused += got * pRefused;
   }
   x.cum[M.goodput * N + i] += take * x.pDone;
   x.cum[M.waiting * N + i] += take * (pOk - x.pDone);
   x.cum[M.failed * N + i] += take * (1 - pOk);
   return take;
+}
+
+/** The callers of this tick's (already enqueued) arrivals see a failure now, by attempt. */
+function failArrivals(info: NodeInfo, x: NodeStepInput, tick: number): void {
+  const flows = x.flows;
+  for (let p = 0; p < info.inFlows.length; p++) {
+    const f = flows[info.inFlows[p]];
+    const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
+    const Wp = f.Wp;
+    const as = tick % Wp;
+    f.failHi = f.rows;
+    for (let k = 0; k < f.rows; k++) {
+      const v = arr[k * Wp + as];
+      if (v > 0) {
+        f.fail[k] += v;
+        arr[k * Wp + as] = 0;
+      }
+    }
+  }
 }
 
 /** The callers of what remains (`r`) of cohort `a` see a failure now, by attempt. */

@@ -27,12 +27,21 @@ export interface SampleRow {
   dropped_rps: number;
   timedout_rps: number;
   failed_rps: number;
+  errored_rps: number;
+  abandoned_rps: number;
+  amplification: number;
+  trouble: number;
 }
 
-/** The CSV columns, in order: the first eleven are an interface others rely on. */
+/**
+ * The CSV columns, in order: the first eleven are an interface others rely on; later ones are only
+ * ever added at the end. `amplification`: attempts sent by this node's callers ÷ their first tries
+ * over the interval; `trouble`: 1 while the service is in trouble (see trouble.ts) at the sample.
+ */
 export const SAMPLE_COLUMNS: readonly (keyof SampleRow)[] = [
   't', 'clock', 'region', 'service', 'state', 'demand_rps', 'offered_rps', 'goodput_rps', 'capacity_rps', 'queue', 'backlog',
   'routed_rps', 'served_rps', 'wasted_rps', 'rejected_rps', 'throttled_rps', 'dropped_rps', 'timedout_rps', 'failed_rps',
+  'errored_rps', 'abandoned_rps', 'amplification', 'trouble',
 ];
 
 export class Sampler {
@@ -72,6 +81,10 @@ export class Sampler {
       dropped_rps: rate(M.dropped, i),
       timedout_rps: rate(M.timedOut, i),
       failed_rps: rate(M.failed, i),
+      errored_rps: rate(M.errored, i),
+      abandoned_rps: rate(M.abandoned, i),
+      amplification: rate(M.tries, i) > 1e-9 ? rate(M.sent, i) / rate(M.tries, i) : 1,
+      trouble: sim.state.trouble.now[i],
     }));
     this.prev.set(cum);
     this.prevTime = sim.time;

@@ -1,183 +1,218 @@
 /**
- * The scoreboard of a run, computed from the run itself so every what-if and every operator choice
- * gets one: when the protected service got into trouble and when it was healthy for good, minutes
- * each service was down or overloaded in each region, peak amplification, wasted work, and the
- * calls of bystanders that failed.
+ * The scoreboard of a run and the verdict of a what-if, both read from the engine's own record of
+ * who was in trouble and when (trouble.ts) — one definition everywhere, judged at every control
+ * step, never from samples. A verdict covers every service family the model reports (VM
+ * operations, AKS, runners, bystanders, Managed Identity…), not only the service at the front door.
  */
 import type { LoadedModel } from './load-model.ts';
 import { runScenario, type RunSpec } from './run.ts';
 import type { Simulation } from './simulation.ts';
 import { M } from './state.ts';
+import { troubleSecondsTo } from './trouble.ts';
+
+/** One service family across every region. */
+export interface FamilyScore {
+  service: string;
+  label: string;
+  /** Seconds from the start when any region of it first got into trouble, or null. */
+  troubleAt: number | null;
+  /** Seconds from the start when its last region got out of trouble, or null (never in trouble, or still in). */
+  recoveredAt: number | null;
+  /** In trouble now, in at least one region. */
+  stuck: boolean;
+  /** Minutes in trouble, summed over regions. */
+  minutes: number;
+  /** Regions that were ever in trouble. */
+  regions: string[];
+  /** Calls that failed there: served but failed by a dependency, rejected, errored, or timed out. */
+  failed: number;
+  /** Work items entering there that their callers gave up for good. */
+  abandoned: number;
+  /** Largest attempts ÷ new demand over any 60 s window, worst region. */
+  peakAmplification: number;
+}
 
 export interface Score {
-  /** Seconds from the start when the protected service first left `healthy`, or null. */
+  /** The service the model is judged by (its `focus`, else its front door). */
+  focus: string;
+  /** The focus service's family figures, repeated here for the scoreboard's headline. */
   troubleAt: number | null;
-  /** Seconds from the start since when it has been healthy again (to now), or null if it is not. */
   recoveredAt: number | null;
-  /** Minutes each node spent `down` or `overloaded`, by node id ("eastus/identity"). */
+  /** Minutes each node was in trouble, by node id ("eastus/identity"). */
   outageMinutes: Record<string, number>;
-  /** Largest offered ÷ new demand seen at the protected service in any region. */
+  /** Largest amplification at the focus service, worst region. */
   peakAmplification: number;
   /** Requests served after their caller had given up, all services. */
   wasted: number;
-  /** Bystander requests that failed (served, but their token call failed). */
-  bystanderFailures: number;
-  /** Seconds of the run scored. */
+  /** Work items given up for good, all services. */
+  abandoned: number;
+  /** Every family the model reports, in the model's order. */
+  families: FamilyScore[];
+  /** Seconds of the run scored, and how many regions the model has. */
   scoredS: number;
+  regionCount: number;
 }
 
-export interface ScorerState {
-  troubleAt: number | null;
-  healthySince: number | null;
-  outageS: Float64Array;
-  peak: number;
-  prev: Float64Array;
-  prevT: number;
+/** The service a model is judged by: its `focus`, else its front door, else its last service. */
+export function focusService(sim: Pick<Simulation, 'model'>): number {
+  const m = sim.model;
+  if (m.focus) return m.services.findIndex((s) => s.id === m.focus!.service);
+  const door = m.services.findIndex((s) => s.door);
+  return door >= 0 ? door : m.services.length - 1;
 }
 
-/** Follows a run, sample by sample (call `observe` at a fixed interval); `score()` any time. */
+/** Services the scoreboard reports: those with a `family` name, else the focus service alone. */
+export function familyServices(sim: Pick<Simulation, 'model'>): number[] {
+  const fams = sim.model.services.flatMap((s, i) => (s.family ? [i] : []));
+  return fams.length > 0 ? fams : [focusService(sim)];
+}
+
+/** The score of a run so far, from its own record. */
+export function scoreOf(sim: Simulation): Score {
+  const N = sim.topo.nodes.length;
+  const cum = sim.state.cum;
+  const tr = sim.state.trouble;
+  const now = sim.time;
+  const outageMinutes: Record<string, number> = {};
+  let wasted = 0;
+  let abandoned = 0;
+  sim.topo.nodes.forEach((node, i) => {
+    outageMinutes[node.id] = d3Round(troubleSecondsTo(tr, i, now) / 60, 1);
+    wasted += cum[M.wasted * N + i];
+    abandoned += cum[M.abandoned * N + i];
+  });
+  const family = (svc: number): FamilyScore => {
+    const def = sim.model.services[svc];
+    const f: FamilyScore = {
+      service: def.id, label: def.family ?? def.label, troubleAt: null, recoveredAt: null, stuck: false, minutes: 0,
+      regions: [], failed: 0, abandoned: 0, peakAmplification: 1,
+    };
+    let lastEnd = -Infinity;
+    for (const i of sim.topo.nodesByService[svc]) {
+      const first = tr.firstAt[i];
+      if (first === first) {
+        f.troubleAt = f.troubleAt === null ? first : Math.min(f.troubleAt, first);
+        f.regions.push(sim.topo.regionIds[sim.topo.nodes[i].region]);
+      }
+      if (tr.now[i] === 1) f.stuck = true;
+      if (tr.lastEnd[i] === tr.lastEnd[i]) lastEnd = Math.max(lastEnd, tr.lastEnd[i]);
+      f.minutes += troubleSecondsTo(tr, i, now) / 60;
+      f.failed += cum[M.failed * N + i] + cum[M.rejected * N + i] + cum[M.errored * N + i] + cum[M.timedOut * N + i];
+      f.abandoned += cum[M.abandoned * N + i];
+      f.peakAmplification = Math.max(f.peakAmplification, tr.peakAmp[i]);
+    }
+    f.minutes = d3Round(f.minutes, 1);
+    if (f.troubleAt !== null && !f.stuck) f.recoveredAt = lastEnd;
+    return f;
+  };
+  const focus = focusService(sim);
+  const head = family(focus);
+  const focusRegion = sim.model.focus?.region ?? sim.topo.regionIds[0];
+  return {
+    focus: `${focusRegion}/${sim.model.services[focus].id}`,
+    troubleAt: head.troubleAt,
+    recoveredAt: head.recoveredAt,
+    outageMinutes,
+    peakAmplification: head.peakAmplification,
+    wasted,
+    abandoned,
+    families: familyServices(sim).map(family),
+    scoredS: now,
+    regionCount: sim.topo.regionIds.length,
+  };
+}
+
+/**
+ * Follows a run for the page's worker. The record lives in the simulation's state, so a snapshot
+ * of the run carries it; `observe`, `save` and `load` are kept for callers that sample.
+ */
+export type ScorerState = null;
 export class Scorer {
-  private readonly door: number;
-  private readonly bystanders: number;
-  private troubleAt: number | null = null;
-  /** Since when the protected service has been healthy everywhere (null: not healthy now). */
-  private healthySince: number | null = 0;
-  private readonly outageS: Float64Array;
-  private peak = 1;
-  private prev: Float64Array;
-  private prevT: number;
-
-  constructor(private sim: Simulation) {
-    const ids = sim.topo.serviceIds;
-    const doorIndex = sim.model.services.findIndex((s) => s.door);
-    this.door = doorIndex >= 0 ? doorIndex : ids.length - 1;
-    this.bystanders = ids.indexOf('bystanders');
-    this.outageS = new Float64Array(sim.topo.nodes.length);
-    this.prev = sim.state.cum.slice();
-    this.prevT = sim.time;
-  }
-
-  /** Follows another simulation of the same model from now on (after a restore). */
+  constructor(private sim: Simulation) {}
   follow(sim: Simulation): void {
     this.sim = sim;
   }
-
-  observe(): void {
-    const sim = this.sim;
-    const N = sim.topo.nodes.length;
-    const cum = sim.state.cum;
-    const span = sim.time - this.prevT;
-    if (span <= 0) return;
-    let doorHealthy = true;
-    for (let i = 0; i < N; i++) {
-      const state = sim.healthOf(i);
-      if (state === 'down' || state === 'overloaded') this.outageS[i] += span;
-      if (sim.topo.nodes[i].service === this.door) {
-        if (state !== 'healthy') {
-          this.troubleAt ??= sim.time;
-          doorHealthy = false;
-        }
-        const demand = cum[M.demand * N + i] - this.prev[M.demand * N + i];
-        const offered = cum[M.offered * N + i] - this.prev[M.offered * N + i];
-        if (demand > 1e-6 && offered / demand > this.peak) this.peak = offered / demand;
-      }
-    }
-    if (!doorHealthy) this.healthySince = null;
-    else this.healthySince ??= sim.time;
-    this.prev.set(cum);
-    this.prevT = sim.time;
-  }
-
-  /** The scorer's state, to keep with a snapshot of the run. */
+  observe(): void {}
   save(): ScorerState {
-    return { troubleAt: this.troubleAt, healthySince: this.healthySince, outageS: this.outageS.slice(), peak: this.peak, prev: this.prev.slice(), prevT: this.prevT };
+    return null;
   }
-
-  load(s: ScorerState): void {
-    this.troubleAt = s.troubleAt;
-    this.healthySince = s.healthySince;
-    this.outageS.set(s.outageS);
-    this.peak = s.peak;
-    this.prev = s.prev.slice();
-    this.prevT = s.prevT;
-  }
-
+  load(_s: ScorerState): void {}
   score(): Score {
-    const sim = this.sim;
-    const N = sim.topo.nodes.length;
-    const cum = sim.state.cum;
-    const outageMinutes: Record<string, number> = {};
-    let wasted = 0;
-    let bystanderFailures = 0;
-    sim.topo.nodes.forEach((node, i) => {
-      outageMinutes[node.id] = Math.round(this.outageS[i] / 60);
-      wasted += cum[M.wasted * N + i];
-      if (node.service === this.bystanders) bystanderFailures += cum[M.failed * N + i];
-    });
-    return {
-      troubleAt: this.troubleAt,
-      recoveredAt: this.troubleAt === null ? null : this.healthySince,
-      outageMinutes,
-      peakAmplification: this.peak,
-      wasted,
-      bystanderFailures,
-      scoredS: sim.time,
-    };
+    return scoreOf(this.sim);
   }
 }
 
-/** Total outage minutes of the protected service over all regions. */
-export function doorOutageMinutes(score: Score, doorService: string): number {
-  return Object.entries(score.outageMinutes)
-    .filter(([id]) => id.endsWith(`/${doorService}`))
-    .reduce((a, [, m]) => a + m, 0);
+/** Total minutes in trouble of one service over all regions. */
+export function doorOutageMinutes(score: Score, service: string): number {
+  return d3Round(
+    Object.entries(score.outageMinutes)
+      .filter(([id]) => id.endsWith(`/${service}`))
+      .reduce((a, [, m]) => a + m, 0),
+    1,
+  );
 }
+
+const d3Round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 const hm = (s: number) => {
   const h = Math.floor(s / 3600);
   const m = Math.round((s - h * 3600) / 60);
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
 };
+const mins = (m: number) => `${Math.round(m)} min`;
 
-/**
- * One line saying what a change did, measured from two scored runs of the same model: whether the
- * protected service got into trouble, when it recovered, how long it was out, what bystanders saw.
- */
-export function verdict(base: Score, changed: Score, serviceLabel: string, doorService: string): string {
-  const parts: string[] = [];
-  if (base.troubleAt !== null && changed.troubleAt === null) parts.push(`${serviceLabel} never gets into trouble`);
-  else if (base.troubleAt === null && changed.troubleAt !== null) parts.push(`${serviceLabel} gets into trouble where it did not before`);
-  if (base.troubleAt !== null && changed.troubleAt !== null) {
-    if (base.recoveredAt !== null && changed.recoveredAt !== null) {
-      const d = base.recoveredAt - changed.recoveredAt;
-      if (Math.abs(d) >= 60) parts.push(`the outage ends ${hm(Math.abs(d))} ${d > 0 ? 'earlier' : 'later'}`);
-      else parts.push('it recovers at the same time');
-    } else if (base.recoveredAt === null && changed.recoveredAt !== null) parts.push('it recovers, where it did not before');
-    else if (base.recoveredAt !== null && changed.recoveredAt === null) parts.push('it no longer recovers before the end');
-    else parts.push('it still has not recovered at the end');
-  }
-  const a = doorOutageMinutes(base, doorService);
-  const b = doorOutageMinutes(changed, doorService);
-  if (a !== b) parts.push(`${b} instead of ${a} minutes of ${serviceLabel} outage across regions`);
-  const fa = base.bystanderFailures;
-  const fb = changed.bystanderFailures;
-  if (fa > 0 || fb > 0) {
-    if (fb < fa * 0.99) parts.push(`bystander failures fall ${Math.round((100 * (fa - fb)) / Math.max(1, fa))} %`);
-    else if (fb > fa * 1.01) parts.push(`bystander failures rise ${Math.round((100 * (fb - fa)) / Math.max(1, fa))} %`);
-  }
-  if (parts.length === 0) return 'no measurable difference';
-  const text = parts.join('; ');
-  return text[0].toUpperCase() + text.slice(1) + '.';
+/** One family's part of a verdict, so the page can show the chart that shows it. */
+export interface VerdictPart {
+  service: string;
+  label: string;
+  /** Regions where the difference shows (in trouble in either run). */
+  regions: string[];
+  text: string;
 }
 
-/** Scores a whole run, sampled every `everyS` seconds. */
+export interface Verdict {
+  text: string;
+  parts: VerdictPart[];
+}
+
+/** What one family's change amounts to, or null when nothing measurable changed. */
+function familyVerdict(a: FamilyScore, b: FamilyScore, regions: number): string | null {
+  const summed = regions > 1 ? ', summed over regions' : '';
+  if (a.troubleAt === null && b.troubleAt === null) return null;
+  if (a.troubleAt !== null && b.troubleAt === null) return `never in trouble (instead of ${mins(a.minutes)}${summed})`;
+  if (a.troubleAt === null && b.troubleAt !== null) return `in trouble where it was not before (${mins(b.minutes)}${summed})`;
+  const parts: string[] = [];
+  if (a.stuck && !b.stuck) parts.push(`out of trouble before the end, where it was not`);
+  else if (!a.stuck && b.stuck) parts.push(`no longer out of trouble before the end`);
+  else if (a.stuck && b.stuck) parts.push(`still in trouble at the end`);
+  else {
+    const d = a.recoveredAt! - b.recoveredAt!;
+    if (Math.abs(d) >= 60) parts.push(`out of trouble ${hm(Math.abs(d))} ${d > 0 ? 'earlier' : 'later'}`);
+  }
+  if (Math.abs(a.minutes - b.minutes) >= 1) parts.push(`${mins(b.minutes)} instead of ${mins(a.minutes)} in trouble${summed}`);
+  if (parts.length === 0) return null;
+  return parts.join('; ');
+}
+
+/**
+ * What a change did, measured from two scored runs of the same model: for each family the model
+ * reports, whether it got into trouble, when it got out, and for how long.
+ */
+export function verdict(base: Score, changed: Score): Verdict {
+  const parts: VerdictPart[] = [];
+  for (const a of base.families) {
+    const b = changed.families.find((f) => f.service === a.service);
+    if (!b) continue;
+    const text = familyVerdict(a, b, base.regionCount);
+    if (text) parts.push({ service: a.service, label: a.label, regions: [...new Set([...a.regions, ...b.regions])], text });
+  }
+  if (parts.length === 0) return { text: 'No measurable difference.', parts };
+  const text = parts.map((p) => `${p.label}: ${p.text}.`).join(' ');
+  return { text, parts };
+}
+
+/** Scores a whole run. */
 export function scoreRun(loaded: LoadedModel, spec: RunSpec): Score {
-  let scorer: Scorer | null = null;
-  runScenario(
-    loaded,
-    spec,
-    () => scorer!.observe(),
-    (sim) => (scorer = new Scorer(sim)),
-  );
-  return scorer!.score();
+  const r = runScenario(loaded, { ...spec, everyS: spec.everyS ?? loaded.model.durationS }, () => {});
+  return scoreOf(r.sim);
 }

@@ -34,6 +34,8 @@ export interface Settings {
   errors_s: Float64Array;
   /** Seconds added to every try at each service (latency fault for the whole run), by service. */
   latency_s: Float64Array;
+  /** The same, in ticks. */
+  latencyTicks_s: Int32Array;
   /** Base rate of each model source, req/s. */
   rate_d: Float64Array;
   /** Base capacity of each model service, req/s. */
@@ -70,6 +72,7 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     quota_s: new Float64Array(model.services.length).fill(NaN),
     errors_s: new Float64Array(model.services.length),
     latency_s: new Float64Array(model.services.length),
+    latencyTicks_s: new Int32Array(model.services.length),
     rate_d: Float64Array.from(model.sources.map((x) => x.rateRps)),
     capacity_s: Float64Array.from(model.services.map((x) => x.capacityRps)),
     batchedRelease: false,
@@ -120,5 +123,6 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
       }
     }
   }
+  s.latency_s.forEach((sec, i) => (s.latencyTicks_s[i] = Math.round(sec / dtS)));
   return s;
 }

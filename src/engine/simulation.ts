@@ -10,7 +10,7 @@ import { parseValue, type ParamDef, type ParamValue } from '../params/registry.t
 import { eventSeconds, resolveNumber } from './clock.ts';
 import { finishFlow, fitFlowRings, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
-import { breakerMachine, BREAKER_STATES, judgeWindow, VERDICTS } from './machines/breaker.ts';
+import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
 import { scaleoutMachine } from './machines/scaleout.ts';
@@ -20,10 +20,11 @@ import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
 import { compileTopology, type Topology } from './topology.ts';
+import { judgeTrouble, newTroubleState, type TroubleInput } from './trouble.ts';
 
 /** Machines are told what they need every this many seconds of simulated time. */
 export const CONTROL_S = 5;
-const PARKED_WHILE_REFUSED = 0.5;
+const HOLD_WHILE_FAILING = 0.5;
 const RECOVERING = HEALTH_STATES.indexOf('recovering');
 
 export interface SimOptions {
@@ -64,7 +65,7 @@ export class Simulation {
   private rolloutActive = false;
   private readonly provisioning: Set<number> = new Set();
   private readonly localRejected_f: Float64Array;
-  private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0 };
+  private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
   private readonly fixed: {
@@ -74,6 +75,11 @@ export class Simulation {
     parks_f: Uint8Array;
     homeRegion_f: Int32Array;
     pairRegion_f: Int32Array;
+  };
+  private readonly troubleInput: TroubleInput = {
+    health: (i) => this.state.nodes[i].health,
+    backlog: (i) => this.backlogOf(i),
+    states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
   };
   private readonly window: NodeWindow = {
     blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
@@ -111,7 +117,7 @@ export class Simulation {
         params,
         nodes: nodes.map(() => newNodeState()),
         flows: flows.map(() => newFlowState()),
-        sources: sources.map(() => ({ parked: 0, refusedShare: 0, parkedTotal: 0, released: 0 })),
+        sources: sources.map(() => ({ parked: 0, failedShare: 0, parkedTotal: 0, released: 0 })),
         modelFired: new Uint8Array(this.model.timeline.length),
         pending: [],
         fired: [],
@@ -119,6 +125,7 @@ export class Simulation {
         ctrlCum: new Float64Array(M.count * nodes.length),
         rollout: { nextStage: Infinity, touched: [] },
         isolated: new Uint8Array(this.model.regions.length),
+        trouble: newTroubleState(nodes.length, this.ctrlEvery * this.dtS),
       };
     }
     this.state.nodes.forEach(settleNumberFields);
@@ -126,7 +133,7 @@ export class Simulation {
     this.state.sources.forEach(settleNumberFields);
     this.applySettings();
     this.nodeInput = {
-      tick: 0, st: this.st, capacityRps: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
+      tick: 0, st: this.st, capacityRps: 0, timeoutTicks: 1, errorShare: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
       pOk: 1, pDone: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
     };
@@ -142,7 +149,8 @@ export class Simulation {
       a.subscribe((s) => {
         const mode = BREAKER_STATES.indexOf(s.value as (typeof BREAKER_STATES)[number]);
         const fs = this.state.flows[f];
-        if (mode === 2 && fs.brkMode !== 2) fs.brkFail = fs.brkTotal = fs.brkClass = 0;
+        // Each state judges its own calls: the window starts empty on every change.
+        if (mode !== fs.brkMode) fs.brkFail = fs.brkTotal = fs.brkClass = 0;
         fs.brkMode = mode;
       });
       return a.start();
@@ -282,7 +290,7 @@ export class Simulation {
       f.first += fresh;
       f.firstNew += fresh;
       f.created += fresh;
-      if (src.parked > 0 && src.refusedShare < PARKED_WHILE_REFUSED) {
+      if (src.parked > 0 && src.failedShare < HOLD_WHILE_FAILING) {
         let r = this.st.batchedRelease ? def.batchFactor * rate * dt : src.parked * (1 - Math.exp(-dt / def.resumeS));
         // The stragglers go with the last second's worth of new work.
         if (r > src.parked || src.parked < rate * dt + 1e-6) r = src.parked;
@@ -306,6 +314,8 @@ export class Simulation {
     const admission = st.admission;
     const alphaOutcome = rates.alphaOutcome;
     const out = this.outcome;
+    const cum = s.cum;
+    const N = nodes.length;
     x.tick = t;
     x.st = st;
     for (let o = 0; o < serviceOrder.length; o++) {
@@ -315,6 +325,8 @@ export class Simulation {
         const f = group[g];
         const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
         localRejected_f[f] = prepareFlow(fs[f], routable, st, rates, t);
+        cum[M.sent * N + flows[f].home] += fs[f].sentNow;
+        cum[M.tries * N + flows[f].home] += fs[f].firstNow;
       }
       const regionNodes = nodesByService[svc];
       for (let r = 0; r < regionNodes.length; r++) {
@@ -334,6 +346,10 @@ export class Simulation {
           pDone *= k === 1 ? df.pDone : Math.pow(df.pDone, k);
         }
         x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
+        const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
+        x.timeoutTicks = st.timeoutTicks - lateTicks;
+        x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
+        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
         x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
         x.quota = st.quota_s[svc];
         x.rejectCost = rejectCost_s[svc];
@@ -366,13 +382,20 @@ export class Simulation {
           continue;
         }
         const src = s.sources[srcIndex];
-        const done = out.succeeded + out.givenUp + out.refused;
-        if (done > 1e-9) src.refusedShare += (out.refused / done - src.refusedShare) * alphaOutcome;
+        // Orchestrators hold their backlog while most of their work fails, and resume it once
+        // work goes through again (or waits at a front door that has accepted it).
+        const done = out.succeeded + out.waiting + out.givenUp + out.refused;
+        if (done > 1e-9) src.failedShare += ((out.refused + out.givenUp) / done - src.failedShare) * alphaOutcome;
         if (parks_f[f] === 1) {
-          // Orchestrated work refused by a missing dependency waits for it to come back.
-          src.parked += out.refused;
-          src.parkedTotal += out.refused;
-        } else flow.refusedDone += out.refused;
+          // Orchestrated work is never abandoned: refused by a missing dependency, or out of
+          // retries, it goes back to its orchestrator's backlog and is tried again later.
+          src.parked += out.refused + out.givenUp;
+          src.parkedTotal += out.refused + out.givenUp;
+          flow.givenUp -= out.givenUp;
+        } else {
+          flow.refusedDone += out.refused;
+          cum[M.abandoned * N + flows[f].home] += out.givenUp + out.refused;
+        }
       }
     }
   }
@@ -389,7 +412,7 @@ export class Simulation {
     w.timeoutS = this.st.timeoutTicks * this.dtS;
     for (let i = 0; i < N; i++) {
       const n = s.nodes[i];
-      w.blocked = n.blocked === 1;
+      w.blocked = n.blocked >= 1;
       w.capacityRps = this.capacityRps(i);
       w.offered = cum[M.offered * N + i] - prev[M.offered * N + i];
       w.goodput = cum[M.goodput * N + i] - prev[M.goodput * N + i];
@@ -409,11 +432,12 @@ export class Simulation {
       if (n.health === RECOVERING) this.health[i].send({ type: 'TICK', now });
     }
     prev.set(cum);
+    judgeTrouble(s.trouble, cum, N, now, this.troubleInput);
     if (this.st.breaker) {
       const w = this.rates.windowTicksBreaker;
       for (let f = 0; f < s.flows.length; f++) {
         const fl = s.flows[f];
-        const verdict = judgeWindow(fl.brkFail * w, fl.brkTotal * w);
+        const verdict = fl.brkMode === 2 ? judgeProbes(fl.brkFail, fl.brkTotal) : judgeWindow(fl.brkFail * w, fl.brkTotal * w);
         const cls = VERDICTS.indexOf(verdict);
         if (cls !== fl.brkClass) {
           fl.brkClass = cls;
@@ -441,6 +465,14 @@ export class Simulation {
       if (n.faultEnd >= 0 && t >= n.faultEnd) {
         n.faultFactor = 1;
         n.faultEnd = -1;
+      }
+      if (n.errorEnd >= 0 && t >= n.errorEnd) {
+        n.errorShare = 0;
+        n.errorEnd = -1;
+      }
+      if (n.latencyEnd >= 0 && t >= n.latencyEnd) {
+        n.latencyTicks = 0;
+        n.latencyEnd = -1;
       }
       if (n.rampEnd >= 0) {
         if (t >= n.rampEnd) {
@@ -520,12 +552,23 @@ export class Simulation {
           n.blocked = 1;
           break;
         case 'restore':
-          n.blocked = 0;
+          // A restore only ever gives back: what still refuses is at most what refused before.
+          n.blocked = ev.percent === undefined ? 0 : Math.min(n.blocked, 1 - Math.min(100, Math.max(0, num(ev.percent))) / 100);
           break;
         case 'fault':
           if (!(num(ev.durationS) > 0)) break;
           n.faultFactor = Math.max(0, num(ev.capacityPercent)) / 100;
           n.faultEnd = s.tick + ticks(num(ev.durationS));
+          break;
+        case 'errors':
+          if (!(num(ev.durationS) > 0)) break;
+          n.errorShare = Math.min(100, Math.max(0, num(ev.percent))) / 100;
+          n.errorEnd = s.tick + ticks(num(ev.durationS));
+          break;
+        case 'latency':
+          if (!(num(ev.durationS) > 0)) break;
+          n.latencyTicks = Math.max(0, Math.round(num(ev.addS) / this.dtS));
+          n.latencyEnd = s.tick + ticks(num(ev.durationS));
           break;
         case 'scaleout': {
           const addRps = (this.st.capacity_s[svc] * this.topo.capacityShare_n[i] * num(ev.addPercent)) / 100;

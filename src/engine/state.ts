@@ -4,13 +4,20 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import type { TimelineEventDef } from './model.ts';
+import type { TroubleState } from './trouble.ts';
 
 export interface NodeState {
-  /** 1 while the service refuses every request (403: e.g. anonymous reads disabled). */
+  /** Share of requests the service refuses (403: e.g. anonymous reads disabled on its accounts); 1: all. */
   blocked: number;
   /** Capacity multiplier of an injected fault, until `faultEnd` (tick). */
   faultFactor: number;
   faultEnd: number;
+  /** Share of tries answered with an error at once (error fault), until `errorEnd` (tick). */
+  errorShare: number;
+  errorEnd: number;
+  /** Ticks added to every try (latency fault), until `latencyEnd` (tick). */
+  latencyTicks: number;
+  latencyEnd: number;
   /** Capacity added by completed scale-outs, req/s. */
   addedRps: number;
   /** Operator front-door limit, fraction of capacity; NaN = none. Ramps interpolate it. */
@@ -61,8 +68,15 @@ export interface FlowState {
   fail: Float64Array;
   succ: number;
   refused: number;
+  /** Attempts this flow sends this tick (home and paired), after client-side rejection, and of them first tries. */
+  sentNow: number;
+  firstNow: number;
   /** This tick's calls newly held at a front door: accepted for later, so callers stop retrying. */
   deferred: number;
+  /** This tick's calls served whose own calls are held at a front door: waiting, not yet done. */
+  waiting: number;
+  /** Ticks every outcome of this tick reaches the caller late (a latency fault at the callee). */
+  lateTicks: number;
   /** Work waiting at a closed front door, home / pair. */
   held0: number;
   held1: number;
@@ -87,9 +101,10 @@ export interface FlowState {
   /** Cumulative attempts sent: first tries, and retries. */
   sentFirst: number;
   sentRetry: number;
-  /** Cumulative work-item counts. */
+  /** Cumulative work-item counts (`waited`: served, but finishing only once a held call is admitted). */
   created: number;
   succeeded: number;
+  waited: number;
   givenUp: number;
   refusedDone: number;
 }
@@ -97,8 +112,8 @@ export interface FlowState {
 export interface SourceState {
   /** Work refused by a missing dependency, waiting to resume. */
   parked: number;
-  /** Share of recent work refused (EWMA): above ½ the source holds its backlog. */
-  refusedShare: number;
+  /** Share of recent work refused or given up (EWMA): above ½ the orchestrator holds its backlog. */
+  failedShare: number;
   /** Cumulative: work parked, released. */
   parkedTotal: number;
   released: number;
@@ -138,6 +153,8 @@ export interface SimState {
   rollout: { nextStage: number; touched: number[] };
   /** Regions cut off from failover routing (1), by region. */
   isolated: Uint8Array;
+  /** Who is in trouble, and for how long (see trouble.ts). */
+  trouble: TroubleState;
 }
 
 /** Cumulative node metrics (index into SimState.cum blocks). */
@@ -155,12 +172,16 @@ export const M = {
   capacity: 10, // capacity-seconds available
   throttled: 11, // of `rejected`: over a per-caller quota
   waiting: 12, // served in time, but waiting on a call held at a front door
-  count: 13,
+  errored: 13, // answered with an error at once (an injected error fault)
+  abandoned: 14, // work items entering here that their caller gave up (retries exhausted or budget)
+  sent: 15, // attempts sent by this node's callers, here or failed over to the paired region
+  tries: 16, // of which first tries (new work, released backlog, calls made by served requests)
+  count: 17,
 } as const;
 
 export function newNodeState(): NodeState {
   return {
-    blocked: 0, faultFactor: 1, faultEnd: -1, addedRps: 0,
+    blocked: 0, faultFactor: 1, faultEnd: -1, errorShare: 0, errorEnd: -1, latencyTicks: 0, latencyEnd: -1, addedRps: 0,
     doorLimit: NaN, rampFrom: 0, rampTo: 0, rampStart: 0, rampEnd: -1,
     W: 0, init: new Float64Array(0), rem: new Float64Array(0), oldest: 0, timedThrough: -1, stale: 0, queued: 0,
     condition: 0, health: 0,
@@ -171,9 +192,9 @@ export function newFlowState(): FlowState {
   const z = new Float64Array(0);
   return {
     first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
-    succ: 0, refused: 0, deferred: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
+    succ: 0, refused: 0, sentNow: 0, firstNow: 0, deferred: 0, waiting: 0, lateTicks: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
-    sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
+    sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, waited: 0, givenUp: 0, refusedDone: 0,
   };
 }
 

@@ -9,6 +9,7 @@ export const STATE_COLOR: Record<string, string> = {
   overloaded: '#c75a00',
   down: '#882255',
   recovering: '#0077bb',
+  waiting: '#6a3d9a',
 };
 
 export const STATE_TEXT: Record<string, string> = {
@@ -17,6 +18,7 @@ export const STATE_TEXT: Record<string, string> = {
   overloaded: '#ffffff',
   down: '#ffffff',
   recovering: '#ffffff',
+  waiting: '#ffffff',
 };
 
 export const SERIES_COLOR = {

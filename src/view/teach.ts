@@ -39,12 +39,15 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
     ]);
     rows.push(['Peak amplification', `${score.peakAmplification.toFixed(1)}× (offered ÷ new demand, worst region)`]);
     rows.push(['Wasted work', `${formatRate(score.wasted)} requests served after their caller gave up`]);
-    rows.push(['Bystander calls failed', formatRate(score.bystanderFailures)]);
+    for (const f of score.families) {
+      if (f.service === door.id) continue;
+      rows.push([f.label, f.troubleAt === null ? 'no trouble so far' : `${Math.round(f.minutes)} min in trouble (all regions)${f.stuck ? ', still in trouble' : ''} · ${formatRate(f.failed)} calls failed`]);
+    }
     const worst = Object.entries(score.outageMinutes)
       .filter(([, m]) => m > 0)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4);
-    rows.push(['Minutes down or overloaded', worst.length ? worst.map(([id, m]) => `${label(id)} ${m}`).join(' · ') : 'none']);
+    rows.push(['Minutes in trouble', worst.length ? worst.map(([id, m]) => `${label(id)} ${m}`).join(' · ') : 'none']);
     list.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
   };
 }

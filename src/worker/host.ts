@@ -291,8 +291,8 @@ export class SimHost {
     const spec = { seed: r.seed, changes, everyS: this.everyTicks * sim.dtS };
     const base = scoreRun(this.loaded!, { ...spec, params: r.params });
     const changed = scoreRun(this.loaded!, { ...spec, params: { ...r.params, ...params } });
-    const door = this.loaded!.model.services.find((s) => s.door) ?? this.loaded!.model.services[0];
-    return { type: 'verdict', label, text: verdict(base, changed, door.label, door.id), base, changed };
+    const v = verdict(base, changed);
+    return { type: 'verdict', label, text: v.text, parts: v.parts, base, changed };
   }
 
   private frame(): Frame {

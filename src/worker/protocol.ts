@@ -4,7 +4,7 @@
  */
 import type { Action } from '../engine/model.ts';
 import type { ParamValue } from '../params/registry.ts';
-import type { Score } from '../engine/score.ts';
+import type { Score, VerdictPart } from '../engine/score.ts';
 
 /** Metrics sent per node in each sample and frame, in this order. */
 export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed'] as const;
@@ -93,7 +93,8 @@ export interface FromWorker {
   /** The simulation itself failed: the page offers a restart. */
   failed: { message: string };
   exported: { format: 'csv' | 'json'; text: string; filename: string };
-  verdict: { label: string; text: string; base: Score; changed: Score };
+  /** `parts`: what changed for each service family, so the page can show where to see it. */
+  verdict: { label: string; text: string; parts: VerdictPart[]; base: Score; changed: Score };
 }
 
 export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];

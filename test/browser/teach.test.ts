@@ -43,7 +43,7 @@ describe('teaching', () => {
     const azure = model('azure-2026-02');
     const base = scoreRun(azure, { everyS: 60 });
     for (const w of azure.model.whatIfs) {
-      const expected = verdict(base, scoreRun(azure, { everyS: 60, params: w.params }), 'Managed Identity', 'identity');
+      const expected = verdict(base, scoreRun(azure, { everyS: 60, params: w.params })).text;
       await page.getByRole('button', { name: 'As it happened' }).click();
       await page.getByRole('button', { name: w.label, exact: true }).click();
       await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}: ${expected}`);

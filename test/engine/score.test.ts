@@ -1,29 +1,66 @@
 import { describe, expect, it } from 'vitest';
-import { doorOutageMinutes, scoreRun, verdict } from '../../src/engine/score.ts';
-import { model } from '../helpers.ts';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { mustLoadModel } from '../../src/engine/load-model.ts';
+import { runScenario } from '../../src/engine/run.ts';
+import { scoreOf, scoreRun, verdict, type Score } from '../../src/engine/score.ts';
+import { model, run } from '../helpers.ts';
+
+const family = (s: Score, service: string) => s.families.find((f) => f.service === service)!;
+const clock = (s: number) => new Date(Date.parse('2026-02-02T17:30:00Z') + s * 1000).toISOString().slice(11, 16);
 
 describe('scoring a run', () => {
   const azure = model('azure-2026-02');
-  const base = scoreRun(azure, { everyS: 60 });
+  const base = scoreRun(azure, {});
 
-  it('scores the replay: trouble from 00:08, healthy for good about 06:10, hours of outage in two regions', () => {
-    expect(base.troubleAt! / 3600).toBeCloseTo(6 + 38 / 60, 1);
-    expect(base.recoveredAt! / 3600).toBeGreaterThan(12.4);
-    expect(base.recoveredAt! / 3600).toBeLessThan(12.9);
-    expect(base.outageMinutes['eastus/identity']).toBeGreaterThan(200);
-    expect(base.outageMinutes['westus/identity']).toBeGreaterThan(200);
+  it('scores the replay by families: identity in trouble 00:07–06:05 in two regions, VM operations everywhere', () => {
+    const identity = family(base, 'identity');
+    expect(clock(identity.troubleAt!)).toMatch(/^00:0[789]$/);
+    expect(identity.recoveredAt! / 3600).toBeGreaterThan(11.5); // after 05:00
+    expect(identity.recoveredAt! / 3600).toBeLessThan(12.6); // by about 06:05
+    expect(identity.regions.sort()).toEqual(['eastus', 'westus']);
     expect(base.outageMinutes['westeurope/identity']).toBe(0);
-    expect(base.peakAmplification).toBeGreaterThan(4);
-    expect(base.bystanderFailures).toBeGreaterThan(1e7);
+    const vm = family(base, 'vm');
+    expect(vm.regions).toHaveLength(6);
+    expect(clock(vm.troubleAt!)).toBe('18:03');
+    // Orchestrated work is never abandoned; bystanders' failed calls are.
+    for (const f of ['vm', 'aks', 'runners']) expect(family(base, f).abandoned, f).toBe(0);
+    expect(family(base, 'bystanders').abandoned).toBeGreaterThan(1e7);
+  });
+
+  it('the score read from the engine equals what the samples show, minute by minute', () => {
+    // Count the minutes the samples' `trouble` column says 1, and compare with the score.
+    const r = run('single-service', { everyS: 5 });
+    const minutes = r.rows.filter((x) => x.trouble === 1).length * (5 / 60);
+    const s = scoreOf(runScenario(model('single-service'), { everyS: 900 }).sim);
+    expect(Math.abs(family(s, 'server').minutes - minutes)).toBeLessThanOrEqual(5 / 60 + 1e-9);
+  });
+
+  it('a verdict covers every family, not only the front door', () => {
+    const breaker = scoreRun(azure, { params: { breaker: 'on' } });
+    const v = verdict(base, breaker);
+    const services = v.parts.map((p) => p.service);
+    expect(services).toEqual(expect.arrayContaining(['vm', 'aks', 'runners', 'bystanders', 'identity']));
+    expect(v.text).toMatch(/VM operations: /);
+    // With breakers that close again, VM operations are out of trouble by 01:00.
+    expect(family(breaker, 'vm').recoveredAt! / 3600).toBeLessThan(7.5);
   });
 
   it('says what a lesson changes, measured', () => {
-    const batched = scoreRun(azure, { everyS: 60, params: { 'recovery.release': 'batched' } });
-    expect(batched.troubleAt).toBeNull();
-    expect(verdict(base, batched, 'Managed Identity', 'identity')).toMatch(/^Managed Identity never gets into trouble; 0 instead of \d+ minutes of Managed Identity outage across regions; bystander failures fall 100 %\.$/);
-    const noRetries = scoreRun(azure, { everyS: 60, params: { 'retry.attempts': 0 } });
-    expect(verdict(base, noRetries, 'Managed Identity', 'identity')).toMatch(/^The outage ends \d+ h \d\d min earlier; \d+ instead of \d+ minutes/);
-    expect(doorOutageMinutes(noRetries, 'identity')).toBeLessThan(20);
-    expect(verdict(base, base, 'Managed Identity', 'identity')).toBe('It recovers at the same time.');
+    const batched = scoreRun(azure, { params: { 'recovery.release': 'batched' } });
+    expect(family(batched, 'identity').troubleAt).toBeNull();
+    expect(verdict(base, batched).text).toMatch(/Managed Identity: never in trouble \(instead of \d+ min, summed over regions\)\./);
+    const noRetries = scoreRun(azure, { params: { 'retry.attempts': 0 } });
+    const text = verdict(base, noRetries).text;
+    expect(text).toMatch(/Managed Identity: out of trouble \d+ h \d\d min earlier; \d+ min instead of \d+ min in trouble/);
+    expect(family(noRetries, 'identity').minutes).toBeLessThan(30);
+  });
+
+  it('says "summed over regions" only where there are regions to sum', () => {
+    const single = mustLoadModel(BUILTIN_MODELS['single-service']);
+    const a = scoreRun(single, {});
+    const b = scoreRun(single, { params: { 'retry.attempts': 0 } });
+    const v = verdict(a, b);
+    expect(v.text).toMatch(/^Server: out of trouble before the end, where it was not; \d+ min instead of \d+ min in trouble\.$/);
+    expect(v.text).not.toMatch(/regions/);
   });
 });

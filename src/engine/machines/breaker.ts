@@ -5,11 +5,18 @@
  */
 import { assign, setup } from 'xstate';
 
-/** Opens when this share of calls fails, over at least this many calls (Polly / resilience4j style). */
+/**
+ * A count-and-ratio breaker, the common design (resilience4j, Polly): closed, it opens when at
+ * least half of at least 20 calls over the last ~10 s failed; open, it fails calls fast for 30 s;
+ * half-open, it lets a few probe calls through (see BREAKER_PROBES_PER_S in flow.ts) and closes
+ * once at least 5 of them have come back and fewer than half failed, or reopens.
+ * These numbers are the lab's own, not any library's defaults.
+ */
 export const BREAKER_FAILURE_RATIO = 0.5;
 export const BREAKER_MIN_CALLS = 20;
 export const BREAKER_OPEN_S = 30;
 export const BREAKER_PROBE_S = 5;
+export const BREAKER_MIN_PROBES = 5;
 
 export const BREAKER_STATES = ['closed', 'open', 'halfOpen'] as const;
 
@@ -17,9 +24,14 @@ export type Verdict = 'unknown' | 'passing' | 'failing';
 export const VERDICTS: readonly Verdict[] = ['unknown', 'passing', 'failing'];
 
 /** What a window of calls says: too few to tell, mostly fine, or failing. */
-export function judgeWindow(failures: number, calls: number): Verdict {
-  if (calls < BREAKER_MIN_CALLS) return 'unknown';
+export function judgeWindow(failures: number, calls: number, minCalls = BREAKER_MIN_CALLS): Verdict {
+  if (calls < minCalls) return 'unknown';
   return failures >= BREAKER_FAILURE_RATIO * calls ? 'failing' : 'passing';
+}
+
+/** What the probes of a half-open breaker say. */
+export function judgeProbes(failures: number, probes: number): Verdict {
+  return judgeWindow(failures, probes, BREAKER_MIN_PROBES);
 }
 
 type BreakerEvent = { type: 'WINDOW'; verdict: Verdict; now: number } | { type: 'TICK'; now: number };

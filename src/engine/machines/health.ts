@@ -6,10 +6,14 @@
  */
 import { assign, setup } from 'xstate';
 
-export type Condition = 'ok' | 'degraded' | 'overloaded' | 'down';
-export const CONDITIONS: readonly Condition[] = ['ok', 'degraded', 'overloaded', 'down'];
+export type Condition = 'ok' | 'degraded' | 'overloaded' | 'down' | 'waiting';
+export const CONDITIONS: readonly Condition[] = ['ok', 'degraded', 'overloaded', 'down', 'waiting'];
 
-export const HEALTH_STATES = ['healthy', 'degraded', 'overloaded', 'down', 'recovering'] as const;
+/**
+ * `waiting`: most of what the service serves is waiting on a call a front door holds — not failed,
+ * not done either; its callers wait.
+ */
+export const HEALTH_STATES = ['healthy', 'degraded', 'overloaded', 'down', 'recovering', 'waiting'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 /** How long a node must look fine before `recovering` becomes `healthy`. */
@@ -45,6 +49,7 @@ export function classifyNode(w: NodeWindow): Condition {
   if (waitS >= w.timeoutS || w.timedOut > 0.1 * w.offered) return 'overloaded';
   const resolved = w.goodput + w.failures + w.waiting;
   const okShare = resolved > 1e-9 ? w.goodput / resolved : 1;
+  if (resolved > 1e-9 && w.waiting >= 0.5 * resolved) return 'waiting';
   if (okShare < 0.5) return 'down';
   const throttling = w.throttled > 0.05 * w.offered;
   if (okShare < 0.95 || waitS > w.timeoutS / 2 || heldBack || throttling) return 'degraded';
@@ -61,6 +66,7 @@ export const healthMachine = setup({
   guards: {
     seesOverload: ({ event }) => event.type === 'OBSERVE' && event.condition === 'overloaded',
     seesFailure: ({ event }) => event.type === 'OBSERVE' && event.condition === 'down',
+    seesWaiting: ({ event }) => event.type === 'OBSERVE' && event.condition === 'waiting',
     seesDegradation: ({ event }) => event.type === 'OBSERVE' && event.condition === 'degraded',
     seesAllClear: ({ event }) => event.type === 'OBSERVE' && event.condition === 'ok',
     seesImprovement: ({ event }) =>
@@ -86,6 +92,7 @@ export const healthMachine = setup({
         OBSERVE: [
           { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
           { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesWaiting', target: 'waiting', actions: 'remember' },
           { guard: 'seesDegradation', target: 'degraded', actions: 'remember' },
           { actions: 'remember' },
         ],
@@ -96,6 +103,7 @@ export const healthMachine = setup({
         OBSERVE: [
           { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
           { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesWaiting', target: 'waiting', actions: 'remember' },
           { guard: 'seesAllClear', target: 'healthy', actions: 'remember' },
           { actions: 'remember' },
         ],
@@ -105,6 +113,7 @@ export const healthMachine = setup({
       on: {
         OBSERVE: [
           { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesWaiting', target: 'waiting', actions: 'remember' },
           { guard: 'seesImprovement', target: 'recovering', actions: 'remember' },
           { actions: 'remember' },
         ],
@@ -114,6 +123,7 @@ export const healthMachine = setup({
       on: {
         OBSERVE: [
           { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesWaiting', target: 'waiting', actions: 'remember' },
           { guard: 'seesImprovement', target: 'recovering', actions: 'remember' },
           { actions: 'remember' },
         ],
@@ -124,9 +134,20 @@ export const healthMachine = setup({
         OBSERVE: [
           { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
           { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesWaiting', target: 'waiting', actions: 'remember' },
           { actions: 'remember' },
         ],
         TICK: { guard: 'hasLookedFineLongEnough', target: 'healthy' },
+      },
+    },
+    waiting: {
+      on: {
+        OBSERVE: [
+          { guard: 'seesOverload', target: 'overloaded', actions: 'remember' },
+          { guard: 'seesFailure', target: 'down', actions: 'remember' },
+          { guard: 'seesImprovement', target: 'recovering', actions: 'remember' },
+          { actions: 'remember' },
+        ],
       },
     },
   },
