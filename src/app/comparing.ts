@@ -3,7 +3,7 @@
  * graph, and the table of differences between A and B.
  */
 import type { ParamValue } from '../params/registry.ts';
-import { CLIENT_POLICIES } from '../params/presets.ts';
+import { policiesFor } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from '../view/format.ts';
 import { renderGraph } from '../view/graph.ts';
@@ -14,7 +14,7 @@ import { $, type Lab } from './lab.ts';
 export function compareWith(lab: Lab, key: string): boolean {
   const model = lab.store.getState().model;
   const w = model?.whatIfs.find((x) => `w:${x.id}` === key);
-  const p = CLIENT_POLICIES.find((x) => `p:${x.id}` === key);
+  const p = policiesFor(model?.params ?? []).find((x) => `p:${x.id}` === key);
   if (w) startCompare(lab, w.label, w.params, key);
   else if (p) startCompare(lab, p.label, p.params, key);
   else return false;

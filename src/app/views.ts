@@ -3,7 +3,7 @@
  * their export buttons, the timeline, the controls, and the teaching panels. Their inputs write to
  * the store or ask the session; they are drawn by draw.ts.
  */
-import { CLIENT_POLICIES } from '../params/presets.ts';
+import { policiesFor } from '../params/presets.ts';
 import type { Action } from '../engine/model.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { renderChart } from '../view/chart.ts';
@@ -61,7 +61,7 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   }
   lab.teach = {
     score: renderScoreboard($('scoreboard'), model),
-    verdict: renderWhatIfs($('whatif'), model, CLIENT_POLICIES, {
+    verdict: renderWhatIfs($('whatif'), model, policiesFor(model.params), {
       apply: (label, params) => applyWhatIf(lab, session, label, params),
       asItHappened: () => asItHappened(lab, session),
       compare: (label, params, key) => startCompare(lab, label, params, key),

@@ -3,7 +3,7 @@
  * (references between ids, an acyclic call graph, parameter tables). Every error names the field.
  */
 import * as v from 'valibot';
-import { COMMON_PARAMS, describeAllowed, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { COMMON_PARAMS, describeAllowed, fitToStep, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { ModelSchema, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
@@ -42,13 +42,16 @@ export function mustLoadModel(data: unknown): LoadedModel {
 }
 
 function paramsOf(model: Model): ParamDef[] {
-  const common = COMMON_PARAMS.map((p) => {
+  const common = COMMON_PARAMS.map((p0) => {
+    const p = fitToStep(p0, model.dtS);
     const d = model.defaults[p.id];
     if (d === undefined) return p;
     const parsed = parseValue(p, d);
     return parsed.ok ? { ...p, default: parsed.value } : p;
   });
-  return [...common, ...(model.params as ParamDef[])];
+  // A model's own times in seconds are counted in whole steps (trigger times and lengths, latency).
+  const own = (model.params as ParamDef[]).map((p) => (p.kind === 'number' && p.unit === 's' ? fitToStep({ ...p, time: 'ticks' }, model.dtS) : p));
+  return [...common, ...own];
 }
 
 function crossCheck(model: Model): string[] {
@@ -99,7 +102,8 @@ function crossCheck(model: Model): string[] {
     r.order.forEach((id, i) => !regions.has(id) && errors.push(`rollout.order.${i}: no region "${id}"`));
   }
 
-  const allParams = new Map<string, ParamDef>([...COMMON_PARAMS, ...(model.params as ParamDef[])].map((p) => [p.id, p]));
+  // Values are checked against the parameters as they apply to this model's step.
+  const allParams = new Map<string, ParamDef>(paramsOf(model).map((p) => [p.id, p]));
   if (model.focus) {
     if (!regions.has(model.focus.region)) errors.push(`focus.region: no region "${model.focus.region}"`);
     if (!services.has(model.focus.service)) errors.push(`focus.service: no service "${model.focus.service}"`);

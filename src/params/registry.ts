@@ -41,6 +41,17 @@ export interface ParamDef {
   readonly options?: readonly string[];
   /** A number parameter that can also be switched `off`. */
   readonly off?: boolean;
+  /**
+   * Only whole multiples of this are allowed: a count, or a time the engine counts in whole steps
+   * (set from the model's step when it is loaded). Nothing is accepted and then rounded.
+   */
+  readonly multipleOf?: number;
+  /**
+   * How the engine uses a time in seconds: `ticks`, counted in whole steps (a timeout, a trigger's
+   * length); `delay`, a retry delay, exact in the mean down to one step. The loader derives
+   * `multipleOf` and the minimum from the model's step.
+   */
+  readonly time?: 'ticks' | 'delay';
   readonly default: ParamValue;
   readonly description: string;
   /** Model parameters only: what the value changes. */
@@ -62,17 +73,17 @@ export const RESERVED_IDS: readonly string[] = [
 export const COMMON_PARAMS: readonly ParamDef[] = [
   {
     id: 'retry.attempts', label: 'Retries', unit: '', group: 'retries', kind: 'number',
-    min: 0, max: 10, step: 1, default: 3,
+    min: 0, max: 10, step: 1, multipleOf: 1, default: 3,
     description: 'Retries after the first try, at every layer that calls another service. Layers multiply: 3 retries at 3 layers is up to 64 calls at the bottom.',
   },
   {
     id: 'retry.baseDelay', label: 'Backoff base', unit: 's', group: 'retries', kind: 'number',
-    min: 0, max: 30, step: 0.05, default: 1,
-    description: 'Delay before the first retry; each further retry doubles it (exponential backoff), up to the maximum.',
+    min: 0, max: 30, step: 0.05, time: 'delay', default: 1,
+    description: 'Delay before the first retry; each further retry doubles it (exponential backoff), up to the maximum. At least one step of the model (1 s on the incident).',
   },
   {
     id: 'retry.maxDelay', label: 'Backoff cap', unit: 's', group: 'retries', kind: 'number',
-    min: 0, max: 600, step: 1, default: 30,
+    min: 0, max: 600, step: 1, time: 'delay', default: 30,
     description: 'Longest delay between two tries.',
   },
   {
@@ -97,7 +108,7 @@ export const COMMON_PARAMS: readonly ParamDef[] = [
   },
   {
     id: 'timeout', label: 'Client timeout', unit: 's', group: 'retries', kind: 'number',
-    min: 0.25, max: 120, step: 0.25, default: 5,
+    min: 0.25, max: 120, step: 0.25, time: 'ticks', default: 5,
     description: 'How long a caller waits for an answer before it gives up on that try (and retries). The server cannot tell: it keeps working on the request.',
   },
   {
@@ -112,7 +123,7 @@ export const COMMON_PARAMS: readonly ParamDef[] = [
   },
   {
     id: 'queueTimeout', label: 'Server queue timeout', unit: 's', group: 'server', kind: 'number',
-    min: 0.25, max: 600, step: 0.25, off: true, default: OFF,
+    min: 0.25, max: 600, step: 0.25, time: 'ticks', off: true, default: OFF,
     description: 'The server drops requests that have waited longer than this. Shorter than the client timeout, the caller gets an error (and retries) sooner.',
   },
   {
@@ -134,8 +145,25 @@ export function formatValue(value: ParamValue): string {
 /** One sentence naming what a parameter accepts, used in every error message about it. */
 export function describeAllowed(def: ParamDef): string {
   if (def.kind === 'enum') return `one of ${def.options!.join(', ')}`;
-  const range = `a number from ${def.min} to ${def.max}${def.unit ? ` (${def.unit})` : ''}`;
+  const q = def.multipleOf;
+  const what = def.time === 'ticks' && q ? `a multiple of ${q} s (the model's step)` : q === 1 ? 'a whole number' : q ? `a multiple of ${q}` : 'a number';
+  const range = `${what} from ${def.min} to ${def.max}${def.unit ? ` (${def.unit})` : ''}`;
   return def.off ? `${range}, or off` : range;
+}
+
+/** Whether `x` is a whole multiple of `q` (to within rounding of the decimal it was written as). */
+export function isMultipleOf(x: number, q: number): boolean {
+  const k = x / q;
+  return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
+}
+
+/** A parameter as it applies to a model that steps `dtS` seconds at a time. */
+export function fitToStep(def: ParamDef, dtS: number): ParamDef {
+  if (def.kind !== 'number' || !def.time) return def;
+  const min = Math.max(def.min ?? 0, def.time === 'ticks' && (def.min ?? 0) === 0 ? 0 : dtS);
+  const multipleOf = def.time === 'ticks' ? dtS : def.multipleOf;
+  const step = def.time === 'ticks' && (def.step === undefined || def.step < dtS || !isMultipleOf(def.step, dtS)) ? dtS : def.step;
+  return { ...def, min, step, multipleOf };
 }
 
 export type Parsed = { ok: true; value: ParamValue } | { ok: false; error: string };
@@ -158,5 +186,6 @@ export function parseValue(def: ParamDef, raw: unknown): Parsed {
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad();
   if (raw < def.min! || raw > def.max!) return bad();
+  if (def.multipleOf && !isMultipleOf(raw, def.multipleOf)) return bad();
   return { ok: true, value: raw };
 }

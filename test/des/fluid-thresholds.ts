@@ -10,6 +10,7 @@ import { STUCK_GOODPUT_SHARE, STUCK_WINDOW_S } from './stuck.ts';
 import { BASE_DELAY_S, CAPACITY_RPS, caseSettings, MAX_DELAY_S, OUTAGE_AT_S, RETRIES, TIMEOUT_S, type ThresholdCase } from './threshold-cases.ts';
 
 const NODE = { region: 'local', service: 'server' };
+const STEP_S = model('single-service').model.dtS;
 
 /** Goodput ÷ new demand of the fluid engine's server over the last minute of one run. */
 export function fluidEndGoodputShare(loadShare: number, outageS: number, runS: number, seed?: number): number {
@@ -21,7 +22,8 @@ export function fluidEndGoodputShare(loadShare: number, outageS: number, runS: n
       load: loadShare * CAPACITY_RPS,
       capacity: CAPACITY_RPS,
       'trigger.at': OUTAGE_AT_S,
-      'trigger.duration': outageS,
+      // The engine counts an outage in whole steps of the model (0.25 s) and refuses other lengths.
+      'trigger.duration': Math.round(outageS / STEP_S) * STEP_S,
       'trigger.capacity': 0,
       'retry.attempts': RETRIES,
       'retry.baseDelay': BASE_DELAY_S,

@@ -49,11 +49,33 @@ describe('parameter registry', () => {
     }
   });
 
+  it('refuses, never rounds, a value the engine cannot represent: fractions of a count or of the model\'s step', () => {
+    const azure = model('azure-2026-02').params;
+    const single = model('single-service').params;
+    const d = (defs: readonly ParamDef[], id: string) => defs.find((p) => p.id === id)!;
+    // The incident steps 1 s: a quarter-second timeout cannot be told apart from 1 s.
+    for (const [id, raw] of [['timeout', '0.25'], ['timeout', '1.25'], ['queueTimeout', '30.25'], ['retry.attempts', '2.5'], ['retry.baseDelay', '0.5']] as const) {
+      const r = parseValue(d(azure, id), raw);
+      expect(r.ok, `${id}=${raw}`).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/whole number|multiple of 1 s|from 1 /);
+    }
+    // The single-service model steps 0.25 s: there they are exact.
+    for (const [id, raw] of [['timeout', '0.25'], ['timeout', '1.25'], ['queueTimeout', '30.25'], ['trigger.duration', '4.75'], ['latency', '0.5']] as const) {
+      expect(parseValue(d(single, id), raw).ok, `${id}=${raw}`).toBe(true);
+    }
+    expect(parseValue(d(single, 'trigger.duration'), '4.8').ok).toBe(false);
+  });
+
   it('round-trips every valid value through its text form (property)', () => {
     const anyValue = (d: ParamDef) =>
       d.kind === 'enum'
         ? fc.constantFrom(...d.options!)
-        : fc.oneof(fc.double({ min: d.min!, max: d.max!, noNaN: true }), ...(d.off ? [fc.constant('off')] : []));
+        : fc.oneof(
+            d.multipleOf
+              ? fc.integer({ min: Math.ceil(d.min! / d.multipleOf), max: Math.floor(d.max! / d.multipleOf) }).map((k) => k * d.multipleOf!)
+              : fc.double({ min: d.min!, max: d.max!, noNaN: true }),
+            ...(d.off ? [fc.constant('off')] : []),
+          );
     for (const d of [...COMMON_PARAMS, ...model('azure-2026-02').params, ...model('single-service').params]) {
       fc.assert(
         fc.property(anyValue(d), (v) => {
