@@ -1,0 +1,62 @@
+/**
+ * `npm run sweep`: a grid of headless runs over one or two parameters, one CSV row (or JSON
+ * object) per run in grid order — y outer, x inner, then seed — whatever the number of workers.
+ * Any bad input prints one line on stderr naming it and what is allowed, and exits with 2.
+ */
+import { ParamError } from '../engine/simulation.ts';
+import { cellCount, shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow, type CellResult } from '../engine/sweep.ts';
+import { UsageError } from './model-ref.ts';
+import { planSweep, SWEEP_USAGE, type SweepPlan } from './sweep-args.ts';
+import { runSweep } from './sweep-pool.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let plan: SweepPlan | 'help';
+  try {
+    plan = planSweep(argv);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ParamError) {
+      process.stderr.write(`sweep: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (plan === 'help') {
+    process.stdout.write(SWEEP_USAGE + '\n');
+    return 0;
+  }
+  const { loaded, spec, format } = plan;
+  const indexes = shardIndexes(cellCount(spec), plan.shard, plan.shards);
+  if (format === 'csv') {
+    // Rows go out as soon as every earlier one is in, in chunks, so big sweeps stream.
+    let buf = sweepCsvHeader();
+    await runSweep(plan.modelData, loaded, spec, indexes, plan.workers, (row) => {
+      buf += sweepCsvRow(row);
+      if (buf.length > 1 << 14) {
+        process.stdout.write(buf);
+        buf = '';
+      }
+    });
+    process.stdout.write(buf);
+    return 0;
+  }
+  const rows: CellResult[] = [];
+  await runSweep(plan.modelData, loaded, spec, indexes, plan.workers, (row) => rows.push(row));
+  const doc = {
+    model: loaded.model.id,
+    service: spec.service,
+    seed: spec.seed,
+    seeds: spec.seeds,
+    durationS: spec.durationS ?? loaded.model.durationS,
+    params: spec.params,
+    changes: spec.changes,
+    x: { id: spec.x.id, values: spec.x.values },
+    y: spec.y ? { id: spec.y.id, values: spec.y.values } : null,
+    ...(plan.shards > 1 ? { shard: `${plan.shard}/${plan.shards}` } : {}),
+    columns: SWEEP_COLUMNS,
+    rows: rows.map(sweepJsonRow),
+  };
+  process.stdout.write(JSON.stringify(doc) + '\n');
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

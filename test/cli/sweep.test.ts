@@ -1,0 +1,86 @@
+/** The `sweep` command as a user runs it: real processes, real output. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function cli(file: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const sweep = (...args: string[]) => cli('src/cli/sweep.ts', ...args);
+const simulate = (...args: string[]) => cli('src/cli/main.ts', ...args);
+
+const HEADER = 'x,y,seed,outcome,trouble_s,recovery_s,goodput_share,peak_amplification,wasted';
+const GRID = ['--model', 'single-service', '--x', 'load=300:700:3', '--y', 'trigger.duration=10,40', '--seeds', '2'];
+
+describe('npm run sweep', () => {
+  it('prints a header and one row per run in grid order: y outer, x inner, then seed', () => {
+    const r = sweep(...GRID, '--workers', '1');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(HEADER);
+    expect(lines).toHaveLength(1 + 3 * 2 * 2);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      '300,10,1', '300,10,2', '500,10,1', '500,10,2', '700,10,1', '700,10,2',
+      '300,40,1', '300,40,2', '500,40,1', '500,40,2', '700,40,1', '700,40,2',
+    ]);
+    for (const l of lines.slice(1)) {
+      const c = l.split(',');
+      expect(['ok', 'recovered', 'stuck']).toContain(c[3]);
+      expect(c[5] === '').toBe(c[3] !== 'recovered');
+    }
+  });
+
+  it('gives the same bytes with any number of workers, and its shards put back in grid order are the whole', () => {
+    const one = sweep(...GRID, '--workers', '1').stdout;
+    expect(sweep(...GRID, '--workers', '3').stdout).toBe(one);
+    const body = one.trim().split('\n').slice(1);
+    const parts = [1, 2, 3].map((i) => sweep(...GRID, '--workers', i === 1 ? '2' : '1', '--shard', `${i}/3`).stdout.trim().split('\n'));
+    parts.forEach((p) => expect(p[0]).toBe(HEADER));
+    const merged: string[] = [];
+    parts.forEach((p, i) => p.slice(1).forEach((row, j) => (merged[j * 3 + i] = row)));
+    expect(merged).toEqual(body);
+  });
+
+  it('a cell is the simulate run with the same settings', () => {
+    const row = sweep('--model', 'single-service', '--x', 'load=500', '--set', 'retry.attempts=1', '--at', '300:timeout=10').stdout.trim().split('\n')[1].split(',');
+    expect(row[1]).toBe('');
+    const sim = simulate('--model', 'single-service', '--set', 'load=500', '--set', 'retry.attempts=1', '--at', '300:timeout=10', '--every', '5').stdout.trim().split('\n');
+    const cols = sim[0].split(',');
+    const rows = sim.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+    const troubleS = rows.reduce((a, r) => a + Number(r.trouble) * 5, 0);
+    expect(Number(row[4])).toBe(troubleS);
+    expect(row[3]).toBe(rows.at(-1)!.trouble === '1' ? 'stuck' : troubleS > 0 ? 'recovered' : 'ok');
+    const last = rows.filter((r) => Number(r.t) > 810);
+    const share = last.reduce((a, r) => a + Number(r.goodput_rps), 0) / last.reduce((a, r) => a + Number(r.demand_rps), 0);
+    expect(Number(row[6])).toBeCloseTo(share, 2);
+  });
+
+  it('prints JSON with the settings and the same rows', () => {
+    const r = sweep('--model', 'single-service', '--x', 'retry.jitter=*', '--set', 'load=600', '--format', 'json');
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ model: 'single-service', service: 'local/server', seed: 1, seeds: 1, durationS: 900, params: { load: '600' } });
+    expect(doc.x).toEqual({ id: 'retry.jitter', values: ['none', 'full', 'equal', 'decorrelated'] });
+    expect(doc.y).toBeNull();
+    expect(doc.columns).toEqual(HEADER.split(','));
+    expect(doc.rows.map((x: { x: string }) => x.x)).toEqual(['none', 'full', 'equal', 'decorrelated']);
+  });
+
+  it.each([
+    [['--x', 'nope=1:2:3'], /unknown parameter "nope"/],
+    [['--x', 'retry.jitter=0:1:2'], /retry\.jitter is an enum.*--x retry\.jitter=\*/],
+    [['--x', 'load=0:100:0'], /N must be a whole number from 1 to 200/],
+    [['--y', 'load=0:100:201', '--x', 'capacity=100'], /N must be a whole number from 1 to 200/],
+    [['--x', 'load=0:99999:2'], /99999.*not allowed/],
+    [['--x', 'load=100', '--shard', '3/2'], /--shard/],
+    [['--x', 'load=100', '--service', 'moon/base'], /--service "moon\/base".*local\/server/],
+    [['--x', 'load=100', '--wat'], /unknown option "--wat"/],
+  ])('refuses %j: one line on stderr, exit 2, nothing on stdout', (args, message) => {
+    const r = sweep('--model', 'single-service', ...args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

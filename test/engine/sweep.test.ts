@@ -1,0 +1,154 @@
+/**
+ * Sweeps: each cell is the run `simulate` makes with the same settings, read from the engine's own
+ * record of trouble; the grid's order is fixed; and on the teaching model the map shows the
+ * metastable band of MODEL.md §3 — stable below C/(R+1), stuck after a big enough trigger above it.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/engine/run.ts';
+import { M } from '../../src/engine/state.ts';
+import {
+  cellAt, cellCount, defaultService, parseAxis, runCell, shardIndexes, sweepCsv, type Axis, type CellResult, type SweepSpec,
+} from '../../src/engine/sweep.ts';
+import { outcomeOf, troubleSecondsTo } from '../../src/engine/trouble.ts';
+import { model } from '../helpers.ts';
+
+const single = model('single-service');
+
+function axis(text: string, loaded = single): Axis {
+  const r = parseAxis(loaded.params, text);
+  if (!r.ok) throw new Error(r.error);
+  return r.axis;
+}
+
+function spec(x: string, y: string | null, extra: Partial<SweepSpec> = {}, loaded = single): SweepSpec {
+  return {
+    x: axis(x, loaded), y: y ? axis(y, loaded) : null, seed: loaded.model.seed, seeds: 1, params: {}, changes: [],
+    service: defaultService(loaded), ...extra,
+  };
+}
+
+function grid(s: SweepSpec): CellResult[] {
+  return Array.from({ length: cellCount(s) }, (_, k) => runCell(single, s, k));
+}
+
+/** The same figures, read from an ordinary sampled run (as `simulate` makes it). */
+function fromRun(loaded: typeof single, params: Record<string, string | number>, changes: SweepSpec['changes'], node: string, seed?: number) {
+  const durationS = loaded.model.durationS;
+  let at90: Float64Array | null = null;
+  const r = runScenario(loaded, { params, changes, seed, everyS: durationS / 10 }, (_rows, sim) => {
+    if (Math.abs(sim.time - 0.9 * durationS) < 1e-6) at90 = sim.state.cum.slice();
+  });
+  const sim = r.sim;
+  const N = sim.topo.nodes.length;
+  const i = sim.topo.nodes.findIndex((n) => n.id === node);
+  const tr = sim.state.trouble;
+  const cum = sim.state.cum;
+  const a = at90!;
+  const outcome = outcomeOf(tr, i);
+  return {
+    outcome,
+    troubleS: troubleSecondsTo(tr, i, sim.time),
+    recoveryS: outcome === 'recovered' ? tr.lastEnd[i] - tr.firstAt[i] : null,
+    goodputShare: (cum[M.goodput * N + i] - a[M.goodput * N + i]) / (cum[M.demand * N + i] - a[M.demand * N + i]),
+    peakAmplification: tr.peakAmp[i],
+    wasted: cum[M.wasted * N + i],
+  };
+}
+
+describe('sweep axes', () => {
+  it('FROM:TO:N gives N evenly spaced values with both ends; a list and * give theirs', () => {
+    expect(axis('load=100:1000:4').values).toEqual([100, 400, 700, 1000]);
+    expect(axis('latency=0:0.75:4').values).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(axis('load=250:250:1').values).toEqual([250]);
+    expect(axis('retry.jitter=*').values).toEqual(['none', 'full', 'equal', 'decorrelated']);
+    expect(axis('queue.limit=off,100,1000').values).toEqual(['off', 100, 1000]);
+  });
+
+  it('refuses what the registry refuses, naming the value and what is allowed', () => {
+    const err = (t: string) => {
+      const r = parseAxis(single.params, t);
+      return r.ok ? '' : r.error;
+    };
+    expect(err('nope=1:2:3')).toMatch(/unknown parameter "nope"/);
+    expect(err('retry.jitter=0:1:2')).toMatch(/enum.*retry\.jitter=\*/);
+    expect(err('load=*')).toMatch(/\* sweeps an enum/);
+    expect(err('load=0:100:0')).toMatch(/N must be a whole number from 1 to 200/);
+    expect(err('load=0:100:201')).toMatch(/N must be a whole number from 1 to 200/);
+    expect(err('load=0:20000:3')).toMatch(/20000.*not allowed.*0 to 10000/);
+    expect(err('load=off,10')).toMatch(/off.*not allowed/);
+  });
+});
+
+describe('sweep grid', () => {
+  it('is in grid order: y outer, x inner, then seed; shards are every N-th cell', () => {
+    const s = spec('load=100:300:3', 'trigger.duration=0,30', { seeds: 2 });
+    expect(cellCount(s)).toBe(12);
+    expect([0, 1, 2, 5, 6, 11].map((k) => cellAt(s, k))).toEqual([
+      { xi: 0, yi: 0, si: 0 }, { xi: 0, yi: 0, si: 1 }, { xi: 1, yi: 0, si: 0 }, { xi: 2, yi: 0, si: 1 }, { xi: 0, yi: 1, si: 0 }, { xi: 2, yi: 1, si: 1 },
+    ]);
+    expect(shardIndexes(12, 2, 5)).toEqual([1, 6, 11]);
+    const all = [1, 2, 3, 4, 5].flatMap((i) => shardIndexes(12, i, 5)).sort((a, b) => a - b);
+    expect(all).toEqual([...Array(12).keys()]);
+  });
+
+  it('a cell equals the ordinary run with the same settings, seed and changes', () => {
+    const s = spec('load=700,300', 'trigger.duration=30', {
+      seeds: 2, seed: 7, params: { 'retry.attempts': '2' }, changes: [{ atS: 400, id: 'retry.attempts', value: '0' }],
+    });
+    for (let k = 0; k < cellCount(s); k++) {
+      const cell = runCell(single, s, k);
+      const { xi, si } = cellAt(s, k);
+      const ref = fromRun(single, { 'retry.attempts': '2', load: s.x.values[xi], 'trigger.duration': 30 }, s.changes, 'local/server', 7 + si);
+      expect(cell).toEqual({ x: s.x.values[xi], y: 30, seed: 7 + si, ...ref });
+    }
+  });
+
+  it('on the incident, a cell equals the run at the judged service (East US Managed Identity by default)', () => {
+    const incident = model('azure-2026-02');
+    const s = spec('failover=0', null, {}, incident);
+    expect(s.service).toBe('eastus/identity');
+    const cell = runCell(incident, s, 0);
+    expect(cell).toMatchObject(fromRun(incident, { failover: 0 }, [], 'eastus/identity'));
+    expect(cell.outcome).toBe('recovered');
+  }, 120_000);
+
+  it('the same sweep gives the same bytes', () => {
+    const s = spec('load=300,700', 'trigger.duration=10,40', { seeds: 2 });
+    expect(sweepCsv(grid(s))).toBe(sweepCsv(grid(s)));
+  });
+});
+
+describe('the map of single-service (MODEL.md §3)', () => {
+  const loads = [100, 200, 240, 260, 300, 500, 700, 900, 980];
+  const lengths = [0, 5, 10, 20, 40, 80];
+  const s = spec(`load=${loads.join(',')}`, `trigger.duration=${lengths.join(',')}`);
+  const rows = grid(s);
+  const stuck = (li: number, di: number) => rows[di * loads.length + li].outcome === 'stuck';
+
+  it('stuck is monotone: more load or a longer trigger never gets a stuck run out', () => {
+    for (let di = 0; di < lengths.length; di++) {
+      for (let li = 0; li < loads.length; li++) {
+        if (!stuck(li, di)) continue;
+        if (li + 1 < loads.length) expect(stuck(li + 1, di)).toBe(true);
+        if (di + 1 < lengths.length) expect(stuck(li, di + 1)).toBe(true);
+      }
+    }
+  });
+
+  it('the boundary lies in the band between C/(R+1) and C: stable below it, stuck above it after a big enough trigger', () => {
+    const C = 1000;
+    const R = 3;
+    loads.forEach((load, li) => {
+      if (load < C / (R + 1)) lengths.forEach((_, di) => expect(stuck(li, di)).toBe(false));
+      else expect(stuck(li, lengths.length - 1)).toBe(true);
+    });
+    // No trigger, nothing stuck below capacity; above capacity, stuck without one.
+    loads.forEach((_, li) => expect(stuck(li, 0)).toBe(false));
+    expect(runCell(single, spec('load=1100', 'trigger.duration=0'), 0).outcome).toBe('stuck');
+  });
+
+  it('fewer retries move the band: with one retry, stable up to C/2', () => {
+    const one = grid(spec('load=300,450,550', 'trigger.duration=80', { params: { 'retry.attempts': 1 } }));
+    expect(one.map((r) => r.outcome === 'stuck')).toEqual([false, false, true]);
+  });
+});
