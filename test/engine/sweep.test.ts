@@ -76,6 +76,7 @@ describe('sweep axes', () => {
     expect(err('load=0:100:201')).toMatch(/N must be a whole number from 1 to 200/);
     expect(err('load=0:20000:3')).toMatch(/20000.*not allowed.*0 to 10000/);
     expect(err('load=off,10')).toMatch(/off.*not allowed/);
+    expect(err('retry.attempts=0:10:4')).toMatch(/3\.33333.*not allowed; expected a whole number/);
   });
 });
 
