@@ -76,6 +76,7 @@ export class Comparison {
         break;
       case 'exported':
       case 'verdict':
+      case 'validated':
         break;
       default: {
         const never: never = m;

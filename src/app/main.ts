@@ -7,6 +7,7 @@ import type { Action } from '../engine/model.ts';
 import { startFrameLoop } from './draw.ts';
 import { watchEmbedding } from './embed.ts';
 import { download } from './files.ts';
+import { wireHowWeKnow } from './how-we-know.ts';
 import { wireControls } from './input.ts';
 import { createLab } from './lab.ts';
 import { builtinCatalog, currentLink } from './link.ts';
@@ -29,6 +30,7 @@ const session: Session = new Session(lab, {
 const onScreen = watchEmbedding(link.page, () => currentLink(lab));
 document.documentElement.classList.toggle('present', link.page.present);
 wireControls(lab, session);
+wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);
 session.load(link.state.model, {
   seed: lab.run.seed,
   params: link.state.params,

@@ -216,6 +216,9 @@ export class Session {
         this.patientUntil = 0;
         this.hooks.showVerdict(`${m.label}: ${m.text}`);
         break;
+      case 'validated':
+        // How we know runs in a worker of its own (src/app/how-we-know.ts), never this one.
+        break;
       default: {
         const never: never = m;
         throw new Error(`unknown message ${JSON.stringify(never)}`);

@@ -12,6 +12,7 @@ import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
 import { renderRun } from '../engine/output.ts';
 import { Scorer, scoreRun, verdict, type ScorerState } from '../engine/score.ts';
+import { allChecks } from '../engine/validation.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
 const K = FRAME_METRICS.length;
@@ -88,6 +89,8 @@ export class SimHost {
         case 'undo':
           this.undo();
           return [{ type: 'frame', ...this.frame() }];
+        case 'validate':
+          return [{ type: 'validated', rows: allChecks() }];
         default: {
           const never: never = msg;
           return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];

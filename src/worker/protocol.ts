@@ -5,6 +5,7 @@
 import type { Action } from '../engine/model.ts';
 import type { ParamValue } from '../params/registry.ts';
 import type { Score, VerdictPart } from '../engine/score.ts';
+import type { CheckResult } from '../engine/validation.ts';
 
 /** Metrics sent per node in each sample and frame, in this order. */
 export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed'] as const;
@@ -26,6 +27,8 @@ export interface ToWorker {
   undo: { reason?: string };
   /** Measure what these settings would change in this run (two whole runs, scored). */
   whatIf: { label: string; params: Record<string, ParamValue> };
+  /** Hold the engine against published results (How we know): a few seconds of runs. */
+  validate: { reason?: string };
 }
 
 /** A change the user made during a run, at a simulated time. */
@@ -95,6 +98,7 @@ export interface FromWorker {
   exported: { format: 'csv' | 'json'; text: string; filename: string };
   /** `parts`: what changed for each service family, so the page can show where to see it. */
   verdict: { label: string; text: string; parts: VerdictPart[]; base: Score; changed: Score };
+  validated: { rows: CheckResult[] };
 }
 
 export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { openLab, useLab } from './browser.ts';
+
+describe('How we know, in the page', () => {
+  const lab = useLab();
+
+  it('opening it runs every check in a worker and shows each result with the lab’s figure and a pass', async () => {
+    const { page, errors } = await openLab(lab());
+    await page.locator('#how-we-know summary').click();
+    const rows = page.locator('table.how-we-know tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(8);
+    const verdicts = await page.locator('table.how-we-know td.pass, table.how-we-know td.fail').allTextContents();
+    expect(verdicts).toEqual(Array(8).fill('pass'));
+    await expect.poll(() => page.textContent('#how-we-know-body')).toContain('64');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
