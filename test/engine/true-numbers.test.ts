@@ -1,0 +1,107 @@
+/**
+ * Figures the lab shows that were once false, each checked the way a careful reader would: the
+ * run that showed the fault, and the number it must show instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../src/engine/simulation.ts';
+import { mean, model, run, type Run } from '../helpers.ts';
+
+let replayRun: Run | undefined;
+/** The incident as it happened, sampled every minute: run once for the whole file. */
+const replayOnce = (): Run => (replayRun ??= run('azure-2026-02', { everyS: 60 }));
+
+describe('a bounded queue limits what waits, not what is served at once', () => {
+  it('at 47 % load a queue limit changes nothing (single-service)', () => {
+    const r = run('single-service', { params: { load: 470, 'queue.limit': 100, 'trigger.duration': 0 }, everyS: 60 });
+    const rows = r.between('local/server', 120, 900);
+    expect(rows.every((x) => x.state === 'healthy' && x.rejected_rps === 0)).toBe(true);
+    expect(mean(rows.map((x) => x.goodput_rps / x.demand_rps))).toBeCloseTo(1, 6);
+  });
+
+  it('East US identity at its normal load with a 1000-request limit serves all of it (incident)', () => {
+    const r = run('azure-2026-02', { params: { 'queue.limit': 1000 }, durationS: 900, everyS: 300 });
+    const x = r.at('eastus/identity', 900);
+    expect(x.state).toBe('healthy');
+    expect(x.rejected_rps).toBe(0);
+    expect(x.goodput_rps).toBeCloseTo(x.demand_rps, 6);
+  });
+
+  it('under overload, what still waits after a step never exceeds the limit', () => {
+    const sim = new Simulation(model('single-service'), { params: { 'queue.limit': 500 } });
+    let worst = 0;
+    while (!sim.done) {
+      sim.step();
+      worst = Math.max(worst, sim.state.nodes[0].queued);
+    }
+    expect(worst).toBeLessThanOrEqual(500 + 1e-6);
+    expect(worst).toBeGreaterThan(400);
+  });
+});
+
+describe('a circuit breaker closes again for a caller of any rate', () => {
+  const breaker = run('azure-2026-02', { params: { breaker: 'on' }, everyS: 60 });
+
+  it('VM operations in every region are back to their demand within the hour after their storage returns', () => {
+    for (const region of ['southeastasia', 'eastasia', 'northeurope', 'westeurope']) {
+      const x = breaker.at(`${region}/vm`, '01:30');
+      expect(x.goodput_rps, region).toBeGreaterThan(0.9 * x.demand_rps);
+      expect(x.trouble, region).toBe(0);
+    }
+  });
+
+  it('East US VM does not flip between down and recovering for hours', () => {
+    const states = breaker.between('eastus/vm', '01:00', '07:00').map((x) => x.state);
+    let flips = 0;
+    for (let k = 1; k < states.length; k++) if (states[k] !== states[k - 1]) flips++;
+    expect(flips).toBeLessThan(10);
+  });
+
+  it('single-service with a breaker still recovers from the default trigger', () => {
+    const r = run('single-service', { params: { breaker: 'on' } });
+    expect(r.at('local/server', 900).trouble).toBe(0);
+  });
+});
+
+describe('work held at a front door is waiting, one layer up as well', () => {
+  it('while identity holds its work (03:57–04:32), East US VM operations are not reported as done', () => {
+    const replay = replayOnce();
+    for (const t of ['04:00', '04:10', '04:20', '04:30']) {
+      const vm = replay.at('eastus/vm', t);
+      const ext = replay.at('eastus/extensions', t);
+      expect(vm.goodput_rps, t).toBeLessThan(0.5 * vm.demand_rps);
+      expect(vm.state, t).not.toBe('healthy');
+      expect(vm.trouble, t).toBe(1);
+      expect(ext.goodput_rps, t).toBeLessThan(0.5 * ext.demand_rps);
+    }
+  });
+});
+
+describe('the story and the README say what the charts show', () => {
+  it('single-service without retries: the queue drains within a minute of the trigger, out of trouble a minute later', () => {
+    const r = run('single-service', { params: { 'retry.attempts': 0 }, everyS: 10 });
+    expect(r.at('local/server', 150).queue).toBeLessThan(1);
+    expect(r.between('local/server', 200, 900).every((x) => x.trouble === 0)).toBe(true);
+    const withRetries = run('single-service', { everyS: 10 });
+    expect(withRetries.between('local/server', 200, 900).every((x) => x.trouble === 1)).toBe(true);
+  });
+
+  it('Managed Identity carries about 95 % of its normal load while the VM work is blocked', () => {
+    const replay = replayOnce();
+    const before = replay.at('eastus/identity', '17:50').demand_rps;
+    const during = replay.at('eastus/identity', '20:00').demand_rps;
+    expect(during / before).toBeGreaterThan(0.9);
+    expect(during / before).toBeLessThan(0.99);
+  });
+
+  it('the scale-outs take East US identity from 30 k to 45 k to 75 k, and retries offer 10–25 × that', () => {
+    const replay = replayOnce();
+    expect(replay.at('eastus/identity', '00:40').capacity_rps).toBeCloseTo(30000, -2);
+    expect(replay.at('eastus/identity', '01:00').capacity_rps).toBeCloseTo(45000, -2);
+    expect(replay.at('eastus/identity', '02:10').capacity_rps).toBeCloseTo(75000, -2);
+    for (const t of ['00:40', '01:30', '02:30', '03:30']) {
+      const x = replay.at('eastus/identity', t);
+      expect(x.offered_rps / x.capacity_rps, t).toBeGreaterThan(9);
+      expect(x.offered_rps / x.capacity_rps, t).toBeLessThan(27);
+    }
+  });
+});
