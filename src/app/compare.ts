@@ -7,6 +7,7 @@ import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, Recipe } from '../worker/protocol.ts';
 import { History } from './history.ts';
+import { seekChunkS } from './session.ts';
 
 export class Comparison {
   readonly history: History;
@@ -14,6 +15,8 @@ export class Comparison {
   private readonly client: SimClient;
   private ready = false;
   private pendingT = 0;
+  /** Simulated seconds per seek request (see seekChunkS), known once B's model has loaded. */
+  private chunkS = Infinity;
   /** Why B's simulation failed, if it did: the page's watchdog restores it. */
   failure: string | null = null;
 
@@ -45,10 +48,10 @@ export class Comparison {
     return this.client.waitingSince;
   }
 
-  /** Keeps B at A's time (a seek is cheap when B is already there). */
+  /** Keeps B at A's time (a seek is cheap when B is already there); far ahead, in chunks. */
   seek(t: number): void {
-    if (this.ready) this.client.send({ type: 'seek', t });
-    else this.pendingT = t;
+    this.pendingT = t;
+    if (this.ready) this.client.send({ type: 'seek', t: Math.min(t, (this.latest?.t ?? 0) + this.chunkS) });
   }
 
   stop(): void {
@@ -59,15 +62,20 @@ export class Comparison {
     switch (m.type) {
       case 'loaded':
         this.ready = true;
+        this.chunkS = seekChunkS(m.model);
         this.history.add(m.frame);
         this.latest = m.frame;
-        this.client.send({ type: 'seek', t: this.pendingT });
+        this.seek(this.pendingT);
         break;
-      case 'frame':
+      case 'frame': {
+        const before = this.latest?.t ?? -1;
         this.history.add(m);
         this.latest = m;
+        // The next chunk of a long seek, while it still gets somewhere.
+        if (m.t < this.pendingT - 1e-9 && m.t > before && !m.done && !this.client.busy) this.seek(this.pendingT);
         this.onChange();
         break;
+      }
       case 'refused':
         this.onRefused(m.message);
         break;

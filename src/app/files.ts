@@ -3,6 +3,7 @@
  * saving model files, and the charts, the view and a GIF of it as images.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
+import { loadModel, overBudget } from '../engine/load-model.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
 import { forgetStory } from './teaching.ts';
@@ -137,6 +138,14 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     data = JSON.parse(text);
   } catch (e) {
     store.setState({ notice: `${file.name} is not a model file: ${(e as Error).message}. Nothing was changed.` });
+    return;
+  }
+  // Checked here too, before anything is sent: a model that is invalid or too big to run changes nothing.
+  const loaded = loadModel(data);
+  const problems = loaded.ok ? overBudget(loaded.value.model) : loaded.errors;
+  if (problems.length) {
+    const what = loaded.ok ? 'the model is too big to run here' : 'the model is invalid';
+    store.setState({ notice: `${file.name}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.` });
     return;
   }
   store.setState({ playing: false, notice: null });

@@ -14,6 +14,14 @@ import { writeUrl } from './link.ts';
 
 /** A request unanswered for this long means the simulation stopped answering. */
 const HEARTBEAT_MS = 10_000;
+/** Updates one seek request may ask for (a second or two even on a slow machine, well within the heartbeat). */
+const SEEK_CHUNK_WORK = 1.5e6;
+
+/** Simulated seconds one seek request covers: a long seek goes in such steps, each answered with a frame. */
+export function seekChunkS(model: ModelInfo): number {
+  const perS = (model.regions.length * model.services.length + model.flows.length) / model.dtS;
+  return Math.max(model.sampleEveryS, Math.floor(SEEK_CHUNK_WORK / perS / model.sampleEveryS) * model.sampleEveryS);
+}
 
 type LoadOptions = Omit<Extract<ToWorkerMsg, { type: 'load' }>, 'type' | 'model'>;
 
@@ -59,9 +67,12 @@ export class Session {
 
   /** Until when a long request (a what-if's two whole runs, an export) may go unanswered. */
   private patientUntil = 0;
+  /** Where a long seek is going, one chunk at a time. */
+  private seekGoal: number | null = null;
 
   send(msg: ToWorkerMsg): void {
-    if (msg.type === 'whatIf' || msg.type === 'export') this.patientUntil = performance.now() + 60_000;
+    if (msg.type === 'whatIf' || msg.type === 'export') this.patientUntil = performance.now() + 120_000;
+    this.seekGoal = null;
     this.client.send(msg);
   }
 
@@ -72,18 +83,26 @@ export class Session {
   load(model: string | object, options: LoadOptions = {}, accepted?: () => void): void {
     this.lab.run.requestedModel = model;
     this.onAccepted = accepted ?? null;
+    this.seekGoal = null;
     if (!this.lab.run.history) this.startup = { model, options };
     this.client.send({ type: 'load', model, ...options });
   }
 
+  /** Goes to simulated time `t`; far ahead, in chunks, so that no request takes long. */
   seekTo(t: number): void {
-    this.client.send({ type: 'seek', t });
+    const model = this.lab.store.getState().model;
+    const from = this.lab.run.latest?.t ?? 0;
+    const chunk = model ? seekChunkS(model) : Infinity;
+    this.seekGoal = t > from + chunk ? t : null;
+    const next = this.seekGoal === null ? t : from + chunk;
+    this.client.send({ type: 'seek', t: next });
     this.lab.compare.run?.seek(t);
   }
 
   setParam(id: string, value: ParamValue): void {
     const { store } = this.lab;
     store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
+    this.seekGoal = null;
     this.client.send({ type: 'setParam', id, value });
     writeUrl(this.lab);
   }
@@ -285,8 +304,13 @@ export class Session {
     const { lab } = this;
     const { store, run } = lab;
     if (!run.history) return;
-    // The first frame after the restored run's first one answers the seek back: it is back.
-    if (this.restoring && run.pendingSeek === undefined) this.restoring = null;
+    if (this.seekGoal !== null && run.pendingSeek === undefined) {
+      const model = store.getState().model;
+      if (!model || f.t >= this.seekGoal - 1e-9 || f.done || f.t <= (run.latest?.t ?? -1)) this.seekGoal = null;
+      else this.client.send({ type: 'seek', t: Math.min(this.seekGoal, f.t + seekChunkS(model)) });
+    }
+    // Once the restored run has answered the seek back (every chunk of it), it is back.
+    if (this.restoring && run.pendingSeek === undefined && this.seekGoal === null) this.restoring = null;
     if (f.recipe) run.recipe = f.recipe;
     this.keepComparisonInStep(f);
     if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {

@@ -1,7 +1,8 @@
 /**
- * Command-line options of `npm run simulate`. Parsing is pure: it returns the options or one
- * error sentence naming what was wrong and what is allowed.
+ * Command-line options of `npm run simulate`, read with Node's `util.parseArgs`. Parsing is pure:
+ * it returns the options or one error sentence naming what was wrong and what is allowed.
  */
+import { parseArgs as parseTokens } from 'node:util';
 
 export interface CliOptions {
   model: string;
@@ -20,60 +21,76 @@ export const USAGE =
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 const MAX_DURATION_S = 7 * 86400;
+/** Longest option value read: a model path, a setting or a change (longer ones are refused unread). */
+export const MAX_ARG_CHARS = 4096;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  at: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  duration: { type: 'string' },
+  every: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const KNOWN = ['--model', '--set', '--at', '--seed', '--duration', '--every', '--format'];
+
+/** Text from the command line echoed in a message: printable, and a few dozen characters at most. */
+export function echo(text: string): string {
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return printable.length > 60 ? printable.slice(0, 57) + '…' : printable;
+}
 
 export function parseArgs(argv: readonly string[], defaultModel: string): ParsedArgs {
   const o: CliOptions = { model: defaultModel, sets: [], ats: [], everyS: 60, format: 'csv' };
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (arg === '--help' || arg === '-h') return { ok: true, help: true };
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const known = ['--model', '--set', '--at', '--seed', '--duration', '--every', '--format'];
-    if (!known.includes(name)) {
-      return { ok: false, error: `unknown option "${arg}"; options are ${known.join(', ')}` };
+  const { tokens } = parseTokens({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name === 'help' && token.value === undefined) return { ok: true, help: true };
+  }
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !Object.hasOwn(OPTIONS, token.name) || token.name === 'help') {
+      return { ok: false, error: `unknown option "${echo(argv[token.index])}"; options are ${KNOWN.join(', ')}` };
     }
-    let value: string;
-    if (eq > 0 && arg.startsWith('--') && name !== arg) value = arg.slice(eq + 1);
-    else {
-      if (k + 1 >= argv.length) return { ok: false, error: `${name} needs a value` };
-      value = argv[++k];
-    }
-    switch (name) {
-      case '--model':
+    const name = token.rawName;
+    const value = token.value;
+    if (value === undefined) return { ok: false, error: `${name} needs a value` };
+    if (value.length > MAX_ARG_CHARS) return { ok: false, error: `${name}: a value of ${value.length} characters is too long; at most ${MAX_ARG_CHARS}` };
+    switch (token.name) {
+      case 'model':
         if (!value) return { ok: false, error: '--model needs a model id or a path to a model file' };
         o.model = value;
         break;
-      case '--set': {
+      case 'set': {
         const m = /^([^=\s]+)=(.*)$/.exec(value);
-        if (!m) return { ok: false, error: `--set "${value}": expected ID=VALUE, e.g. --set retry.attempts=0` };
+        if (!m) return { ok: false, error: `--set "${echo(value)}": expected ID=VALUE, e.g. --set retry.attempts=0` };
         o.sets.push({ id: m[1], value: m[2] });
         break;
       }
-      case '--at': {
-        const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([^=\s:]+)=(.*)$/.exec(value);
-        if (!m) return { ok: false, error: `--at "${value}": expected TIME:ID=VALUE with TIME in seconds or HH:MM, e.g. --at 03:55:admission=0` };
+      case 'at': {
+        const m = /^(\d{1,2}:\d{2}|\d{1,9}(?:\.\d{1,9})?):([^=\s:]+)=(.*)$/.exec(value);
+        if (!m) return { ok: false, error: `--at "${echo(value)}": expected TIME:ID=VALUE with TIME in seconds or HH:MM, e.g. --at 03:55:admission=0` };
         o.ats.push({ time: m[1], id: m[2], value: m[3] });
         break;
       }
-      case '--seed': {
-        if (!/^\d{1,10}$/.test(value) || Number(value) > 4294967295) return { ok: false, error: `--seed "${value}": expected a whole number from 0 to 4294967295` };
+      case 'seed':
+        if (!/^\d{1,10}$/.test(value) || Number(value) > 4294967295) return { ok: false, error: `--seed "${echo(value)}": expected a whole number from 0 to 4294967295` };
         o.seed = Number(value);
         break;
-      }
-      case '--duration': {
+      case 'duration': {
         const d = Number(value);
-        if (!/^\d+(\.\d+)?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--duration "${value}": expected seconds, more than 0 and at most ${MAX_DURATION_S}` };
+        if (!/^\d{1,9}(\.\d{1,9})?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--duration "${echo(value)}": expected seconds, more than 0 and at most ${MAX_DURATION_S}` };
         o.durationS = d;
         break;
       }
-      case '--every': {
+      case 'every': {
         const d = Number(value);
-        if (!/^\d+(\.\d+)?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--every "${value}": expected seconds, more than 0` };
+        if (!/^\d{1,9}(\.\d{1,9})?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--every "${echo(value)}": expected seconds, more than 0` };
         o.everyS = d;
         break;
       }
-      case '--format':
-        if (value !== 'csv' && value !== 'json') return { ok: false, error: `--format "${value}": expected csv or json` };
+      case 'format':
+        if (value !== 'csv' && value !== 'json') return { ok: false, error: `--format "${echo(value)}": expected csv or json` };
         o.format = value;
         break;
     }

@@ -2,51 +2,76 @@
  * `npm run simulate`: runs a model headless and prints its samples as CSV or JSON.
  * Any bad input prints one line on stderr naming it and what is allowed, and exits with 2.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { secondsAtTimeOfDay } from '../engine/clock.ts';
-import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { CLI_BUDGET, loadModel, overBudget, workOf, type LoadedModel } from '../engine/load-model.ts';
 import type { TimedChange } from '../engine/run.ts';
 import { ParamError } from '../engine/simulation.ts';
-import { parseValue } from '../params/registry.ts';
-import { parseArgs, USAGE, type CliOptions } from './args.ts';
+import { describeAllowed, parseValue } from '../params/registry.ts';
+import { echo, parseArgs, USAGE, type CliOptions } from './args.ts';
 import { renderRun } from '../engine/output.ts';
 
 const MAX_MODEL_BYTES = 1 << 20;
+/** Largest output printed, in rows (regions × services per sample): about 150 MB of CSV. */
+export const MAX_ROWS = { csv: 1_000_000, json: 250_000 } as const;
 
 class UsageError extends Error {}
 
+/**
+ * A model file's text: only a regular file (not a device, a pipe or a directory) of at most 1 MiB,
+ * checked before anything is read. Opening does not wait on a pipe; the size is checked again on
+ * the open file, and never more than the limit is read.
+ */
+function readModelFile(ref: string): string {
+  const name = echo(ref);
+  const before = statSync(ref);
+  if (!before.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
+  if (before.size > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
+  const fd = openSync(ref, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
+    const buf = Buffer.alloc(MAX_MODEL_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function resolveModel(ref: string): LoadedModel {
-  let data: unknown = Object.hasOwn(BUILTIN_MODELS, ref) ? BUILTIN_MODELS[ref] : undefined;
-  if (data === undefined) {
+  const builtin = Object.hasOwn(BUILTIN_MODELS, ref);
+  let data: unknown = builtin ? BUILTIN_MODELS[ref] : undefined;
+  if (!builtin) {
     const looksLikePath = /[/\\]|\.json$/i.test(ref);
     if (!looksLikePath) {
-      throw new UsageError(`unknown model "${ref}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}, or give a path to a model file`);
+      throw new UsageError(`unknown model "${echo(ref)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}, or give a path to a model file`);
     }
     let text: string;
     try {
-      if (statSync(ref).size > MAX_MODEL_BYTES) throw new UsageError(`model file ${ref} is larger than 1 MiB`);
-      text = readFileSync(ref, 'utf8');
+      text = readModelFile(ref);
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read model file ${ref}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read model file ${echo(ref)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`model file ${ref} is not valid JSON: ${(e as Error).message}`);
+      throw new UsageError(`model file ${echo(ref)} is not valid JSON: ${(e as Error).message}`);
     }
   }
   const r = loadModel(data);
-  if (!r.ok) throw new UsageError(`model ${ref} is invalid: ${r.errors.slice(0, 3).join('; ')}`);
+  if (!r.ok) throw new UsageError(`model ${echo(ref)} is invalid: ${r.errors.slice(0, 3).join('; ')}`);
   return r.value;
 }
 
 function checkParam(loaded: LoadedModel, id: string, value: string, where: string): void {
   const def = loaded.params.find((p) => p.id === id);
-  if (!def) throw new UsageError(`${where}: unknown parameter "${id}"; ${loaded.model.id} has ${loaded.params.map((p) => p.id).join(', ')}`);
-  const parsed = parseValue(def, value);
-  if (!parsed.ok) throw new UsageError(`${where}: ${parsed.error}`);
+  if (!def) throw new UsageError(`${where}: unknown parameter "${echo(id)}"; ${loaded.model.id} has ${loaded.params.map((p) => p.id).join(', ')}`);
+  if (!parseValue(def, value).ok) throw new UsageError(`${where}: ${def.id}: "${echo(value)}" is not allowed; expected ${describeAllowed(def)}`);
 }
 
 function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, string>; changes: TimedChange[]; durationS: number } {
@@ -57,15 +82,25 @@ function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, stri
     params[s.id] = s.value;
   }
   const durationS = o.durationS ?? loaded.model.durationS;
+  const over = overBudget(loaded.model, durationS, CLI_BUDGET);
+  if (over.length) throw new UsageError(`model ${echo(o.model)} is too big to run: ${over[0]}`);
+  const w = workOf(loaded.model, durationS);
+  const everyTicks = Math.max(1, Math.round(o.everyS / loaded.model.dtS));
+  const rows = Math.ceil(w.steps / everyTicks) * w.nodes;
+  if (rows > MAX_ROWS[o.format]) {
+    throw new UsageError(
+      `--every ${o.everyS}: the output would be ${rows.toLocaleString('en-US')} rows; at most ${MAX_ROWS[o.format].toLocaleString('en-US')} in ${o.format.toUpperCase()}: sample less often (a larger --every) or a shorter --duration`,
+    );
+  }
   const changes = o.ats.map((a) => {
-    const where = `--at ${a.time}`;
+    const where = `--at ${echo(a.time)}`;
     let atS: number;
     if (a.time.includes(':')) {
       const t = secondsAtTimeOfDay(loaded.model, a.time);
       if (t === null) {
         throw new UsageError(
           loaded.model.clock
-            ? `${where}: "${a.time}" is not a time of day (HH:MM, 00:00 to 23:59)`
+            ? `${where}: "${echo(a.time)}" is not a time of day (HH:MM, 00:00 to 23:59)`
             : `${where}: HH:MM needs a clocked model; ${loaded.model.id} takes seconds from the start`,
         );
       }
@@ -81,7 +116,7 @@ function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, stri
 function main(argv: string[]): number {
   const parsed = parseArgs(argv, DEFAULT_MODEL_ID);
   if (!parsed.ok) {
-    process.stderr.write(`simulate: ${parsed.error}\n`);
+    process.stderr.write(`simulate: ${oneLine(parsed.error)}\n`);
     return 2;
   }
   if ('help' in parsed) {
@@ -94,7 +129,7 @@ function main(argv: string[]): number {
     p = plan(o);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ParamError) {
-      process.stderr.write(`simulate: ${e.message}\n`);
+      process.stderr.write(`simulate: ${oneLine(e.message)}\n`);
       return 2;
     }
     throw e;
@@ -102,6 +137,12 @@ function main(argv: string[]): number {
   const spec = { seed: o.seed, params: p.params, changes: p.changes, durationS: p.durationS, everyS: o.everyS };
   process.stdout.write(renderRun(p.loaded, spec, o.format));
   return 0;
+}
+
+/** Every message is one line of printable text, whatever a file or an argument held. */
+function oneLine(message: string): string {
+  const printable = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return printable.length > 2000 ? printable.slice(0, 1997) + '…' : printable;
 }
 
 process.exitCode = main(process.argv.slice(2));

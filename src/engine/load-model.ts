@@ -20,11 +20,11 @@ export function loadModel(data: unknown): LoadResult {
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.issues.slice(0, 20).map((issue) => `${v.getDotPath(issue) ?? '(model)'}: ${issue.message}`),
+      errors: parsed.issues.slice(0, 20).map((issue) => shown(`${v.getDotPath(issue) ?? '(model)'}: ${issue.message}`)),
     };
   }
   const model = parsed.output;
-  const errors = crossCheck(model);
+  const errors = crossCheck(model).map(shown);
   if (errors.length > 0) return { ok: false, errors };
   const params = paramsOf(model);
   for (const id of Object.keys(model.defaults)) {
@@ -32,6 +32,100 @@ export function loadModel(data: unknown): LoadResult {
     if (!def) errors.push(`defaults.${id}: no such parameter`);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { model, params } };
+}
+
+/**
+ * The work budget of a run, checked before it starts. `work` counts node and caller updates
+ * (the whole incident replay is about 5.5 million, a second or so); `stateBytes` is the most one
+ * copy of the run's state can take (the page keeps about 32 copies to seek); `peakRps` bounds the
+ * load any service can see, through every call chain with every retry, so that every output stays
+ * finite.
+ */
+export const BUDGET = { work: 20e6, stateBytes: 16 * 2 ** 20, peakRps: 1e15 } as const;
+/** The command line keeps one copy of the state and no page waits for it: five times the work, 32 times the state. */
+export const CLI_BUDGET = { work: 5 * BUDGET.work, stateBytes: 32 * BUDGET.stateBytes, peakRps: BUDGET.peakRps } as const;
+
+/** Longest a retry can wait plus the longest client timeout (the rings of the state span both), in seconds. */
+const LONGEST_WAIT_S = 600 + 120;
+/** Tries per call at most: the first and ten retries. */
+const MAX_TRIES = 11;
+
+export interface Work {
+  steps: number;
+  nodes: number;
+  flows: number;
+  work: number;
+  stateBytes: number;
+  peakRps: number;
+  /** Where the peak load is: "regions.<i>, services.<j>". */
+  peakAt: string;
+}
+
+/** How much a run of `model` over `durationS` costs, at worst. */
+export function workOf(model: Model, durationS = model.durationS): Work {
+  const R = model.regions.length;
+  const S = model.services.length;
+  const steps = Math.ceil(durationS / model.dtS);
+  const nodes = R * S;
+  const flows = R * (model.calls.length + model.sources.length);
+  const stateBytes = flows * Math.ceil(LONGEST_WAIT_S / model.dtS) * MAX_TRIES * 8 + nodes * 8192;
+  const order = callOrder(model);
+  const index = new Map(model.services.map((s, j) => [s.id, j]));
+  let peakRps = 0;
+  let peakAt = '';
+  model.regions.forEach((r, i) => {
+    const load = new Float64Array(S);
+    for (const src of model.sources) load[index.get(src.service)!] += src.rateRps * r.scale * (src.regionScale?.[r.id] ?? 1);
+    for (const j of order) {
+      const from = model.services[j].id;
+      for (const c of model.calls) {
+        if (c.from !== from) continue;
+        load[index.get(c.to)!] += load[j] * MAX_TRIES * (c.regionPerRequest?.[r.id] ?? c.perRequest);
+      }
+    }
+    load.forEach((rps, j) => {
+      // Failed-over retries from the paired region can double it.
+      const worst = rps * MAX_TRIES * (model.services[j].failover ? 2 : 1);
+      if (!(worst <= peakRps)) {
+        peakRps = worst;
+        peakAt = `regions.${i}, services.${j}`;
+      }
+    });
+  });
+  return { steps, nodes, flows, work: steps * (nodes + flows), stateBytes, peakRps, peakAt };
+}
+
+/**
+ * What a model must reduce to fit the budget, one sentence per limit it exceeds: checked before a
+ * run of an untrusted model starts (a model file, in the page or on the command line).
+ */
+export function overBudget(model: Model, durationS = model.durationS, budget: { work: number; stateBytes: number; peakRps: number } = BUDGET): string[] {
+  const maxWork = budget.work;
+  const w = workOf(model, durationS);
+  const errors: string[] = [];
+  const n = (x: number) => (x >= 1e6 ? `${Number((x / 1e6).toPrecision(3))} million` : String(Math.round(x)));
+  if (!(w.work <= maxWork)) {
+    errors.push(
+      `(model): too much work for one run: ${model.regions.length} regions × ${model.services.length} services and ${model.calls.length + model.sources.length} callers over ${n(w.steps)} steps is ${n(w.work)} updates; at most ${n(maxWork)}: use fewer regions, services or calls, a shorter durationS or a larger dtS`,
+    );
+  }
+  if (!(w.stateBytes <= budget.stateBytes)) {
+    errors.push(
+      `(model): the run's state would take up to ${Math.ceil(w.stateBytes / 2 ** 20)} MB (${w.flows} callers, each remembering ${LONGEST_WAIT_S} s in steps of ${model.dtS} s); at most ${budget.stateBytes / 2 ** 20} MB: use fewer regions or calls, or a larger dtS`,
+    );
+  }
+  if (!(w.peakRps <= budget.peakRps)) {
+    errors.push(
+      `${w.peakAt}: the load there could reach ${w.peakRps.toExponential(1)} req/s (rates × scales × perRequest along the call chain × retries); at most ${budget.peakRps.toExponential(0)}: reduce rateRps, scale, regionScale or perRequest`,
+    );
+  }
+  return errors;
+}
+
+/** An error is shown to people and echoes what a file holds: printable, and a few lines at most. */
+function shown(error: string): string {
+  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return printable.length > 300 ? printable.slice(0, 297) + '…' : printable;
 }
 
 /** Loads a model that must be valid (built-in models); throws with every error otherwise. */

@@ -1,0 +1,110 @@
+/** The `simulate` command given what a hostile user would give it: each refused in one line, exit 2, at once. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { parseArgs } from '../../src/cli/args.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function simulate(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function refused(args: string[], message: RegExp): void {
+  const r = simulate(...args);
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  // Nothing unprintable reaches the terminal.
+  expect(r.stderr.trimEnd()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cascade-cli-'));
+const single = BUILTIN_MODELS['single-service'] as Record<string, unknown>;
+
+describe('npm run simulate, refusing hostile input', () => {
+  it('refuses a model path that is not a regular file, before reading it', () => {
+    refused(['--model', '/dev/zero'], /^simulate: model file \/dev\/zero is not a regular file$/);
+    refused(['--model', dir + '/'], /is not a regular file$/);
+    const fifo = join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    refused(['--model', fifo], /pipe\.json is not a regular file$/);
+  });
+
+  it('refuses a model file over 1 MiB', () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, Buffer.alloc((1 << 20) + 1, 32));
+    refused(['--model', big], /big\.json is larger than 1 MiB$/);
+  });
+
+  it('refuses a huge value quickly, echoing a few dozen characters of it', () => {
+    const digits = '1'.repeat(100_000);
+    refused(['--set', `retry.attempts=${digits}x`], /^simulate: --set: a value of 100016 characters is too long; at most 4096$/);
+    const r = simulate('--set', `retry.attempts=${'1'.repeat(4000)}x`);
+    expect(r.status).toBe(2);
+    expect(r.stderr.length).toBeLessThan(300);
+    expect(r.stderr).toMatch(/retry\.attempts: "1{57}…" is not allowed; expected a number from 0 to 10/);
+  });
+
+  it('strips control characters from everything it echoes', () => {
+    const esc = join(dir, 'esc.json');
+    writeFileSync(esc, JSON.stringify({ ...single, id: '\u001b[31mred\u001b[0m\u0007' }));
+    refused(['--model', esc], /^simulate: model .*esc\.json is invalid: id: /);
+    const raw = join(dir, 'raw.json');
+    writeFileSync(raw, '{"schema": 1, \u001b[2J\u001b[H}');
+    refused(['--model', raw], /is not valid JSON/);
+    refused(['--set', 'retry.jitter=\u001b[31mx'], /retry\.jitter: "\?\[31mx" is not allowed/);
+    refused(['--frobnicate\u001b[2J'], /^simulate: unknown option "--frobnicate\?\[2J"; options are /);
+  });
+
+  it('names the built-in models, never what the language keeps behind them', () => {
+    refused(['--model', 'constructor'], /^simulate: unknown model "constructor"; built-in models are azure-2026-02, single-service/);
+    refused(['--model', '__proto__'], /^simulate: unknown model "__proto__"/);
+  });
+
+  it('refuses an output larger than its cap, and a model beyond the work budget', () => {
+    refused(['--model', 'single-service', '--every', '0.01', '--duration', '604800'], /^simulate: (--every 0\.01: the output would be [\d,]+ rows; at most 1,000,000 in CSV|model single-service is too big to run)/);
+    refused(['--model', 'azure-2026-02', '--every', '1', '--format', 'json'], /^simulate: --every 1: the output would be 2,041,200 rows; at most 250,000 in JSON: sample less often/);
+    const fine = join(dir, 'fine.json');
+    writeFileSync(fine, JSON.stringify({ ...single, dtS: 0.01, durationS: 7 * 86400 }));
+    refused(['--model', fine], /is too big to run: \(model\): too much work for one run: .* at most 100 million: use fewer regions, services or calls, a shorter durationS or a larger dtS$/);
+  });
+});
+
+describe('options, read with util.parseArgs', () => {
+  const ok = (argv: string[]) => {
+    const r = parseArgs(argv, 'azure-2026-02');
+    if (!r.ok || 'help' in r) throw new Error(JSON.stringify(r));
+    return r.options;
+  };
+  it('keeps every syntax: --opt value, --opt=value, repeated --set and --at', () => {
+    expect(ok(['--model=single-service', '--set', 'a=1', '--set=b=2', '--at', '10:c=3', '--at=00:10:d=4', '--seed', '7', '--duration=60', '--every', '5', '--format', 'json'])).toEqual({
+      model: 'single-service',
+      sets: [{ id: 'a', value: '1' }, { id: 'b', value: '2' }],
+      ats: [{ time: '10', id: 'c', value: '3' }, { time: '00:10', id: 'd', value: '4' }],
+      seed: 7,
+      durationS: 60,
+      everyS: 5,
+      format: 'json',
+    });
+    expect(parseArgs(['-h'], 'x')).toEqual({ ok: true, help: true });
+    expect(parseArgs(['--seed', '1', '--help'], 'x')).toEqual({ ok: true, help: true });
+  });
+  it('refuses what it cannot read with the same sentences as before', () => {
+    const err = (argv: string[]) => (parseArgs(argv, 'x') as { error: string }).error;
+    expect(err(['--frobnicate'])).toBe('unknown option "--frobnicate"; options are --model, --set, --at, --seed, --duration, --every, --format');
+    expect(err(['--frob=1'])).toBe('unknown option "--frob=1"; options are --model, --set, --at, --seed, --duration, --every, --format');
+    expect(err(['stray'])).toMatch(/^unknown option "stray"/);
+    expect(err(['--'])).toMatch(/^unknown option "--"/);
+    expect(err(['--model'])).toBe('--model needs a value');
+    expect(err(['--model='])).toBe('--model needs a model id or a path to a model file');
+    expect(err(['--seed', '-1'])).toBe('--seed "-1": expected a whole number from 0 to 4294967295');
+    expect(err(['--set', 'novalue'])).toBe('--set "novalue": expected ID=VALUE, e.g. --set retry.attempts=0');
+  });
+});
