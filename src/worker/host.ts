@@ -112,7 +112,8 @@ export class SimHost {
     if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
     const r = loadModel(data);
     if (!r.ok) throw new RefusedError(`the model is invalid: ${r.errors.slice(0, 3).join('; ')}`);
-    const previous = { loaded: this.loaded, seed: this.seed };
+    // Everything the run is made of, so that a refused load leaves the previous run exactly as it was.
+    const previous = { ...this };
     this.loaded = r.value;
     this.seed = seed ?? r.value.model.seed;
     try {
@@ -122,9 +123,7 @@ export class SimHost {
       this.nextChange = 0;
       this.applyDueChanges();
     } catch (e) {
-      // Bad parameters leave the previous run as it was.
-      this.loaded = previous.loaded;
-      this.seed = previous.seed;
+      Object.assign(this, previous);
       throw e;
     }
     return [{ type: 'loaded', model: this.info(), frame: this.frame() }];
