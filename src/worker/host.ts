@@ -5,7 +5,7 @@
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { clockAt, eventSeconds } from '../engine/clock.ts';
-import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { loadModel, overBudget, type LoadedModel } from '../engine/load-model.ts';
 import { Sampler } from '../engine/sampler.ts';
 import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
@@ -112,6 +112,8 @@ export class SimHost {
     if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
     const r = loadModel(data);
     if (!r.ok) throw new RefusedError(`the model is invalid: ${r.errors.slice(0, 3).join('; ')}`);
+    const over = overBudget(r.value.model);
+    if (over.length) throw new RefusedError(`the model is too big to run here: ${over.join('; ')}`);
     // Everything the run is made of, so that a refused load leaves the previous run exactly as it was.
     const previous = { ...this };
     this.loaded = r.value;
