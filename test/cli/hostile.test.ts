@@ -49,7 +49,7 @@ describe('npm run simulate, refusing hostile input', () => {
     const r = simulate('--set', `retry.attempts=${'1'.repeat(4000)}x`);
     expect(r.status).toBe(2);
     expect(r.stderr.length).toBeLessThan(300);
-    expect(r.stderr).toMatch(/retry\.attempts: "1{57}…" is not allowed; expected a number from 0 to 10/);
+    expect(r.stderr).toMatch(/retry\.attempts: "1{57}…" is not allowed; expected a whole number from 0 to 10/);
   });
 
   it('strips control characters from everything it echoes', () => {

@@ -68,7 +68,7 @@ describe('npm run simulate', () => {
 
   const refusals: [string[], RegExp][] = [
     [['--model', 'nope'], /unknown model "nope"; built-in models are azure-2026-02, single-service/],
-    [['--set', 'retry.attempts=11'], /retry\.attempts: .*expected a number from 0 to 10/],
+    [['--set', 'retry.attempts=11'], /retry\.attempts: .*expected a whole number from 0 to 10/],
     [['--set', 'nope=1'], /unknown parameter "nope"; azure-2026-02 has retry\.attempts,/],
     [['--set', 'retry.jitter=lots'], /expected one of none, full, equal, decorrelated/],
     [['--set', 'novalue'], /--set "novalue": expected ID=VALUE/],

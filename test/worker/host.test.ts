@@ -85,7 +85,7 @@ describe('simulation host', () => {
     h.handle({ type: 'load', model: 'single-service' });
     h.handle({ type: 'advance', simS: 50 });
     const bad = one(h.handle({ type: 'setParam', id: 'retry.attempts', value: 99 }));
-    expect(bad).toMatchObject({ type: 'refused', message: expect.stringContaining('expected a number from 0 to 10') });
+    expect(bad).toMatchObject({ type: 'refused', message: expect.stringContaining('expected a whole number from 0 to 10') });
     expect(one(h.handle({ type: 'load', model: 'nope' }))).toMatchObject({ type: 'refused', message: expect.stringContaining('unknown model') });
     expect(one(h.handle({ type: 'load', model: { schema: 1 } })).type).toBe('refused');
     expect(frameOf(one(h.handle({ type: 'advance', simS: 10 }))).t).toBe(60);
