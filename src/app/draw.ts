@@ -5,7 +5,8 @@
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
-import { drawCompareTable } from './comparing.ts';
+import { judged } from '../view/score.ts';
+import { drawCompareTable } from './compare-panel.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 
@@ -33,17 +34,17 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const j = model.services.findIndex((x) => x.id === s.service);
     const highlight = lab.story.highlight;
     const comparison = lab.compare.run;
-    views.regions.draw(latest, s.region);
+    views.regions?.draw(latest, s.region);
     views.graph.draw(latest, s.region, s.service, highlight);
     views.particles.update(latest, s.region);
     if (lab.compare.graph && comparison?.latest) lab.compare.graph.draw(comparison.latest, s.region, s.service, highlight);
     if (!moving()) views.particles.paint(performance.now(), false);
-    const key = `${s.region}/${s.service}`;
+    const key = `${s.region}/${s.service}/${lab.layout}`;
     const now = performance.now();
     const version = history.version + 1e6 * (comparison?.history.version ?? 0);
     const stale = chartsDrawn.version !== version || chartsDrawn.key !== key;
     if (stale && (!s.playing || key !== chartsDrawn.key || now - chartsDrawn.at >= CHART_INTERVAL_MS)) {
-      drawCharts(lab, model, r * S + j, `${model.services[j].label}, ${model.regions[r].label}`);
+      drawCharts(lab, model, r * S + j, model.regions.length > 1 ? `${model.services[j].label}, ${model.regions[r].label}` : model.services[j].label);
       chartsDrawn = { version, key, at: now };
     } else {
       views.node.cursor(latest.t);
@@ -96,9 +97,11 @@ function drawCharts(lab: Lab, model: ModelInfo, node: number, label: string): vo
     ],
     now,
   );
-  $('chart-node').querySelector('figcaption')!.textContent = label;
+  v.node.title(`${label}: requests per second`);
+  const where = document.querySelector('.graph-region');
+  if (where) where.textContent = model.regions.length > 1 ? `${model.regions.find((x) => x.id === lab.store.getState().region)?.label ?? ''}:` : '';
   const S = model.services.length;
-  const door = model.services.findIndex((x) => x.door);
+  const door = model.services.indexOf(judged(model));
   if (door >= 0) {
     v.doors.draw(
       t,

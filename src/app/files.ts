@@ -4,7 +4,7 @@
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, overBudget } from '../engine/load-model.ts';
-import { canvasToBlob, composeView, encodeGif, standaloneSvg, svgToCanvas } from '../view/export.ts';
+import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
 import { forgetStory } from './teaching.ts';
 import { $, type Lab } from './lab.ts';
@@ -45,13 +45,13 @@ export function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** A chart as a standalone SVG or PNG. */
-export async function exportChart(store: LabStore, container: HTMLElement, name: string, kind: 'svg' | 'png'): Promise<void> {
-  const svg = container.querySelector('svg')!;
-  const markup = standaloneSvg(svg, 2);
+/** A chart as a standalone SVG or PNG: title, plot, units, the time axis named, the legend. */
+export async function exportChart(store: LabStore, container: HTMLElement, name: string, kind: 'svg' | 'png', clockStart: string | null = null): Promise<void> {
+  const fig = container.querySelector<HTMLElement>('figure.chart')!;
+  const axis = clockStart ? `Time (UTC), from ${clockStart.slice(0, 16).replace('T', ' ')}` : 'Time from the start';
+  const { markup, width, height } = standaloneChart(fig, axis);
   if (kind === 'svg') return download(store, `${name}.svg`, markup, 'image/svg+xml');
-  const vb = svg.viewBox.baseVal;
-  download(store, `${name}.png`, await canvasToBlob(await svgToCanvas(markup, vb.width * 2, vb.height * 2)), 'image/png');
+  download(store, `${name}.png`, await canvasToBlob(await svgToCanvas(markup, width * 2, height * 2)), 'image/png');
 }
 
 function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[] } {

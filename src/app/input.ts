@@ -2,10 +2,11 @@
  * The page's fixed controls — play, step, restart, speed, model, links, files, help, the keyboard —
  * and the store's subscription that keeps them (and the notice and failure panels) up to date.
  */
-import { compareWith, stopCompare } from './comparing.ts';
+import { compareWith, stopCompare } from './compare-panel.ts';
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
 import { currentLink, writeUrl } from './link.ts';
+import { wirePanels } from './panels.ts';
 import type { Session } from './session.ts';
 import { forgetStory, goToChapter } from './teaching.ts';
 
@@ -23,17 +24,18 @@ export function wireControls(lab: Lab, session: Session): void {
   speed.addEventListener('change', () => store.setState({ speed: Number(speed.value) }));
   const picker = $<HTMLSelectElement>('model');
   picker.addEventListener('change', () => {
+    // Read the choice before anything else: the store's subscriber keeps the picker on the loaded model.
+    const id = picker.value;
     store.setState({ playing: false, notice: null });
     lab.run.seed = undefined;
     forgetStory(lab);
-    session.load(picker.value);
+    session.load(id);
   });
   $('copy-link').addEventListener('click', () => copy(store, currentLink(lab), 'Link'));
-  $('copy-embed').addEventListener('click', () =>
-    copy(store, `<iframe src="${escapeAttr(currentLink(lab, '&embed=1'))}" title="Cascade Lab" width="100%" height="720" style="border:0" loading="lazy"></iframe>`, 'Embed code'),
-  );
+  $('copy-embed').addEventListener('click', () => copy(store, embedCode(lab), 'Embed code'));
   $('failure-restart').addEventListener('click', () => session.restartAfterFailure());
-  $('hint-close').addEventListener('click', () => ($('hint').hidden = true));
+  wirePanels();
+  wireOpenFull(lab);
   $('compare-stop').addEventListener('click', () => stopCompare(lab));
   $('export-csv').addEventListener('click', () => session.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => session.send({ type: 'export', format: 'json' }));
@@ -63,7 +65,7 @@ export function wireControls(lab: Lab, session: Session): void {
     notice.hidden = !s.notice;
     $('failure').hidden = !s.failure;
     $('failure-message').textContent = s.failure ? `The simulation stopped: ${s.failure}` : '';
-    picker.value = s.modelId;
+    if (s.modelId !== prev.modelId || picker.value !== s.modelId) picker.value = s.modelId;
   });
 }
 
@@ -94,5 +96,47 @@ function wireKeys(lab: Lab, session: Session): void {
       const chapter = lab.story.chapter;
       goToChapter(lab, session, e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
     }
+  });
+}
+
+/**
+ * The embed code: an iframe of the stage (sandboxed as WordPress does) at a height that shows all
+ * of it, and embed.js, which sizes it to the lab's content from then on (never below 400 px).
+ */
+export function embedCode(lab: Lab): string {
+  const src = currentLink(lab, '&embed=1');
+  const script = new URL('embed.js', src).href;
+  return (
+    `<iframe src="${escapeAttr(src)}" title="Cascade Lab" sandbox="allow-scripts allow-popups" loading="lazy" style="width:100%;height:650px;min-height:400px;border:0"></iframe>\n` +
+    `<script src="${escapeAttr(script)}" defer></script>`
+  );
+}
+
+/**
+ * "Open the full lab" from an embed. Inside `sandbox="allow-scripts"` (no popups) a new window
+ * cannot open: then the link is shown as text to copy instead of failing without a word.
+ */
+function wireOpenFull(lab: Lab): void {
+  const open = $<HTMLAnchorElement>('open-full');
+  open.addEventListener('click', (e) => {
+    const href = currentLink(lab).replace(/[?&]embed=1/, '');
+    open.href = href;
+    e.preventDefault();
+    let opened: Window | null = null;
+    try {
+      opened = window.open(href, '_blank');
+    } catch {
+      opened = null;
+    }
+    if (opened) {
+      opened.opener = null;
+      return;
+    }
+    const box = $<HTMLInputElement>('copy-box');
+    box.value = href;
+    box.hidden = false;
+    box.focus();
+    box.select();
+    lab.store.setState({ notice: 'This page cannot open new windows: copy the link to the full lab from the box below.' });
   });
 }

@@ -1,7 +1,20 @@
 /**
  * What the page's modules share, passed to each explicitly: the store, the model catalog, and the
- * page's mutable state, grouped by concern. Parameters and UI state live in the store; the rest
- * changes with every frame or load, and is kept here so that frames never pass through the store.
+ * page's mutable state, grouped by concern. Each piece has one owner — the one module that writes
+ * it; everyone else only reads:
+ *
+ * - the store (store.ts): what the person chose and what the controls show — model, parameters,
+ *   playing, speed, selected region and service, notice, failure. Written through `setState` by
+ *   input.ts, views.ts (selection), session.ts (what the simulation accepted) and teaching.ts.
+ * - `run`: owned by session.ts — the simulation's answers and what the next load should do. Others
+ *   ask the session (load, seekTo, restartWith) instead of writing it.
+ * - `story`: owned by teaching.ts (chapters, highlights, the verdict on screen).
+ * - `compare`: owned by compare-panel.ts (run B and its graph).
+ * - `views`, `teach`, `layout`: owned by views.ts (built per model and per stage size).
+ * - `dirty`: set by anyone whose change should be drawn; cleared by draw.ts.
+ * - `urlWritten`: owned by link.ts.
+ *
+ * Frames change many times a second and never pass through the store.
  */
 import type { Frame, Recipe } from '../worker/protocol.ts';
 import type { ChartView } from '../view/chart.ts';
@@ -10,7 +23,7 @@ import type { GraphView } from '../view/graph.ts';
 import type { ParticlesView } from '../view/particles.ts';
 import type { RegionsView } from '../view/regions.ts';
 import type { TimelineView } from '../view/timeline.ts';
-import type { Comparison } from './compare.ts';
+import type { Comparison } from './run-b.ts';
 import type { History } from './history.ts';
 import type { LabStore } from './store.ts';
 import type { Decoded, ModelCatalog } from './url.ts';
@@ -60,7 +73,8 @@ export interface CompareState {
 }
 
 export interface Views {
-  regions: RegionsView;
+  /** Null when the model's regions have no places on a map (the graph takes the stage). */
+  regions: RegionsView | null;
   graph: GraphView;
   particles: ParticlesView;
   node: ChartView;
@@ -82,9 +96,13 @@ export interface Lab {
   readonly run: RunState;
   readonly story: StoryState;
   readonly compare: CompareState;
+  /** How the link asked the page to look (embed, presenter mode, hidden parts, stage controls). */
+  readonly page: Decoded['page'];
   /** The views of the loaded model (built by views.ts), or null before the first load. */
   views: Views | null;
   teach: TeachViews | null;
+  /** Bumped whenever the stage's views are rebuilt (another model, another size): charts redraw. */
+  layout: number;
   /** Something on screen is out of date: the frame loop draws again. */
   dirty: boolean;
   /** The query string last written to the address bar. */
@@ -109,8 +127,10 @@ export function createLab(store: LabStore, catalog: ModelCatalog, link: Decoded)
     },
     story: { chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1, highlight: new Set(), verdictText: null, fromLink: true },
     compare: { run: null, graph: null, key: undefined, pending: link.state.compare, lastScoreA: undefined, lastScoreB: undefined },
+    page: link.page,
     views: null,
     teach: null,
+    layout: 0,
     dirty: false,
     urlWritten: '',
   };

@@ -60,7 +60,7 @@ export function writeUrl(lab: Lab): void {
     const q = linkQuery(lab);
     const keep = new URLSearchParams(location.search);
     // The page's own keys stay as the link gave them (the last of each, as the link was read).
-    const page = ['embed', 'hide', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
+    const page = ['embed', 'hide', 'controls', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
     if (q + page === lab.urlWritten) return;
     lab.urlWritten = q + page;
     window.history.replaceState(null, '', `?${q}${page}${location.hash}`);

@@ -11,6 +11,7 @@ import { wireHowWeKnow } from './how-we-know.ts';
 import { wireControls } from './input.ts';
 import { createLab } from './lab.ts';
 import { builtinCatalog, currentLink } from './link.ts';
+import { hideForLink } from './panels.ts';
 import { Session } from './session.ts';
 import { createLabStore } from './store.ts';
 import { showVerdict } from './teaching.ts';
@@ -28,6 +29,7 @@ const session: Session = new Session(lab, {
 });
 
 const onScreen = watchEmbedding(link.page, () => currentLink(lab));
+hideForLink(link.page.hide);
 document.documentElement.classList.toggle('present', link.page.present);
 wireControls(lab, session);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);

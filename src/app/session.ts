@@ -7,7 +7,7 @@ import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
-import { compareWith, startCompare, stopCompare } from './comparing.ts';
+import { compareWith, startCompare, stopCompare } from './compare-panel.ts';
 import { History } from './history.ts';
 import { $, type Lab } from './lab.ts';
 import { writeUrl } from './link.ts';
@@ -257,21 +257,25 @@ export class Session {
     if (lab.compare.run) stopCompare(lab);
     // Where the simulation runs (a worker, or the main thread where no worker may start).
     document.documentElement.dataset.sim = this.client.where;
-    const door = model.services.find((s) => s.door) ?? model.services[0];
-    const region = model.regions[0].id;
+    // The model says what to look at first; a chapter or a restart may say otherwise below.
+    const focus = model.focus;
+    const region = focus && model.regions.some((r) => r.id === focus.region) ? focus.region : model.regions[0].id;
+    const service = focus && model.services.some((s) => s.id === focus.service) ? focus.service : (model.services.find((s) => s.door) ?? model.services[0]).id;
     run.history = new History(model.regions.length * model.services.length);
     run.fired = [];
     // A model from a file is its own, even when its id is a built-in model's.
     const modelId = typeof run.modelData === 'string' ? model.id : `file:${model.id}`;
-    store.setState({ model, modelId, region, service: door.id, params: frame.params, failure: null });
-    // A chapter named in the link puts its region and service in view, once.
+    store.setState({ model, modelId, region, service, params: frame.params, failure: null });
+    // A chapter named in the link puts its region and service in view, once, and its moment when
+    // the link names no time of its own.
     const chapter = lab.story.chapter >= 0 && lab.story.fromLink ? model.story[lab.story.chapter] : undefined;
     lab.story.fromLink = false;
     if (chapter && !run.pendingFocus) run.pendingFocus = { region: chapter.region, service: chapter.service };
-    const focus = run.pendingFocus;
-    if (focus) {
-      if (focus.region && model.regions.some((r) => r.id === focus.region)) store.setState({ region: focus.region });
-      if (focus.service) store.setState({ service: focus.service });
+    if (chapter && run.pendingSeek === undefined) run.pendingSeek = chapter.t;
+    const asked = run.pendingFocus;
+    if (asked) {
+      if (asked.region && model.regions.some((r) => r.id === asked.region)) store.setState({ region: asked.region });
+      if (asked.service && model.services.some((s) => s.id === asked.service)) store.setState({ service: asked.service });
       run.pendingFocus = null;
     }
     this.hooks.buildViews(model);
@@ -313,16 +317,17 @@ export class Session {
     if (this.restoring && run.pendingSeek === undefined && this.seekGoal === null) this.restoring = null;
     if (f.recipe) run.recipe = f.recipe;
     this.keepComparisonInStep(f);
-    if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {
-      const key = lab.compare.pending;
-      lab.compare.pending = undefined;
-      if (!compareWith(lab, key)) store.setState({ notice: `There is nothing called "${key}" to compare with in this model.` });
-    }
     if (f.score) lab.teach?.score(f.score);
     if (!store.getState().playing) queueMicrotask(() => writeUrl(lab));
     run.history.add(f);
     run.fired = f.reset ? f.events : run.fired.concat(f.events);
     run.latest = f;
+    // A comparison named in the link starts once the run is where the link says (B starts at A's time).
+    if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {
+      const key = lab.compare.pending;
+      lab.compare.pending = undefined;
+      if (!compareWith(lab, key)) store.setState({ notice: `There is nothing called "${key}" to compare with in this model.` });
+    }
     if (f.done && store.getState().playing) store.setState({ playing: false });
     const params = store.getState().params;
     if (Object.keys(f.params).some((k) => f.params[k] !== params[k])) store.setState({ params: f.params });

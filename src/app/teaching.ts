@@ -3,6 +3,7 @@
  * their moment, what to look at and what to hide).
  */
 import type { Lab } from './lab.ts';
+import { hideForChapter } from './panels.ts';
 import type { Session } from './session.ts';
 
 export function showVerdict(lab: Lab, text: string | null): void {
@@ -27,9 +28,7 @@ export function asItHappened(lab: Lab, session: Session): void {
 
 /** Hides what a chapter asks to hide (on top of what the link hides). */
 export function chapterHides(parts: readonly string[]): void {
-  const root = document.documentElement;
-  for (const cls of [...root.classList]) if (cls.startsWith('chapter-hide-')) root.classList.remove(cls);
-  for (const p of parts) root.classList.add(`chapter-hide-${p}`);
+  hideForChapter(parts);
 }
 
 /** A story chapter: its settings, its moment, where to look. */

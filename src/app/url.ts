@@ -11,11 +11,12 @@
  * as a notice the page shows.
  */
 import { formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { PANELS, panelNamed } from './panels.ts';
 
 export const URL_VERSION = 1;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
-const PAGE_KEYS = ['embed', 'hide', 'present', 'secret', 'file'] as const;
+const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file'] as const;
 
 export interface LinkState {
   model: string;
@@ -109,6 +110,8 @@ export interface PageOptions {
   embed: boolean;
   present: boolean;
   hide: Set<string>;
+  /** Settings shown on the stage of an embed (`controls=retry.attempts,failover`). */
+  controls: string[];
 }
 
 export interface ModelCatalog {
@@ -127,7 +130,8 @@ export interface ModelCatalog {
   durationOf?(id: string): number;
 }
 
-export const HIDEABLE = ['controls', 'charts', 'timeline', 'map', 'graph'] as const;
+/** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
+export const HIDEABLE: readonly string[] = [...PANELS, 'controls'];
 
 export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   const q = new URLSearchParams();
@@ -183,7 +187,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     return decodeChecked(search, catalog, notices);
   } catch {
     notices.add('This link could not be read, so the lab starts with its defaults.');
-    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list() };
+    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set(), controls: [] }, notices: notices.list() };
   }
 }
 
@@ -288,7 +292,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   for (const part of (last('hide') ?? '').split(',')) {
     const name = part.trim();
     if (!name) continue;
-    if ((HIDEABLE as readonly string[]).includes(name)) hide.add(name);
+    if (panelNamed(name)) hide.add(name);
     else refused.push(name);
   }
   if (refused.length) {
@@ -296,7 +300,13 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     const more = refused.length > 3 ? ` and ${(refused.length - 3).toLocaleString('en-US')} more` : '';
     notices.add(`${shown}${more} cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
   }
-  return { state, page: { embed: last('embed') === '1', present: last('present') === '1', hide }, notices: notices.list() };
+  // Settings an embed shows on its stage: `controls=retry.attempts,failover`.
+  const controls: string[] = [];
+  for (const id of (last('controls') ?? '').split(',').map((x) => x.trim()).filter(Boolean).slice(0, 16)) {
+    if (defs.has(id)) controls.push(id);
+    else notices.add(`"${clip(id)}" is not a setting of this model, so it is not shown.`);
+  }
+  return { state, page: { embed: last('embed') === '1', present: last('present') === '1', hide, controls }, notices: notices.list() };
 }
 
 /** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */

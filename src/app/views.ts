@@ -1,7 +1,9 @@
 /**
- * The views of a model, built when it loads: the map, the graph and its particles, the charts with
- * their export buttons, the timeline, the controls, and the teaching panels. Their inputs write to
- * the store or ask the session; they are drawn by draw.ts.
+ * The views of a model, built when it loads: on the stage the map, the graph and its particles,
+ * the key chart, the timeline and the story's caption; beside it the settings, the other charts
+ * and the teaching panels. The stage's views are drawn in pixels for the space they have, so they
+ * are built again when the stage changes size. Their inputs write to the store or ask the session;
+ * they are drawn by draw.ts.
  */
 import { policiesFor } from '../params/presets.ts';
 import type { Action } from '../engine/model.ts';
@@ -9,13 +11,16 @@ import type { ModelInfo } from '../worker/protocol.ts';
 import { renderChart } from '../view/chart.ts';
 import { renderControls } from '../view/controls.ts';
 import { renderGraph } from '../view/graph.ts';
+import { stateLegend } from '../view/palette.ts';
 import { renderParticles } from '../view/particles.ts';
-import { renderRegions } from '../view/regions.ts';
+import { hasMap, renderRegions } from '../view/regions.ts';
+import { judged } from '../view/score.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { renderOperator, renderScoreboard, renderStory, renderWhatIfs } from '../view/teach.ts';
-import { startCompare } from './comparing.ts';
+import { startCompare } from './compare-panel.ts';
 import { exportChart } from './files.ts';
 import { $, type Lab } from './lab.ts';
+import { reapplyHidden } from './panels.ts';
 import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
 import { applyWhatIf, asItHappened, chapterHides, goToChapter } from './teaching.ts';
@@ -27,38 +32,27 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   speed.replaceChildren(...speeds.map((v) => new Option(speedLabel(v), String(v))));
   speed.value = String(speeds[2]);
   store.setState({ speed: speeds[2] });
-  $('model-title').textContent = model.title;
   $('model-description').textContent = model.description;
-  const door = model.services.find((s) => s.door);
-  const graph = renderGraph($('graph'), model, (service) => store.setState({ service }));
-  const legend = document.createElement('p');
-  legend.className = 'particle-legend';
-  legend.innerHTML = '<span class="dot first"></span> first tries <span class="dot retry"></span> retries <span class="dot hollow"></span> mostly failing';
-  $('graph').append(legend);
+  $('stage').classList.toggle('no-map', !hasMap(model));
+  const controls = renderControls($('controls'), model.params, (id, value) => session.setParam(id, value));
+  const chosen = lab.page.controls.map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
+  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, (id, value) => session.setParam(id, value)) : null;
+  $('embed-controls').hidden = !stageControls;
   lab.views = {
-    regions: renderRegions($('regions'), model, (region) => store.setState({ region })),
-    graph,
-    particles: renderParticles($('graph'), model, graph),
-    node: renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart),
-    doors: renderChart($('chart-doors'), `${door?.label ?? 'Protected service'}: offered load in every region`, model.durationS, model.clockStart),
-    amp: renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×'),
-    timeline: renderTimeline($('timeline'), model, (t) => session.seekTo(t)),
-    controls: renderControls($('controls'), model.params, (id, value) => session.setParam(id, value)),
+    regions: null,
+    graph: null!,
+    particles: null!,
+    node: null!,
+    doors: null!,
+    amp: null!,
+    timeline: null!,
+    controls: {
+      update(params) {
+        controls.update(params);
+        stageControls?.update(params);
+      },
+    },
   };
-  lab.views.controls.update(store.getState().params);
-  for (const [id, name] of [['chart-node', 'service'], ['chart-doors', 'regions'], ['chart-amp', 'amplification']] as const) {
-    const bar = document.createElement('div');
-    bar.className = 'chart-export';
-    for (const kind of ['svg', 'png'] as const) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = kind.toUpperCase();
-      b.setAttribute('aria-label', `Download this chart as ${kind.toUpperCase()}`);
-      b.addEventListener('click', () => void exportChart(store, $(id), `${model.id}-${name}`, kind));
-      bar.append(b);
-    }
-    $(id).append(bar);
-  }
   lab.teach = {
     score: renderScoreboard($('scoreboard'), model),
     verdict: renderWhatIfs($('whatif'), model, policiesFor(model.params), {
@@ -66,8 +60,11 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
       asItHappened: () => asItHappened(lab, session),
       compare: (label, params, key) => startCompare(lab, label, params, key),
     }),
-    chapter: renderStory($('chapters'), model, { go: (index) => goToChapter(lab, session, index) }),
+    chapter: renderStory($('caption'), model, { go: (index) => goToChapter(lab, session, index) }),
   };
+  buildStage(lab, session, model);
+  buildSideCharts(lab, model);
+  lab.views.controls.update(store.getState().params);
   renderOperator($('operator'), model, () => store.getState().region, {
     act: (action) => session.send({ type: 'act', action: action as unknown as Action }),
     undo: () => session.send({ type: 'undo' }),
@@ -81,4 +78,160 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
+  watchStageSize(lab, session);
+}
+
+/** A view's drawing box and its legend line, inside a stage section. */
+function boxIn(section: HTMLElement, legend?: (p: HTMLParagraphElement) => void): HTMLElement {
+  section.replaceChildren();
+  const box = document.createElement('div');
+  box.className = 'view-box';
+  section.append(box);
+  if (legend) {
+    const p = document.createElement('p');
+    p.className = 'view-legend';
+    legend(p);
+    section.append(p);
+  }
+  return box;
+}
+
+function swatch(cls: string, color?: string): HTMLSpanElement {
+  const s = document.createElement('span');
+  s.className = `swatch ${cls}`;
+  if (color) s.style.background = color;
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+
+type StagePart = 'map' | 'graph' | 'chart' | 'timeline';
+const PARTS: readonly StagePart[] = ['map', 'graph', 'chart', 'timeline'];
+
+/** The stage's views at the stage's current size (all of them, or those named). */
+function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonly StagePart[] = PARTS): void {
+  const { store } = lab;
+  const views = lab.views!;
+  const door = judged(model);
+  // Focus stays where it was when the view holding it is built again.
+  const focused = focusedIn(parts);
+  const states = (p: HTMLParagraphElement) => {
+    for (const { state, color } of stateLegend()) {
+      const item = document.createElement('span');
+      item.append(swatch('', color), state);
+      p.append(item);
+    }
+  };
+  if (parts.includes('map')) {
+    if (hasMap(model)) {
+      const box = boxIn($('regions'), (p) => {
+        const what = document.createElement('span');
+        what.append('Colour: ', Object.assign(document.createElement('b'), { textContent: door.label }), ';');
+        p.append(what);
+        states(p);
+        const arcs = document.createElement('span');
+        arcs.append(swatch('retry'), 'arcs: failed calls sent to the paired region');
+        p.append(arcs);
+      });
+      views.regions = renderRegions(box, model, (region) => store.setState({ region }));
+    } else {
+      $('regions').replaceChildren();
+      views.regions = null;
+    }
+  }
+  if (parts.includes('graph')) {
+    const graphBox = boxIn($('graph'), (p) => {
+      const where = document.createElement('b');
+      where.className = 'graph-region';
+      p.append(where);
+      for (const [cls, text] of [
+        ['first', 'first tries'],
+        ['retry', 'retries'],
+        ['hollow', 'mostly failing'],
+      ] as const) {
+        const item = document.createElement('span');
+        item.append(swatch(cls), text);
+        p.append(item);
+      }
+      if (!hasMap(model)) states(p);
+    });
+    views.graph = renderGraph(graphBox, model, (service) => store.setState({ service }));
+    views.particles = renderParticles(graphBox, model, views.graph);
+  }
+  if (parts.includes('chart')) {
+    views.node = renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart);
+    addExportButtons(lab, model, 'chart-node', 'service');
+  }
+  if (parts.includes('timeline')) views.timeline = renderTimeline($('timeline'), model, (t) => session.seekTo(t));
+  reapplyHidden();
+  lab.layout++;
+  lab.dirty = true;
+  focused?.();
+}
+
+/** Where focus is, if inside one of these parts: a function that puts it back on the same control. */
+function focusedIn(parts: readonly StagePart[]): (() => void) | null {
+  const el = document.activeElement as HTMLElement | null;
+  const ids: Record<StagePart, string> = { map: 'regions', graph: 'graph', chart: 'key-chart', timeline: 'timeline' };
+  for (const part of parts) {
+    const section = document.getElementById(ids[part]);
+    if (!el || !section?.contains(el)) continue;
+    const all = [...section.querySelectorAll<HTMLElement>('[tabindex="0"], button')];
+    const k = all.indexOf(el);
+    return () => [...section.querySelectorAll<HTMLElement>('[tabindex="0"], button')][k]?.focus({ preventScroll: true });
+  }
+  return null;
+}
+
+function buildSideCharts(lab: Lab, model: ModelInfo): void {
+  const views = lab.views!;
+  const door = judged(model);
+  views.doors = renderChart($('chart-doors'), `${door.label}: offered load in every region`, model.durationS, model.clockStart);
+  views.amp = renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×');
+  addExportButtons(lab, model, 'chart-doors', 'regions');
+  addExportButtons(lab, model, 'chart-amp', 'amplification');
+}
+
+function addExportButtons(lab: Lab, model: ModelInfo, id: string, name: string): void {
+  const bar = document.createElement('div');
+  bar.className = 'chart-export';
+  for (const kind of ['svg', 'png'] as const) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = kind.toUpperCase();
+    b.setAttribute('aria-label', `Download this chart as ${kind.toUpperCase()}`);
+    b.addEventListener('click', () => void exportChart(lab.store, $(id), `${model.id}-${name}`, kind, model.clockStart));
+    bar.append(b);
+  }
+  $(id).append(bar);
+}
+
+let observer: ResizeObserver | null = null;
+
+/** The size each of the stage's views is drawn for (the graph's height only where it does not grow with it). */
+function stageSizes(): Record<StagePart, string> {
+  const size = (id: string, height = true) => {
+    const el = document.getElementById(id);
+    return el ? `${el.clientWidth}x${height ? el.clientHeight : ''}` : '';
+  };
+  const phone = matchMedia('(max-width: 700px)').matches;
+  return { map: size('regions'), graph: size('graph', !phone), chart: size('key-chart'), timeline: size('timeline', false) };
+}
+
+/** Builds a view of the stage again when its box changes size (a window resized, a longer caption). */
+function watchStageSize(lab: Lab, session: Session): void {
+  observer?.disconnect();
+  if (typeof ResizeObserver === 'undefined') return;
+  let sizes = stageSizes();
+  let pending = 0;
+  observer = new ResizeObserver(() => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      const now = stageSizes();
+      const changed = PARTS.filter((p) => now[p] !== sizes[p]);
+      sizes = now;
+      const model = lab.store.getState().model;
+      if (changed.length && model && lab.views) buildStage(lab, session, model, changed);
+    });
+  });
+  for (const id of ['stage', 'regions', 'graph', 'key-chart', 'timeline']) observer.observe($(id));
 }

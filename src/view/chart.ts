@@ -1,9 +1,11 @@
 /**
  * A time-series chart (d3, SVG, log scale): several named series against simulated time, a cursor
- * at the current time, and exact values read by hovering. One function builds it; `draw` updates it.
+ * at the current time, and exact values read by hovering. Drawn in CSS pixels at the size of its
+ * box, with the stage's text size. One function builds it; `draw` updates it.
  */
 import { axisBottom, axisLeft, line, pointer, scaleLinear, scaleLog, select } from 'd3';
 import { formatRate, formatTime, timeTicks } from './format.ts';
+import { stageTextPx, textWidth } from './text.ts';
 
 export interface Series {
   label: string;
@@ -19,34 +21,38 @@ export interface ChartView {
   draw(t: readonly number[], series: Series[], now: number): void;
   /** Moves the time cursor only (cheap: every frame). */
   cursor(now: number): void;
+  /** Changes the title (the selected service). */
+  title(text: string): void;
 }
-
-const W = 560;
-const H = 200;
-const M = { l: 48, r: 12, t: 10, b: 24 };
 
 export function renderChart(root: HTMLElement, title: string, durationS: number, clockStart: string | null, yLabel = 'req/s'): ChartView {
   root.replaceChildren();
+  const px = Math.max(12, stageTextPx(root) - 2);
   const fig = select(root).append('figure').attr('class', 'chart');
   const caption = fig.append('figcaption').text(title);
-  const svg = fig.append('svg').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
+  const plot = fig.append('div').attr('class', 'chart-plot');
+  const legend = fig.append('div').attr('class', 'legend');
+  const readout = fig.append('div').attr('class', 'readout').attr('aria-live', 'off');
+  const W = Math.max(240, (plot.node() as HTMLElement).clientWidth);
+  const H = Math.max(120, (plot.node() as HTMLElement).clientHeight || 200);
+  const M = { l: Math.ceil(textWidth('100k', px) + 14), r: Math.ceil(textWidth(formatTime(durationS, clockStart), px) / 2) + 4, t: Math.ceil(px * 1.6), b: Math.ceil(px * 2) };
+  const svg = plot.append('svg').attr('width', W).attr('height', H).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('font-size', px);
   const x = scaleLinear([0, durationS], [M.l, W - M.r]);
   const y = scaleLog([1, 10], [H - M.b, M.t]).clamp(true);
   let axisDrawn = false;
-  const xAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.b})`);
-  const yAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.l},0)`);
-  svg.append('text').attr('class', 'unit').attr('x', 4).attr('y', M.t + 4).text(yLabel);
+  const xAxis = svg.append('g').attr('class', 'axis').attr('font-size', px).attr('transform', `translate(0,${H - M.b})`);
+  const yAxis = svg.append('g').attr('class', 'axis').attr('font-size', px).attr('transform', `translate(${M.l},0)`);
+  svg.append('text').attr('class', 'unit').attr('font-size', px).attr('x', 2).attr('y', px).text(yLabel);
   const paths = svg.append('g');
   const cursor = svg.append('line').attr('class', 'cursor').attr('y1', M.t).attr('y2', H - M.b);
   const hover = svg.append('line').attr('class', 'hover').attr('y1', M.t).attr('y2', H - M.b).style('display', 'none');
-  const legend = fig.append('div').attr('class', 'legend');
-  const readout = fig.append('div').attr('class', 'readout').attr('aria-live', 'off');
   let last: { t: readonly number[]; series: Series[] } = { t: [], series: [] };
+  let currentTitle = title;
 
   svg
     .on('pointermove', (e: PointerEvent) => {
-      const [px] = pointer(e);
-      const tt = x.invert(px);
+      const [pxX] = pointer(e);
+      const tt = x.invert(pxX);
       const k = nearest(last.t, tt);
       if (k < 0) return;
       hover.style('display', null).attr('x1', x(last.t[k])).attr('x2', x(last.t[k]));
@@ -56,9 +62,16 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       hover.style('display', 'none');
       readout.text('');
     });
-  xAxis.call(axisBottom(x).tickValues(timeTicks(durationS, clockStart, 7)).tickFormat((d) => formatTime(Number(d), clockStart)));
+  // As many time ticks as fit their labels.
+  const tickRoom = textWidth('00:00', px) * 2.2;
+  xAxis.call(axisBottom(x).tickValues(timeTicks(durationS, clockStart, Math.max(2, Math.floor((W - M.l - M.r) / tickRoom)))).tickFormat((d) => formatTime(Number(d), clockStart)));
+  xAxis.selectAll('text').attr('font-size', px);
 
   return {
+    title(text) {
+      currentTitle = text;
+      caption.text(text);
+    },
     cursor(now) {
       cursor.attr('x1', x(now)).attr('x2', x(now));
     },
@@ -71,7 +84,8 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       if (!axisDrawn || max * 1.3 > top || max * 1.3 < top / 2) {
         axisDrawn = true;
         y.domain([1, max * 1.3]);
-        yAxis.call(axisLeft(y).ticks(4, '~s'));
+        yAxis.call(axisLeft(y).ticks(Math.max(2, Math.floor((H - M.t - M.b) / (px * 3))), '~s'));
+        yAxis.selectAll('text').attr('font-size', px);
       }
       const mk = (times: readonly number[]) =>
         line<number>()
@@ -102,7 +116,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       items.select('b').text((s) => s.label);
       items.select('small').text((s) => ` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
       caption.attr('data-now', formatTime(now, clockStart));
-      svg.attr('aria-label', `${title}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
+      svg.attr('aria-label', `${currentTitle}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Controls generated from the parameter registry: grouped, each with its value and unit, a
- * description on hover and focus, and a reset to the model's default.
+ * description on hover and focus, and a reset to the model's default. A setting that can be
+ * switched off is a switch first: on, it reveals its slider; off, there is no slider to misread.
  */
 import { formatValue, type ParamDef, type ParamGroup, type ParamValue } from '../params/registry.ts';
 
@@ -52,24 +53,36 @@ export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onC
         range.min = String(def.min);
         range.max = String(sliderMax(def));
         range.step = String(def.step ?? 1);
-        let off: HTMLInputElement | null = null;
-        const emit = () => onChange(def.id, off && off.checked ? 'off' : Number(range.value));
+        let on: HTMLInputElement | null = null;
+        // Switching on goes back to the last value the slider had (or the model's default).
+        let lastOn = typeof def.default === 'number' ? def.default : def.min!;
+        const emit = () => onChange(def.id, on && !on.checked ? 'off' : Number(range.value));
         range.addEventListener('input', emit);
-        row.append(label, range, value);
+        row.append(label);
         if (def.off) {
-          off = el('input');
-          off.type = 'checkbox';
-          off.id = `${id}-off`;
-          off.addEventListener('change', emit);
-          const offLabel = el('label', 'off', 'off');
-          offLabel.htmlFor = off.id;
-          row.append(off, offLabel);
+          on = el('input');
+          on.type = 'checkbox';
+          on.setAttribute('role', 'switch');
+          on.className = 'switch';
+          on.id = `${id}-on`;
+          on.setAttribute('aria-label', `${def.label}: on or off`);
+          on.addEventListener('change', () => {
+            if (on!.checked) range.value = String(lastOn);
+            emit();
+          });
+          row.classList.add('switchable');
+          row.append(on);
         }
+        row.append(range, value);
         set = (v) => {
           const isOff = v === 'off';
-          if (off) off.checked = isOff;
-          range.disabled = isOff;
-          if (!isOff) range.value = String(v);
+          if (on) on.checked = !isOff;
+          range.hidden = isOff;
+          row.classList.toggle('is-off', isOff);
+          if (!isOff) {
+            range.value = String(v);
+            lastOn = Number(v);
+          }
           value.textContent = isOff ? 'off' : `${formatValue(v)}${def.unit ? ` ${def.unit}` : ''}`;
         };
         bind(range, desc);

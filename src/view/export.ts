@@ -85,3 +85,54 @@ export function encodeGif(frames: HTMLCanvasElement[], delayMs: number): Blob {
   gif.finish();
   return new Blob([gif.bytes() as BlobPart], { type: 'image/gif' });
 }
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A chart that stands on its own: its title (and the time it was taken), the plot with its axes and
+ * unit, the time axis named, and the legend with each series' latest value — as one SVG.
+ */
+export function standaloneChart(fig: HTMLElement, timeAxis: string): { markup: string; width: number; height: number } {
+  const plot = fig.querySelector<SVGSVGElement>('.chart-plot svg')!;
+  const vb = plot.viewBox.baseVal;
+  const W = Math.max(480, Math.round(vb.width));
+  const caption = fig.querySelector('figcaption');
+  const now = caption?.getAttribute('data-now');
+  const title = `${caption?.textContent ?? ''}${now ? ` — at ${now}` : ''}`;
+  const items = [...fig.querySelectorAll<HTMLElement>('.legend span')].map((s) => ({
+    color: s.querySelector('i')?.style.background || '#000',
+    dashed: s.querySelector('i')?.classList.contains('dashed') ?? false,
+    text: `${s.querySelector('b')?.textContent ?? ''}${s.querySelector('small')?.textContent ?? ''}`,
+  }));
+  const font = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
+  const titleH = 30;
+  const axisH = 22;
+  let x = 8;
+  let row = 0;
+  const legend: string[] = [];
+  for (const it of items) {
+    const w = 30 + it.text.length * 7.2;
+    if (x + w > W - 8 && x > 8) {
+      x = 8;
+      row++;
+    }
+    const y = row * 20 + 10;
+    legend.push(
+      `<line x1="${x}" x2="${x + 20}" y1="${y}" y2="${y}" stroke="${xml(it.color)}" stroke-width="3"${it.dashed ? ' stroke-dasharray="5,4"' : ''}/>` +
+        `<text x="${x + 26}" y="${y + 4}" font-size="13" fill="#1a1a1a" ${font}>${xml(it.text)}</text>`,
+    );
+    x += w;
+  }
+  const legendH = (row + 1) * 20 + 8;
+  const H = titleH + vb.height + axisH + legendH;
+  const inner = standaloneSvg(plot, 1);
+  const markup =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>` +
+    `<text x="8" y="20" font-size="16" font-weight="700" fill="#1a1a1a" ${font}>${xml(title)}</text>` +
+    `<g transform="translate(0,${titleH})">${inner}</g>` +
+    `<text x="${W / 2}" y="${titleH + vb.height + 16}" font-size="13" text-anchor="middle" fill="#4d4d4d" ${font}>${xml(timeAxis)}</text>` +
+    `<g transform="translate(0,${titleH + vb.height + axisH})">${legend.join('')}</g>` +
+    `</svg>`;
+  return { markup, width: W, height: H };
+}

@@ -1,9 +1,12 @@
 /**
  * Colours: state hues after Paul Tol's colour-blind-safe schemes, darkened so each has at least
  * 3:1 contrast against the white page and carries white text; Okabe–Ito for series. States are
- * always also written out, never shown by colour alone.
+ * always also written out, never shown by colour alone. Every state the engine knows
+ * (HEALTH_STATES) gets a colour: those without their own share a neutral grey.
  */
-export const STATE_COLOR: Record<string, string> = {
+import { HEALTH_STATES } from '../engine/machines/health.ts';
+
+const KNOWN: Record<string, string> = {
   healthy: '#008577',
   degraded: '#9a7d00',
   overloaded: '#c75a00',
@@ -11,15 +14,26 @@ export const STATE_COLOR: Record<string, string> = {
   recovering: '#0077bb',
   waiting: '#6a3d9a',
 };
+const OTHER = '#5f6b73';
 
-export const STATE_TEXT: Record<string, string> = {
-  healthy: '#ffffff',
-  degraded: '#ffffff',
-  overloaded: '#ffffff',
-  down: '#ffffff',
-  recovering: '#ffffff',
-  waiting: '#ffffff',
-};
+/** How much a state is worth glowing about on the map: 0 calm … 1 alarm. */
+const ALARM: Record<string, number> = { healthy: 0, recovering: 0.25, degraded: 0.5, waiting: 0.5, overloaded: 1, down: 1 };
+
+export function stateColor(state: string): string {
+  return KNOWN[state] ?? OTHER;
+}
+
+export function stateAlarm(state: string): number {
+  return ALARM[state] ?? 0.5;
+}
+
+/** Every state in the engine's order, with its colour (for legends). */
+export function stateLegend(): { state: string; color: string }[] {
+  return HEALTH_STATES.map((state) => ({ state, color: stateColor(state) }));
+}
+
+/** Text on a state's colour: white on all of them (each is dark enough). */
+export const STATE_TEXT = '#ffffff';
 
 export const SERIES_COLOR = {
   demand: '#009e73',

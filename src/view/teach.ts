@@ -6,7 +6,8 @@
 import type { Score } from '../engine/score.ts';
 import type { ClientPolicy } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
-import { formatRate, formatTime } from './format.ts';
+import { formatDuration } from './format.ts';
+import { judged, scoreRows } from './score.ts';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -20,35 +21,9 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
   root.append(el('h3', '', 'Scoreboard'));
   const list = el('dl', 'score');
   root.append(list);
-  const door = model.services.find((s) => s.door) ?? model.services[0];
-  const label = (id: string) => {
-    const [r, s] = id.split('/');
-    return `${model.regions.find((x) => x.id === r)?.label ?? r} ${model.services.find((x) => x.id === s)?.label ?? s}`;
-  };
   return (score) => {
     if (!score) return;
-    const rows: [string, string][] = [];
-    const at = (t: number) => formatTime(t, model.clockStart);
-    rows.push([
-      `${door.label}`,
-      score.troubleAt === null
-        ? 'no trouble so far'
-        : score.recoveredAt !== null
-          ? `trouble ${at(score.troubleAt)}, healthy again ${at(score.recoveredAt)} (${Math.round((score.recoveredAt - score.troubleAt) / 60)} min)`
-          : `trouble since ${at(score.troubleAt)}, not recovered yet`,
-    ]);
-    rows.push(['Peak amplification', `${score.peakAmplification.toFixed(1)}× (offered ÷ new demand, worst region)`]);
-    rows.push(['Wasted work', `${formatRate(score.wasted)} requests served after their caller gave up`]);
-    for (const f of score.families) {
-      if (f.service === door.id) continue;
-      rows.push([f.label, f.troubleAt === null ? 'no trouble so far' : `${Math.round(f.minutes)} min in trouble (all regions)${f.stuck ? ', still in trouble' : ''} · ${formatRate(f.failed)} calls failed`]);
-    }
-    const worst = Object.entries(score.outageMinutes)
-      .filter(([, m]) => m > 0)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4);
-    rows.push(['Minutes in trouble', worst.length ? worst.map(([id, m]) => `${label(id)} ${m}`).join(' · ') : 'none']);
-    list.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
+    list.replaceChildren(...scoreRows(model, score).flatMap((r) => [el('dt', '', r.label), el('dd', '', r.text(score))]));
   };
 }
 
@@ -109,32 +84,38 @@ export interface StoryHandlers {
   go(index: number): void;
 }
 
+/**
+ * The story as captions on the stage: the model's title, then the chapter's title and text (or the
+ * model's own "try this" line before the first chapter), with previous and next.
+ */
 export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandlers): (index: number) => void {
   root.replaceChildren();
-  if (model.story.length === 0) {
-    root.hidden = true;
-    return () => {};
-  }
-  root.hidden = false;
-  const head = el('div', 'story-nav');
+  const text = el('div', 'caption-text');
+  const title = el('h2', 'model-title', model.title);
+  title.id = 'model-title';
+  const chapterTitle = el('h3', 'chapter-title');
+  const body = el('p', 'chapter-text');
+  text.append(title, chapterTitle, body);
+  root.append(text);
+  let current = -1;
+  const nav = el('div', 'story-nav');
   const prev = el('button', '', '← Previous');
   prev.type = 'button';
   const count = el('span', 'chapter-count');
   const next = el('button', '', 'Next →');
   next.type = 'button';
-  head.append(prev, count, next);
-  const title = el('h3', 'chapter-title');
-  const text = el('p', 'chapter-text');
-  root.append(head, title, text);
-  let current = -1;
+  nav.append(prev, count, next);
+  if (model.story.length) root.append(nav);
   prev.addEventListener('click', () => on.go(Math.max(0, current - 1)));
   next.addEventListener('click', () => on.go(Math.min(model.story.length - 1, current + 1)));
   return (index) => {
     current = index;
     const c = model.story[index];
     count.textContent = index < 0 ? `Story: ${model.story.length} chapters` : `Chapter ${index + 1} of ${model.story.length}`;
-    title.textContent = c ? c.title : 'Follow the incident step by step';
-    text.textContent = c ? c.text : 'Press Next (or the → key) to start.';
+    chapterTitle.textContent = c ? c.title : '';
+    chapterTitle.hidden = !c;
+    body.textContent = c ? c.text : (model.texts.hint ?? model.description);
+    body.classList.toggle('hint', !c);
     prev.disabled = index <= 0;
     next.disabled = index >= model.story.length - 1;
   };
@@ -147,17 +128,13 @@ export interface OperatorHandlers {
   service(): string;
 }
 
-/** The operator's seat: act on the selected region's protected service (and storage). */
+/** The operator's seat: act on the selected region's judged service (and storage), in the model's own durations. */
 export function renderOperator(root: HTMLElement, model: ModelInfo, region: () => string, on: OperatorHandlers): void {
   root.replaceChildren();
-  root.hidden = false;
-  const door = model.services.find((s) => s.door);
-  if (!door) {
-    root.hidden = true;
-    return;
-  }
+  const door = judged(model);
+  const { scaleoutDelayS, rampS, faultS } = model.operator;
   root.append(el('h3', '', "Operator's seat"));
-  const note = el('p', 'desc', `Acts on ${door.label} in the selected region, now.`);
+  const note = el('p', 'desc', `Acts on ${door.label}${model.regions.length > 1 ? ' in the selected region' : ''}, now.`);
   const bar = el('div', 'whatifs');
   const add = (label: string, make: () => Record<string, unknown> & { type: string }) => {
     const b = el('button', '', label);
@@ -165,28 +142,42 @@ export function renderOperator(root: HTMLElement, model: ModelInfo, region: () =
     b.addEventListener('click', () => on.act(make()));
     bar.append(b);
   };
-  add('Scale out +50 % (30 min)', () => ({ type: 'scaleout', service: door.id, regions: [region()], addPercent: 50, delayS: 1800 }));
+  add(`Scale out +50 % (${formatDuration(scaleoutDelayS)})`, () => ({ type: 'scaleout', service: door.id, regions: [region()], addPercent: 50, delayS: scaleoutDelayS }));
   add('Remove traffic', () => ({ type: 'admission', service: door.id, regions: [region()], percent: 0 }));
-  add('Ramp back (60 min)', () => ({ type: 'ramp', service: door.id, regions: [region()], toPercent: 100, durationS: 3600 }));
+  add(`Ramp back (${formatDuration(rampS)})`, () => ({ type: 'ramp', service: door.id, regions: [region()], toPercent: 100, durationS: rampS }));
   if (model.services.some((s) => s.id === 'storage')) add('Restore storage', () => ({ type: 'restore', service: 'storage', regions: [region()] }));
   if (model.timeline.some((e) => e.type === 'rollout.start')) add('Disable the workflow', () => ({ type: 'rollout.disable' }));
   if (model.regions.some((r) => r.pair)) add('Isolate region', () => ({ type: 'isolate', regions: [region()] }));
-  const fault = el('div', 'fault');
-  const kind = el('select');
-  kind.append(new Option('an outage', '0'), new Option('half capacity', '50'), new Option('a fifth of capacity', '20'));
-  kind.setAttribute('aria-label', 'Fault');
-  const length = el('select');
-  for (const m of [5, 15, 30, 60]) length.append(new Option(`${m} min`, String(m * 60)));
-  length.setAttribute('aria-label', 'Fault duration');
-  const inject = el('button', '', 'Inject');
-  inject.type = 'button';
-  inject.addEventListener('click', () =>
-    on.act({ type: 'fault', service: on.service(), regions: [region()], capacityPercent: Number(kind.value), durationS: Number(length.value) }),
-  );
-  fault.append(el('span', '', 'Selected service: '), kind, el('span', '', ' for '), length, inject);
   const undo = el('button', '', 'Undo last action');
   undo.type = 'button';
   undo.addEventListener('click', on.undo);
   bar.append(undo);
-  root.append(note, bar, fault);
+  // Faults on the service selected in the graph, for a span in the model's scale.
+  const fault = el('div', 'fault');
+  const length = el('select');
+  for (const m of [0.5, 1, 2, 4]) length.append(new Option(formatDuration(faultS * m), String(faultS * m)));
+  length.value = String(faultS);
+  const lengthLabel = el('label', '', 'For ');
+  lengthLabel.append(length);
+  const kind = el('select');
+  kind.append(new Option('an outage', '0'), new Option('half capacity', '50'), new Option('a fifth of capacity', '20'));
+  const kindLabel = el('label', '', 'Fault: ');
+  kindLabel.append(kind);
+  const button = (label: string, make: () => Record<string, unknown> & { type: string }) => {
+    const b = el('button', '', label);
+    b.type = 'button';
+    b.addEventListener('click', () => on.act(make()));
+    return b;
+  };
+  const timeout = model.params.find((p) => p.id === 'timeout');
+  const addS = typeof timeout?.default === 'number' ? timeout.default : 5;
+  const target = el('p', 'desc', 'On the service selected in the graph:');
+  fault.append(
+    lengthLabel,
+    kindLabel,
+    button('Inject', () => ({ type: 'fault', service: on.service(), regions: [region()], capacityPercent: Number(kind.value), durationS: Number(length.value) })),
+    button('Inject errors (50 %)', () => ({ type: 'errors', service: on.service(), regions: [region()], percent: 50, durationS: Number(length.value) })),
+    button(`Add latency (+${formatDuration(addS)})`, () => ({ type: 'latency', service: on.service(), regions: [region()], addS, durationS: Number(length.value) })),
+  );
+  root.append(note, bar, target, fault);
 }

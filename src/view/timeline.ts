@@ -1,65 +1,124 @@
 /**
- * The timeline: the model's clock, its scripted events as labelled markers, the events that have
- * happened in this run, and the playhead. Click or drag to seek; arrow keys step when focused.
+ * The timeline: the model's clock, its scripted events as markers — filled where the incident
+ * report says so, hollow where the model assumes — with their labels in full where there is room
+ * and on hover otherwise, the latest event in words, the events that have happened in this run,
+ * and the playhead. Click or drag to seek; arrow keys step when focused.
  */
 import { axisBottom, pointer, scaleLinear, select } from 'd3';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatTime, timeTicks } from './format.ts';
-
-const W = 1000;
-const H = 74;
-const M = { l: 14, r: 14 };
+import { stageTextPx, textWidth } from './text.ts';
 
 export interface TimelineView {
   draw(now: number, fired: { t: number; label: string; origin: string }[]): void;
 }
 
+type Scripted = ModelInfo['timeline'][number];
+
+/** Where an event comes from, in words (for its tooltip and the latest-event line). */
+export function provenanceText(e: Scripted): string {
+  if (!e.provenance) return '';
+  return e.provenance.kind === 'report' ? `From the incident report: “${e.provenance.text}”` : `Assumed by the model: ${e.provenance.text}`;
+}
+
 export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: number) => void): TimelineView {
   root.replaceChildren();
+  root.style.position = 'relative';
+  const px = Math.max(12, stageTextPx(root) - 1);
+  const W = Math.max(240, root.clientWidth);
+  const M = { l: Math.ceil(textWidth('00:00', px) / 2) + 4, r: Math.ceil(textWidth('00:00', px) / 2) + 4 };
+  const rowH = Math.round(px * 1.35);
+  const rows = W >= 700 ? 2 : 1;
+  const trackY = rows * rowH + Math.round(px * 0.8);
+  const H = trackY + 12 + Math.round(px * 1.9);
+  const latest = document.createElement('p');
+  latest.className = 'latest-event';
+  latest.setAttribute('aria-live', 'off');
   const svg = select(root)
     .append('svg')
+    .attr('width', W)
+    .attr('height', H)
     .attr('viewBox', `0 0 ${W} ${H}`)
     .attr('class', 'timeline')
     .attr('tabindex', 0)
     .attr('role', 'slider')
     .attr('aria-label', 'Simulated time: click, drag or use the arrow keys to seek')
     .attr('aria-valuemin', 0)
-    .attr('aria-valuemax', model.durationS);
+    .attr('aria-valuemax', model.durationS)
+    // Where the track starts and ends, in pixels: for tests that click a time.
+    .attr('data-x0', M.l)
+    .attr('data-x1', W - M.r);
+  root.append(latest);
+  const tip = document.createElement('div');
+  tip.className = 'timeline-tip';
+  tip.hidden = true;
+  root.append(tip);
   const x = scaleLinear([0, model.durationS], [M.l, W - M.r]).clamp(true);
-  svg.append('rect').attr('class', 'track').attr('x', M.l).attr('y', 40).attr('width', W - M.l - M.r).attr('height', 10).attr('rx', 5);
-  const done = svg.append('rect').attr('class', 'done').attr('x', M.l).attr('y', 40).attr('height', 10).attr('rx', 5);
-  svg
+  svg.append('rect').attr('class', 'track').attr('x', M.l).attr('y', trackY).attr('width', W - M.l - M.r).attr('height', 10).attr('rx', 5);
+  const done = svg.append('rect').attr('class', 'done').attr('x', M.l).attr('y', trackY).attr('height', 10).attr('rx', 5);
+  const tickRoom = textWidth('00:00', px) * 2;
+  const axis = svg
     .append('g')
     .attr('class', 'axis')
-    .attr('transform', `translate(0,${52})`)
-    .call(axisBottom(x).tickValues(timeTicks(model.durationS, model.clockStart, 14)).tickFormat((d) => formatTime(Number(d), model.clockStart)));
+    .attr('font-size', px)
+    .attr('transform', `translate(0,${trackY + 12})`)
+    .call(axisBottom(x).tickValues(timeTicks(model.durationS, model.clockStart, Math.max(2, Math.floor((W - M.l - M.r) / tickRoom)))).tickFormat((d) => formatTime(Number(d), model.clockStart)));
+  axis.selectAll('text').attr('font-size', px);
   const scripted = model.timeline.filter((e) => e.type !== 'note' || e.label);
-  const marks = svg.append('g').selectAll('g').data(scripted).join('g').attr('class', 'mark').attr('transform', (e) => `translate(${x(e.t)},0)`);
-  marks.append('line').attr('y1', 32).attr('y2', 50);
-  marks.append('title').text((e) => `${formatTime(e.t, model.clockStart)} ${e.label}`);
-  // Labels where there is room: each goes in the first of three rows it fits in, or stays a tick.
-  const rowEnds = [-Infinity, -Infinity, -Infinity];
+  const marks = svg
+    .append('g')
+    .attr('aria-hidden', 'true')
+    .selectAll('g')
+    .data(scripted)
+    .join('g')
+    .attr('class', (e) => `mark ${e.provenance?.kind ?? 'unsourced'}`)
+    .attr('transform', (e) => `translate(${x(e.t)},0)`);
+  marks.append('line').attr('y1', trackY - 8).attr('y2', trackY + 10);
+  marks.append('circle').attr('cy', trackY - 8).attr('r', Math.max(4, px * 0.35));
+  // A wider, invisible target for the pointer.
+  marks.append('rect').attr('class', 'hit').attr('x', -6).attr('y', 0).attr('width', 12).attr('height', trackY);
+  // Labels in full where there is room: each goes in the first row it fits in, or is left to the tooltip.
+  const rowEnds = Array.from({ length: rows }, () => -Infinity);
+  marks.append('text').each(function (e) {
+    const text = `${formatTime(e.t, model.clockStart)} ${e.label}`;
+    const w = textWidth(text, px);
+    const px0 = x(e.t);
+    // Anchored where the label stays inside the timeline: centred, else from the left or right edge.
+    let left = px0 - w / 2;
+    left = Math.max(0, Math.min(W - w, left));
+    const row = rowEnds.findIndex((end) => left > end + px);
+    if (row < 0) return;
+    rowEnds[row] = left + w;
+    select(this)
+      .attr('font-size', px)
+      .attr('x', left - px0)
+      .attr('y', rowH * (row + 1) - px * 0.3)
+      .text(text);
+  });
   marks
-    .append('text')
-    .each(function (e) {
-      const text = `${formatTime(e.t, model.clockStart)} ${shorten(e.label)}`;
-      const px = x(e.t);
-      const half = (text.length * 5.6) / 2;
-      const row = rowEnds.findIndex((end) => px - half > end + 6);
-      if (row < 0) return;
-      rowEnds[row] = px + half;
-      select(this)
-        .attr('y', 10 + row * 10)
-        .text(text);
-    });
-  const firedG = svg.append('g');
+    .on('pointerenter', (ev: PointerEvent, e) => {
+      tip.replaceChildren();
+      const head = document.createElement('b');
+      head.textContent = `${formatTime(e.t, model.clockStart)} ${e.label}`;
+      tip.append(head);
+      const why = provenanceText(e);
+      if (why) tip.append(Object.assign(document.createElement('span'), { textContent: why }));
+      tip.hidden = false;
+      const r = root.getBoundingClientRect();
+      const left = Math.min(Math.max(0, ev.clientX - r.left - 160), r.width - 320);
+      tip.style.left = `${Math.max(0, left)}px`;
+      tip.style.bottom = `${r.height - (trackY - 14)}px`;
+    })
+    .on('pointerleave', () => (tip.hidden = true));
+  const firedG = svg.append('g').attr('aria-hidden', 'true');
   const head = svg.append('g').attr('class', 'playhead');
-  head.append('line').attr('y1', 28).attr('y2', 56);
-  head.append('circle').attr('cy', 45).attr('r', 7);
+  head.append('line').attr('y1', trackY - 12).attr('y2', trackY + 16);
+  head.append('circle').attr('cy', trackY + 5).attr('r', 7);
   let now = 0;
   let firedCount = -1;
+  let latestShown: Scripted | null | undefined;
 
-  const seekAt = (e: PointerEvent) => onSeek(x.invert(pointer(e)[0]));
+  const seekAt = (e: PointerEvent) => onSeek(x.invert(pointer(e, svg.node())[0]));
   svg.on('pointerdown', (e: PointerEvent) => {
     (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
     seekAt(e);
@@ -93,6 +152,20 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
       head.attr('transform', `translate(${x(t)},0)`);
       done.attr('width', Math.max(0, x(t) - M.l));
       svg.attr('aria-valuenow', Math.round(t)).attr('aria-valuetext', formatTime(t, model.clockStart));
+      let last: Scripted | null = null;
+      for (const e of scripted) if (e.t <= t) last = e;
+      if (last !== latestShown) {
+        latestShown = last;
+        latest.replaceChildren();
+        if (last) {
+          const mark = document.createElement('span');
+          mark.className = `prov ${last.provenance?.kind ?? 'unsourced'}`;
+          mark.textContent = last.provenance?.kind === 'report' ? 'report' : last.provenance?.kind === 'assumed' ? 'assumed' : '';
+          latest.append(Object.assign(document.createElement('b'), { textContent: `${formatTime(last.t, model.clockStart)} ` }), last.label, ' ');
+          if (mark.textContent) latest.append(mark);
+          latest.title = provenanceText(last);
+        } else latest.append('Nothing has happened yet.');
+      }
       if (fired.length === firedCount) return;
       firedCount = fired.length;
       firedG
@@ -101,7 +174,7 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
         .join('circle')
         .attr('class', 'fired')
         .attr('cx', (e) => x(e.t))
-        .attr('cy', 45)
+        .attr('cy', trackY + 5)
         .attr('r', 3)
         .selectAll('title')
         .data((e) => [e])
@@ -109,8 +182,4 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
         .text((e) => `${formatTime(e.t, model.clockStart)} ${e.label}`);
     },
   };
-}
-
-function shorten(label: string): string {
-  return label.length > 30 ? label.slice(0, 28) + '…' : label;
 }

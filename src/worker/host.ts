@@ -361,7 +361,7 @@ export class SimHost {
       dtS: model.dtS,
       clockStart: model.clock?.start ?? null,
       regions: model.regions.map((r) => ({ id: r.id, label: r.label, pair: r.pair, lat: r.lat, lon: r.lon })),
-      services: model.services.map((s) => ({ id: s.id, label: s.label, description: s.description, door: s.door })),
+      services: model.services.map((s) => ({ id: s.id, label: s.label, description: s.description, door: s.door, family: s.family })),
       calls: model.calls.map((c) => ({ from: c.from, to: c.to })),
       sources: model.sources.map((s) => ({ id: s.id, label: s.label, service: s.service })),
       flows: this.sim!.topo.flows.map((f) => {
@@ -373,8 +373,11 @@ export class SimHost {
       sampleEveryS: this.everyTicks * model.dtS,
       params: [...params],
       timeline: model.timeline
-        .map((e) => ({ t: eventSeconds(model, e.at, p), type: e.type, label: e.label ?? e.type, group: e.group }))
+        .map((e) => ({ t: eventSeconds(model, e.at, p), type: e.type, label: e.label ?? e.type, group: e.group, provenance: e.provenance }))
         .filter((e) => Number.isFinite(e.t)),
+      focus: model.focus ?? null,
+      texts: { hint: model.texts.hint },
+      operator: { scaleoutDelayS: model.operator.scaleoutDelayS, rampS: model.operator.rampS, faultS: model.operator.faultS },
       whatIfs: model.whatIfs.map((w) => ({ ...w, params: w.params as Record<string, ParamValue> })),
       story: model.story.map((c) => ({ ...c, t: eventSeconds(model, c.at, p), params: c.params as Record<string, ParamValue> })),
     };

@@ -65,6 +65,12 @@ export interface Frame {
   score?: Score;
 }
 
+/** Where a fact comes from: the incident report (quoted) or an assumption of the model. */
+export interface Provenance {
+  kind: 'report' | 'assumed';
+  text: string;
+}
+
 export interface ModelInfo {
   id: string;
   title: string;
@@ -73,7 +79,8 @@ export interface ModelInfo {
   dtS: number;
   clockStart: string | null;
   regions: { id: string; label: string; pair?: string; lat?: number; lon?: number }[];
-  services: { id: string; label: string; description: string; door: boolean }[];
+  /** `family`: the name the scoreboard and verdicts report the service under (absent: only a link in the chain). */
+  services: { id: string; label: string; description: string; door: boolean; family?: string }[];
   calls: { from: string; to: string }[];
   sources: { id: string; label: string; service: string }[];
   /** Every caller → callee pair per region: `from` is a service id, or "source:<id>" for new work. */
@@ -82,7 +89,13 @@ export interface ModelInfo {
   sampleEveryS: number;
   params: import('../params/registry.ts').ParamDef[];
   /** Scripted events, for the timeline (seconds from the start). */
-  timeline: { t: number; type: string; label: string; group?: string }[];
+  timeline: { t: number; type: string; label: string; group?: string; provenance?: Provenance }[];
+  /** The region and service the lab judges by default (what the page shows first). */
+  focus: { region: string; service: string } | null;
+  /** The model's own words for the page (its "try this" line). */
+  texts: { hint?: string };
+  /** Durations the operator's seat offers, in the model's scale (seconds). */
+  operator: { scaleoutDelayS: number; rampS: number; faultS: number };
   whatIfs: { id: string; label: string; description: string; params: Record<string, ParamValue> }[];
   /** The story, chapter by chapter; `t` is when each happens (seconds from the start). */
   story: { title: string; text: string; t: number; region?: string; service?: string; highlight: string[]; hide: string[]; params: Record<string, ParamValue> }[];

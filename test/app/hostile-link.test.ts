@@ -102,7 +102,7 @@ describe('hostile links', () => {
     const junk = (n: number) => Array.from({ length: n }, (_, k) => `p${k}`).join(',');
     const r = decodeLink(`?model=single-service&hide=map,${junk(2000)}`, catalog);
     expect(r.page.hide).toEqual(new Set(['map']));
-    expect(r.notices).toEqual(['"p0", "p1", "p2" and 1,997 more cannot be hidden; parts that can: controls, charts, timeline, map, graph.']);
+    expect(r.notices).toEqual(['"p0", "p1", "p2" and 1,997 more cannot be hidden; parts that can: story, whatifs, operator, scoreboard, settings, charts, timeline, map, graph, share, compare, checks, controls.']);
     const huge = decodeLink(`?model=single-service&load=500&hide=${junk(30_000)}`, catalog);
     expect(huge.state.params).toEqual({ load: 500 });
     expect(huge.notices).toEqual(['This link is 198,924 characters long; only its first 16,384 were read.']);

@@ -98,7 +98,7 @@ describe('links', () => {
       'Client timeout: "abc" is not a valid value and was ignored.',
       'Unknown setting "bogus" was ignored.',
       'Jitter: "<b>x</b>" is not a valid value and was ignored.',
-      '"sidebar" cannot be hidden; parts that can: controls, charts, timeline, map, graph.',
+      '"sidebar" cannot be hidden; parts that can: story, whatifs, operator, scoreboard, settings, charts, timeline, map, graph, share, compare, checks, controls.',
     ]);
   });
 

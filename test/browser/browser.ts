@@ -51,6 +51,6 @@ export async function openLab(lab: Lab, query = ''): Promise<{ page: Page; error
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(lab.url + query);
-  await page.locator('#regions svg').waitFor({ timeout: 30_000 });
+  await page.locator('#graph svg').waitFor({ timeout: 30_000 });
   return { page, errors };
 }

@@ -15,7 +15,7 @@ describe('embedding', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('#sandboxed');
-    await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
+    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
     expect(await frame.locator('html').getAttribute('data-sim')).toBe('worker');
     expect(await frame.locator('html').getAttribute('class')).toContain('embed');
     await expect.poll(() => frame.locator('#controls').isVisible()).toBe(false);
@@ -32,7 +32,7 @@ describe('embedding', () => {
     const page = await lab().browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('cascade-lab iframe');
-    await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
+    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
     expect(await page.locator('cascade-lab iframe').getAttribute('sandbox')).toContain('allow-scripts');
     await expect.poll(() => frame.locator('output[for="param-retry-attempts"]').textContent()).toBe('0');
     expect(await frame.locator('#model-title').textContent()).toBe('One service, one trigger');
@@ -68,10 +68,10 @@ describe('embedding', () => {
     await expect.poll(() => decodeURIComponent(page.url())).toMatch(/at=30:retry\.attempts=0&op=32:admission\(server,local,0\)$/);
     const again = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await again.goto(page.url());
-    await again.locator('#regions svg').waitFor();
+    await again.locator('#graph svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
-    const label = await page.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label');
-    await expect.poll(() => again.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label')).toBe(label);
+    const label = await page.getByRole('button', { name: /^Server / }).getAttribute('aria-label');
+    await expect.poll(() => again.getByRole('button', { name: /^Server / }).getAttribute('aria-label')).toBe(label);
     expect(await again.locator('dl.score').textContent()).toBe(await page.locator('dl.score').textContent());
     await page.close();
     await again.close();
@@ -90,10 +90,10 @@ describe('embedding', () => {
     expect(url).toContain('load=10000');
     const again = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await again.goto(url);
-    await again.locator('#regions svg').waitFor();
+    await again.locator('#graph svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
     expect(await again.locator('output[for="param-load"]').textContent()).toBe('10000 req/s');
-    expect(await again.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label')).toBe(await page.getByRole('button', { name: /^Local:/ }).getAttribute('aria-label'));
+    expect(await again.getByRole('button', { name: /^Server / }).getAttribute('aria-label')).toBe(await page.getByRole('button', { name: /^Server / }).getAttribute('aria-label'));
     await page.close();
     await again.close();
   }, 60_000);
@@ -110,7 +110,7 @@ describe('embedding', () => {
     const page = await lab().browser.newPage({ viewport: { width: 1200, height: 700 } });
     await page.goto(lab().url + 'host.html');
     const frame = page.frameLocator('#sandboxed');
-    await frame.locator('#regions svg').waitFor({ timeout: 30_000 });
+    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
     await frame.getByRole('button', { name: 'Play' }).click();
     await expect.poll(() => frame.locator('#clock').textContent(), { timeout: 10_000 }).not.toBe('0 s');
     await page.locator('#after').evaluate((e) => e.scrollIntoView({ block: 'end' }));

@@ -22,9 +22,11 @@ function at(hhmm: string): number {
 
 /** Clicks the timeline where `hhmm` is, as a person seeking would. */
 async function seek(page: Page, hhmm: string): Promise<void> {
-  const box = (await page.locator('#timeline svg').boundingBox())!;
-  const frac = (14 + (1000 - 28) * (at(hhmm) / DURATION)) / 1000;
-  await page.mouse.click(box.x + box.width * frac, box.y + box.height * 0.6);
+  const [left, top, height, x0, x1] = await page.locator('#timeline svg').evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.height, Number(e.getAttribute('data-x0')), Number(e.getAttribute('data-x1'))];
+  });
+  await page.mouse.click(left + x0 + (x1 - x0) * (at(hhmm) / DURATION), top + height * 0.8);
   await expect.poll(() => page.textContent('#clock'), { timeout: 20_000 }).toBe(hhmm);
 }
 

@@ -67,7 +67,7 @@ describe('teaching', () => {
     await expect.poll(() => page.textContent('#clock')).toBe('01:32');
     for (const region of ['East US', 'West US']) {
       await page.getByRole('button', { name: new RegExp(`^${region}:`) }).click();
-      await page.getByRole('button', { name: 'Ramp back (60 min)' }).click();
+      await page.getByRole('button', { name: /^Ramp back/ }).click();
     }
     await page.getByLabel('Speed').selectOption('3600');
     await page.getByRole('button', { name: 'Play' }).click();
@@ -112,7 +112,8 @@ describe('teaching', () => {
     expect(await page.locator('html').getAttribute('class')).toContain('present');
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
     expect(size).toBeGreaterThanOrEqual(20);
-    expect(await page.locator('.files').isVisible()).toBe(false);
+    expect(await page.locator('#side').isVisible()).toBe(false);
+    expect(await page.locator('.panel-tabs').isVisible()).toBe(false);
     await page.close();
   }, 60_000);
 });

@@ -7,8 +7,10 @@ import { policiesFor } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from '../view/format.ts';
 import { renderGraph } from '../view/graph.ts';
-import { backlogDrainedAt, Comparison } from './compare.ts';
+import { judged, outageMinutes } from '../view/score.ts';
+import { backlogDrainedAt, Comparison } from './run-b.ts';
 import { $, type Lab } from './lab.ts';
+import { writeUrl } from './link.ts';
 
 /** Starts comparing with a what-if or client policy named as in links; false if there is none. */
 export function compareWith(lab: Lab, key: string): boolean {
@@ -39,9 +41,13 @@ export function startCompare(lab: Lab, label: string, params: Record<string, Par
   comparison.start(run.modelData, run.recipe, run.latest?.t ?? 0);
   const panel = $('compare');
   panel.hidden = false;
+  document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = false;
   $('compare-title').textContent = `B: ${label}`;
   lab.compare.graph = renderGraph($('graph-b'), model, () => {});
   lab.dirty = true;
+  // Beside the stage on wide windows; on narrower ones the drawer stays as the person left it.
+  if (matchMedia('(min-width: 1360px)').matches) panel.scrollIntoView({ block: 'nearest' });
+  writeUrl(lab);
 }
 
 export function stopCompare(lab: Lab): void {
@@ -50,8 +56,10 @@ export function stopCompare(lab: Lab): void {
   lab.compare.run = null;
   lab.compare.graph = null;
   $('compare').hidden = true;
+  document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = true;
   $('graph-b').replaceChildren();
   lab.dirty = true;
+  writeUrl(lab);
 }
 
 /** The differences between A and B, measured from both runs so far. */
@@ -64,7 +72,7 @@ export function drawCompareTable(lab: Lab, model: ModelInfo): void {
   if (latest?.score) cmp.lastScoreA = latest.score;
   if (comparison?.latest?.score) cmp.lastScoreB = comparison.latest.score;
   if (!a || !bScore || !comparison) return;
-  const door = model.services.find((x) => x.door) ?? model.services[0];
+  const door = judged(model);
   const S = model.services.length;
   const j = model.services.indexOf(door);
   const at = (t: number | null) => (t === null ? '—' : formatTime(t, model.clockStart));
@@ -72,21 +80,23 @@ export function drawCompareTable(lab: Lab, model: ModelInfo): void {
     [`${door.label} in trouble`, at(a.troubleAt), at(bScore.troubleAt)],
     [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
     ...model.regions.map((r): [string, string, string] => [
-      `Minutes ${door.label} in trouble, ${r.label}`,
-      String(a.outageMinutes[`${r.id}/${door.id}`] ?? 0),
-      String(bScore.outageMinutes[`${r.id}/${door.id}`] ?? 0),
-    ]).filter((row) => row[1] !== '0' || row[2] !== '0'),
+      `Minutes ${door.label} in trouble${model.regions.length > 1 ? `, ${r.label}` : ''}`,
+      String(outageMinutes(a, r.id, door.id)),
+      String(outageMinutes(bScore, r.id, door.id)),
+    ]).filter((x) => x[1] !== '0' || x[2] !== '0'),
     ['Peak amplification', `${a.peakAmplification.toFixed(1)}×`, `${bScore.peakAmplification.toFixed(1)}×`],
     ['Wasted work', formatRate(a.wasted), formatRate(bScore.wasted)],
-    ...a.families.map((fa): [string, string, string] => {
-      const fb = bScore.families.find((f) => f.service === fa.service);
-      return [`Minutes ${fa.label} in trouble (all regions)`, String(Math.round(fa.minutes)), String(Math.round(fb?.minutes ?? 0))];
-    }),
+    ...a.families
+      .filter((f) => f.service !== door.id)
+      .map((fa): [string, string, string] => {
+        const fb = bScore.families.find((f) => f.service === fa.service);
+        return [`Minutes ${fa.label} in trouble (all regions)`, String(Math.round(fa.minutes)), String(Math.round(fb?.minutes ?? 0))];
+      }),
     ...model.regions.map((r, k): [string, string, string] => [
-      `Backlog at ${door.label} drained, ${r.label}`,
+      `Backlog at ${door.label} drained${model.regions.length > 1 ? `, ${r.label}` : ''}`,
       at(backlogDrainedAt(history!, k * S + j)),
       at(backlogDrainedAt(comparison.history, k * S + j)),
-    ]).filter((row) => row[1] !== '—' || row[2] !== '—'),
+    ]).filter((x) => x[1] !== '—' || x[2] !== '—'),
   ];
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
