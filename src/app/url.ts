@@ -110,8 +110,8 @@ export interface PageOptions {
   embed: boolean;
   present: boolean;
   hide: Set<string>;
-  /** Settings shown on the stage of an embed (`controls=retry.attempts,failover`). */
-  controls: string[];
+  /** Settings shown on the stage of an embed (`controls=retry.attempts,failover`), when there are any. */
+  controls?: string[];
 }
 
 export interface ModelCatalog {
@@ -187,7 +187,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     return decodeChecked(search, catalog, notices);
   } catch {
     notices.add('This link could not be read, so the lab starts with its defaults.');
-    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set(), controls: [] }, notices: notices.list() };
+    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list() };
   }
 }
 
@@ -306,7 +306,9 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     if (defs.has(id)) controls.push(id);
     else notices.add(`"${clip(id)}" is not a setting of this model, so it is not shown.`);
   }
-  return { state, page: { embed: last('embed') === '1', present: last('present') === '1', hide, controls }, notices: notices.list() };
+  const page: PageOptions = { embed: last('embed') === '1', present: last('present') === '1', hide };
+  if (controls.length) page.controls = controls;
+  return { state, page, notices: notices.list() };
 }
 
 /** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */

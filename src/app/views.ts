@@ -35,7 +35,7 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   $('model-description').textContent = model.description;
   $('stage').classList.toggle('no-map', !hasMap(model));
   const controls = renderControls($('controls'), model.params, (id, value) => session.setParam(id, value));
-  const chosen = lab.page.controls.map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
+  const chosen = (lab.page.controls ?? []).map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
   const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, (id, value) => session.setParam(id, value)) : null;
   $('embed-controls').hidden = !stageControls;
   lab.views = {

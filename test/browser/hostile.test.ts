@@ -121,7 +121,7 @@ describe('a hostile tester', () => {
     const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await withWorkerControl(page);
     await page.goto(lab().url + '?model=single-service&t=120&compare=w:no-retries');
-    await page.locator('#regions svg').waitFor();
+    await page.locator('#graph svg').waitFor();
     await expect.poll(() => page.locator('#compare').isVisible()).toBe(true);
     await expect.poll(() => workerCount(page)).toBe(2);
     // B goes silent, as a hung worker would; the next step asks it for a frame it never gets.
@@ -146,7 +146,7 @@ describe('a hostile tester', () => {
   it('embed.js sizes only the lab\'s own frames, within a sane range', async () => {
     const page = await lab().browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(lab().url + 'host.html');
-    await page.frameLocator('#sandboxed').locator('#regions svg').waitFor({ timeout: 30_000 });
+    await page.frameLocator('#sandboxed').locator('#graph svg').waitFor({ timeout: 30_000 });
     // A foreign frame whose address mentions embed=1 asks to be made 19,999 px tall.
     await page.evaluate(() => {
       const f = document.createElement('iframe');
