@@ -81,8 +81,8 @@ export function drawCompareTable(lab: Lab, model: ModelInfo): void {
     [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
     ...model.regions.map((r): [string, string, string] => [
       `Minutes ${door.label} in trouble${model.regions.length > 1 ? `, ${r.label}` : ''}`,
-      String(outageMinutes(a, r.id, door.id)),
-      String(outageMinutes(bScore, r.id, door.id)),
+      String(Math.round(outageMinutes(a, r.id, door.id))),
+      String(Math.round(outageMinutes(bScore, r.id, door.id))),
     ]).filter((x) => x[1] !== '0' || x[2] !== '0'),
     ['Peak amplification', `${a.peakAmplification.toFixed(1)}×`, `${bScore.peakAmplification.toFixed(1)}×`],
     ['Wasted work', formatRate(a.wasted), formatRate(bScore.wasted)],

@@ -63,7 +63,7 @@ export function scoreRows(model: ModelInfo, sample: Score): ScoreRow[] {
         .filter(([, m]) => m > 0)
         .sort((a, b) => b[1] - a[1])
         .slice(0, 4);
-      return worst.length ? worst.map(([id, m]) => `${label(id)} ${m}`).join(' · ') : 'none';
+      return worst.length ? worst.map(([id, m]) => `${label(id)} ${Math.round(m)}`).join(' · ') : 'none';
     },
   });
   return rows;

@@ -90,7 +90,7 @@ describe('teaching', () => {
     await expect.poll(() => page.locator('#compare').isVisible()).toBe(true);
     await expect.poll(() => page.locator('#compare-table tbody tr').count()).toBeGreaterThan(3);
     const row = (name: string) => page.locator('#compare-table tr', { has: page.locator('th', { hasText: name }) }).locator('td');
-    await expect.poll(() => row('down or overloaded, West US').allTextContents()).toEqual([expect.stringMatching(/^1\d\d$/), '0']);
+    await expect.poll(() => row('in trouble, West US').allTextContents()).toEqual([expect.stringMatching(/^1\d\d$/), '0']);
     expect(await page.locator('#graph-b .gnode').count()).toBe(await page.locator('#graph .gnode').count());
     for (const chart of ['#chart-node', '#chart-doors', '#chart-amp']) expect(await page.locator(`${chart} .legend b`, { hasText: /^B / }).count()).toBeGreaterThan(0);
     // Both runs go on together.
