@@ -15,7 +15,33 @@ export interface LoadedModel {
 
 export type LoadResult = { ok: true; value: LoadedModel } | { ok: false; errors: string[] };
 
+/** Longest text anywhere in a model file (a key or a value): the longest the schema allows is 2000. */
+export const MAX_TEXT_CHARS = 2000;
+/** Most values (objects, arrays, numbers, texts) in a model file. */
+const MAX_VALUES = 200_000;
+
+/**
+ * Every text in the data is bounded and so is its size, checked before the schema sees it: no
+ * later check, message or view ever handles an unbounded text.
+ */
+function tooLong(data: unknown): string | null {
+  const stack: [unknown, string][] = [[data, '(model)']];
+  for (let seen = 0; stack.length; seen++) {
+    if (seen > MAX_VALUES) return `(model): more than ${MAX_VALUES} values`;
+    const [x, path] = stack.pop()!;
+    if (typeof x === 'string' && x.length > MAX_TEXT_CHARS) return `${path}: a text of ${x.length} characters; at most ${MAX_TEXT_CHARS}`;
+    if (x === null || typeof x !== 'object') continue;
+    for (const [k, val] of Object.entries(x)) {
+      if (k.length > 100) return `${path}: a key of ${k.length} characters; at most 100`;
+      stack.push([val, path === '(model)' ? k : `${path}.${k}`]);
+    }
+  }
+  return null;
+}
+
 export function loadModel(data: unknown): LoadResult {
+  const long = tooLong(data);
+  if (long) return { ok: false, errors: [shown(long)] };
   const parsed = v.safeParse(ModelSchema, data);
   if (!parsed.success) {
     return {
@@ -204,6 +230,7 @@ function crossCheck(model: Model): string[] {
   }
   model.params.forEach((p, i) => {
     const path = `params.${i}`;
+    if (p.id.length > 60) errors.push(`${path}.id: at most 60 characters`);
     if (RESERVED_IDS.includes(p.id)) errors.push(`${path}.id: "${p.id}" is a word links use for the page itself; choose another id`);
     if (p.kind === 'number') {
       if (p.min === undefined || p.max === undefined) errors.push(`${path}: a number parameter needs min and max`);

@@ -130,3 +130,14 @@ describe('hostile model files', () => {
     }
   });
 });
+
+describe('texts in model files', () => {
+  it('every text is bounded before the schema sees it, keys too', () => {
+    const m = structuredClone(single) as { params: { id: string }[]; defaults?: Record<string, unknown> };
+    m.params[0].id = 'a' + '.a'.repeat(500_000);
+    expect(loadModel(m)).toEqual({ ok: false, errors: ['params.0.id: a text of 1000001 characters; at most 2000'] });
+    const k = structuredClone(single) as { defaults?: Record<string, unknown> };
+    k.defaults = { ['x'.repeat(1_000_000)]: 1 };
+    expect(loadModel(k)).toEqual({ ok: false, errors: ['defaults: a key of 1000000 characters; at most 100'] });
+  });
+});
