@@ -59,7 +59,11 @@ const warm = median(runs.slice(1));
 out('1. Incident replay (azure-2026-02, 13.5 simulated hours, 1 s steps)');
 out(`   first run (cold JIT)   ${fmt(runs[0])} ms   ${fmt(simS / (runs[0] / 1000))}× real time`);
 out(`   median of 4 warm runs  ${fmt(warm)} ms   ${fmt(simS / (warm / 1000))}× real time`);
-out(`   target                 ≤ 1000 ms   ≥ 50,000× real time: ${warm <= 1000 ? 'met' : 'NOT met'}\n`);
+// The target is a speed, so the time allowed follows the replay's length (48 600 s → 972 ms).
+const TARGET_X = 50_000;
+const targetMs = (simS / TARGET_X) * 1000;
+const speed = simS / (warm / 1000);
+out(`   target                 ≤ ${fmt(targetMs)} ms   ≥ ${fmt(TARGET_X)}× real time: ${speed >= TARGET_X ? `met, ${fmt(speed / TARGET_X, 2)}× the target` : 'NOT met'}\n`);
 
 out('2. Cost against the number of regions (the whole replay, regions copied with their pairs)');
 const ticks = incident.model.durationS / incident.model.dtS;

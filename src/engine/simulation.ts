@@ -341,9 +341,10 @@ export class Simulation {
         for (let d = 0; d < deps.length; d++) {
           const df = fs[deps[d]];
           const k = flows[deps[d]].perRequest;
-          pRefused += pOk * (k === 1 ? df.pRefused : 1 - Math.pow(1 - df.pRefused, k));
-          pOk *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
-          pDone *= k === 1 ? df.pDone : Math.pow(df.pDone, k);
+          const r = df.pRefused;
+          if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
+          pOk *= powOf(df.pOk, k);
+          pDone *= powOf(df.pDone, k);
         }
         x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
         const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
@@ -367,7 +368,7 @@ export class Simulation {
             df.first += calls;
             df.firstNew += calls;
             df.created += calls;
-            reach *= k === 1 ? df.pOk : Math.pow(df.pOk, k);
+            reach *= powOf(df.pOk, k);
           }
         }
       }
@@ -629,6 +630,11 @@ export class Simulation {
     for (const n of this.state.nodes) fitNodeRing(n, this.st, t);
     this.planModelEvents();
   }
+}
+
+/** x^k, skipping the power where it changes nothing (most calls, most of the time). */
+function powOf(x: number, k: number): number {
+  return k === 1 || x === 1 || x === 0 ? x : Math.pow(x, k);
 }
 
 function minDefined(a: number, b: number): number {
