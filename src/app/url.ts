@@ -10,7 +10,7 @@
  * keys are dropped, out-of-range numbers clamped, malformed values dropped, and each is reported
  * as a notice the page shows.
  */
-import { formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { describeAllowed, formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { PANELS, panelNamed } from './panels.ts';
 
 export const URL_VERSION = 1;
@@ -318,8 +318,11 @@ function readSetting(def: ParamDef, raw: string): { value?: ParamValue; notice?:
   if (parsed.ok) return { value: parsed.value };
   const text = raw.trim();
   if (def.kind === 'number' && /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(text) && Number.isFinite(Number(text))) {
-    const clamped = Math.min(def.max!, Math.max(def.min!, Number(text)));
-    return { value: clamped, notice: `${def.label}: ${clip(raw)} is out of range, so ${clamped}${def.unit ? ' ' + def.unit : ''} is used.` };
+    const n = Number(text);
+    const clamped = Math.min(def.max!, Math.max(def.min!, n));
+    // Only a value out of range is brought into it; one in range the parameter refuses (not a whole number, not a multiple of the step) is not rounded.
+    if (clamped !== n && parseValue(def, clamped).ok) return { value: clamped, notice: `${def.label}: ${clip(raw)} is out of range, so ${clamped}${def.unit ? ' ' + def.unit : ''} is used.` };
+    return { notice: `${def.label}: ${clip(raw)} is not allowed (${describeAllowed(def)}) and was ignored.` };
   }
   return { notice: `${def.label}: "${clip(raw)}" is not a valid value and was ignored.` };
 }

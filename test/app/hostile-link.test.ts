@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../src/app/link.ts';
 import { decodeLink, encodeLink, MAX_NOTICES, opToAction, type Decoded } from '../../src/app/url.ts';
+import { parseValue } from '../../src/params/registry.ts';
 
 const catalog = builtinCatalog();
 
@@ -15,6 +16,8 @@ function expectSane(r: Decoded): void {
   for (const [id, value] of Object.entries(r.state.params)) {
     const def = defs.get(id)!;
     expect(Object.hasOwn(r.state.params, id) && def).toBeTruthy();
+    // Whatever the link held, the simulation will take every setting read from it.
+    expect(parseValue(def, value).ok).toBe(true);
     if (typeof value === 'number') {
       expect(Number.isFinite(value)).toBe(true);
       expect(value).toBeGreaterThanOrEqual(def.min!);
@@ -32,8 +35,8 @@ function expectSane(r: Decoded): void {
   }
 }
 
-const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'embed', 'present', 'retry.attempts', 'timeout', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
-const WORDS = ['', '0', '-1', '1e308', '0x10', 'off', 'NaN', 'Infinity', '00:10', '25:99', 'constructor', '__proto__', 'single-service', 'azure-2026-02', 'identity', 'eastus', '*', '(', ')', ',', ':', '=', '%', '&', '\u0000', '\u001b[31m', '<b>', 'w:batched', 'admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'rollout.disable', 'server', 'local'];
+const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'embed', 'present', 'file', 'retry.attempts', 'retry.baseDelay', 'timeout', 'queue.limit', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
+const WORDS = ['', '0', '-1', '2.5', '0.5', '-0.5', '1e3', '.5', '1e308', '0x10', 'off', 'NaN', 'Infinity', '00:10', '25:99', 'constructor', '__proto__', 'single-service', 'azure-2026-02', 'identity', 'eastus', '*', '(', ')', ',', ':', '=', '%', '&', '\u0000', '\u001b[31m', '<b>', 'w:batched', 'admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'rollout.disable', 'server', 'local'];
 const value = fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom(...WORDS), { maxLength: 8 }).map((w) => w.join('')), fc.integer().map(String), fc.double().map(String));
 const link = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 })), value), { maxLength: 20 }).map((pairs) => new URLSearchParams(pairs).toString());
 
