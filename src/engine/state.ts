@@ -198,6 +198,9 @@ export function newFlowState(): FlowState {
   };
 }
 
+/** Fields that only ever hold whole numbers (ticks, ring sizes and positions, codes). */
+const INTEGER_FIELDS = new Set(['W', 'Wp', 'Hd', 'rows', 'live', 'failHi', 'oldest', 'timedThrough', 'lateTicks', 'brkMode', 'brkClass', 'condition', 'health', 'latencyTicks', 'latencyEnd', 'faultEnd', 'errorEnd', 'rampStart', 'rampEnd']);
+
 /**
  * V8 stores a number field as a small integer until it first holds a fraction, then re-lays out
  * every object of that shape and throws away code compiled for the old one. The hot loop reads
@@ -207,7 +210,9 @@ export function settleNumberFields<T extends object>(o: T): T {
   const r = o as Record<string, unknown>;
   for (const k of Object.keys(r)) {
     const v = r[k];
-    if (typeof v === 'number') {
+    // Ring sizes, positions and codes stay small integers: `tick % Hd` on integers is a machine
+    // instruction, on doubles a library call.
+    if (typeof v === 'number' && !INTEGER_FIELDS.has(k)) {
       r[k] = 0.5;
       r[k] = v;
     }

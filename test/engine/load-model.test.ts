@@ -20,7 +20,7 @@ describe('loading models', () => {
       [(m) => (m.regions[0].pair = 'mars'), /^regions\.0\.pair: no region "mars"/],
       [(m) => (m.timeline[0].at = '$nope'), /^timeline\.0\.at: no parameter "nope"/],
       [(m) => (m.timeline[0].at = '18:00'), /^timeline\.0\.at: "HH:MM" times need a clocked model/],
-      [(m) => (m.defaults['retry.attempts'] = 99), /^defaults\.retry\.attempts: expected a number from 0 to 10/],
+      [(m) => (m.defaults['retry.attempts'] = 99), /^defaults\.retry\.attempts: expected a whole number from 0 to 10/],
       [(m) => (m.params[0].default = 'lots'), /^params\.0\.default: /],
       [(m) => (m.schema = 2), /^schema: /],
       [(m) => (m.id = '<script>'), /^id: /],
