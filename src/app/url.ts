@@ -223,7 +223,10 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     if (/^\d{1,10}$/.test(seed) && Number(seed) <= 4294967295) state.seed = Number(seed);
     else notices.add(`Seed "${clip(seed)}" is not a whole number from 0 to 4294967295: the model's own seed is used.`);
   }
+  // On a model without a clock, HH:MM is read as hours and minutes from the start.
+  const clocked = catalog.timeOf?.(model, '00:00') != null;
   const timeIn = (raw: string): number => {
+    if (HHMM.test(raw) && !clocked) return Number(raw.slice(-2)) < 60 ? Number(raw.slice(0, -3)) * 3600 + Number(raw.slice(-2)) * 60 : NaN;
     if (HHMM.test(raw)) return catalog.timeOf?.(model, raw) ?? NaN;
     return SECONDS.test(raw) ? Number(raw) : NaN;
   };

@@ -86,6 +86,9 @@ describe('hostile links', () => {
       { t: 10, action: { type: 'errors', service: 'server', regions: ['local'], args: [50, 60] } },
       { t: 20, action: { type: 'latency', service: 'server', regions: ['local'], args: [2.5, 30] } },
     ]);
+    const example = decodeLink('?model=single-service&op=00:10:errors(server,local,50,60)', catalog);
+    expect(example.notices).toEqual([]);
+    expect(example.state.changes).toEqual([{ t: 600, action: { type: 'errors', service: 'server', regions: ['local'], args: [50, 60] } }]);
     const bad = decodeLink('?model=single-service&op=10:errors(server,local,150,60)&op=10:latency(nowhere,local,1,60)&op=10:errors(,*,50,60)', catalog);
     expect(bad.state.changes?.map((c) => ('action' in c ? c.action.args : null))).toEqual([[100, 60]]);
     expect(bad.notices).toHaveLength(3);
