@@ -97,7 +97,9 @@ function drawCharts(lab: Lab, model: ModelInfo, node: number, label: string): vo
     ],
     now,
   );
-  v.node.title(`${label}: requests per second`);
+  // The one definition of trouble, as the engine judged it at this frame.
+  const trouble = lab.run.latest!.trouble?.[node] === 1;
+  v.node.title(`${label}: requests per second${trouble ? ' — in trouble' : ''}`);
   const where = document.querySelector('.graph-region');
   if (where) where.textContent = model.regions.length > 1 ? `${model.regions.find((x) => x.id === lab.store.getState().region)?.label ?? ''}:` : '';
   const S = model.services.length;

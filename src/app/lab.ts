@@ -16,6 +16,7 @@
  *
  * Frames change many times a second and never pass through the store.
  */
+import type { VerdictShown } from '../view/teach.ts';
 import type { Frame, Recipe } from '../worker/protocol.ts';
 import type { ChartView } from '../view/chart.ts';
 import type { ControlsHandle } from '../view/controls.ts';
@@ -54,7 +55,7 @@ export interface StoryState {
   /** Services highlighted in the graph by the current chapter. */
   highlight: Set<string>;
   /** The last what-if's verdict: shown again when the views are rebuilt for the what-if's run. */
-  verdictText: string | null;
+  verdictText: string | VerdictShown | null;
   /** The chapter came from the link: its focus and hidden parts still have to be applied. */
   fromLink: boolean;
 }
@@ -86,7 +87,7 @@ export interface Views {
 
 export interface TeachViews {
   score: (s: Frame['score']) => void;
-  verdict: (t: string | null) => void;
+  verdict: (v: string | VerdictShown | null) => void;
   chapter: (i: number) => void;
 }
 

@@ -25,7 +25,7 @@ const lab = createLab(store, catalog, link);
 const session: Session = new Session(lab, {
   buildViews: (model) => buildViews(lab, session, model),
   download: (filename, text, type) => download(store, filename, text, type),
-  showVerdict: (text) => showVerdict(lab, text),
+  showVerdict: (verdict) => showVerdict(lab, verdict),
 });
 
 const onScreen = watchEmbedding(link.page, () => currentLink(lab));

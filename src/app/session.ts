@@ -3,6 +3,7 @@
  * the page asks it for a run — load, seek, set a parameter, run again from the start. When the
  * simulation fails or stops answering, a new one is started and brought back to where the run was.
  */
+import type { VerdictShown } from '../view/teach.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
@@ -33,7 +34,7 @@ export interface SessionHooks {
   /** Builds the views for a model just loaded (its first frame follows at once). */
   buildViews(model: ModelInfo): void;
   download(filename: string, text: string, type: string): void;
-  showVerdict(text: string): void;
+  showVerdict(verdict: VerdictShown): void;
 }
 
 /** What a restored simulation must come back to: the time, the settings and the view. */
@@ -233,7 +234,7 @@ export class Session {
         break;
       case 'verdict':
         this.patientUntil = 0;
-        this.hooks.showVerdict(`${m.label}: ${m.text}`);
+        this.hooks.showVerdict({ label: m.label, text: m.text, parts: m.parts });
         break;
       case 'validated':
         // How we know runs in a worker of its own (src/app/how-we-know.ts), never this one.

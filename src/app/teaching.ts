@@ -2,11 +2,12 @@
  * The teaching layer's actions: what-ifs (measured, then run) and story chapters (their settings,
  * their moment, what to look at and what to hide).
  */
+import type { VerdictShown } from '../view/teach.ts';
 import type { Lab } from './lab.ts';
 import { hideForChapter } from './panels.ts';
 import type { Session } from './session.ts';
 
-export function showVerdict(lab: Lab, text: string | null): void {
+export function showVerdict(lab: Lab, text: string | VerdictShown | null): void {
   lab.story.verdictText = text;
   lab.teach?.verdict(text);
 }

@@ -57,6 +57,7 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
     score: renderScoreboard($('scoreboard'), model),
     verdict: renderWhatIfs($('whatif'), model, policiesFor(model.params), {
       apply: (label, params) => applyWhatIf(lab, session, label, params),
+      show: (service, region) => store.setState(region ? { service, region } : { service }),
       asItHappened: () => asItHappened(lab, session),
       compare: (label, params, key) => startCompare(lab, label, params, key),
     }),

@@ -3,7 +3,7 @@
  * and real client policies) with their measured verdicts, the story's chapters, and the
  * operator's seat. Each builds its DOM once and exposes small update functions.
  */
-import type { Score } from '../engine/score.ts';
+import type { Score, VerdictPart } from '../engine/score.ts';
 import type { ClientPolicy } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatDuration } from './format.ts';
@@ -29,12 +29,21 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
 
 export interface WhatIfHandlers {
   apply(label: string, params: Record<string, string | number>): void;
+  /** Puts a service family (in the region where the difference shows) in the key chart. */
+  show(service: string, region: string | undefined): void;
   asItHappened(): void;
   /** Run B = this run with `params`, side by side; `key` names it in links. */
   compare(label: string, params: Record<string, string | number>, key: string): void;
 }
 
-export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): (text: string | null) => void {
+/** A verdict on screen: its text, and each family's part so its name can show its chart. */
+export interface VerdictShown {
+  label: string;
+  text: string;
+  parts: readonly VerdictPart[];
+}
+
+export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): (verdict: string | VerdictShown | null) => void {
   root.replaceChildren();
   root.append(el('h3', '', 'What if…'));
   const buttons = el('div', 'whatifs');
@@ -77,7 +86,21 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
   const out = el('p', 'verdict');
   out.setAttribute('role', 'status');
   root.append(buttons, policy, compare, out);
-  return (text) => (out.textContent = text ?? '');
+  return (v) => {
+    if (v === null || typeof v === 'string' || v.parts.length === 0) {
+      out.textContent = v === null ? '' : typeof v === 'string' ? v : `${v.label}: ${v.text}`;
+      return;
+    }
+    // Each family's name is a button that puts the chart showing that number on the stage.
+    out.replaceChildren(`${v.label}: `);
+    v.parts.forEach((part, k) => {
+      const b = el('button', 'verdict-part', part.label);
+      b.type = 'button';
+      b.title = `Show ${part.label} in the chart${part.regions[0] ? ` (${model.regions.find((r) => r.id === part.regions[0])?.label ?? part.regions[0]})` : ''}`;
+      b.addEventListener('click', () => on.show(part.service, part.regions[0]));
+      out.append(...(k > 0 ? [' '] : []), b, `: ${part.text}.`);
+    });
+  };
 }
 
 export interface StoryHandlers {

@@ -330,6 +330,7 @@ export class SimHost {
       clock: clockAt(sim.model, sim.time),
       done: sim.done,
       health,
+      trouble: sim.state.trouble.now.slice(),
       metrics,
       flows: this.flowFrame(),
       samples: { t: Float64Array.from(this.historyT.slice(from)), values },

@@ -47,6 +47,8 @@ export interface Frame {
   done: boolean;
   /** Health state index per node (HEALTH_STATES order). */
   health: Uint8Array;
+  /** 1 per node while it is in trouble, by the lab's one definition (src/engine/trouble.ts). */
+  trouble: Uint8Array;
   /** Latest rates and levels: node-major, FRAME_METRICS.length per node. */
   metrics: Float32Array;
   /** Per flow (ModelInfo.flows order): first tries/s, retries/s since the last frame, and the share

@@ -50,6 +50,9 @@ describe('teaching', () => {
     }
     // And the run now is the last what-if's.
     await expect.poll(() => page.locator('output[for="param-failover"]').textContent()).toBe('0 %');
+    // A verdict names families; each name puts the chart where its number shows on the stage.
+    await page.locator('.verdict .verdict-part', { hasText: 'VM operations' }).click();
+    await expect.poll(() => page.locator('#chart-node').textContent()).toMatch(/VM \/ VMSS lifecycle.*requests per second/);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
