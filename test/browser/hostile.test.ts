@@ -86,6 +86,24 @@ describe('a hostile tester', () => {
     await page.close();
   }, 60_000);
 
+  it('within the work budget, seeking to the end of a big model keeps the position (it goes in steps)', async () => {
+    const { page, errors } = await openLab(lab(), '?model=single-service');
+    const { readFileSync } = await import('node:fs');
+    const base = JSON.parse(readFileSync(new URL('../../models/azure-2026-02.json', import.meta.url), 'utf8'));
+    // The incident in 18 regions: three times its work, close to the budget.
+    const big = { ...structuredClone(base), id: 'big', title: 'Big', regions: [] as { id: string; pair?: string }[], story: [], whatIfs: [] };
+    for (let c = 0; c < 3; c++) for (const r of base.regions) big.regions.push({ ...r, id: r.id + (c ? `-c${c}` : ''), pair: r.pair ? r.pair + (c ? `-c${c}` : '') : undefined });
+    await page.locator('#open-model').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(big)) });
+    await expect.poll(() => page.textContent('#model-title'), { timeout: 30_000 }).toBe('Big');
+    await page.getByRole('slider', { name: /Simulated time/ }).focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.textContent('#clock'), { timeout: 120_000 }).toBe('07:00');
+    expect(await page.textContent('#notice')).not.toMatch(/restarted|stopped/);
+    expect(await page.locator('#failure').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('two faults in a row: the restart replays the same run to the same time, view and speed', async () => {
     const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
