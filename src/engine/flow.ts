@@ -216,7 +216,9 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   // Work accepted for later — held at a front door, or served but waiting on a held call — is
   // not retried (pOk), but it is not done either (pDone): the caller is waiting.
   const done = succ + given + refused + deferred + waiting;
-  if (done > TINY) {
+  // All went well and the caller already knew it: nothing to update (the common case).
+  const unchanged = succ === done && f.pOk === 1 && f.pDone === 1 && f.pRefused === 0;
+  if (done > TINY && !unchanged) {
     f.pOk += ((succ + deferred + waiting) / done - f.pOk) * r.alphaOutcome;
     f.pDone += (succ / done - f.pDone) * r.alphaOutcome;
     f.pRefused += (refused / done - f.pRefused) * r.alphaOutcome;
