@@ -29,7 +29,8 @@
     } catch (err) {
       return false;
     }
-    return src.origin === base.origin && src.pathname.indexOf(base.pathname) === 0 && src.searchParams.get('embed') === '1';
+    // The last value of a key counts, as the lab reads its links.
+    return src.origin === base.origin && src.pathname.indexOf(base.pathname) === 0 && src.searchParams.getAll('embed').pop() === '1';
   }
 
   window.addEventListener('message', function (e) {
