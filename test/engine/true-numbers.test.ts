@@ -105,3 +105,50 @@ describe('the story and the README say what the charts show', () => {
     }
   });
 });
+
+describe('error and latency faults, as people inject them', () => {
+  const quiet = { 'trigger.duration': 0 };
+
+  it('an error fault fails that share of tries at once; retries make up for it while there is room', () => {
+    const r = run('single-service', { params: { ...quiet, errors: 20 }, everyS: 60 });
+    const x = r.at('local/server', 600);
+    // 1 + p + p² + p³ tries per request, 1 − p⁴ of requests succeed (p = 0.2).
+    expect(x.offered_rps / x.demand_rps).toBeCloseTo(1 + 0.2 + 0.04 + 0.008, 2);
+    expect(x.goodput_rps / x.demand_rps).toBeCloseTo(1 - 0.2 ** 4, 3);
+    expect(x.errored_rps / x.offered_rps).toBeCloseTo(0.2, 3);
+    expect(x.trouble).toBe(0);
+  });
+
+  it('a latency fault shorter than the timeout leaves a quiet service fine; as long as the timeout, every try is lost', () => {
+    const slow = run('single-service', { params: { ...quiet, latency: 4.75 }, everyS: 60 }).at('local/server', 600);
+    expect(slow.goodput_rps).toBeCloseTo(slow.demand_rps, 6);
+    expect(slow.trouble).toBe(0);
+    const lost = run('single-service', { params: { ...quiet, latency: 5 }, everyS: 60 }).at('local/server', 600);
+    expect(lost.goodput_rps).toBe(0);
+    expect(lost.offered_rps / lost.demand_rps).toBeCloseTo(4, 1);
+    expect(lost.wasted_rps).toBeGreaterThan(0.9 * lost.served_rps);
+    expect(lost.trouble).toBe(1);
+  });
+
+  it('a latency fault retries at the timeout, not earlier: timed-out tries come back after T plus the backoff', () => {
+    // Full-outage latency, one retry, 1 s backoff: the retry of a try sent at t is sent at t + 5 + 1.
+    const sim = new Simulation(model('single-service'), { params: { ...quiet, latency: 10, 'retry.attempts': 1, 'retry.jitter': 'none' } });
+    sim.runTo(5.75);
+    const f = sim.state.flows[0];
+    expect(f.sentRetry).toBe(0);
+    sim.runTo(6.25);
+    expect(f.sentRetry).toBeGreaterThan(0);
+  });
+
+  it('operators inject them on the incident: errors at East US identity put it in trouble for as long as they last', () => {
+    const r = run('azure-2026-02', {
+      durationS: 3600,
+      everyS: 60,
+      changes: [{ atS: 600, action: { type: 'errors', service: 'identity', regions: ['eastus'], percent: 100, durationS: 600 } }],
+    });
+    expect(r.at('eastus/identity', 590).trouble).toBe(0);
+    expect(r.at('eastus/identity', 900).trouble).toBe(1);
+    expect(r.at('eastus/identity', 900).errored_rps).toBeGreaterThan(0);
+    expect(r.at('westeurope/identity', 900).trouble).toBe(0);
+  });
+});
