@@ -7,6 +7,7 @@ import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import type { Lab } from './lab.ts';
+import { sweepKeyOf } from './sweep-link.ts';
 import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
@@ -45,7 +46,7 @@ export function linkQuery(lab: Lab): string {
     params[c.id] = c.value;
   }
   const chapter = lab.story.chapter >= 0 ? lab.story.chapter + 1 : undefined;
-  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter, params, changes, compare: lab.compare.key }, lab.catalog);
+  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter, params, changes, compare: lab.compare.key, sweep: sweepKeyOf(lab) }, lab.catalog);
 }
 
 /** The link that reproduces what is on screen now. */

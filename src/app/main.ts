@@ -14,6 +14,7 @@ import { builtinCatalog, currentLink } from './link.ts';
 import { hideForLink } from './panels.ts';
 import { Session } from './session.ts';
 import { createLabStore } from './store.ts';
+import { wireSweep } from './sweep.ts';
 import { showVerdict } from './teaching.ts';
 import { decodeLink, opToAction } from './url.ts';
 import { buildViews } from './views.ts';
@@ -32,6 +33,7 @@ const onScreen = watchEmbedding(link.page, () => currentLink(lab));
 hideForLink(link.page.hide);
 document.documentElement.classList.toggle('present', link.page.present);
 wireControls(lab, session);
+wireSweep(lab, session, link.state.sweep);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);
 session.load(link.state.model, {
   seed: lab.run.seed,

@@ -30,6 +30,8 @@ export interface LinkState {
   changes?: LinkChange[];
   /** The what-if ("w:id") or client policy ("p:id") run B compares with. */
   compare?: string;
+  /** The map of the space shown beside the run (see sweep-link.ts), as the link wrote it. */
+  sweep?: string;
 }
 
 /** A change during the run: a parameter, or an operator action on one region (or all). */
@@ -141,6 +143,7 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
   if (s.compare) q.set('compare', s.compare);
+  if (s.sweep) q.set('sweep', s.sweep);
   const time = (t: number) => catalog.clockOf?.(s.model, t) ?? String(Math.round(t * 1000) / 1000);
   for (const c of s.changes ?? []) {
     if ('action' in c) {
@@ -250,6 +253,11 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     if (/^[wp]:[a-z][a-z0-9-]{0,39}$/.test(compare)) state.compare = compare;
     else notices.add(`"${clip(compare)}" is not something to compare with, so there is no comparison.`);
   }
+  const sweep = last('sweep');
+  if (sweep !== null) {
+    if (sweep.length <= 600 && /^[\w.=:,;*+-]+$/.test(sweep)) state.sweep = sweep;
+    else notices.add(`The map "${clip(sweep)}" could not be read, so it was left out.`);
+  }
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   const lastIndex = new Map<string, number>();
   let k = 0;
@@ -257,7 +265,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   k = 0;
   for (const [key, raw] of q) {
     const index = k++;
-    if (key === 'at' || key === 'op' || key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || key === 'compare') continue;
+    if (key === 'at' || key === 'op' || key === 'v' || key === 'model' || key === 'seed' || key === 't' || key === 'chapter' || key === 'compare' || key === 'sweep') continue;
     if ((PAGE_KEYS as readonly string[]).includes(key)) continue;
     const def = defs.get(key);
     if (!def) notices.add(`Unknown setting "${clip(key)}" was ignored.`);

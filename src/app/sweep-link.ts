@@ -1,0 +1,43 @@
+/**
+ * The map in the link: `sweep=x=ID=VALUES;y=ID=VALUES;by=METRIC;seeds=K` (y optional), read
+ * and written here; the axes are checked against the model's registry when the map runs.
+ */
+import type { SweepMetric } from '../engine/sweep.ts';
+import type { Lab } from './lab.ts';
+
+export interface SweepKey {
+  x: string;
+  y: string | null;
+  metric: SweepMetric;
+  seeds: number;
+}
+
+const METRICS: readonly string[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
+const keys = new WeakMap<Lab, string>();
+
+export function encodeSweepKey(k: SweepKey): string {
+  return [`x=${k.x}`, ...(k.y ? [`y=${k.y}`] : []), `by=${k.metric}`, `seeds=${k.seeds}`].join(';');
+}
+
+/** The key, or null when it cannot be read. */
+export function decodeSweepKey(text: string): SweepKey | null {
+  const f = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) return null;
+    f.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const x = f.get('x');
+  const metric = f.get('by') ?? 'outcome';
+  const seeds = Number(f.get('seeds') ?? '1');
+  if (!x || !METRICS.includes(metric) || !Number.isInteger(seeds) || seeds < 1 || seeds > 10) return null;
+  return { x, y: f.get('y') ?? null, metric: metric as SweepMetric, seeds };
+}
+
+/** The map the page shows, as the link writes it (undefined: none). */
+export const sweepKeyOf = (lab: Lab): string | undefined => keys.get(lab);
+
+export function setSweepKey(lab: Lab, key: string | undefined): void {
+  if (key === undefined) keys.delete(lab);
+  else keys.set(lab, key);
+}

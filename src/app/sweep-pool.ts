@@ -1,0 +1,110 @@
+/**
+ * The page's sweep pool: hardware concurrency − 1 workers (at least one), each started from a
+ * Blob URL like the simulation's own worker (so it works in sandboxed frames), each sent one cell
+ * at a time in the order asked for. Where no worker can start, cells run on the main thread, one
+ * per task. Results are the grid's whatever the order or the pool.
+ */
+import { runCell, type CellResult, type SweepSpec } from '../engine/sweep.ts';
+import { mustLoadModel } from '../engine/load-model.ts';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import type { FromSweepWorker, ToSweepWorker } from '../worker/sweep-protocol.ts';
+import InlineSweepWorker from '../worker/sweep-worker.ts?worker&inline';
+
+export interface SweepRun {
+  stop(): void;
+  /** Where the cells run. */
+  readonly where: 'workers' | 'main thread';
+  readonly size: number;
+}
+
+export interface SweepCallbacks {
+  cell(index: number, row: CellResult): void;
+  /** All cells done (error: the first that failed). Not called after stop(). */
+  end(error?: string): void;
+}
+
+export const poolSize = () => Math.max(1, (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2) - 1);
+
+export function runSweepInPage(model: string | object, spec: SweepSpec, order: readonly number[], on: SweepCallbacks, size = poolSize()): SweepRun {
+  const queue = [...order];
+  let remaining = order.length;
+  let stopped = false;
+  let failed: string | null = null;
+  const workers: Worker[] = [];
+  const finish = () => {
+    if (stopped) return;
+    stopped = true;
+    workers.forEach((w) => w.terminate());
+    on.end(failed ?? undefined);
+  };
+  const done = (index: number, row: CellResult) => {
+    if (stopped) return;
+    on.cell(index, row);
+    if (--remaining === 0) finish();
+  };
+  let fallback: (() => void) | null = null;
+  const mainThread = () => {
+    if (fallback) return;
+    const loaded = mustLoadModel(typeof model === 'string' ? BUILTIN_MODELS[model] : model);
+    fallback = () => {
+      if (stopped || queue.length === 0) return;
+      const index = queue.shift()!;
+      done(index, runCell(loaded, spec, index));
+      setTimeout(fallback!, 0);
+    };
+    setTimeout(fallback, 0);
+  };
+  const start = (): Worker | null => {
+    try {
+      const w: Worker = new InlineSweepWorker();
+      let current = -1;
+      const feed = () => {
+        if (stopped || queue.length === 0) return;
+        current = queue.shift()!;
+        w.postMessage({ type: 'cell', index: current } satisfies ToSweepWorker);
+      };
+      w.onmessage = (e: MessageEvent<FromSweepWorker>) => {
+        const m = e.data;
+        if (m.type === 'cell') done(m.index, m.row);
+        else {
+          failed ??= m.message;
+          if (--remaining === 0) finish();
+        }
+        current = -1;
+        feed();
+      };
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        // A worker that cannot run (a content policy, a crash) gives its cell back; the others
+        // (or the main thread, if none is left) take it.
+        w.terminate();
+        workers.splice(workers.indexOf(w), 1);
+        if (current >= 0) queue.unshift(current);
+        current = -1;
+        if (workers.length === 0) mainThread();
+      };
+      w.postMessage({ type: 'init', model, spec } satisfies ToSweepWorker);
+      feed();
+      return w;
+    } catch {
+      return null;
+    }
+  };
+  for (let k = 0; k < Math.min(size, order.length); k++) {
+    const w = typeof Worker !== 'undefined' ? start() : null;
+    if (!w) break;
+    workers.push(w);
+  }
+  if (workers.length === 0 && order.length > 0) mainThread();
+  if (order.length === 0) queueMicrotask(finish);
+  return {
+    stop() {
+      stopped = true;
+      workers.forEach((w) => w.terminate());
+    },
+    get where() {
+      return fallback ? 'main thread' : 'workers';
+    },
+    size: Math.max(1, workers.length),
+  };
+}

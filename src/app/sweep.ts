@@ -1,0 +1,402 @@
+/**
+ * "Map the space": a drawer that sweeps two parameters of the loaded model over a pool of workers
+ * and draws the phase diagram as runs finish (coarse to fine), with a progress bar and Stop.
+ * Hovering a point shows its figures; clicking it loads its run (first seed) in the main view.
+ * The sweep travels in the link (`sweep=`), and exports as CSV (as `npm run sweep` prints it),
+ * SVG and PNG. The page's only hooks: one call in the composition root, one key in the link.
+ */
+import { defaultValues } from '../engine/load-model.ts';
+import {
+  cellCount, cellParams, parseAxis, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
+} from '../engine/sweep.ts';
+import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
+import { focusService } from '../engine/score.ts';
+import { type ParamDef, type ParamValue } from '../params/registry.ts';
+import { canvasToBlob, svgToCanvas } from '../view/export.ts';
+import { cellsOf, coarseToFine, meanMetric, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, stuckShare, type PhaseAxis } from '../view/phase.ts';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { download } from './files.ts';
+import type { Lab } from './lab.ts';
+import { writeUrl } from './link.ts';
+import type { Session } from './session.ts';
+import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
+import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
+import './sweep.css';
+
+/** Sensible maps per model: x, y. */
+export const SWEEP_PRESETS: Record<string, { label: string; x: string; y: string }[]> = {
+  'single-service': [
+    { label: 'Load × trigger length', x: 'load=100:1500:15', y: 'trigger.duration=0:60:13' },
+    { label: 'Retries × client timeout', x: 'retry.attempts=0:6:7', y: 'timeout=1:10:10' },
+    { label: 'Trigger size × length', x: 'trigger.capacity=0:90:10', y: 'trigger.duration=0:90:10' },
+  ],
+  'azure-2026-02': [
+    { label: 'Retries × failover', x: 'retry.attempts=0:4:5', y: 'failover=0:100:5' },
+    { label: 'Per-caller quota × blocked work resumes', x: 'identity.quota=off,10,20,40,60,80,100', y: 'recovery.release=*' },
+    { label: 'Retry budget × jitter', x: 'retry.budget=off,0,5,10,20,50', y: 'retry.jitter=*' },
+  ],
+};
+
+const METRICS: SweepMetric[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
+const MAX_SEEDS = 10;
+
+/** Values to offer when a parameter is picked for an axis. */
+export function suggestValues(def: ParamDef): string {
+  if (def.kind === 'enum') return '*';
+  const min = def.min!;
+  const max = Math.min(def.max!, Math.max(min + (def.step ?? 1) * 9, typeof def.default === 'number' ? def.default * 2 : min + 10 * (def.step ?? 1)));
+  const step = def.step ?? 1;
+  const n = Math.min(10, Math.floor((max - min) / step) + 1);
+  const span = Math.floor((max - min) / step / Math.max(1, n - 1)) * step;
+  const values = Array.from({ length: n }, (_, k) => Math.round((min + k * span) * 1e9) / 1e9);
+  const list = values.join(',');
+  return def.off ? `off,${list}` : list;
+}
+
+interface Sweep {
+  key: SweepKey;
+  loaded: LoadedModel;
+  spec: SweepSpec;
+  results: (CellResult | undefined)[];
+  run: SweepRun | null;
+  startedAt: number;
+  endedAt: number | null;
+  stopped: boolean;
+  error: string | null;
+}
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = Object.assign(document.createElement(tag), props);
+  el.append(...kids);
+  return el;
+}
+
+export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
+  const open = h('button', { type: 'button', id: 'sweep-open', textContent: 'Map the space', title: 'Sweep two settings over many runs and see where the system recovers' });
+  const help = document.getElementById('help-open');
+  if (help?.parentElement) help.parentElement.insertBefore(open, help);
+  else (document.querySelector('header') ?? document.body).append(open);
+
+  const preset = h('select', { id: 'sweep-preset' });
+  const xParam = h('select', { id: 'sweep-x' });
+  const xValues = h('input', { id: 'sweep-x-values', type: 'text', spellcheck: false });
+  const yParam = h('select', { id: 'sweep-y' });
+  const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false });
+  const metric = h('select', { id: 'sweep-metric' });
+  METRICS.forEach((m) => metric.append(h('option', { value: m, textContent: METRIC_LABEL[m] })));
+  const seeds = h('input', { id: 'sweep-seeds', type: 'number', min: '1', max: String(MAX_SEEDS), value: '1' });
+  const run = h('button', { type: 'button', id: 'sweep-run', textContent: 'Run' });
+  const stop = h('button', { type: 'button', id: 'sweep-stop', textContent: 'Stop', disabled: true });
+  const progress = h('progress', { id: 'sweep-progress', max: 1, value: 0 });
+  const status = h('p', { id: 'sweep-status', className: 'sweep-status' });
+  status.setAttribute('role', 'status');
+  const map = h('div', { id: 'sweep-map', className: 'sweep-map' });
+  const tip = h('div', { className: 'sweep-tip', hidden: true });
+  const command = h('code', { id: 'sweep-command' });
+  const csv = h('button', { type: 'button', id: 'sweep-csv', textContent: 'CSV', disabled: true, title: 'Every run, as npm run sweep prints it' });
+  const svg = h('button', { type: 'button', id: 'sweep-svg', textContent: 'SVG', disabled: true });
+  const png = h('button', { type: 'button', id: 'sweep-png', textContent: 'PNG', disabled: true });
+  const close = h('button', { type: 'button', className: 'sweep-close', textContent: '×', ariaLabel: 'Close the map' });
+  const label = (text: string, el: HTMLElement) => h('label', {}, text, ' ', el);
+  const panel = h(
+    'section',
+    { id: 'sweep-panel', className: 'sweep-panel', hidden: true, ariaLabel: 'Map the space' },
+    h('div', { className: 'sweep-head' }, h('h2', { textContent: 'Map the space' }), close),
+    h('p', { className: 'desc', textContent: 'Many whole runs, one per point: where does the judged service stay healthy, recover, or stay stuck? The runs start from this run’s settings.' }),
+    h('div', { className: 'sweep-form' },
+      label('Preset', preset),
+      h('span', { className: 'sweep-axis' }, label('Across (x)', xParam), xValues),
+      h('span', { className: 'sweep-axis' }, label('Up (y)', yParam), yValues),
+      label('Colour by', metric),
+      label('Seeds', seeds),
+      run, stop,
+    ),
+    h('div', { className: 'sweep-progress' }, progress, status),
+    map,
+    tip,
+    h('div', { className: 'sweep-foot' }, h('span', {}, 'Download ', csv, ' ', svg, ' ', png), h('span', { className: 'sweep-same' }, 'Same as: ', command)),
+  );
+  document.body.append(panel);
+
+  let current: Sweep | null = null;
+  let pendingKey: SweepKey | null = null;
+  let drawQueued = false;
+  let modelFor = '';
+
+  const loadedNow = (): LoadedModel | null => {
+    const data = lab.run.modelData;
+    try {
+      return mustLoadModel(typeof data === 'string' ? BUILTIN_MODELS[data] : data);
+    } catch {
+      return null;
+    }
+  };
+
+  /** Fills the pickers for the loaded model (once per model). */
+  const fillPickers = (loaded: LoadedModel) => {
+    const id = loaded.model.id;
+    if (modelFor === id) return;
+    modelFor = id;
+    preset.replaceChildren(h('option', { value: '', textContent: 'Choose…' }), ...(SWEEP_PRESETS[id] ?? []).map((p, k) => h('option', { value: String(k), textContent: p.label })));
+    const options = (withNone: boolean) => [
+      ...(withNone ? [h('option', { value: '', textContent: 'nothing (a line)' })] : []),
+      ...loaded.params.map((p) => h('option', { value: p.id, textContent: `${p.label} · ${p.id}` })),
+    ];
+    xParam.replaceChildren(...options(false));
+    yParam.replaceChildren(...options(true));
+    const first = SWEEP_PRESETS[id]?.[0];
+    if (first) applyAxes(first.x, first.y);
+    else {
+      xParam.value = loaded.params[0].id;
+      xValues.value = suggestValues(loaded.params[0]);
+      yParam.value = '';
+      yValues.value = '';
+    }
+  };
+  const applyAxes = (x: string, y: string | null) => {
+    const [xi, xv] = [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)];
+    xParam.value = xi;
+    xValues.value = xv;
+    if (y) {
+      yParam.value = y.slice(0, y.indexOf('='));
+      yValues.value = y.slice(y.indexOf('=') + 1);
+    } else {
+      yParam.value = '';
+      yValues.value = '';
+    }
+  };
+  preset.addEventListener('change', () => {
+    const p = SWEEP_PRESETS[modelFor]?.[Number(preset.value)];
+    if (p) applyAxes(p.x, p.y);
+  });
+  const suggest = (select: HTMLSelectElement, input: HTMLInputElement) => () => {
+    const def = loadedNow()?.params.find((p) => p.id === select.value);
+    input.value = def ? suggestValues(def) : '';
+    preset.value = '';
+  };
+  xParam.addEventListener('change', suggest(xParam, xValues));
+  yParam.addEventListener('change', suggest(yParam, yValues));
+  metric.addEventListener('change', () => {
+    if (current) {
+      current.key = { ...current.key, metric: metric.value as SweepMetric };
+      setSweepKey(lab, encodeSweepKey(current.key));
+      writeUrl(lab);
+    }
+    redraw();
+  });
+
+  const phaseAxis = (loaded: LoadedModel, a: Axis): PhaseAxis => {
+    const def = loaded.params.find((p) => p.id === a.id)!;
+    return { id: a.id, label: def.label, unit: def.unit, values: a.values };
+  };
+  const svgOf = (s: Sweep, highlight: [number, number] | null = null) => {
+    const x = phaseAxis(s.loaded, s.spec.x);
+    const y = s.spec.y ? phaseAxis(s.loaded, s.spec.y) : null;
+    const values = { ...defaultValues(s.loaded.params), ...(s.spec.params as Record<string, ParamValue>) };
+    return phaseSvg({
+      title: `${s.loaded.model.title}: ${s.spec.service}`,
+      x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results, highlight,
+      theory: singleServiceTheory(s.loaded.model.id, x, y, values),
+    });
+  };
+  const redraw = () => {
+    drawQueued = false;
+    if (!current) return;
+    map.innerHTML = svgOf(current);
+    const n = current.results.length;
+    const done = current.results.filter(Boolean).length;
+    progress.max = n;
+    progress.value = done;
+    const secs = (((current.endedAt ?? performance.now()) - current.startedAt) / 1000).toFixed(1);
+    const where = current.run ? ` on ${current.run.size} ${current.run.where === 'workers' ? `worker${current.run.size > 1 ? 's' : ''}` : 'main thread'}` : '';
+    status.textContent = current.error
+      ? `A run failed: ${current.error}`
+      : `${done} of ${n} runs in ${secs} s${where}${current.stopped ? ' (stopped)' : done === n ? '' : '…'}`;
+    const complete = done === n;
+    csv.disabled = !complete;
+    svg.disabled = png.disabled = done === 0;
+    run.disabled = !!current.run && !complete && !current.stopped;
+    stop.disabled = !run.disabled;
+  };
+  const queueDraw = () => {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(redraw);
+  };
+
+  const readForm = (): SweepKey => ({
+    x: `${xParam.value}=${xValues.value.trim()}`,
+    y: yParam.value ? `${yParam.value}=${yValues.value.trim()}` : null,
+    metric: metric.value as SweepMetric,
+    seeds: Math.max(1, Math.min(MAX_SEEDS, Math.round(Number(seeds.value) || 1))),
+  });
+
+  /** Starts the sweep the key describes, from the current run's settings. */
+  const start = (key: SweepKey) => {
+    const loaded = loadedNow();
+    if (!loaded) return;
+    fillPickers(loaded);
+    const x = parseAxis(loaded.params, key.x, 'Across');
+    const y = key.y ? parseAxis(loaded.params, key.y, 'Up') : null;
+    const error = !x.ok ? x.error : y && !y.ok ? y.error : y?.ok && x.ok && y.axis.id === x.axis.id ? 'choose two different settings' : null;
+    if (error || !x.ok || (y && !y.ok)) {
+      status.textContent = `Cannot map this: ${error}`;
+      return;
+    }
+    current?.run?.stop();
+    const recipe = lab.run.recipe;
+    const defaults = defaultValues(loaded.params);
+    const params: Record<string, ParamValue> = {};
+    for (const [id, v] of Object.entries(recipe?.params ?? lab.store.getState().params)) {
+      if (id !== key.x.split('=')[0] && (!key.y || id !== key.y.split('=')[0]) && defaults[id] !== v) params[id] = v as ParamValue;
+    }
+    const changes = (recipe?.changes ?? []).flatMap((c) => ('id' in c ? [{ atS: c.t, id: c.id, value: c.value }] : []));
+    const m = loaded.model;
+    const spec: SweepSpec = {
+      x: x.axis, y: y && y.ok ? y.axis : null, seed: recipe?.seed ?? lab.run.seed ?? m.seed, seeds: key.seeds, params, changes,
+      service: `${m.focus?.region ?? m.regions[0].id}/${m.services[focusService({ model: m })].id}`,
+    };
+    xParam.value = spec.x.id;
+    xValues.value = spec.x.text.slice(spec.x.id.length + 1);
+    yParam.value = spec.y?.id ?? '';
+    yValues.value = spec.y ? spec.y.text.slice(spec.y.id.length + 1) : '';
+    metric.value = key.metric;
+    seeds.value = String(key.seeds);
+    const s: Sweep = { key, loaded, spec, results: new Array(cellCount(spec)), run: null, startedAt: performance.now(), endedAt: null, stopped: false, error: null };
+    current = s;
+    command.textContent = sweepCommand(typeof lab.run.modelData === 'string' ? lab.run.modelData : 'model.json', spec, m.seed, spec.service);
+    setSweepKey(lab, encodeSweepKey(key));
+    writeUrl(lab);
+    const order = coarseToFine(spec.x.values.length, spec.y ? spec.y.values.length : 1, spec.seeds);
+    s.run = runSweepInPage(lab.run.modelData, spec, order, {
+      cell(index, row) {
+        s.results[index] = row;
+        if (current === s) queueDraw();
+      },
+      end(err) {
+        s.endedAt = performance.now();
+        s.error = err ?? null;
+        if (current === s) queueDraw();
+      },
+    });
+    redraw();
+  };
+
+  run.addEventListener('click', () => start(readForm()));
+  stop.addEventListener('click', () => {
+    if (!current?.run) return;
+    current.run.stop();
+    current.stopped = true;
+    current.endedAt = performance.now();
+    redraw();
+  });
+
+  // Hover: a point's figures; click: its run (first seed) in the main view, and in the link.
+  const pointAt = (e: MouseEvent): [number, number] | null => {
+    const el = (e.target as Element).closest?.('rect.cell');
+    return el ? [Number(el.getAttribute('data-x')), Number(el.getAttribute('data-y'))] : null;
+  };
+  map.addEventListener('mousemove', (e) => {
+    const p = current && pointAt(e);
+    if (!current || !p) {
+      tip.hidden = true;
+      return;
+    }
+    tip.hidden = false;
+    tip.replaceChildren(...describePoint(current, p));
+    const box = panel.getBoundingClientRect();
+    tip.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 260)}px`;
+    tip.style.top = `${e.clientY - box.top + panel.scrollTop + 14}px`;
+  });
+  map.addEventListener('mouseleave', () => (tip.hidden = true));
+  map.addEventListener('click', (e) => {
+    const p = current && pointAt(e);
+    if (!current || !p) return;
+    const { spec } = current;
+    const index = (p[1] * spec.x.values.length + p[0]) * spec.seeds;
+    const { params, seed } = cellParams(spec, index);
+    const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
+    lab.store.setState({ playing: false });
+    if (seed !== (lab.run.seed ?? current.loaded.model.seed)) lab.run.seed = seed;
+    session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
+  });
+
+  const fileName = () => (current ? `sweep-${current.loaded.model.id}-${current.spec.x.id}${current.spec.y ? `-${current.spec.y.id}` : ''}` : 'sweep');
+  csv.addEventListener('click', () => current && download(lab.store, `${fileName()}.csv`, sweepCsv(current.results as CellResult[]), 'text/csv'));
+  svg.addEventListener('click', () => current && download(lab.store, `${fileName()}.svg`, svgOf(current), 'image/svg+xml'));
+  png.addEventListener('click', async () => {
+    if (!current) return;
+    const canvas = await svgToCanvas(svgOf(current), PHASE_SIZE.width * 2, PHASE_SIZE.height * 2);
+    download(lab.store, `${fileName()}.png`, await canvasToBlob(canvas), 'image/png');
+  });
+
+  const show = (on: boolean) => {
+    panel.hidden = !on;
+    open.setAttribute('aria-expanded', String(on));
+    if (on) {
+      const loaded = loadedNow();
+      if (loaded) fillPickers(loaded);
+      setSweepKey(lab, current ? encodeSweepKey(current.key) : undefined);
+    } else setSweepKey(lab, undefined);
+    writeUrl(lab);
+  };
+  open.addEventListener('click', () => show(panel.hidden));
+  close.addEventListener('click', () => show(false));
+
+  // A sweep in the link opens the drawer and runs once the model has loaded.
+  if (fromLink) {
+    const key = decodeSweepKey(fromLink);
+    if (key) pendingKey = key;
+    else lab.store.setState({ notice: 'The map in this link could not be read, so it was left out.' });
+  }
+  lab.store.subscribe((s, prev) => {
+    if (s.model === prev.model || !s.model) return;
+    if (pendingKey) {
+      const key = pendingKey;
+      pendingKey = null;
+      panel.hidden = false;
+      open.setAttribute('aria-expanded', 'true');
+      queueMicrotask(() => start(key));
+    } else if (current && current.loaded.model.id !== s.model.id) {
+      // Another model: the map was of the last one.
+      current.run?.stop();
+      current = null;
+      map.replaceChildren();
+      status.textContent = '';
+      command.textContent = '';
+      setSweepKey(lab, undefined);
+      [csv, svg, png].forEach((b) => (b.disabled = true));
+      run.disabled = false;
+      stop.disabled = true;
+      progress.value = 0;
+    }
+    if (!panel.hidden) {
+      const loaded = loadedNow();
+      if (loaded) fillPickers(loaded);
+    }
+  });
+}
+
+/** A point's figures, for the tooltip: its values, then each seed or the seeds' summary. */
+function describePoint(s: Sweep, [xi, yi]: [number, number]): HTMLElement[] {
+  const nx = s.spec.x.values.length;
+  const rows = cellsOf({ x: s.spec.x, y: s.spec.y, seeds: s.spec.seeds, results: s.results })[yi * nx + xi];
+  const v = (x: ParamValue) => (typeof x === 'number' ? String(Math.round(x * 1000) / 1000) : x);
+  const head = `${s.spec.x.id} = ${v(s.spec.x.values[xi])}${s.spec.y ? `, ${s.spec.y.id} = ${v(s.spec.y.values[yi])}` : ''}`;
+  const out = [h('strong', { textContent: head })];
+  if (!rows) return [...out, h('div', { textContent: 'not run yet' })];
+  const n = (x: number | null, unit = '') => (x === null ? '–' : `${Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Math.round(x * 100) / 100}${unit}`);
+  const line = (label: string, text: string) => h('div', {}, `${label}: `, text);
+  if (rows.length > 1) out.push(line('stuck', `${Math.round(stuckShare(rows) * 100)} % of ${rows.length} seeds (${rows.map((r) => r.outcome).join(', ')})`));
+  else out.push(line('outcome', rows[0].outcome));
+  const mean = rows.length > 1 ? ' (mean)' : '';
+  out.push(
+    line(`in trouble${mean}`, n(meanMetric(rows, 'trouble_s'), ' s')),
+    line(`to recover${mean}`, n(meanMetric(rows, 'recovery_s'), ' s')),
+    line(`goodput ÷ demand, last tenth${mean}`, n(meanMetric(rows, 'goodput_share'))),
+    line(`peak amplification${mean}`, n(meanMetric(rows, 'peak_amplification'), '×')),
+    line(`wasted${mean}`, n(meanMetric(rows, 'wasted'))),
+    h('div', { className: 'sweep-tip-hint', textContent: `Click to open this run (seed ${rows[0].seed}).` }),
+  );
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run figure:map -- [sweep options] [--out FILE]`: a sweep drawn as a phase diagram (SVG),
+ * as the page draws it. Takes the options of `npm run sweep` (not --format or --shard).
+ */
+import { writeFileSync } from 'node:fs';
+import { defaultValues } from '../engine/load-model.ts';
+import { cellCount, type CellResult, type SweepMetric } from '../engine/sweep.ts';
+import { phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
+import { UsageError } from './model-ref.ts';
+import { planSweep } from './sweep-args.ts';
+import { runSweep } from './sweep-pool.ts';
+
+const argv = process.argv.slice(2);
+const take = (name: string) => {
+  const k = argv.indexOf(name);
+  if (k < 0) return undefined;
+  const v = argv[k + 1];
+  argv.splice(k, 2);
+  return v;
+};
+const out = take('--out') ?? 'public/phase.svg';
+const metric = (take('--metric') ?? 'outcome') as SweepMetric;
+const title = take('--title');
+try {
+  const plan = planSweep(argv);
+  if (plan === 'help') throw new UsageError('usage: npm run figure:map -- --model ID --x … [--y …] [sweep options] [--metric M] [--title T] [--out FILE]');
+  const { loaded, spec } = plan;
+  const results: CellResult[] = [];
+  await runSweep(plan.modelData, loaded, spec, [...Array(cellCount(spec)).keys()], plan.workers, (row) => results.push(row));
+  const axis = (a: { id: string; values: PhaseAxis['values'] }): PhaseAxis => {
+    const def = loaded.params.find((p) => p.id === a.id)!;
+    return { id: a.id, label: def.label, unit: def.unit, values: a.values };
+  };
+  const x = axis(spec.x);
+  const y = spec.y ? axis(spec.y) : null;
+  const values = { ...defaultValues(loaded.params), ...spec.params };
+  const svg = phaseSvg({
+    title: title ?? `${loaded.model.title}: ${spec.service}, ${spec.seeds} seed${spec.seeds > 1 ? 's' : ''} per point`,
+    x, y, seeds: spec.seeds, metric, results,
+    theory: singleServiceTheory(loaded.model.id, x, y, values),
+  });
+  writeFileSync(out, svg + '\n');
+  process.stderr.write(`wrote ${out} (${results.length} runs)\n`);
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`figure:map: ${e.message}\n`);
+  process.exitCode = 2;
+}
