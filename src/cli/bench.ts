@@ -10,6 +10,7 @@ import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import type { Model } from '../engine/model.ts';
 import { Simulation } from '../engine/simulation.ts';
 import { benchBrowser } from './bench-browser.ts';
+import { benchSweep } from './bench-sweep.ts';
 
 function time(loaded: LoadedModel, durationS?: number): number {
   const sim = new Simulation(loaded, { durationS });
@@ -88,3 +89,6 @@ out(`   ratio 1 M / 1 k: ${fmt(perRate[1] / perRate[0], 2)} (flat is 1)`);
 
 out('');
 await benchBrowser(out);
+
+out('');
+await benchSweep(out);
