@@ -5,53 +5,29 @@
  * The sweep travels in the link (`sweep=`), and exports as CSV (as `npm run sweep` prints it),
  * SVG and PNG. The page's only hooks: one call in the composition root, one key in the link.
  */
-import { defaultValues } from '../engine/load-model.ts';
 import {
   cellCount, cellParams, parseAxis, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
 } from '../engine/sweep.ts';
-import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
+import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import { focusService } from '../engine/score.ts';
-import { type ParamDef, type ParamValue } from '../params/registry.ts';
+import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
-import { cellsOf, coarseToFine, meanMetric, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, stuckShare, type PhaseAxis } from '../view/phase.ts';
+import { coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
 import { writeUrl } from './link.ts';
 import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
+import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
+import { describePoint } from '../view/phase-tip.ts';
 import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 
-/** Sensible maps per model: x, y. */
-export const SWEEP_PRESETS: Record<string, { label: string; x: string; y: string }[]> = {
-  'single-service': [
-    { label: 'Load × trigger length', x: 'load=100:1500:15', y: 'trigger.duration=0:60:13' },
-    { label: 'Retries × client timeout', x: 'retry.attempts=0:6:7', y: 'timeout=1:10:10' },
-    { label: 'Trigger size × length', x: 'trigger.capacity=0:90:10', y: 'trigger.duration=0:90:10' },
-  ],
-  'azure-2026-02': [
-    { label: 'Retries × failover', x: 'retry.attempts=0:4:5', y: 'failover=0:100:5' },
-    { label: 'Per-caller quota × blocked work resumes', x: 'identity.quota=off,10,20,40,60,80,100', y: 'recovery.release=*' },
-    { label: 'Retry budget × jitter', x: 'retry.budget=off,0,5,10,20,50', y: 'retry.jitter=*' },
-  ],
-};
-
 const METRICS: SweepMetric[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
 const MAX_SEEDS = 10;
-
-/** Values to offer when a parameter is picked for an axis. */
-export function suggestValues(def: ParamDef): string {
-  if (def.kind === 'enum') return '*';
-  const min = def.min!;
-  const max = Math.min(def.max!, Math.max(min + (def.step ?? 1) * 9, typeof def.default === 'number' ? def.default * 2 : min + 10 * (def.step ?? 1)));
-  const step = def.step ?? 1;
-  const n = Math.min(10, Math.floor((max - min) / step) + 1);
-  const span = Math.floor((max - min) / step / Math.max(1, n - 1)) * step;
-  const values = Array.from({ length: n }, (_, k) => Math.round((min + k * span) * 1e9) / 1e9);
-  const list = values.join(',');
-  return def.off ? `off,${list}` : list;
-}
+/** A map from a link runs by itself up to this many runs. */
+const LINK_AUTORUN_MAX = 1000;
 
 interface Sweep {
   key: SweepKey;
@@ -231,8 +207,11 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     seeds: Math.max(1, Math.min(MAX_SEEDS, Math.round(Number(seeds.value) || 1))),
   });
 
-  /** Starts the sweep the key describes, from the current run's settings. */
-  const start = (key: SweepKey) => {
+  /**
+   * Starts the sweep the key describes, from the current run's settings. A map from a link that
+   * would take a great many runs waits for the reader to press Run.
+   */
+  const start = (key: SweepKey, fromLink = false) => {
     const loaded = loadedNow();
     if (!loaded) return;
     fillPickers(loaded);
@@ -241,6 +220,14 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const error = !x.ok ? x.error : y && !y.ok ? y.error : y?.ok && x.ok && y.axis.id === x.axis.id ? 'choose two different settings' : null;
     if (error || !x.ok || (y && !y.ok)) {
       status.textContent = `Cannot map this: ${error}`;
+      return;
+    }
+    const runs = x.axis.values.length * (y && y.ok ? y.axis.values.length : 1) * key.seeds;
+    if (fromLink && runs > LINK_AUTORUN_MAX) {
+      applyAxes(x.axis.text, y && y.ok ? y.axis.text : null);
+      metric.value = key.metric;
+      seeds.value = String(key.seeds);
+      status.textContent = `This map takes ${runs.toLocaleString('en-US')} runs: press Run to start it.`;
       return;
     }
     current?.run?.stop();
@@ -303,7 +290,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       return;
     }
     tip.hidden = false;
-    tip.replaceChildren(...describePoint(current, p));
+    tip.replaceChildren(...describePoint(current.spec, current.results, p));
     const box = panel.getBoundingClientRect();
     tip.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 260)}px`;
     tip.style.top = `${e.clientY - box.top + panel.scrollTop + 14}px`;
@@ -341,6 +328,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     writeUrl(lab);
   };
   open.addEventListener('click', () => show(panel.hidden));
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') show(false);
+  });
   close.addEventListener('click', () => show(false));
 
   // A sweep in the link opens the drawer and runs once the model has loaded.
@@ -356,7 +346,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       pendingKey = null;
       panel.hidden = false;
       open.setAttribute('aria-expanded', 'true');
-      queueMicrotask(() => start(key));
+      queueMicrotask(() => start(key, true));
     } else if (current && current.loaded.model.id !== s.model.id) {
       // Another model: the map was of the last one.
       current.run?.stop();
@@ -375,28 +365,4 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       if (loaded) fillPickers(loaded);
     }
   });
-}
-
-/** A point's figures, for the tooltip: its values, then each seed or the seeds' summary. */
-function describePoint(s: Sweep, [xi, yi]: [number, number]): HTMLElement[] {
-  const nx = s.spec.x.values.length;
-  const rows = cellsOf({ x: s.spec.x, y: s.spec.y, seeds: s.spec.seeds, results: s.results })[yi * nx + xi];
-  const v = (x: ParamValue) => (typeof x === 'number' ? String(Math.round(x * 1000) / 1000) : x);
-  const head = `${s.spec.x.id} = ${v(s.spec.x.values[xi])}${s.spec.y ? `, ${s.spec.y.id} = ${v(s.spec.y.values[yi])}` : ''}`;
-  const out = [h('strong', { textContent: head })];
-  if (!rows) return [...out, h('div', { textContent: 'not run yet' })];
-  const n = (x: number | null, unit = '') => (x === null ? '–' : `${Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Math.round(x * 100) / 100}${unit}`);
-  const line = (label: string, text: string) => h('div', {}, `${label}: `, text);
-  if (rows.length > 1) out.push(line('stuck', `${Math.round(stuckShare(rows) * 100)} % of ${rows.length} seeds (${rows.map((r) => r.outcome).join(', ')})`));
-  else out.push(line('outcome', rows[0].outcome));
-  const mean = rows.length > 1 ? ' (mean)' : '';
-  out.push(
-    line(`in trouble${mean}`, n(meanMetric(rows, 'trouble_s'), ' s')),
-    line(`to recover${mean}`, n(meanMetric(rows, 'recovery_s'), ' s')),
-    line(`goodput ÷ demand, last tenth${mean}`, n(meanMetric(rows, 'goodput_share'))),
-    line(`peak amplification${mean}`, n(meanMetric(rows, 'peak_amplification'), '×')),
-    line(`wasted${mean}`, n(meanMetric(rows, 'wasted'))),
-    h('div', { className: 'sweep-tip-hint', textContent: `Click to open this run (seed ${rows[0].seed}).` }),
-  );
-  return out;
 }

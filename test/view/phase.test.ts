@@ -1,0 +1,38 @@
+/** The phase diagram: coarse-to-fine order, cells drawn from coarser ones meanwhile, the theory's lines. */
+import { describe, expect, it } from 'vitest';
+import type { CellResult } from '../../src/engine/sweep.ts';
+import { coarseToFine, phaseSvg, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
+
+const axis = (id: string, values: number[]): PhaseAxis => ({ id, label: id, unit: '', values });
+const row = (x: number, y: number, outcome: CellResult['outcome']): CellResult => ({
+  x, y, seed: 1, outcome, troubleS: 0, recoveryS: null, goodputShare: 1, peakAmplification: 1, wasted: 0,
+});
+
+describe('phase diagram', () => {
+  it('orders every run once, coarsest points first, each point with its seeds together', () => {
+    const order = coarseToFine(5, 3, 2);
+    expect([...order].sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+    // Step 4 first: (0,0) and (4,0); then step 2, then the rest.
+    expect(order.slice(0, 4)).toEqual([0, 1, 8, 9]);
+    expect(order.slice(4, 10)).toEqual([4, 5, 20, 21, 24, 25]);
+  });
+
+  it('draws a cell per point; points not run yet are shown as their coarser point, faded', () => {
+    const x = axis('load', [100, 200, 300]);
+    const y = axis('trigger.duration', [0, 10]);
+    const results: (CellResult | undefined)[] = new Array(6);
+    results[0] = row(100, 0, 'stuck');
+    const svg = phaseSvg({ title: 't', x, y, seeds: 1, metric: 'outcome', results });
+    expect(svg.match(/class="cell"/g)).toHaveLength(6);
+    expect(svg.match(/fill-opacity="0.35"/g)).toHaveLength(5); // all five from (0,0), the only one run
+    expect(svg).toContain('1 of 6 points');
+  });
+
+  it('places C/(R+1) and C on the load axis, per row when the other axis is retries', () => {
+    const x = axis('load', [0, 500, 1000]);
+    const y = axis('retry.attempts', [0, 1, 3]);
+    expect(singleServiceTheory('single-service', x, y, { capacity: 1000, 'retry.attempts': 3 })).toEqual({ axis: 'x', low: [1000, 500, 250], high: [1000, 1000, 1000] });
+    expect(singleServiceTheory('azure-2026-02', x, y, {})).toBeNull();
+    expect(singleServiceTheory('single-service', axis('timeout', [1]), null, {})).toBeNull();
+  });
+});
