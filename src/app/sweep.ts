@@ -28,6 +28,7 @@ const METRICS: SweepMetric[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_s
 const MAX_SEEDS = 10;
 /** A map from a link runs by itself up to this many runs. */
 const LINK_AUTORUN_MAX = 1000;
+const DRAW_EVERY_MS = 200;
 
 interface Sweep {
   key: SweepKey;
@@ -194,10 +195,16 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     run.disabled = !!current.run && !complete && !current.stopped;
     stop.disabled = !run.disabled;
   };
+  // At most five redraws a second: the whole map is redrawn (a finished coarse point changes the
+  // faded points around it), and the main thread stays free for the lab.
+  let lastDraw = 0;
   const queueDraw = () => {
     if (drawQueued) return;
     drawQueued = true;
-    requestAnimationFrame(redraw);
+    setTimeout(() => requestAnimationFrame(() => {
+      lastDraw = performance.now();
+      redraw();
+    }), Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()));
   };
 
   const readForm = (): SweepKey => ({
