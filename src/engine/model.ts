@@ -59,6 +59,8 @@ const ParamDefSchema = v.object({
   default: v.union([v.pipe(v.number(), v.finite(), v.minValue(-MAX_RATE), v.maxValue(MAX_RATE)), Text(40)]),
   description: Text(600),
   knob: Knob,
+  /** Where its default comes from. */
+  provenance: v.optional(Provenance),
 });
 
 const Region = v.object({
@@ -230,6 +232,8 @@ export const ModelSchema = v.object({
   rollout: v.optional(Rollout),
   params: v.pipe(v.array(ParamDefSchema), v.maxLength(64)),
   defaults: v.optional(v.pipe(v.record(Text(60), SettingValue), v.check((r) => Object.keys(r).length <= 64, 'at most 64 defaults')), {}),
+  /** Where the model's other numbers come from, by path ("defaults.timeout", "dtS"). */
+  provenance: v.optional(v.pipe(v.record(Text(80), Provenance), v.check((r) => Object.keys(r).length <= 128, 'at most 128 entries')), {}),
   timeline: v.pipe(v.array(TimelineEvent), v.maxLength(500)),
   whatIfs: v.optional(v.pipe(v.array(WhatIf), v.maxLength(24)), []),
   story: v.optional(v.pipe(v.array(Chapter), v.maxLength(40)), []),

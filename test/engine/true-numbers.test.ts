@@ -152,3 +152,31 @@ describe('error and latency faults, as people inject them', () => {
     expect(r.at('westeurope/identity', 900).trouble).toBe(0);
   });
 });
+
+describe('what is from the report and what is assumed', () => {
+  const m = model('azure-2026-02').model;
+  it('every timeline event, region, service, call, source, the rollout and every parameter of the incident carries its provenance', () => {
+    const things: [string, { provenance?: { kind: string; text: string } }][] = [
+      ...m.timeline.map((e, k): [string, typeof e] => [`timeline.${k}`, e]),
+      ...m.regions.map((r): [string, typeof r] => [`region ${r.id}`, r]),
+      ...m.services.map((x): [string, typeof x] => [`service ${x.id}`, x]),
+      ...m.calls.map((c, k): [string, typeof c] => [`calls.${k}`, c]),
+      ...m.sources.map((x): [string, typeof x] => [`source ${x.id}`, x]),
+      ['rollout', m.rollout!],
+      ...m.params.map((p): [string, typeof p] => [`param ${p.id}`, p]),
+    ];
+    for (const [what, x] of things) {
+      expect(x.provenance, what).toBeDefined();
+      expect(x.provenance!.text.length, what).toBeGreaterThan(10);
+    }
+    for (const id of Object.keys(m.defaults)) expect(m.provenance[`defaults.${id}`], id).toBeDefined();
+  });
+
+  it('what the report says is quoted from it; what it does not say is marked assumed', () => {
+    const report = m.timeline.filter((e) => e.provenance?.kind === 'report');
+    // Every reported event's time appears in its quote.
+    for (const e of report) expect(e.provenance!.text, String(e.at)).toContain(String(e.at));
+    // The regional restores after 21:50 are not in the report.
+    for (const e of m.timeline.filter((x) => x.type === 'restore' && x.at !== '00:07')) expect(e.provenance!.kind).toBe('assumed');
+  });
+});
