@@ -109,7 +109,7 @@ type StagePart = 'map' | 'graph' | 'chart' | 'timeline';
 const PARTS: readonly StagePart[] = ['map', 'graph', 'chart', 'timeline'];
 
 /** The stage's views at the stage's current size (all of them, or those named). */
-function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonly StagePart[] = PARTS): void {
+function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
   const { store } = lab;
   const views = lab.views!;
   const door = judged(model);
@@ -122,7 +122,13 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
       p.append(item);
     }
   };
+  // The timeline first: its height decides how much is left for the others.
+  if (parts.includes('timeline')) {
+    drawn.timeline = sizeOf('timeline');
+    views.timeline = renderTimeline($('timeline'), model, (t) => session.seekTo(t));
+  }
   if (parts.includes('map')) {
+    drawn.map = sizeOf('map');
     if (hasMap(model)) {
       const box = boxIn($('regions'), (p) => {
         const what = document.createElement('span');
@@ -140,6 +146,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
     }
   }
   if (parts.includes('graph')) {
+    drawn.graph = sizeOf('graph');
     const graphBox = boxIn($('graph'), (p) => {
       const where = document.createElement('b');
       where.className = 'graph-region';
@@ -159,14 +166,17 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
     views.particles = renderParticles(graphBox, model, views.graph);
   }
   if (parts.includes('chart')) {
+    drawn.chart = sizeOf('chart');
     views.node = renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart);
     addExportButtons(lab, model, 'chart-node', 'service');
   }
-  if (parts.includes('timeline')) views.timeline = renderTimeline($('timeline'), model, (t) => session.seekTo(t));
   reapplyHidden();
   lab.layout++;
   lab.dirty = true;
   focused?.();
+  // Building one view can change the room left for another (a taller timeline): build those again.
+  const moved = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
+  if (moved.length && depth < 2) buildStage(lab, session, model, moved, depth + 1);
 }
 
 /** Where focus is, if inside one of these parts: a function that puts it back on the same control. */
@@ -208,28 +218,36 @@ function addExportButtons(lab: Lab, model: ModelInfo, id: string, name: string):
 
 let observer: ResizeObserver | null = null;
 
-/** The size each of the stage's views is drawn for (the graph's height only where it does not grow with it). */
-function stageSizes(): Record<StagePart, string> {
+/** The size each of the stage's views was drawn for. */
+const drawn: Record<StagePart, string> = { map: '', graph: '', chart: '', timeline: '' };
+
+/** The size a view is drawn for (the graph's height only where it does not grow with it; the timeline's width). */
+function sizeOf(part: StagePart): string {
   const size = (id: string, height = true) => {
     const el = document.getElementById(id);
     return el ? `${el.clientWidth}x${height ? el.clientHeight : ''}` : '';
   };
-  const phone = matchMedia('(max-width: 700px)').matches;
-  return { map: size('regions'), graph: size('graph', !phone), chart: size('key-chart'), timeline: size('timeline', false) };
+  switch (part) {
+    case 'map':
+      return size('regions');
+    case 'graph':
+      return size('graph', !matchMedia('(max-width: 700px)').matches);
+    case 'chart':
+      return size('key-chart');
+    case 'timeline':
+      return size('timeline', false);
+  }
 }
 
 /** Builds a view of the stage again when its box changes size (a window resized, a longer caption). */
 function watchStageSize(lab: Lab, session: Session): void {
   observer?.disconnect();
   if (typeof ResizeObserver === 'undefined') return;
-  let sizes = stageSizes();
   let pending = 0;
   observer = new ResizeObserver(() => {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(() => {
-      const now = stageSizes();
-      const changed = PARTS.filter((p) => now[p] !== sizes[p]);
-      sizes = now;
+      const changed = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
       const model = lab.store.getState().model;
       if (changed.length && model && lab.views) buildStage(lab, session, model, changed);
     });

@@ -53,6 +53,11 @@ export function graphLayers(model: ModelInfo): { layers: Omit<Placed, 'x' | 'y' 
   return { layers: layers.filter((l) => l && l.length), edges };
 }
 
+/** The size of a node's second and third lines: a little smaller, never under 12 px (18 px in presenter mode). */
+function smallText(px: number): number {
+  return Math.max(px >= 18 ? 18 : 12, Math.round(px * 0.9));
+}
+
 /** The height a node needs for its text (sources show their label only). */
 function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: number, pad: number): number {
   const label = n.lines.length * px * 1.2;
@@ -67,20 +72,25 @@ function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: num
 export function layoutGraph(model: ModelInfo, width: number, height: number, px: number): { nodes: Placed[]; edges: [string, string][]; width: number; height: number; vertical: boolean } {
   const { layers, edges } = graphLayers(model);
   const pad = Math.round(px * 0.55);
-  const small = Math.max(12, Math.round(px * 0.9));
+  const small = smallText(px);
   const minW = Math.ceil(Math.max(...layers.flat().map((n) => widestWord(n.label, px, 700)), textWidth('999k in · 999k ok', small), px * 6) + 2 * pad);
+  // Sources show only their label: they may be narrower, so more of them share a row.
+  const minWOf = (layer: { kind: string; label: string }[]) =>
+    layer.every((n) => n.kind === 'source') ? Math.ceil(Math.max(...layer.map((n) => widestWord(n.label, px, 700)), px * 4) + 2 * pad) : minW;
   const gapX = Math.round(px * 1.1);
   const gapY = Math.round(px * 1.5);
   const wrap = (label: string, w: number) => wrapText(label, w - 2 * pad, px, 700, 2) ?? wrapText(label, w - 2 * pad, px, 700, 4) ?? [label];
 
   // Rows: layers top to bottom, each split so its nodes are at least minW wide.
-  const perRow = Math.max(1, Math.floor((width + gapX) / (minW + gapX)));
-  const rows = layers.flatMap((l) => Array.from({ length: Math.ceil(l.length / perRow) }, (_, k) => l.slice(k * perRow, (k + 1) * perRow)));
+  const rows = layers.flatMap((l) => {
+    const perRow = Math.max(1, Math.floor((width + gapX) / (minWOf(l) + gapX)));
+    return Array.from({ length: Math.ceil(l.length / perRow) }, (_, k) => l.slice(k * perRow, (k + 1) * perRow));
+  });
   const vNodes: Placed[] = [];
   const rowH: number[] = [];
   for (const row of rows) {
     const cellW = (width + gapX) / row.length;
-    const w = Math.floor(Math.min(cellW - gapX, Math.max(minW, px * 16)));
+    const w = Math.floor(Math.min(cellW - gapX, Math.max(minWOf(row), px * 16)));
     const placed = row.map((n, i) => ({ ...n, w, h: 0, x: i * cellW + (cellW - gapX - w) / 2, y: 0, lines: wrap(n.label, w) }));
     const h = Math.max(...placed.map((n) => nodeHeight(n, px, small, pad)));
     placed.forEach((n) => (n.h = h));
@@ -105,7 +115,7 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
   }
   const vW = Math.min(...vNodes.map((n) => n.w));
   const hW = hFits ? Math.min(...hNodes.map((n) => n.w)) : 0;
-  const vertical = !hFits || (vNeed <= height && (hNeed > height || vW >= hW * 0.9));
+  const vertical = !hFits || (vNeed <= height && (hNeed > height || vW >= hW * 0.9)) || (vNeed > height && hNeed > height && vNeed <= hNeed);
   if (vertical) {
     // Spare height goes between the rows (edges get longer), up to a point.
     const spare = Math.max(0, height - vNeed);
@@ -135,11 +145,17 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
 
 export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (service: string) => void): GraphView {
   root.querySelector(':scope > svg')?.remove();
-  const px = stageTextPx(root);
-  const small = Math.max(12, Math.round(px * 0.9));
+  let px = stageTextPx(root);
   // A margin of 4 px keeps the thick outline of a selected or highlighted node inside the box.
   const box = { width: Math.max(160, root.clientWidth - 8), height: Math.max(120, root.clientHeight - 8) };
-  const laid = layoutGraph(model, box.width, box.height, px);
+  // The stage's text size if the graph fits; otherwise a little smaller, never below the floor.
+  const floor = px >= 18 ? 18 : 12;
+  let laid = layoutGraph(model, box.width, box.height, px);
+  for (let p = px - 1; laid.height > box.height && p >= floor; p--) {
+    const smaller = layoutGraph(model, box.width, box.height, p);
+    laid = smaller;
+    px = p;
+  }
   for (const n of laid.nodes) {
     n.x += 4;
     n.y += 4;
@@ -147,6 +163,7 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
   const { nodes, edges, vertical } = laid;
   const width = laid.width + 8;
   const height = laid.height + 8;
+  const small = smallText(px);
   const pad = Math.round(px * 0.55);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const bezierOf = ([a, b]: [string, string]): EdgeGeometry['bezier'] => {
@@ -208,14 +225,7 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     .join('g')
     .attr('class', (n) => `gnode ${n.kind}`)
     .attr('transform', (n) => `translate(${n.x},${n.y})`);
-  const services = g.filter((n) => n.kind === 'service').attr('tabindex', 0).attr('role', 'button');
   g.filter((n) => n.kind === 'source').attr('aria-hidden', 'true');
-  services.on('click', (_, n) => onSelect(n.id)).on('keydown', (e: KeyboardEvent, n) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      onSelect(n.id);
-    }
-  });
   g.append('rect').attr('width', (n) => n.w).attr('height', (n) => n.h).attr('rx', 6);
   g.append('title').text((n) => n.label);
   const lineH = px * 1.2;
@@ -237,6 +247,24 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     .attr('font-size', small)
     .attr('x', pad)
     .attr('y', (n) => top(n) + n.lines.length * lineH + small * 1.4);
+  // Each service is a button: a transparent target over the node, named in words (the drawing is the picture).
+  const services = g
+    .filter((n) => n.kind === 'service')
+    .append('rect')
+    .attr('class', 'hit')
+    .attr('width', (n) => n.w)
+    .attr('height', (n) => n.h)
+    .attr('rx', 6)
+    .attr('tabindex', 0)
+    .attr('role', 'button')
+    .on('click', (_, n) => onSelect(n.id))
+    .on('keydown', (e: KeyboardEvent, n) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        onSelect(n.id);
+      }
+    });
+  g.selectAll('text').attr('aria-hidden', 'true');
 
   return {
     svg: svg.node()!,
@@ -247,7 +275,7 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
       const r = model.regions.findIndex((x) => x.id === region);
       const S = model.services.length;
       const stateOf = (n: Placed) => (n.kind === 'service' ? (HEALTH_STATES[frame.health[r * S + n.service]] ?? 'unknown') : 'source');
-      g.select('rect')
+      g.select('rect:not(.hit)')
         .attr('fill', (n) => (n.kind === 'service' ? stateColor(stateOf(n)) : '#f2f2f2'))
         .attr('stroke', (n) => (n.id === selectedService ? '#000' : '#666'))
         .attr('stroke-width', (n) => (n.id === selectedService ? 4 : 1));
@@ -260,7 +288,7 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
       numbers.text((n) => (n.kind === 'service' ? numbersOf(n) : ''));
       services.attr('aria-pressed', (n) => String(n.id === selectedService));
       // The accessible name starts with what the node shows, then says it in words.
-      services.attr('aria-label', (n) => `${n.label} ${stateOf(n)} ${numbersOf(n)}: offered per second, goodput per second`);
+      services.attr('aria-label', (n) => `${n.label}: ${stateOf(n)}, ${numbersOf(n)} (offered and goodput per second)`);
       edge.classed('failing', ([, b]) => {
         const s = stateOf(byId.get(b)!);
         return s === 'down' || s === 'overloaded';

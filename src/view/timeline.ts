@@ -25,11 +25,13 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   root.replaceChildren();
   root.style.position = 'relative';
   const px = Math.max(12, stageTextPx(root) - 1);
-  const W = Math.max(240, root.clientWidth);
+  const cs = getComputedStyle(root);
+  const W = Math.max(240, root.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
   const M = { l: Math.ceil(textWidth('00:00', px) / 2) + 4, r: Math.ceil(textWidth('00:00', px) / 2) + 4 };
   const rowH = Math.round(px * 1.35);
   const rows = W >= 700 ? 2 : 1;
-  const trackY = rows * rowH + Math.round(px * 0.8);
+  const top = Math.round(px * 0.35);
+  const trackY = top + rows * rowH + Math.round(px * 0.8);
   const H = trackY + 12 + Math.round(px * 1.9);
   const latest = document.createElement('p');
   latest.className = 'latest-event';
@@ -92,7 +94,7 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
     select(this)
       .attr('font-size', px)
       .attr('x', left - px0)
-      .attr('y', rowH * (row + 1) - px * 0.3)
+      .attr('y', top + rowH * (row + 1) - px * 0.3)
       .text(text);
   });
   marks

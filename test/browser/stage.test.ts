@@ -1,0 +1,263 @@
+/**
+ * The stage as a first-time visitor sees it, on a laptop, a projector, an old 4:3 screen, a blog's
+ * sandboxed iframe and a phone: the map, the graph and a chart fill the first screen, Play moves
+ * them at once, no text is too small to read, no label is cut, and axe finds nothing to fix. Also:
+ * the model picker both ways, and links that restore a comparison. Screenshots go to test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useLab } from './browser.ts';
+
+const lab = useLab();
+mkdirSync('test-results', { recursive: true });
+
+/** What the page measures about its own stage (run inside the page or frame). */
+interface Measured {
+  viewport: { w: number; h: number };
+  /** Share of the first viewport covered by the map, the graph and the key chart. */
+  coverage: number;
+  /** Each of them lies inside the first viewport. */
+  inside: Record<string, boolean>;
+  /** The smallest text on the stage, in px, and where. */
+  smallest: { px: number; text: string };
+  /** Labels that do not fit their box. */
+  clipped: string[];
+}
+
+async function measure(target: Page | Frame): Promise<Measured> {
+  const m = await measureIn(target);
+  if (m.clipped.length) console.log(`clipped at ${m.viewport.w}x${m.viewport.h}:\n  ${m.clipped.join('\n  ')}`);
+  return m;
+}
+
+function measureIn(target: Page | Frame): Promise<Measured> {
+  return target.evaluate(() => {
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const inside: Record<string, boolean> = {};
+    let area = 0;
+    for (const id of ['regions', 'graph', 'key-chart']) {
+      const el = document.getElementById(id)!;
+      const r = el.getBoundingClientRect();
+      const shown = r.width > 0 && r.height > 0 && getComputedStyle(el).display !== 'none';
+      inside[id] = shown && r.left >= -1 && r.top >= -1 && r.right <= vw + 1 && r.bottom <= vh + 1;
+      if (shown) area += Math.max(0, Math.min(r.right, vw) - Math.max(r.left, 0)) * Math.max(0, Math.min(r.bottom, vh) - Math.max(r.top, 0));
+    }
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return false;
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const cs = getComputedStyle(e);
+        if (cs.display === 'none' || cs.visibility === 'hidden') return false;
+      }
+      return true;
+    };
+    const stage = document.getElementById('stage')!;
+    let smallest = { px: Infinity, text: '' };
+    const clipped: string[] = [];
+    for (const el of stage.querySelectorAll('*')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      if (!own || !visible(el)) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < smallest.px) smallest = { px, text: el.textContent!.trim().slice(0, 40) };
+      if (el instanceof SVGElement) {
+        const text = el.closest('text') ?? el;
+        const r = text.getBoundingClientRect();
+        // A graph node's text stays in its node; every other label stays in its drawing.
+        const node = el.closest('.gnode')?.querySelector('rect');
+        const box = (node ?? el.ownerSVGElement!).getBoundingClientRect();
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) clipped.push(`"${text.textContent}" outside its ${node ? 'node' : 'drawing'}`);
+        // And the drawing stays in its view.
+        const view = el.closest('.view');
+        if (view) {
+          const v = view.getBoundingClientRect();
+          if (r.left < v.left - 1 || r.right > v.right + 1 || r.top < v.top - 1 || r.bottom > v.bottom + 1) clipped.push(`"${text.textContent}" outside its view`);
+        }
+      } else {
+        const h = el as HTMLElement;
+        if (h.scrollWidth > h.clientWidth + 1 && h.clientWidth > 0 && getComputedStyle(h).overflowX !== 'visible') clipped.push(`"${h.textContent!.slice(0, 40)}" cut (${h.scrollWidth} > ${h.clientWidth})`);
+        const view = h.closest('.view');
+        if (view && !view.matches('.timeline-view')) {
+          const r = h.getBoundingClientRect();
+          const v = view.getBoundingClientRect();
+          if (r.bottom > v.bottom + 1 || r.right > v.right + 1) clipped.push(`"${h.textContent!.slice(0, 40)}" outside its view`);
+        }
+      }
+    }
+    return { viewport: { w: vw, h: vh }, coverage: area / (vw * vh), inside, smallest, clipped: [...new Set(clipped)] };
+  });
+}
+
+async function stagePixels(page: Page): Promise<Buffer> {
+  return page.screenshot({ clip: { x: 0, y: 0, width: page.viewportSize()!.width, height: page.viewportSize()!.height } });
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page } as never).analyze();
+  const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0]?.target.join(' ')}) ${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').slice(0, 200)}`);
+  if (found.length) console.log(`axe:\n  ${found.join('\n  ')}`);
+  return found;
+}
+
+async function open(width: number, height: number, query: string): Promise<{ page: Page; errors: string[] }> {
+  // A context of its own: axe needs one.
+  const page = await (await lab().browser.newContext({ viewport: { width, height } })).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(lab().url + query);
+  await page.locator('#graph svg').waitFor({ timeout: 30_000 });
+  return { page, errors };
+}
+
+const SCREENS = [
+  { name: '1280x720', width: 1280, height: 720, query: '?t=01:00', minPx: 12 },
+  { name: '1920x1080-present', width: 1920, height: 1080, query: '?t=01:00&present=1', minPx: 18 },
+  { name: '1024x768', width: 1024, height: 768, query: '?t=01:00', minPx: 12 },
+  { name: '390x844', width: 390, height: 844, query: '?t=01:00', minPx: 12 },
+] as const;
+
+describe('the stage', () => {
+  for (const s of SCREENS) {
+    it(`at ${s.name}: the storm fills the first screen, readable, nothing cut, Play moves it, axe finds nothing`, async () => {
+      const { page, errors } = await open(s.width, s.height, s.query);
+      await expect.poll(() => page.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: `test-results/stage-${s.name}.png` });
+      const m = await measure(page);
+      const phone = s.width < 700;
+      // On a phone the stage comes first and the page scrolls: the map and the graph's top are in view.
+      if (!phone) {
+        expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
+        expect(m.coverage).toBeGreaterThanOrEqual(0.5);
+      } else expect(m.inside.regions).toBe(true);
+      expect(m.smallest.px, m.smallest.text).toBeGreaterThanOrEqual(s.minPx);
+      expect(m.clipped.join('\n')).toBe('');
+      const before = await stagePixels(page);
+      await page.locator('#play').click();
+      await page.waitForTimeout(700);
+      expect((await stagePixels(page)).equals(before)).toBe(false);
+      await page.locator('#play').click();
+      expect((await axe(page)).join('\n')).toBe('');
+      expect(errors).toEqual([]);
+      console.log(`${s.name}: stage covers ${(m.coverage * 100).toFixed(0)} % of the first screen; smallest text ${m.smallest.px} px`);
+      await page.close();
+    }, 120_000);
+  }
+
+  it('in a 1000×650 sandboxed iframe: the stage and transport only, readable; "Open the full lab" offers the link to copy', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1000, height: 650 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(lab().url + 'host.html');
+    await page.setContent(
+      `<body style="margin:0"><iframe id="f" sandbox="allow-scripts" title="Cascade Lab" style="width:1000px;height:650px;border:0;display:block" src="${lab().url}?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts"></iframe></body>`,
+    );
+    const frame = page.frame({ url: /embed=1/ })!;
+    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
+    await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: 'test-results/stage-embed-1000x650.png' });
+    const m = await measure(frame);
+    expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
+    expect(m.coverage).toBeGreaterThanOrEqual(0.5);
+    expect(m.smallest.px, m.smallest.text).toBeGreaterThanOrEqual(12);
+    expect(m.clipped.join('\n')).toBe('');
+    // The stage and the transport only, plus the one setting the link asked for.
+    expect(await frame.locator('#side').isVisible()).toBe(false);
+    expect(await frame.locator('.panel-tabs').isVisible()).toBe(false);
+    expect(await frame.getByRole('slider', { name: 'Retries' }).isVisible()).toBe(true);
+    expect(await frame.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(650);
+    // No popups allowed here: the link to the full lab is offered as text instead.
+    await frame.getByRole('link', { name: /Open the full lab/ }).click();
+    await expect.poll(() => frame.locator('#copy-box').isVisible()).toBe(true);
+    expect(await frame.locator('#copy-box').inputValue()).toContain('model=azure-2026-02');
+    expect(await frame.locator('#copy-box').inputValue()).not.toContain('embed=1');
+    expect(await frame.textContent('#notice')).toContain('cannot open new windows');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('a model with one region and no coordinates shows its graph large instead of a map', async () => {
+    const { page, errors } = await open(1280, 720, '?model=single-service&t=100');
+    await expect.poll(() => page.textContent('#clock')).toBe('1 m 40 s');
+    await page.screenshot({ path: 'test-results/stage-single-service-1280x720.png' });
+    expect(await page.locator('#regions svg').count()).toBe(0);
+    const graph = (await page.locator('#graph').boundingBox())!;
+    expect(graph.width * graph.height).toBeGreaterThan(0.25 * 1280 * 720);
+    // The model speaks for itself: its own hint, its own durations, no incident vocabulary.
+    const text = (await page.textContent('body')) ?? '';
+    expect(text).toContain('watch the server at 60 s');
+    expect(text).not.toContain('Managed Identity');
+    expect(text).not.toContain('Bystander');
+    expect(text).toContain('Scale out +50 % (1 min)');
+    expect(text).not.toContain('(30 min)');
+    const m = await measure(page);
+    expect(m.smallest.px).toBeGreaterThanOrEqual(12);
+    expect(m.clipped.join('\n')).toBe('');
+    expect((await axe(page)).join('\n')).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('the model picker switches models both ways, by mouse and by keyboard', async () => {
+    const { page, errors } = await open(1280, 720, '');
+    const picker = page.locator('#model');
+    await picker.selectOption({ label: 'One service, one trigger' });
+    await expect.poll(() => page.textContent('#model-title')).toBe('One service, one trigger');
+    await expect.poll(() => page.textContent('#clock')).toBe('0 s');
+    expect(await picker.inputValue()).toBe('single-service');
+    await expect.poll(() => page.url()).toContain('model=single-service');
+    await picker.selectOption({ label: 'Azure, 2–3 February 2026' });
+    await expect.poll(() => page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
+    await expect.poll(() => page.locator('#regions svg').count()).toBe(1);
+    // By keyboard: the arrow keys change a focused select at once.
+    await picker.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.textContent('#model-title')).toBe('One service, one trigger');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
+    expect(await picker.inputValue()).toBe('azure-2026-02');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('a link with compare= restores run B at the link\'s time; Stop comparing takes it out of the address', async () => {
+    const { page, errors } = await open(1400, 1000, '?t=02:00&compare=w:isolated');
+    await expect.poll(() => page.textContent('#clock')).toBe('02:00');
+    await expect.poll(() => page.locator('#compare-title').textContent()).toBe('B: Isolated regions');
+    // B has run to A's time: its graph has traffic, its lines are on the charts.
+    await expect.poll(() => page.locator('#graph-b .gnode.service .numbers').allTextContents(), { timeout: 30_000 }).not.toContain('0 in · 0 ok');
+    const b = page.locator('#chart-node .legend span', { has: page.locator('b', { hasText: /^B offered$/ }) }).locator('small');
+    await expect.poll(async () => ((await b.textContent()) ?? '').trim()).not.toMatch(/^(0|–)$/);
+    await page.getByRole('button', { name: 'Stop comparing' }).click();
+    await expect.poll(() => page.url()).not.toContain('compare=');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('?chapter=N alone goes to the chapter\'s moment and focus, as a caption on the stage', async () => {
+    const { page, errors } = await open(1280, 720, '?chapter=5');
+    await expect.poll(() => page.textContent('.chapter-title')).toBe('00:08 — the storm');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:20');
+    expect(await page.getByRole('button', { name: /^East US:/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('.gnode.highlight').count()).toBeGreaterThan(0);
+    const caption = (await page.locator('#caption').boundingBox())!;
+    expect(caption.y + caption.height).toBeLessThan(720);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('the timeline says which events come from the incident report and which are assumed', async () => {
+    const { page } = await open(1280, 720, '?t=00:30');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:30');
+    expect(await page.locator('#timeline .mark.report').count()).toBeGreaterThan(3);
+    expect(await page.locator('#timeline .mark.assumed').count()).toBeGreaterThan(3);
+    const mark = page.locator('#timeline .mark.assumed .hit').first();
+    await mark.hover({ force: true });
+    await expect.poll(() => page.locator('.timeline-tip').textContent()).toContain('Assumed by the model');
+    await page.close();
+  }, 120_000);
+});
