@@ -167,7 +167,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   }
   if (parts.includes('chart')) {
     drawn.chart = sizeOf('chart');
-    views.node = renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart);
+    views.node = renderChart($('chart-node'), 'Selected service', model.durationS, model.clockStart, 'req/s', ['offered', 'capacity', 'goodput', 'wasted', 'new demand', 'queue', 'backlog']);
     addExportButtons(lab, model, 'chart-node', 'service');
   }
   reapplyHidden();
@@ -196,7 +196,7 @@ function focusedIn(parts: readonly StagePart[]): (() => void) | null {
 function buildSideCharts(lab: Lab, model: ModelInfo): void {
   const views = lab.views!;
   const door = judged(model);
-  views.doors = renderChart($('chart-doors'), `${door.label}: offered load in every region`, model.durationS, model.clockStart);
+  views.doors = renderChart($('chart-doors'), `${door.label}: offered load in every region`, model.durationS, model.clockStart, 'req/s', model.regions.map((r) => r.label));
   views.amp = renderChart($('chart-amp'), 'Amplification: offered ÷ new demand', model.durationS, model.clockStart, '×');
   addExportButtons(lab, model, 'chart-doors', 'regions');
   addExportButtons(lab, model, 'chart-amp', 'amplification');

@@ -25,7 +25,11 @@ export interface ChartView {
   title(text: string): void;
 }
 
-export function renderChart(root: HTMLElement, title: string, durationS: number, clockStart: string | null, yLabel = 'req/s'): ChartView {
+/**
+ * `legend`: the series it will show, so their legend takes its room before the plot is sized (a
+ * legend that wraps later would cover the plot).
+ */
+export function renderChart(root: HTMLElement, title: string, durationS: number, clockStart: string | null, yLabel = 'req/s', legendLabels: string[] = []): ChartView {
   root.replaceChildren();
   const px = Math.max(12, stageTextPx(root) - 2);
   const fig = select(root).append('figure').attr('class', 'chart');
@@ -33,9 +37,15 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   const plot = fig.append('div').attr('class', 'chart-plot');
   const legend = fig.append('div').attr('class', 'legend');
   const readout = fig.append('div').attr('class', 'readout').attr('aria-live', 'off');
+  for (const label of legendLabels) {
+    const span = legend.append('span');
+    span.append('i');
+    span.append('b').text(label);
+    span.append('small').text(' 000.0k');
+  }
   const W = Math.max(240, (plot.node() as HTMLElement).clientWidth);
-  const H = Math.max(120, (plot.node() as HTMLElement).clientHeight || 200);
-  const M = { l: Math.ceil(textWidth('100k', px) + 14), r: Math.ceil(textWidth(formatTime(durationS, clockStart), px) / 2) + 4, t: Math.ceil(px * 1.6), b: Math.ceil(px * 2) };
+  const H = Math.max(60, (plot.node() as HTMLElement).clientHeight || 200);
+  const M = { l: Math.ceil(textWidth('100k', px) + 14), r: Math.ceil(textWidth(formatTime(durationS, clockStart), px) / 2) + 10, t: Math.ceil(px * 1.6), b: Math.ceil(px * 2.4) };
   const svg = plot.append('svg').attr('width', W).attr('height', H).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('font-size', px);
   const x = scaleLinear([0, durationS], [M.l, W - M.r]);
   const y = scaleLog([1, 10], [H - M.b, M.t]).clamp(true);
@@ -65,7 +75,8 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   // As many time ticks as fit their labels.
   const tickRoom = textWidth('00:00', px) * 2.2;
   xAxis.call(axisBottom(x).tickValues(timeTicks(durationS, clockStart, Math.max(2, Math.floor((W - M.l - M.r) / tickRoom)))).tickFormat((d) => formatTime(Number(d), clockStart)));
-  xAxis.selectAll('text').attr('font-size', px);
+  // d3's axes set their own font; the stage's is the one measured.
+  xAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
 
   return {
     title(text) {
@@ -85,7 +96,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
         axisDrawn = true;
         y.domain([1, max * 1.3]);
         yAxis.call(axisLeft(y).ticks(Math.max(2, Math.floor((H - M.t - M.b) / (px * 3))), '~s'));
-        yAxis.selectAll('text').attr('font-size', px);
+        yAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
       }
       const mk = (times: readonly number[]) =>
         line<number>()
@@ -104,7 +115,9 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       cursor.attr('x1', x(now)).attr('x2', x(now));
       const items = legend
         .selectAll<HTMLSpanElement, Series>('span')
-        .data(series, (s) => s.label)
+        .data(series, function (this: HTMLSpanElement, s) {
+          return s ? s.label : (this.querySelector('b')?.textContent ?? '');
+        })
         .join((enter) => {
           const span = enter.append('span');
           span.append('i');

@@ -59,9 +59,9 @@ function smallText(px: number): number {
 }
 
 /** The height a node needs for its text (sources show their label only). */
-function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: number, pad: number): number {
+function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: number, pad: number, compact: boolean): number {
   const label = n.lines.length * px * 1.2;
-  return Math.ceil(n.kind === 'source' ? label + 2 * pad : label + 2 * small * 1.25 + 1.6 * pad);
+  return Math.ceil(n.kind === 'source' ? label + 2 * pad : label + (compact ? 1 : 2) * small * 1.25 + 1.6 * pad);
 }
 
 /**
@@ -69,7 +69,7 @@ function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: num
  * columns, whichever fits (and, if both do, gives the nodes more room). A layer wider than the box
  * allows is split over several rows; the result may then be taller than the box (it scrolls).
  */
-export function layoutGraph(model: ModelInfo, width: number, height: number, px: number): { nodes: Placed[]; edges: [string, string][]; width: number; height: number; vertical: boolean } {
+export function layoutGraph(model: ModelInfo, width: number, height: number, px: number, compact = false): { nodes: Placed[]; edges: [string, string][]; width: number; height: number; vertical: boolean } {
   const { layers, edges } = graphLayers(model);
   const pad = Math.round(px * 0.55);
   const small = smallText(px);
@@ -92,7 +92,7 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
     const cellW = (width + gapX) / row.length;
     const w = Math.floor(Math.min(cellW - gapX, Math.max(minWOf(row), px * 16)));
     const placed = row.map((n, i) => ({ ...n, w, h: 0, x: i * cellW + (cellW - gapX - w) / 2, y: 0, lines: wrap(n.label, w) }));
-    const h = Math.max(...placed.map((n) => nodeHeight(n, px, small, pad)));
+    const h = Math.max(...placed.map((n) => nodeHeight(n, px, small, pad, compact)));
     placed.forEach((n) => (n.h = h));
     rowH.push(h);
     vNodes.push(...placed);
@@ -108,7 +108,7 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
     const w = Math.floor(Math.min(colW, px * 16));
     layers.forEach((layer, d) => {
       const placed = layer.map((n) => ({ ...n, w, h: 0, x: d * (colW + gapX) + (colW - w) / 2, y: 0, lines: wrap(n.label, w) }));
-      placed.forEach((n) => (n.h = nodeHeight(n, px, small, pad)));
+      placed.forEach((n) => (n.h = nodeHeight(n, px, small, pad, compact)));
       hNeed = Math.max(hNeed, placed.reduce((a, n) => a + n.h, 0) + gapY * 0.6 * (placed.length - 1));
       hNodes.push(...placed);
     });
@@ -156,6 +156,9 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     laid = smaller;
     px = p;
   }
+  // Still too tall (a small embed): the rates go to each node's tooltip and name, the rest stays.
+  const compact = laid.height > box.height && !matchMedia('(max-width: 700px)').matches;
+  if (compact) laid = layoutGraph(model, box.width, box.height, px, true);
   for (const n of laid.nodes) {
     n.x += 4;
     n.y += 4;
@@ -227,10 +230,10 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     .attr('transform', (n) => `translate(${n.x},${n.y})`);
   g.filter((n) => n.kind === 'source').attr('aria-hidden', 'true');
   g.append('rect').attr('width', (n) => n.w).attr('height', (n) => n.h).attr('rx', 6);
-  g.append('title').text((n) => n.label);
+  const titles = g.append('title').text((n) => n.label);
   const lineH = px * 1.2;
   // The text block (label lines, state, numbers) is centred in the node.
-  const top = (n: Placed) => (n.h - (n.lines.length * lineH + (n.kind === 'source' ? 0 : 2 * small * 1.25))) / 2 + px * 0.95;
+  const top = (n: Placed) => (n.h - (n.lines.length * lineH + (n.kind === 'source' ? 0 : (compact ? 1 : 2) * small * 1.25))) / 2 + px * 0.95;
   g.each(function (n) {
     const t = select(this).append('text').attr('class', 'label').attr('font-size', px);
     n.lines.forEach((line, k) => t.append('tspan').attr('x', pad).attr('y', top(n) + k * lineH).text(line));
@@ -285,7 +288,8 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
         const o = (r * S + n.service) * K;
         return `${formatRate(frame.metrics[o + 1])} in · ${formatRate(frame.metrics[o + 2])} ok`;
       };
-      numbers.text((n) => (n.kind === 'service' ? numbersOf(n) : ''));
+      numbers.text((n) => (n.kind === 'service' && !compact ? numbersOf(n) : ''));
+      if (compact) titles.text((n) => (n.kind === 'service' ? `${n.label}: ${numbersOf(n)}` : n.label));
       services.attr('aria-pressed', (n) => String(n.id === selectedService));
       // The accessible name starts with what the node shows, then says it in words.
       services.attr('aria-label', (n) => `${n.label}: ${stateOf(n)}, ${numbersOf(n)} (offered and goodput per second)`);

@@ -27,7 +27,9 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   const px = Math.max(12, stageTextPx(root) - 1);
   const cs = getComputedStyle(root);
   const W = Math.max(240, root.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
-  const M = { l: Math.ceil(textWidth('00:00', px) / 2) + 4, r: Math.ceil(textWidth('00:00', px) / 2) + 4 };
+  // Room for the first and last tick labels, centred on the ends of the track.
+  const edge = Math.ceil(Math.max(textWidth(formatTime(0, model.clockStart), px), textWidth(formatTime(model.durationS, model.clockStart), px)) / 2) + 6;
+  const M = { l: edge, r: edge };
   const rowH = Math.round(px * 1.35);
   const rows = W >= 700 ? 2 : 1;
   const top = Math.round(px * 0.35);
@@ -58,14 +60,14 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   const x = scaleLinear([0, model.durationS], [M.l, W - M.r]).clamp(true);
   svg.append('rect').attr('class', 'track').attr('x', M.l).attr('y', trackY).attr('width', W - M.l - M.r).attr('height', 10).attr('rx', 5);
   const done = svg.append('rect').attr('class', 'done').attr('x', M.l).attr('y', trackY).attr('height', 10).attr('rx', 5);
-  const tickRoom = textWidth('00:00', px) * 2;
+  const tickRoom = textWidth(formatTime(model.durationS, model.clockStart), px) * 1.8;
   const axis = svg
     .append('g')
     .attr('class', 'axis')
     .attr('font-size', px)
     .attr('transform', `translate(0,${trackY + 12})`)
     .call(axisBottom(x).tickValues(timeTicks(model.durationS, model.clockStart, Math.max(2, Math.floor((W - M.l - M.r) / tickRoom)))).tickFormat((d) => formatTime(Number(d), model.clockStart)));
-  axis.selectAll('text').attr('font-size', px);
+  axis.attr('font-family', null).selectAll('text').attr('font-size', px);
   const scripted = model.timeline.filter((e) => e.type !== 'note' || e.label);
   const marks = svg
     .append('g')
@@ -84,6 +86,7 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   marks.append('text').each(function (e) {
     const text = `${formatTime(e.t, model.clockStart)} ${e.label}`;
     const w = textWidth(text, px);
+    if (w > W) return;
     const px0 = x(e.t);
     // Anchored where the label stays inside the timeline: centred, else from the left or right edge.
     let left = px0 - w / 2;
