@@ -70,8 +70,8 @@ describe('embedding', () => {
     await again.goto(page.url());
     await again.locator('#graph svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
-    const label = await page.getByRole('button', { name: /^Server / }).getAttribute('aria-label');
-    await expect.poll(() => again.getByRole('button', { name: /^Server / }).getAttribute('aria-label')).toBe(label);
+    const label = await page.getByRole('button', { name: /^Server:/ }).getAttribute('aria-label');
+    await expect.poll(() => again.getByRole('button', { name: /^Server:/ }).getAttribute('aria-label')).toBe(label);
     expect(await again.locator('dl.score').textContent()).toBe(await page.locator('dl.score').textContent());
     await page.close();
     await again.close();
@@ -93,7 +93,7 @@ describe('embedding', () => {
     await again.locator('#graph svg').waitFor();
     await expect.poll(() => again.textContent('#clock')).toBe(await page.textContent('#clock'));
     expect(await again.locator('output[for="param-load"]').textContent()).toBe('10000 req/s');
-    expect(await again.getByRole('button', { name: /^Server / }).getAttribute('aria-label')).toBe(await page.getByRole('button', { name: /^Server / }).getAttribute('aria-label'));
+    expect(await again.getByRole('button', { name: /^Server:/ }).getAttribute('aria-label')).toBe(await page.getByRole('button', { name: /^Server:/ }).getAttribute('aria-label'));
     await page.close();
     await again.close();
   }, 60_000);
