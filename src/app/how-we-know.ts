@@ -8,6 +8,8 @@ import { createSimClient } from '../worker/client.ts';
 export function wireHowWeKnow(details: HTMLDetailsElement, root: HTMLElement): void {
   let started = false;
   renderHowWeKnow(root, null, 'Open to hold this engine against published results: it runs them now, in your browser.');
+  // The bar's "How we know" button opens the section too (and so runs the checks).
+  for (const b of document.querySelectorAll<HTMLElement>('[data-open="checks"]')) b.addEventListener('click', () => (details.open = true));
   details.addEventListener('toggle', () => {
     if (!details.open || started) return;
     started = true;

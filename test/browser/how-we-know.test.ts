@@ -6,7 +6,7 @@ describe('How we know, in the page', () => {
 
   it('opening it runs every check in a worker and shows each result with the lab’s figure and a pass', async () => {
     const { page, errors } = await openLab(lab());
-    await page.locator('#how-we-know summary').click();
+    await page.getByRole('button', { name: 'How we know' }).click();
     const rows = page.locator('table.how-we-know tbody tr');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(8);
     const verdicts = await page.locator('table.how-we-know td.pass, table.how-we-know td.fail').allTextContents();
