@@ -350,7 +350,10 @@ export class Simulation {
         const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
         x.timeoutTicks = st.timeoutTicks - lateTicks;
         x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
-        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
+        if (lateTicks !== n.lateTicks) {
+          n.lateTicks = lateTicks;
+          for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
+        }
         x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
         x.quota = st.quota_s[svc];
         x.rejectCost = rejectCost_s[svc];

@@ -18,6 +18,8 @@ export interface NodeState {
   /** Ticks added to every try (latency fault), until `latencyEnd` (tick). */
   latencyTicks: number;
   latencyEnd: number;
+  /** The lateness last given to the flows that call this node (see FlowState.lateTicks). */
+  lateTicks: number;
   /** Capacity added by completed scale-outs, req/s. */
   addedRps: number;
   /** Operator front-door limit, fraction of capacity; NaN = none. Ramps interpolate it. */
@@ -181,7 +183,7 @@ export const M = {
 
 export function newNodeState(): NodeState {
   return {
-    blocked: 0, faultFactor: 1, faultEnd: -1, errorShare: 0, errorEnd: -1, latencyTicks: 0, latencyEnd: -1, addedRps: 0,
+    blocked: 0, faultFactor: 1, faultEnd: -1, errorShare: 0, errorEnd: -1, latencyTicks: 0, latencyEnd: -1, lateTicks: 0, addedRps: 0,
     doorLimit: NaN, rampFrom: 0, rampTo: 0, rampStart: 0, rampEnd: -1,
     W: 0, init: new Float64Array(0), rem: new Float64Array(0), oldest: 0, timedThrough: -1, stale: 0, queued: 0,
     condition: 0, health: 0,

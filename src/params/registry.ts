@@ -181,7 +181,7 @@ export function parseValue(def: ParamDef, raw: unknown): Parsed {
   if (typeof raw === 'string') {
     const text = raw.trim().toLowerCase();
     if (text === OFF) return def.off ? { ok: true, value: OFF } : bad();
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(text)) return bad();
+    if (!/^[-+]?(\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(text)) return bad();
     raw = Number(text);
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad();
