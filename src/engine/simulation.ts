@@ -261,20 +261,40 @@ export class Simulation {
     return b;
   }
 
+  /**
+   * One step of simulated time, in the order the model happens (MODEL.md §3):
+   *  1. the timeline fires: the incident's script, operators' actions, the rollout's stages;
+   *  2. timers run out: faults end, ramps move the front door, scale-outs land;
+   *  3. every few seconds the machines observe: node health, circuit breakers, who is in trouble;
+   *  4. new work arrives, and parked work resumes;
+   *  5. service by service, callers before the services they call:
+   *     callers send their first tries and the retries now due (some failed over to the pair);
+   *     each service serves (front door, refusals, quotas, errors, its queue — abandoned work too);
+   *     callers learn the outcomes: done, waiting, retry after a backoff, or give up (or park).
+   */
   step(): void {
     const s = this.state;
     const t = s.tick;
     if (t >= this.nextModelEvent || (s.pending.length > 0 && s.pending[0].tick <= t)) this.fireEvents(t);
     this.runNodeTimers(t);
     if (t % this.ctrlEvery === 0) this.control(t);
-    this.runSources();
-    this.runFlows(t);
+    this.newWork();
+    this.nodeInput.tick = t;
+    this.nodeInput.st = this.st;
+    const { serviceOrder } = this.topo;
+    for (let o = 0; o < serviceOrder.length; o++) {
+      const svc = serviceOrder[o];
+      this.sendTries(svc, t);
+      this.serve(svc);
+      this.learnOutcomes(svc, t);
+    }
     s.tick = t + 1;
   }
 
   // ————————————————————————————————————————————————————— flows
 
-  private runSources(): void {
+  /** New work arrives at each source (with the model's noise); parked work resumes when it can. */
+  private newWork(): void {
     const sources = this.topo.sources;
     const s = this.state;
     const noise = this.model.noise;
@@ -301,105 +321,117 @@ export class Simulation {
     }
   }
 
-  private runFlows(t: number): void {
-    const { nodes, flows, serviceOrder, flowsByService, nodesByService } = this.topo;
+  /** Callers of `svc` send this step's first tries and the retries now due, less what they reject themselves. */
+  private sendTries(svc: number, t: number): void {
+    const { nodes, flows, flowsByService } = this.topo;
+    const s = this.state;
+    const fs = s.flows;
+    const cum = s.cum;
+    const N = nodes.length;
+    const { hasPair_f, homeRegion_f, pairRegion_f } = this.fixed;
+    const group = flowsByService[svc];
+    for (let g = 0; g < group.length; g++) {
+      const f = group[g];
+      const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
+      this.localRejected_f[f] = prepareFlow(fs[f], routable, this.st, this.rates, t);
+      cum[M.sent * N + flows[f].home] += fs[f].sentNow;
+      cum[M.tries * N + flows[f].home] += fs[f].firstNow;
+    }
+  }
+
+  /** Each region's node of `svc` serves what arrived; every request served makes its calls downstream. */
+  private serve(svc: number): void {
+    const { nodes, flows, nodesByService, capacityShare_n } = this.topo;
     const s = this.state;
     const st = this.st;
     const fs = s.flows;
     const x = this.nodeInput;
-    const rates = this.rates;
-    const localRejected_f = this.localRejected_f;
-    const { door_s, rejectCost_s, hasPair_f, parks_f, homeRegion_f, pairRegion_f } = this.fixed;
-    const capacityShare_n = this.topo.capacityShare_n;
+    const { door_s, rejectCost_s } = this.fixed;
     const admission = st.admission;
-    const alphaOutcome = rates.alphaOutcome;
-    const out = this.outcome;
-    const cum = s.cum;
-    const N = nodes.length;
-    x.tick = t;
-    x.st = st;
-    for (let o = 0; o < serviceOrder.length; o++) {
-      const svc = serviceOrder[o];
-      const group = flowsByService[svc];
-      for (let g = 0; g < group.length; g++) {
-        const f = group[g];
-        const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
-        localRejected_f[f] = prepareFlow(fs[f], routable, st, rates, t);
-        cum[M.sent * N + flows[f].home] += fs[f].sentNow;
-        cum[M.tries * N + flows[f].home] += fs[f].firstNow;
+    const regionNodes = nodesByService[svc];
+    for (let r = 0; r < regionNodes.length; r++) {
+      const i = regionNodes[r];
+      const info = nodes[i];
+      const n = s.nodes[i];
+      // What a request served here will see from its dependencies, called in order.
+      let pOk = 1;
+      let pDone = 1;
+      let pRefused = 0;
+      const deps = info.depFlows;
+      for (let d = 0; d < deps.length; d++) {
+        const df = fs[deps[d]];
+        const k = flows[deps[d]].perRequest;
+        const r = df.pRefused;
+        if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
+        pOk *= powOf(df.pOk, k);
+        pDone *= powOf(df.pDone, k);
       }
-      const regionNodes = nodesByService[svc];
-      for (let r = 0; r < regionNodes.length; r++) {
-        const i = regionNodes[r];
-        const info = nodes[i];
-        const n = s.nodes[i];
-        // What a request served here will see from its dependencies, called in order.
-        let pOk = 1;
-        let pDone = 1;
-        let pRefused = 0;
-        const deps = info.depFlows;
+      x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
+      const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
+      x.timeoutTicks = st.timeoutTicks - lateTicks;
+      x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
+      if (lateTicks !== n.lateTicks) {
+        n.lateTicks = lateTicks;
+        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
+      }
+      x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
+      x.quota = st.quota_s[svc];
+      x.rejectCost = rejectCost_s[svc];
+      x.pOk = pOk;
+      x.pDone = Math.min(pDone, pOk);
+      x.pRefused = pRefused;
+      const served = stepNode(n, info, x);
+      if (served > 0) {
+        // Every request served (even one nobody waits for) makes its calls downstream.
+        let reach = 1;
         for (let d = 0; d < deps.length; d++) {
           const df = fs[deps[d]];
           const k = flows[deps[d]].perRequest;
-          const r = df.pRefused;
-          if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
-          pOk *= powOf(df.pOk, k);
-          pDone *= powOf(df.pDone, k);
-        }
-        x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
-        const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
-        x.timeoutTicks = st.timeoutTicks - lateTicks;
-        x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
-        if (lateTicks !== n.lateTicks) {
-          n.lateTicks = lateTicks;
-          for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
-        }
-        x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
-        x.quota = st.quota_s[svc];
-        x.rejectCost = rejectCost_s[svc];
-        x.pOk = pOk;
-        x.pDone = Math.min(pDone, pOk);
-        x.pRefused = pRefused;
-        const served = stepNode(n, info, x);
-        if (served > 0) {
-          // Every request served (even one nobody waits for) makes its calls downstream.
-          let reach = 1;
-          for (let d = 0; d < deps.length; d++) {
-            const df = fs[deps[d]];
-            const k = flows[deps[d]].perRequest;
-            const calls = served * k * reach;
-            df.first += calls;
-            df.firstNew += calls;
-            df.created += calls;
-            reach *= powOf(df.pOk, k);
-          }
+          const calls = served * k * reach;
+          df.first += calls;
+          df.firstNew += calls;
+          df.created += calls;
+          reach *= powOf(df.pOk, k);
         }
       }
-      for (let g = 0; g < group.length; g++) {
-        const f = group[g];
-        const flow = fs[f];
-        flow.firstNew = 0;
-        finishFlow(flow, st, rates, t, localRejected_f[f], out);
-        const srcIndex = flows[f].source;
-        if (srcIndex < 0) {
-          flow.refusedDone += out.refused;
-          continue;
-        }
-        const src = s.sources[srcIndex];
-        // Orchestrators hold their backlog while most of their work fails, and resume it once
-        // work goes through again (or waits at a front door that has accepted it).
-        const done = out.succeeded + out.waiting + out.givenUp + out.refused;
-        if (done > 1e-9) src.failedShare += ((out.refused + out.givenUp) / done - src.failedShare) * alphaOutcome;
-        if (parks_f[f] === 1) {
-          // Orchestrated work is never abandoned: refused by a missing dependency, or out of
-          // retries, it goes back to its orchestrator's backlog and is tried again later.
-          src.parked += out.refused + out.givenUp;
-          src.parkedTotal += out.refused + out.givenUp;
-          flow.givenUp -= out.givenUp;
-        } else {
-          flow.refusedDone += out.refused;
-          cum[M.abandoned * N + flows[f].home] += out.givenUp + out.refused;
-        }
+    }
+  }
+
+  /** Callers of `svc` learn their outcomes: done, waiting, a retry after its backoff, or given up (orchestrators park it). */
+  private learnOutcomes(svc: number, t: number): void {
+    const { nodes, flows, flowsByService } = this.topo;
+    const s = this.state;
+    const fs = s.flows;
+    const cum = s.cum;
+    const N = nodes.length;
+    const out = this.outcome;
+    const alphaOutcome = this.rates.alphaOutcome;
+    const { parks_f } = this.fixed;
+    const group = flowsByService[svc];
+    for (let g = 0; g < group.length; g++) {
+      const f = group[g];
+      const flow = fs[f];
+      flow.firstNew = 0;
+      finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
+      const srcIndex = flows[f].source;
+      if (srcIndex < 0) {
+        flow.refusedDone += out.refused;
+        continue;
+      }
+      const src = s.sources[srcIndex];
+      // Orchestrators hold their backlog while most of their work fails, and resume it once
+      // work goes through again (or waits at a front door that has accepted it).
+      const done = out.succeeded + out.waiting + out.givenUp + out.refused;
+      if (done > 1e-9) src.failedShare += ((out.refused + out.givenUp) / done - src.failedShare) * alphaOutcome;
+      if (parks_f[f] === 1) {
+        // Orchestrated work is never abandoned: refused by a missing dependency, or out of
+        // retries, it goes back to its orchestrator's backlog and is tried again later.
+        src.parked += out.refused + out.givenUp;
+        src.parkedTotal += out.refused + out.givenUp;
+        flow.givenUp -= out.givenUp;
+      } else {
+        flow.refusedDone += out.refused;
+        cum[M.abandoned * N + flows[f].home] += out.givenUp + out.refused;
       }
     }
   }
