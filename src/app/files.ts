@@ -54,16 +54,17 @@ export async function exportChart(store: LabStore, container: HTMLElement, name:
   download(store, `${name}.png`, await canvasToBlob(await svgToCanvas(markup, width * 2, height * 2)), 'image/png');
 }
 
-function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[] } {
+function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[]; underlays: HTMLCanvasElement[] } {
   const svgs = ['#regions svg', '#graph svg'].map((q) => document.querySelector<SVGSVGElement>(q)).filter((x): x is SVGSVGElement => !!x && x.getBoundingClientRect().width > 0);
   const overlays = [...document.querySelectorAll<HTMLCanvasElement>('#graph canvas')];
-  return { svgs, overlays };
+  const underlays = [...document.querySelectorAll<HTMLCanvasElement>('#regions canvas.map-land')];
+  return { svgs, overlays, underlays };
 }
 
 /** The regions and the dependency graph as they are now, as a PNG. */
 export async function exportView(store: LabStore): Promise<void> {
-  const { svgs, overlays } = viewPanels();
-  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays)), 'image/png');
+  const { svgs, overlays, underlays } = viewPanels();
+  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays, 1.5, underlays)), 'image/png');
 }
 
 /** Resolves when a frame for simulated time `t` is on screen. */
@@ -96,8 +97,8 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
     const shown = frameAt(t);
     session.seekTo(t);
     await shown;
-    const { svgs, overlays } = viewPanels();
-    frames.push(await composeView(svgs, overlays, 1));
+    const { svgs, overlays, underlays } = viewPanels();
+    frames.push(await composeView(svgs, overlays, 1, underlays));
   }
   download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
   store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });

@@ -172,6 +172,8 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   }
   reapplyHidden();
   lab.layout++;
+  // For tests and benchmarks: how many times the stage has been laid out.
+  $('stage').dataset.layout = String(lab.layout);
   lab.dirty = true;
   focused?.();
   // Building one view can change the room left for another (a taller timeline): build those again.

@@ -49,8 +49,8 @@ export function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be made'))), 'image/png'));
 }
 
-/** The given SVG panels side by side, with the particle canvas where it is laid over one of them. */
-export async function composeView(svgs: SVGSVGElement[], overlays: HTMLCanvasElement[] = [], scale = 1.5): Promise<HTMLCanvasElement> {
+/** The given SVG panels side by side, with canvases laid under (the map's land) and over (particles) them. */
+export async function composeView(svgs: SVGSVGElement[], overlays: HTMLCanvasElement[] = [], scale = 1.5, underlays: HTMLCanvasElement[] = []): Promise<HTMLCanvasElement> {
   const rects = svgs.map((s) => s.getBoundingClientRect());
   const left = Math.min(...rects.map((r) => r.left));
   const top = Math.min(...rects.map((r) => r.top));
@@ -62,6 +62,10 @@ export async function composeView(svgs: SVGSVGElement[], overlays: HTMLCanvasEle
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (const u of underlays) {
+    const r = u.getBoundingClientRect();
+    if (r.width > 0) ctx.drawImage(u, (r.left - left) * scale, (r.top - top) * scale, r.width * scale, r.height * scale);
+  }
   for (let k = 0; k < svgs.length; k++) {
     const r = rects[k];
     const panel = await svgToCanvas(standaloneSvg(svgs[k]), Math.round(r.width * scale), Math.round(r.height * scale));

@@ -54,20 +54,20 @@ export function renderParticles(host: HTMLElement, model: ModelInfo, graph: Grap
     },
     paint(now, moving) {
       if (!ctx) return;
-      const rect = graph.svg.getBoundingClientRect();
+      // The canvas lies over the graph's drawing, which is drawn in CSS pixels at the box's top left:
+      // its size is known without asking the page for layout (no forced layout in the frame loop).
       const dpr = window.devicePixelRatio || 1;
-      const w = Math.round(rect.width * dpr);
-      const h = Math.round(rect.height * dpr);
+      const w = Math.round(graph.size.width * dpr);
+      const h = Math.round(graph.size.height * dpr);
       if (canvas.width !== w || canvas.height !== h) {
         canvas.width = w;
         canvas.height = h;
-        canvas.style.width = `${rect.width}px`;
-        canvas.style.height = `${rect.height}px`;
+        canvas.style.width = `${graph.size.width}px`;
+        canvas.style.height = `${graph.size.height}px`;
+        canvas.style.left = '0px';
+        canvas.style.top = '0px';
       }
-      const hostRect = host.getBoundingClientRect();
-      canvas.style.left = `${rect.left - hostRect.left}px`;
-      canvas.style.top = `${rect.top - hostRect.top}px`;
-      const scale = w / graph.size.width;
+      const scale = dpr;
       ctx.setTransform(scale, 0, 0, scale, 0, 0);
       ctx.clearRect(0, 0, graph.size.width, graph.size.height);
       const shift = moving ? ((now / 1000) * SPEED) % 1 : 0;

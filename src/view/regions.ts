@@ -11,7 +11,7 @@ import type { GeometryObject, Topology } from 'topojson-specification';
 import land110m from 'world-atlas/land-110m.json';
 import { HEALTH_STATES } from '../engine/machines/health.ts';
 import { FRAME_METRICS, type Frame, type ModelInfo } from '../worker/protocol.ts';
-import { stateAlarm, stateColor } from './palette.ts';
+import { stateAlarm, stateColor, stateLegend } from './palette.ts';
 import { stageTextPx, textWidth } from './text.ts';
 
 const K = FRAME_METRICS.length;
@@ -54,6 +54,7 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
   const height = Math.max(120, root.clientHeight);
   const px = stageTextPx(root);
   const small = Math.max(12, px - 1);
+  const uid = Math.random().toString(36).slice(2, 8);
   const svg = select(root).append('svg').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('class', 'map').attr('role', 'group').attr('aria-label', 'Regions on a world map');
   const shape = land();
   const proj = geoNaturalEarth1().fitExtent(
@@ -63,9 +64,28 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
     ],
     extentAround(model),
   );
-  const path = geoPath(proj);
-  svg.append('path').attr('class', 'land').attr('d', path(shape) ?? '').attr('aria-hidden', 'true');
-
+  // The land is drawn once, on a canvas under the live drawing: what moves (arcs, glows) is then
+  // painted again without the coastlines.
+  const landCanvas = document.createElement('canvas');
+  landCanvas.className = 'map-land';
+  landCanvas.setAttribute('aria-hidden', 'true');
+  const dpr = window.devicePixelRatio || 1;
+  landCanvas.width = Math.round(width * dpr);
+  landCanvas.height = Math.round(height * dpr);
+  landCanvas.style.width = `${width}px`;
+  landCanvas.style.height = `${height}px`;
+  root.prepend(landCanvas);
+  const lctx = landCanvas.getContext('2d');
+  if (lctx) {
+    lctx.scale(dpr, dpr);
+    lctx.beginPath();
+    geoPath(proj, lctx)(shape);
+    lctx.fillStyle = '#d9dee3';
+    lctx.fill();
+    lctx.strokeStyle = '#ffffff';
+    lctx.lineWidth = 0.5;
+    lctx.stroke();
+  }
   const S = model.services.length;
   const focusId = model.focus?.service ?? model.services.find((s) => s.door)?.id ?? model.services[0].id;
   const focus = Math.max(0, model.services.findIndex((s) => s.id === focusId));
@@ -96,7 +116,16 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
       return `M${x1},${y1} Q${cx},${cy} ${x2},${y2}`;
     });
 
-  // Glows under the markers, in their own layer: their pulse must not move what people click.
+  // Glows under the markers, in their own layer: their pulse must not move what people click. A
+  // radial gradient per state (no blur filter: it would be painted again every frame).
+  const defs = svg.append('defs');
+  const gradientId = (state: string) => `glow-${state}-${uid}`;
+  for (const { state, color } of stateLegend()) {
+    const g = defs.append('radialGradient').attr('id', gradientId(state));
+    g.append('stop').attr('offset', '0%').attr('stop-color', color).attr('stop-opacity', 0.9);
+    g.append('stop').attr('offset', '45%').attr('stop-color', color).attr('stop-opacity', 0.45);
+    g.append('stop').attr('offset', '100%').attr('stop-color', color).attr('stop-opacity', 0);
+  }
   const glow = svg
     .append('g')
     .attr('aria-hidden', 'true')
@@ -194,8 +223,8 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
       labels.classed('selected', (r) => r.id === selected);
       core.attr('fill', (_, k) => stateColor(state(k, focus)));
       glow
-        .attr('fill', (_, k) => stateColor(state(k, focus)))
-        .attr('opacity', (_, k) => 0.12 + 0.4 * stateAlarm(state(k, focus)))
+        .attr('fill', (_, k) => `url(#${gradientId(HEALTH_STATES.includes(state(k, focus) as never) ? state(k, focus) : 'healthy')})`)
+        .attr('opacity', (_, k) => 0.35 + 0.65 * stateAlarm(state(k, focus)))
         .classed('alarm', (_, k) => stateAlarm(state(k, focus)) >= 1);
       ring.attr('fill', (d) => stateColor(state(d.k, d.j)));
       status.text((_, k) => state(k, focus));

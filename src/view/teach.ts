@@ -21,9 +21,15 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
   root.append(el('h3', '', 'Scoreboard'));
   const list = el('dl', 'score');
   root.append(list);
+  let shown = '';
   return (score) => {
     if (!score) return;
-    list.replaceChildren(...scoreRows(model, score).flatMap((r) => [el('dt', '', r.label), el('dd', '', r.text(score))]));
+    const rows = scoreRows(model, score).map((r) => [r.label, r.text(score)] as const);
+    // A score arrives with every frame while playing; the list changes far less often.
+    const text = rows.map((r) => r.join('\t')).join('\n');
+    if (text === shown) return;
+    shown = text;
+    list.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', k), el('dd', '', v)]));
   };
 }
 
