@@ -82,9 +82,10 @@ describe('hostile model files', () => {
 
   it('every model accepted within the budget runs with every output finite (property)', () => {
     ran = 0;
-    fc.assert(fc.property(fc.oneof(mutated(single), atBounds(single)), expectFiniteRun), { numRuns: 200 });
+    // Fixed seeds: the same models every run, so the count below is exact, not luck.
+    fc.assert(fc.property(fc.oneof(mutated(single), atBounds(single)), expectFiniteRun), { numRuns: 200, seed: 20261130 });
     const shortIncident = { ...incident, durationS: 2 * 3600, story: [] };
-    fc.assert(fc.property(atBounds(shortIncident), expectFiniteRun), { numRuns: 10 });
+    fc.assert(fc.property(atBounds(shortIncident), expectFiniteRun), { numRuns: 10, seed: 20261130 });
     expect(ran).toBeGreaterThan(30);
   }, 300_000);
 
