@@ -24,6 +24,8 @@ const CASES = [
 ];
 const FULL = { model: 'azure-2026-02', x: 'retry.attempts=0:9:10', y: 'failover=0:90:10' };
 
+const IDLE_MS = 5000;
+const tasks = (long: number[]) => `${long.length} long task${long.length === 1 ? '' : 's'}${long.length ? ` (longest ${Math.round(Math.max(...long))} ms)` : ''}`;
 const fmt = (x: number, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 function specOf(c: (typeof CASES)[number]) {
@@ -68,18 +70,34 @@ export async function benchSweep(out: (s: string) => void): Promise<void> {
         w.__long = [];
         new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
       });
-      const key = `x=${c.x};y=${c.y};by=outcome;seeds=1`;
-      await page.goto(`${url}?v=1&model=${c.model}&sweep=${encodeURIComponent(key)}`);
-      // Long tasks of loading the page are not the sweep's: count from the first run on.
-      await page.waitForFunction(() => /^[1-9]\d* of/.test(document.getElementById('sweep-status')?.textContent ?? ''), null, { timeout: 0 });
-      await page.evaluate(() => ((window as unknown as { __long: number[] }).__long = []));
+      const read = () => page.evaluate(() => {
+        const w = window as unknown as { __long: number[] };
+        const long = w.__long;
+        w.__long = [];
+        return long;
+      });
+      await page.goto(`${url}?v=1&model=${c.model}`);
+      await page.waitForFunction(() => document.getElementById('model-title')?.textContent !== 'Loading…');
+      await page.click('#sweep-open');
+      const [xId, xValues] = [c.x.slice(0, c.x.indexOf('=')), c.x.slice(c.x.indexOf('=') + 1)];
+      const [yId, yValues] = [c.y.slice(0, c.y.indexOf('=')), c.y.slice(c.y.indexOf('=') + 1)];
+      await page.selectOption('#sweep-x', xId);
+      await page.fill('#sweep-x-values', xValues);
+      await page.selectOption('#sweep-y', yId);
+      await page.fill('#sweep-y-values', yValues);
+      // The page's own long tasks, idle, as a baseline for the machine.
+      await page.waitForTimeout(1000);
+      await read();
+      await page.waitForTimeout(IDLE_MS);
+      const idle = await read();
+      await page.click('#sweep-run');
       await page.waitForFunction(() => /^(\d+) of \1 runs/.test(document.getElementById('sweep-status')?.textContent ?? ''), null, { timeout: 0, polling: 500 });
       const status = (await page.textContent('#sweep-status'))!;
-      const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+      const long = await read();
       const m = /^(\d+) of \d+ runs in ([\d.]+) s on (\d+) (worker|workers|main thread)/.exec(status)!;
       const [n, s] = [Number(m[1]), Number(m[2])];
       const label = c === FULL ? '10×10 incident' : c.model;
-      out(`   Chromium  ${label.padEnd(15)} ${String(n).padStart(3)} runs in ${fmt(s)} s   ${fmt(n / s, 2)} runs/s  (${m[3]} ${m[4]}; main thread: ${long.length} long task${long.length === 1 ? '' : 's'}${long.length ? `, longest ${fmt(Math.max(...long), 0)} ms` : ''})`);
+      out(`   Chromium  ${label.padEnd(15)} ${String(n).padStart(3)} runs in ${fmt(s)} s   ${fmt(n / s, 2)} runs/s  (${m[3]} ${m[4]}; main thread: ${tasks(long)} during the sweep, ${tasks(idle)} in ${IDLE_MS / 1000} s idle before it)`);
       await page.close();
     }
     if (!process.env.SWEEP_FULL) out('   (SWEEP_FULL=1 npm run bench also times the 10 × 10 incident map in the page)');

@@ -52,6 +52,13 @@ describe('map the space', () => {
     const args = command.replace('npm run sweep -- ', '').split(' ');
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sweep.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
     expect(csv).toBe(cli.stdout);
+    // The picture stands alone: axes, legend and the theory's lines; the PNG is an image.
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-svg')]);
+    const svg = readFileSync((await svgFile.path())!, 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const text of ['Load (req/s) · load', 'Trigger length (s) · trigger.duration', 'stuck at the end', 'C/(R+1)']) expect(svg).toContain(text);
+    const [pngFile] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-png')]);
+    expect(readFileSync((await pngFile.path())!).subarray(1, 4).toString()).toBe('PNG');
 
     // Hover: the point's figures.
     const cell = page.locator('#sweep-map rect.cell[data-x="6"][data-y="4"]');
