@@ -40,6 +40,8 @@ interface Sweep {
   endedAt: number | null;
   stopped: boolean;
   error: string | null;
+  /** Said under the map: what of the run the map leaves out. */
+  note: string;
 }
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -188,7 +190,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const where = current.run ? ` on ${current.run.size} ${current.run.where === 'workers' ? `worker${current.run.size > 1 ? 's' : ''}` : 'main thread'}` : '';
     status.textContent = current.error
       ? `A run failed: ${current.error}`
-      : `${done} of ${n} runs in ${secs} s${where}${current.stopped ? ' (stopped)' : done === n ? '' : '…'}`;
+      : `${done} of ${n} runs in ${secs} s${where}${current.stopped ? ' (stopped)' : done === n ? '' : '…'}${current.note}`;
     const complete = done === n;
     csv.disabled = !complete;
     svg.disabled = png.disabled = done === 0;
@@ -256,7 +258,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     yValues.value = spec.y ? spec.y.text.slice(spec.y.id.length + 1) : '';
     metric.value = key.metric;
     seeds.value = String(key.seeds);
-    const s: Sweep = { key, loaded, spec, results: new Array(cellCount(spec)), run: null, startedAt: performance.now(), endedAt: null, stopped: false, error: null };
+    const s: Sweep = { key, loaded, spec, results: new Array(cellCount(spec)), run: null, startedAt: performance.now(), endedAt: null, stopped: false, error: null,
+      note: recipe?.changes.some((c) => 'action' in c) ? ' Operator actions of this run are not part of the map.' : '' };
     current = s;
     command.textContent = sweepCommand(typeof lab.run.modelData === 'string' ? lab.run.modelData : 'model.json', spec, m.seed, spec.service);
     setSweepKey(lab, encodeSweepKey(key));
