@@ -4,30 +4,32 @@
  * capacity over time, with the timeline's events. Drawn with d3-scale and d3-shape, no DOM.
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { line, scaleLinear, scaleLog } from 'd3';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import { runScenario } from '../engine/run.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const k = args.indexOf(name);
-  return k >= 0 ? args[k + 1] : undefined;
-};
-const modelId = opt('--model') ?? DEFAULT_MODEL_ID;
-const out = opt('--out') ?? 'public/replay.svg';
-const params: Record<string, string> = {};
-args.forEach((a, k) => {
-  if (a === '--set') {
-    const [id, v] = args[k + 1].split('=');
-    params[id] = v;
-  }
-});
-if (!BUILTIN_MODELS[modelId]) {
-  process.stderr.write(`figure: unknown model "${modelId}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`figure: ${message}\n`);
   process.exit(2);
+};
+let values: { model?: string; out?: string; set?: string[] };
+try {
+  ({ values } = parseArgs({ options: { model: { type: 'string' }, out: { type: 'string' }, set: { type: 'string', multiple: true } } }));
+} catch (e) {
+  values = fail((e as Error).message.split('\n')[0]);
 }
+const modelId = values.model ?? DEFAULT_MODEL_ID;
+const out = values.out ?? 'public/replay.svg';
+const params: Record<string, string> = {};
+for (const set of values.set ?? []) {
+  const k = set.indexOf('=');
+  if (k <= 0) fail(`--set needs ID=VALUE, not "${set}"`);
+  params[set.slice(0, k)] = set.slice(k + 1);
+}
+if (!Object.hasOwn(BUILTIN_MODELS, modelId)) fail(`unknown model "${modelId}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
 const loaded = mustLoadModel(BUILTIN_MODELS[modelId]);
 const door = loaded.model.services.find((s) => s.door)!;
 const { samples, events, sim } = runScenario(loaded, { params, everyS: Math.max(loaded.model.dtS, loaded.model.durationS / 600) });
