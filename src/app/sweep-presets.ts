@@ -5,7 +5,7 @@ import type { ParamDef } from '../params/registry.ts';
 export const SWEEP_PRESETS: Record<string, { label: string; x: string; y: string }[]> = {
   'single-service': [
     { label: 'Load × trigger length', x: 'load=100:1500:15', y: 'trigger.duration=0:60:13' },
-    { label: 'Retries × client timeout', x: 'retry.attempts=0:6:7', y: 'timeout=1:10:10' },
+    { label: 'Retries × client timeout', x: 'retry.attempts=0:6:7', y: 'timeout=2:40:20' },
     { label: 'Trigger size × length', x: 'trigger.capacity=0:90:10', y: 'trigger.duration=0:90:10' },
   ],
   'azure-2026-02': [
