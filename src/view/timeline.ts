@@ -31,7 +31,8 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   const edge = Math.ceil(Math.max(textWidth(formatTime(0, model.clockStart), px), textWidth(formatTime(model.durationS, model.clockStart), px)) / 2) + 6;
   const M = { l: edge, r: edge };
   const rowH = Math.round(px * 1.35);
-  const rows = W >= 700 ? 2 : 1;
+  // Rows of labels where there is room for them; in a short window the tooltip and the latest-event line say it.
+  const rows = window.innerHeight < 560 ? 0 : W >= 700 ? 2 : 1;
   const top = Math.round(px * 0.35);
   const trackY = top + rows * rowH + Math.round(px * 0.8);
   const H = trackY + 12 + Math.round(px * 1.9);

@@ -260,4 +260,48 @@ describe('the stage', () => {
     await expect.poll(() => page.locator('.timeline-tip').textContent()).toContain('Assumed by the model');
     await page.close();
   }, 120_000);
+
+  it('keyboard order follows the screen: the bar, then the stage; a panel button takes focus into its panel', async () => {
+    const { page, errors } = await open(1280, 720, '');
+    const order: string[] = [];
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
+    for (let k = 0; k < 40; k++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return e.closest('header') ? 'bar' : e.closest('#stage') ? 'stage' : e.closest('#side') ? 'side' : e.tagName;
+      }));
+    }
+    // All of the bar, then the stage: never back to the bar in between.
+    const firstStage = order.indexOf('stage');
+    expect(firstStage).toBeGreaterThan(0);
+    expect(firstStage).toBeLessThan(20);
+    expect(order.slice(0, firstStage).every((x) => x === 'bar')).toBe(true);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    expect(await page.evaluate(() => !!document.activeElement?.closest('#panel-settings'))).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#side').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('a chart exported as SVG stands alone: title, time axis named, legend with units', async () => {
+    const { page } = await open(1400, 1000, '?t=01:00');
+    await expect.poll(() => page.textContent('#clock')).toBe('01:00');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-node').getByRole('button', { name: 'Download this chart as SVG' }).click()]);
+    const svg = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        let text = '';
+        stream.on('data', (c: Buffer) => (text += c.toString()));
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+      });
+    });
+    expect(svg).toContain('Managed Identity, East US: requests per second');
+    expect(svg).toContain('at 01:00');
+    expect(svg).toContain('Time (UTC)');
+    expect(svg).toContain('req/s');
+    for (const series of ['offered', 'capacity', 'goodput']) expect(svg).toContain(series);
+    await page.close();
+  }, 120_000);
 });
