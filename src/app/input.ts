@@ -57,6 +57,8 @@ export function wireControls(lab: Lab, session: Session): void {
   store.subscribe((s, prev) => {
     if (prev.playing && !s.playing) writeUrl(lab);
     play.textContent = s.playing ? 'Pause' : 'Play';
+    // The map's arcs and glows move only while the run plays.
+    document.documentElement.classList.toggle('playing', s.playing);
     play.setAttribute('aria-pressed', String(s.playing));
     if (s.params !== prev.params) lab.views?.controls.update(s.params);
     if (s.region !== prev.region || s.service !== prev.service || s.playing !== prev.playing) lab.dirty = true;
