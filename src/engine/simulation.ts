@@ -65,6 +65,8 @@ export class Simulation {
   private rolloutActive = false;
   private readonly provisioning: Set<number> = new Set();
   private readonly localRejected_f: Float64Array;
+  /** The sources whose new work enters at each node. */
+  private readonly sourcesAt_n: number[][];
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
@@ -104,6 +106,7 @@ export class Simulation {
       pairRegion_f: Int32Array.from(flows, (f) => (f.pair >= 0 ? nodes[f.pair].region : nodes[f.home].region)),
     };
     this.eventTick = new Float64Array(this.model.timeline.length);
+    this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
 
     if (snapshot) {
       if (snapshot.modelId !== this.model.id) throw new Error(`snapshot of model ${snapshot.modelId}, not ${this.model.id}`);
@@ -257,7 +260,8 @@ export class Simulation {
   /** Work waiting outside a service: held at its front door, or parked by sources entering it. */
   backlogOf(node: number): number {
     let b = this.doorHeld(node);
-    for (const src of this.topo.sources) if (this.topo.flows[src.flow].home === node) b += this.state.sources[src.index].parked;
+    const srcs = this.sourcesAt_n[node];
+    for (let k = 0; k < srcs.length; k++) b += this.state.sources[srcs[k]].parked;
     return b;
   }
 
