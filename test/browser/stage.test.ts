@@ -180,6 +180,15 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 
+  it('the embed itself, at 1000×650, has nothing for axe to fix (axe cannot reach into an opaque-origin frame, so the same page is opened on its own)', async () => {
+    const { page, errors } = await open(1000, 650, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
+    await expect.poll(() => page.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+    expect(await page.locator('h1').count()).toBeGreaterThan(0);
+    expect((await axe(page)).join('\n')).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('a model with one region and no coordinates shows its graph large instead of a map', async () => {
     const { page, errors } = await open(1280, 720, '?model=single-service&t=100');
     await expect.poll(() => page.textContent('#clock')).toBe('1 m 40 s');
