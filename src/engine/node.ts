@@ -250,7 +250,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   if (doomed) {
     // Every caller will have given up before its answer could arrive: they retry, and what they
     // sent joins the abandoned work at once.
-    if (enqueued > 0) failArrivals(info, x, tick);
+    n.init[cslot] = enqueued;
+    if (enqueued > 0) failCohort(n, info, x, tick, enqueued);
     n.init[cslot] = 0;
     n.rem[cslot] = 0;
     n.stale += enqueued;
@@ -429,25 +430,6 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
   x.cum[M.waiting * N + i] += take * (pOk - x.pDone);
   x.cum[M.failed * N + i] += take * (1 - pOk);
   return take;
-}
-
-/** The callers of this tick's (already enqueued) arrivals see a failure now, by attempt. */
-function failArrivals(info: NodeInfo, x: NodeStepInput, tick: number): void {
-  const flows = x.flows;
-  for (let p = 0; p < info.inFlows.length; p++) {
-    const f = flows[info.inFlows[p]];
-    const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
-    const Wp = f.Wp;
-    const as = tick % Wp;
-    f.failHi = f.rows;
-    for (let k = 0; k < f.rows; k++) {
-      const v = arr[k * Wp + as];
-      if (v > 0) {
-        f.fail[k] += v;
-        arr[k * Wp + as] = 0;
-      }
-    }
-  }
 }
 
 /** The callers of what remains (`r`) of cohort `a` see a failure now, by attempt. */
