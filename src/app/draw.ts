@@ -114,14 +114,12 @@ function drawCharts(lab: Lab, model: ModelInfo, node: number, label: string): vo
       now,
     );
   }
-  const offered = h.series(node, 'offered');
-  const demand = h.series(node, 'demand');
-  const amp = (o: readonly number[], d: readonly number[]) => o.map((x, k) => (d[k] > 0 ? x / d[k] : NaN));
+  // The lab's one amplification: attempts this region's callers sent ÷ their first tries.
   v.amp.draw(
     t,
     [
-      { label, color: SERIES_COLOR.offered, values: amp(offered, demand) },
-      ...(b ? [{ label: `B ${label}`, color: SERIES_COLOR.offered, values: amp(b.series(node, 'offered'), b.series(node, 'demand')), t: b.t, dashed: true }] : []),
+      { label, color: SERIES_COLOR.offered, values: h.series(node, 'amplification') },
+      ...(b ? [{ label: `B ${label}`, color: SERIES_COLOR.offered, values: b.series(node, 'amplification'), t: b.t, dashed: true }] : []),
     ],
     now,
   );

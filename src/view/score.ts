@@ -33,7 +33,7 @@ export function scoreRows(model: ModelInfo, sample: Score): ScoreRow[] {
             ? `trouble ${at(s.troubleAt)}, healthy again ${at(s.recoveredAt)} (${Math.round((s.recoveredAt - s.troubleAt) / 60)} min)`
             : `trouble since ${at(s.troubleAt)}, not recovered yet`,
     },
-    { key: 'amp', label: 'Peak amplification', text: (s) => `${s.peakAmplification.toFixed(1)}× (offered ÷ new demand, worst region)` },
+    { key: 'amp', label: 'Peak amplification', text: (s) => `${s.peakAmplification.toFixed(1)}× (attempts ÷ first tries over a minute, worst region)` },
     { key: 'wasted', label: 'Wasted work', text: (s) => `${formatRate(s.wasted)} requests served after their caller gave up` },
   ];
   // Every other family the model reports (VM operations, bystanders…), as the score names them.

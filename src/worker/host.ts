@@ -225,6 +225,7 @@ export class SimHost {
       v[o + 5] = r.backlog;
       v[o + 6] = r.wasted_rps;
       v[o + 7] = r.routed_rps;
+      v[o + 8] = r.amplification;
     });
     this.historyT.push(this.sim!.time);
     this.historyV.push(v);

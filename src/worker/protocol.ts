@@ -8,7 +8,7 @@ import type { Score, VerdictPart } from '../engine/score.ts';
 import type { CheckResult } from '../engine/validation.ts';
 
 /** Metrics sent per node in each sample and frame, in this order. */
-export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed'] as const;
+export const FRAME_METRICS = ['demand', 'offered', 'goodput', 'capacity', 'queue', 'backlog', 'wasted', 'routed', 'amplification'] as const;
 export type FrameMetric = (typeof FRAME_METRICS)[number];
 
 export interface ToWorker {
