@@ -199,7 +199,7 @@ function buildSideCharts(lab: Lab, model: ModelInfo): void {
   const views = lab.views!;
   const door = judged(model);
   views.doors = renderChart($('chart-doors'), `${door.label}: offered load in every region`, model.durationS, model.clockStart, 'req/s', model.regions.map((r) => r.label));
-  views.amp = renderChart($('chart-amp'), 'Amplification: attempts ÷ first tries', model.durationS, model.clockStart, '×');
+  views.amp = renderChart($('chart-amp'), 'Amplification: attempts per first try', model.durationS, model.clockStart, '×');
   addExportButtons(lab, model, 'chart-doors', 'regions');
   addExportButtons(lab, model, 'chart-amp', 'amplification');
 }

@@ -1,39 +1,38 @@
 /**
  * "How we know": each published result the engine is held against, the lab's own figure, the
- * tolerance and whether it passes — measured live, not copied.
+ * tolerance and whether it passes — measured live, not copied. A list rather than a table, so it
+ * reads in a narrow side panel too.
  */
 import type { CheckResult } from '../engine/validation.ts';
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : String(Math.round(x * 1e4) / 1e4));
 
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
 export function renderHowWeKnow(root: HTMLElement, rows: readonly CheckResult[] | null, status: string): void {
-  root.replaceChildren();
-  const p = document.createElement('p');
-  p.className = 'desc';
-  p.textContent = status;
-  root.append(p);
+  root.replaceChildren(el('p', 'desc', status));
   if (!rows) return;
-  const table = document.createElement('table');
-  table.className = 'how-we-know';
-  const head = table.createTHead().insertRow();
-  for (const h of ['Result', 'Expected', 'This lab', 'Tolerance', '']) head.append(Object.assign(document.createElement('th'), { textContent: h, scope: 'col' }));
-  const body = table.createTBody();
+  const list = el('ul', 'how-we-know');
   for (const r of rows) {
-    const tr = body.insertRow();
-    const claim = document.createElement('th');
-    claim.scope = 'row';
-    claim.textContent = r.claim;
-    const src = document.createElement('small');
-    src.textContent = ` ${r.source}`;
-    claim.append(document.createElement('br'), src);
-    tr.append(claim);
+    const item = el('li', r.pass ? 'check pass' : 'check fail');
     const unit = r.unit ? ` ${r.unit}` : '';
-    tr.insertCell().textContent = `${r.kind === 'atMost' ? '≤ ' : ''}${fmt(r.expected)}${unit} (${r.reference})`;
-    tr.insertCell().textContent = `${fmt(r.measured)}${unit}`;
-    tr.insertCell().textContent = r.kind === 'atMost' ? `+${r.tolerance * 100} %` : `± ${r.tolerance * 100} %`;
-    const verdict = tr.insertCell();
-    verdict.textContent = r.pass ? 'pass' : 'FAIL';
-    verdict.className = r.pass ? 'pass' : 'fail';
+    const figures = el('p', 'figures');
+    figures.append(
+      el('span', '', `${r.reference}: ${r.kind === 'atMost' ? '≤ ' : ''}${fmt(r.expected)}${unit}`),
+      ' · ',
+      el('span', '', `this lab: ${fmt(r.measured)}${unit}`),
+      ' · ',
+      el('span', '', `tolerance ${r.kind === 'atMost' ? `+${r.tolerance * 100} %` : `± ${r.tolerance * 100} %`}`),
+      ' · ',
+      el('strong', 'verdict', r.pass ? 'pass' : 'FAIL'),
+    );
+    item.append(el('p', 'claim', r.claim), figures, el('p', 'source', r.source));
+    list.append(item);
   }
-  root.append(table);
+  root.append(list);
 }

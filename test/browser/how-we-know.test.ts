@@ -7,9 +7,9 @@ describe('How we know, in the page', () => {
   it('opening it runs every check in a worker and shows each result with the lab’s figure and a pass', async () => {
     const { page, errors } = await openLab(lab());
     await page.getByRole('button', { name: 'How we know' }).click();
-    const rows = page.locator('table.how-we-know tbody tr');
+    const rows = page.locator('ul.how-we-know li');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(8);
-    const verdicts = await page.locator('table.how-we-know td.pass, table.how-we-know td.fail').allTextContents();
+    const verdicts = await page.locator('ul.how-we-know .verdict').allTextContents();
     expect(verdicts).toEqual(Array(8).fill('pass'));
     await expect.poll(() => page.textContent('#how-we-know-body')).toContain('64');
     expect(errors).toEqual([]);
