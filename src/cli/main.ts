@@ -2,71 +2,17 @@
  * `npm run simulate`: runs a model headless and prints its samples as CSV or JSON.
  * Any bad input prints one line on stderr naming it and what is allowed, and exits with 2.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { secondsAtTimeOfDay } from '../engine/clock.ts';
-import { CLI_BUDGET, loadModel, overBudget, workOf, type LoadedModel } from '../engine/load-model.ts';
+import { DEFAULT_MODEL_ID } from '../../models/index.ts';
+import { CLI_BUDGET, overBudget, workOf, type LoadedModel } from '../engine/load-model.ts';
 import type { TimedChange } from '../engine/run.ts';
 import { ParamError } from '../engine/simulation.ts';
 import { describeAllowed, parseValue } from '../params/registry.ts';
 import { echo, parseArgs, USAGE, type CliOptions } from './args.ts';
+import { atSeconds, resolveModel, UsageError } from './model-ref.ts';
 import { renderRun } from '../engine/output.ts';
 
-const MAX_MODEL_BYTES = 1 << 20;
 /** Largest output printed, in rows (regions × services per sample): about 150 MB of CSV. */
 export const MAX_ROWS = { csv: 1_000_000, json: 250_000 } as const;
-
-class UsageError extends Error {}
-
-/**
- * A model file's text: only a regular file (not a device, a pipe or a directory) of at most 1 MiB,
- * checked before anything is read. Opening does not wait on a pipe; the size is checked again on
- * the open file, and never more than the limit is read.
- */
-function readModelFile(ref: string): string {
-  const name = echo(ref);
-  const before = statSync(ref);
-  if (!before.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
-  if (before.size > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
-  const fd = openSync(ref, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
-    const buf = Buffer.alloc(MAX_MODEL_BYTES + 1);
-    let n = 0;
-    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
-    if (n > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function resolveModel(ref: string): LoadedModel {
-  const builtin = Object.hasOwn(BUILTIN_MODELS, ref);
-  let data: unknown = builtin ? BUILTIN_MODELS[ref] : undefined;
-  if (!builtin) {
-    const looksLikePath = /[/\\]|\.json$/i.test(ref);
-    if (!looksLikePath) {
-      throw new UsageError(`unknown model "${echo(ref)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}, or give a path to a model file`);
-    }
-    let text: string;
-    try {
-      text = readModelFile(ref);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read model file ${echo(ref)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`model file ${echo(ref)} is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  const r = loadModel(data);
-  if (!r.ok) throw new UsageError(`model ${echo(ref)} is invalid: ${r.errors.slice(0, 3).join('; ')}`);
-  return r.value;
-}
 
 function checkParam(loaded: LoadedModel, id: string, value: string, where: string): void {
   const def = loaded.params.find((p) => p.id === id);
@@ -75,7 +21,7 @@ function checkParam(loaded: LoadedModel, id: string, value: string, where: strin
 }
 
 function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, string>; changes: TimedChange[]; durationS: number } {
-  const loaded = resolveModel(o.model);
+  const { loaded } = resolveModel(o.model);
   const params: Record<string, string> = {};
   for (const s of o.sets) {
     checkParam(loaded, s.id, s.value, '--set');
@@ -94,19 +40,7 @@ function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, stri
   }
   const changes = o.ats.map((a) => {
     const where = `--at ${echo(a.time)}`;
-    let atS: number;
-    if (a.time.includes(':')) {
-      const t = secondsAtTimeOfDay(loaded.model, a.time);
-      if (t === null) {
-        throw new UsageError(
-          loaded.model.clock
-            ? `${where}: "${echo(a.time)}" is not a time of day (HH:MM, 00:00 to 23:59)`
-            : `${where}: HH:MM needs a clocked model; ${loaded.model.id} takes seconds from the start`,
-        );
-      }
-      atS = t;
-    } else atS = Number(a.time);
-    if (atS > durationS) throw new UsageError(`${where}: the time is after the end of the run (${durationS} s)`);
+    const atS = atSeconds(loaded, a.time, where, durationS);
     checkParam(loaded, a.id, a.value, where);
     return { atS, id: a.id, value: a.value };
   });

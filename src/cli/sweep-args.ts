@@ -6,11 +6,10 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import type { LoadedModel } from '../engine/load-model.ts';
 import { cellCount, defaultService, parseAxis, serviceIds, type SweepChange, type SweepSpec } from '../engine/sweep.ts';
 import { parseValue } from '../params/registry.ts';
-import { resolveModel, UsageError } from './model-ref.ts';
+import { atSeconds, resolveModel, UsageError } from './model-ref.ts';
 
 export const SWEEP_USAGE =
   'usage: npm run sweep -- --model ID|PATH --x ID=FROM:TO:N [--y ID=FROM:TO:N] [--set ID=VALUE]... ' +
@@ -105,19 +104,7 @@ export function planSweep(argv: string[]): SweepPlan | 'help' {
     const m = /^(\d{1,2}:\d{2}|\d+(?:\.\d+)?):([^=\s:]+)=(.*)$/.exec(a);
     if (!m) throw new UsageError(`--at "${a}": expected TIME:ID=VALUE with TIME in seconds or HH:MM, e.g. --at 03:55:admission=0`);
     const where = `--at ${m[1]}`;
-    let atS: number;
-    if (m[1].includes(':')) {
-      const t = secondsAtTimeOfDay(loaded.model, m[1]);
-      if (t === null) {
-        throw new UsageError(
-          loaded.model.clock
-            ? `${where}: "${m[1]}" is not a time of day (HH:MM, 00:00 to 23:59)`
-            : `${where}: HH:MM needs a clocked model; ${loaded.model.id} takes seconds from the start`,
-        );
-      }
-      atS = t;
-    } else atS = Number(m[1]);
-    if (atS > endS) throw new UsageError(`${where}: the time is after the end of the run (${endS} s)`);
+    const atS = atSeconds(loaded, m[1], where, endS);
     check(where, m[2], m[3]);
     return { atS, id: m[2], value: m[3] };
   });

@@ -76,6 +76,7 @@ describe('npm run sweep', () => {
     [['--x', 'load=100', '--shard', '3/2'], /--shard/],
     [['--x', 'load=100', '--service', 'moon/base'], /--service "moon\/base".*local\/server/],
     [['--x', 'load=100', '--wat'], /unknown option "--wat"/],
+    [['--model', '/dev/zero', '--x', 'load=100'], /model file \/dev\/zero is not a regular file/],
   ])('refuses %j: one line on stderr, exit 2, nothing on stdout', (args, message) => {
     const r = sweep('--model', 'single-service', ...args);
     expect(r.status).toBe(2);
