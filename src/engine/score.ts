@@ -122,26 +122,6 @@ export function scoreOf(sim: Simulation): Score {
   };
 }
 
-/**
- * Follows a run for the page's worker. The record lives in the simulation's state, so a snapshot
- * of the run carries it; `observe`, `save` and `load` are kept for callers that sample.
- */
-export type ScorerState = null;
-export class Scorer {
-  constructor(private sim: Simulation) {}
-  follow(sim: Simulation): void {
-    this.sim = sim;
-  }
-  observe(): void {}
-  save(): ScorerState {
-    return null;
-  }
-  load(_s: ScorerState): void {}
-  score(): Score {
-    return scoreOf(this.sim);
-  }
-}
-
 /** Total minutes in trouble of one service over all regions. */
 export function doorOutageMinutes(score: Score, service: string): number {
   return d3Round(

@@ -11,7 +11,7 @@ import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
 import { renderRun } from '../engine/output.ts';
-import { Scorer, scoreRun, verdict, type ScorerState } from '../engine/score.ts';
+import { scoreOf, scoreRun, verdict } from '../engine/score.ts';
 import { allChecks } from '../engine/validation.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
@@ -34,8 +34,8 @@ export class SimHost {
   private seed = 1;
   private startParams: Record<string, ParamValue | string> = {};
   private changes: Change[] = [];
-  private snapshots: { tick: number; snap: Snapshot; scorer: ScorerState }[] = [];
-  private scorer: Scorer | null = null;
+  // The score lives in the simulation's state, so a snapshot carries it.
+  private snapshots: { tick: number; snap: Snapshot }[] = [];
   private scoreFresh = true;
   private everyTicks = 1;
   private snapshotTicks = 1;
@@ -141,8 +141,7 @@ export class SimHost {
     const m = loaded.model;
     this.everyTicks = Math.max(1, Math.round(sampleInterval(m.durationS, m.dtS) / m.dtS));
     this.snapshotTicks = this.everyTicks * 30;
-    this.scorer = new Scorer(sim);
-    this.snapshots = [{ tick: 0, snap: sim.snapshot(), scorer: this.scorer.save() }];
+    this.snapshots = [{ tick: 0, snap: sim.snapshot() }];
     this.sampler = new Sampler(sim);
     this.historyT = [];
     this.historyV = [];
@@ -196,7 +195,7 @@ export class SimHost {
       sim.step();
       const tick = sim.state.tick;
       if (tick % this.everyTicks === 0) this.record();
-      if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot(), scorer: this.scorer!.save() });
+      if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot() });
     }
   }
 
@@ -211,7 +210,6 @@ export class SimHost {
   }
 
   private record(): void {
-    this.scorer!.observe();
     this.scoreFresh = true;
     const rows = this.sampler!.sample();
     const v = new Float32Array(rows.length * K);
@@ -266,8 +264,6 @@ export class SimHost {
     this.nextChange = this.changes.findIndex((c) => c.tick >= from.tick);
     if (this.nextChange < 0) this.nextChange = this.changes.length;
     this.sampler = new Sampler(this.sim);
-    this.scorer!.follow(this.sim);
-    this.scorer!.load(from.scorer);
     this.scoreFresh = true;
     const keep = this.historyT.findIndex((x) => x > from.tick * this.sim!.dtS + 1e-9);
     if (keep >= 0) {
@@ -322,7 +318,7 @@ export class SimHost {
     this.resetPending = false;
     const recipe = this.recipeChanged ? this.recipe() : undefined;
     this.recipeChanged = false;
-    const score = this.scoreFresh || reset ? this.scorer!.score() : undefined;
+    const score = this.scoreFresh || reset ? scoreOf(this.sim!) : undefined;
     this.scoreFresh = false;
     this.sent = this.historyT.length;
     this.eventsSent = fired.length;
