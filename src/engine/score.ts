@@ -193,6 +193,7 @@ export function verdict(base: Score, changed: Score): Verdict {
 
 /** Scores a whole run. */
 export function scoreRun(loaded: LoadedModel, spec: RunSpec): Score {
-  const r = runScenario(loaded, { ...spec, everyS: spec.everyS ?? loaded.model.durationS }, () => {});
+  // The score is kept by the engine at every step: no samples are needed on the way.
+  const r = runScenario(loaded, { ...spec, everyS: Math.max(spec.durationS ?? 0, loaded.model.durationS) }, () => {});
   return scoreOf(r.sim);
 }
