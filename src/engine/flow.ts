@@ -21,6 +21,20 @@ const BUDGET_WINDOW_S = 10;
 /** How quickly callers' view of success (pOk) follows outcomes. */
 const OUTCOME_TAU_S = 5;
 const TINY = 1e-9;
+/**
+ * A caller's view of a share is exact once it is this close: an average that only ever closes a
+ * fraction of the gap would otherwise stop one rounding step short of 1 (or drift through
+ * subnormal numbers towards 0) and keep a healthy flow retrying 1e-15 of a request forever.
+ */
+const SETTLED = 1e-12;
+
+/** Moves a caller's view `p` of a share a fraction `alpha` towards this step's `share`. */
+export function follow(p: number, share: number, alpha: number): number {
+  if (share > 1 - SETTLED) share = 1;
+  else if (share < SETTLED) share = 0;
+  const gap = share - p;
+  return gap < SETTLED && gap > -SETTLED ? share : p + gap * alpha;
+}
 
 export interface FlowRates {
   dtS: number;
@@ -219,9 +233,9 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   // All went well and the caller already knew it: nothing to update (the common case).
   const unchanged = succ === done && f.pOk === 1 && f.pDone === 1 && f.pRefused === 0;
   if (done > TINY && !unchanged) {
-    f.pOk += ((succ + deferred + waiting) / done - f.pOk) * r.alphaOutcome;
-    f.pDone += (succ / done - f.pDone) * r.alphaOutcome;
-    f.pRefused += (refused / done - f.pRefused) * r.alphaOutcome;
+    f.pOk = follow(f.pOk, (succ + deferred + waiting) / done, r.alphaOutcome);
+    f.pDone = follow(f.pDone, succ / done, r.alphaOutcome);
+    f.pRefused = follow(f.pRefused, refused / done, r.alphaOutcome);
   }
   if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;
   if (st.breaker) {

@@ -8,7 +8,7 @@
 import { createActor, type Actor } from 'xstate';
 import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { eventSeconds, resolveNumber } from './clock.ts';
-import { finishFlow, fitFlowRings, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { finishFlow, fitFlowRings, follow, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
@@ -426,7 +426,7 @@ export class Simulation {
       // Orchestrators hold their backlog while most of their work fails, and resume it once
       // work goes through again (or waits at a front door that has accepted it).
       const done = out.succeeded + out.waiting + out.givenUp + out.refused;
-      if (done > 1e-9) src.failedShare += ((out.refused + out.givenUp) / done - src.failedShare) * alphaOutcome;
+      if (done > 1e-9) src.failedShare = follow(src.failedShare, (out.refused + out.givenUp) / done, alphaOutcome);
       if (parks_f[f] === 1) {
         // Orchestrated work is never abandoned: refused by a missing dependency, or out of
         // retries, it goes back to its orchestrator's backlog and is tried again later.
