@@ -28,6 +28,11 @@ const TINY = 1e-9;
  */
 const SETTLED = 1e-12;
 
+/** x^k, skipping the power where it changes nothing (most calls, most of the time). */
+export function powOf(x: number, k: number): number {
+  return k === 1 || x === 1 || x === 0 ? x : Math.pow(x, k);
+}
+
 /** Moves a caller's view `p` of a share a fraction `alpha` towards this step's `share`. */
 export function follow(p: number, share: number, alpha: number): number {
   if (share > 1 - SETTLED) share = 1;

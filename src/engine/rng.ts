@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers (mulberry32). The generator's whole state is one 32-bit integer
- * kept in the simulation state, so a snapshot restores the exact sequence.
+ * Seeded pseudo-random numbers (mulberry32). A generator's whole state is one 32-bit integer
+ * kept in the simulation state, so a snapshot restores the exact sequence. Each source of work has
+ * a stream of its own: its noise does not depend on the order in which sources are stepped.
  */
 
 export interface RngState {
@@ -15,8 +16,9 @@ export function nextUniform(s: RngState): number {
   return ((a ^ (a >>> 14)) >>> 0) / 4294967296;
 }
 
-/** Initial generator state for a seed (any integer). */
-export function seedState(seed: number): number {
-  // Spread small seeds so seeds 1, 2, 3 do not start on neighbouring states.
-  return Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) | 0;
+/** Initial generator state for a seed (any integer) and a stream within it (one per source). */
+export function seedState(seed: number, stream = 0): number {
+  // Spread small seeds and stream numbers so neighbours do not start on neighbouring states.
+  const a = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+  return Math.imul(a ^ Math.imul(stream + 1, 0xc2b2ae35), 0x27d4eb2f) | 0;
 }

@@ -8,8 +8,9 @@
 import { createActor, type Actor } from 'xstate';
 import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { eventSeconds, resolveNumber } from './clock.ts';
-import { finishFlow, fitFlowRings, follow, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
+import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
@@ -18,13 +19,12 @@ import type { Action, Model, TimelineEventDef } from './model.ts';
 import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
-import { M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
+import { HOLD_WHILE_FAILING, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
 import { compileTopology, type Topology } from './topology.ts';
 import { judgeTrouble, newTroubleState, type TroubleInput } from './trouble.ts';
 
 /** Machines are told what they need every this many seconds of simulated time. */
 export const CONTROL_S = 5;
-const HOLD_WHILE_FAILING = 0.5;
 const RECOVERING = HEALTH_STATES.indexOf('recovering');
 
 export interface SimOptions {
@@ -67,6 +67,9 @@ export class Simulation {
   private readonly localRejected_f: Float64Array;
   /** The sources whose new work enters at each node. */
   private readonly sourcesAt_n: number[][];
+  /** Regions in a steady state, advanced a control interval at a time (see calm.ts). */
+  private readonly calm: CalmRegions;
+  private readonly horizon = { nextEventTick: Infinity };
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
@@ -106,6 +109,7 @@ export class Simulation {
       pairRegion_f: Int32Array.from(flows, (f) => (f.pair >= 0 ? nodes[f.pair].region : nodes[f.home].region)),
     };
     this.eventTick = new Float64Array(this.model.timeline.length);
+    this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, rates: this.rates, ...this.fixed });
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
 
     if (snapshot) {
@@ -116,11 +120,10 @@ export class Simulation {
       for (const [id, raw] of Object.entries(opts.params ?? {})) params[id] = this.parse(id, raw);
       this.state = {
         tick: 0,
-        rng: seedState(opts.seed ?? this.model.seed),
         params,
         nodes: nodes.map(() => newNodeState()),
         flows: flows.map(() => newFlowState()),
-        sources: sources.map(() => ({ parked: 0, failedShare: 0, parkedTotal: 0, released: 0 })),
+        sources: sources.map((_, k) => ({ rng: seedState(opts.seed ?? this.model.seed, k), parked: 0, failedShare: 0, parkedTotal: 0, released: 0 })),
         modelFired: new Uint8Array(this.model.timeline.length),
         pending: [],
         fired: [],
@@ -190,6 +193,11 @@ export class Simulation {
     return this.state.tick * this.dtS;
   }
 
+  /** Share of all region-steps so far that were advanced calm, a control interval at a time. */
+  get calmShare(): number {
+    return this.state.tick > 0 ? this.calm.regionSteps / (this.state.tick * this.topo.regionIds.length) : 0;
+  }
+
   get settings(): Readonly<Settings> {
     return this.st;
   }
@@ -214,8 +222,22 @@ export class Simulation {
 
   /** Runs until `seconds` (or the end of the model's clock). */
   runTo(seconds: number): void {
-    const end = Math.min(this.durationTicks, Math.round(seconds / this.dtS));
-    while (this.state.tick < end) this.step();
+    this.advance(Math.round(seconds / this.dtS) - this.state.tick);
+  }
+
+  /**
+   * Runs `ticks` steps (fewer at the end of the clock). The same as that many `step()`s, except
+   * that regions in a steady state are advanced a control interval at a time (calm.ts): use it
+   * wherever nothing is read between the steps.
+   */
+  advance(ticks: number): void {
+    const end = Math.min(this.durationTicks, this.state.tick + ticks);
+    const K = this.ctrlEvery;
+    while (this.state.tick < end) {
+      const t = this.state.tick;
+      if (K > 1 && t % K === 0 && t + K <= end) this.interval(t, K);
+      else this.step();
+    }
   }
 
   snapshot(): Snapshot {
@@ -277,11 +299,45 @@ export class Simulation {
    *     callers learn the outcomes: done, waiting, retry after a backoff, or give up (or park).
    */
   step(): void {
+    const t = this.state.tick;
+    this.observe(t);
+    this.moveWork(t);
+    this.state.tick = t + 1;
+  }
+
+  /** A control interval of K steps from `t0`, calm regions advanced at once and the others step by step. */
+  private interval(t0: number, K: number): void {
     const s = this.state;
-    const t = s.tick;
+    this.observe(t0);
+    this.horizon.nextEventTick = this.nextEventTick();
+    this.calm.advance(s, this.st, t0, K, this.horizon);
+    for (let t = t0; t < t0 + K; t++) {
+      if (t > t0) this.observe(t);
+      this.moveWork(t);
+      s.tick = t + 1;
+    }
+    this.calm.clear();
+  }
+
+  /** The first tick after this one at which the timeline, an operator or the rollout acts. */
+  private nextEventTick(): number {
+    const s = this.state;
+    let next = this.nextModelEvent;
+    if (s.pending.length > 0) next = Math.min(next, s.pending[0].tick);
+    if (this.rolloutActive) next = Math.min(next, Math.ceil(this.rolloutNextStage / this.dtS));
+    return next;
+  }
+
+  /** Steps 1–3: the timeline fires, timers run out, and (every few seconds) the machines observe. */
+  private observe(t: number): void {
+    const s = this.state;
     if (t >= this.nextModelEvent || (s.pending.length > 0 && s.pending[0].tick <= t)) this.fireEvents(t);
     this.runNodeTimers(t);
     if (t % this.ctrlEvery === 0) this.control(t);
+  }
+
+  /** Steps 4–5: new work arrives and every service, callers first, serves its tries. */
+  private moveWork(t: number): void {
     this.newWork();
     this.nodeInput.tick = t;
     this.nodeInput.st = this.st;
@@ -292,7 +348,6 @@ export class Simulation {
       this.serve(svc);
       this.learnOutcomes(svc, t);
     }
-    s.tick = t + 1;
   }
 
   // ————————————————————————————————————————————————————— flows
@@ -303,13 +358,15 @@ export class Simulation {
     const s = this.state;
     const noise = this.model.noise;
     const dt = this.dtS;
+    const calm = this.calm.mask;
     for (let k = 0; k < sources.length; k++) {
       const info = sources[k];
+      if (calm[info.region] === 1) continue;
       const src = s.sources[k];
       const f = s.flows[info.flow];
       const def = this.model.sources[info.def];
       const rate = this.st.rate_d[info.def] * info.baseShare;
-      const factor = noise > 0 ? 1 + noise * Math.sqrt(3) * (2 * nextUniform(s) - 1) : 1;
+      const factor = noise > 0 ? 1 + noise * Math.sqrt(3) * (2 * nextUniform(src) - 1) : 1;
       const fresh = Math.max(0, rate * dt * factor);
       f.first += fresh;
       f.firstNew += fresh;
@@ -333,9 +390,11 @@ export class Simulation {
     const cum = s.cum;
     const N = nodes.length;
     const { hasPair_f, homeRegion_f, pairRegion_f } = this.fixed;
+    const calm = this.calm.mask;
     const group = flowsByService[svc];
     for (let g = 0; g < group.length; g++) {
       const f = group[g];
+      if (calm[homeRegion_f[f]] === 1) continue;
       const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
       this.localRejected_f[f] = prepareFlow(fs[f], routable, this.st, this.rates, t);
       cum[M.sent * N + flows[f].home] += fs[f].sentNow;
@@ -352,10 +411,12 @@ export class Simulation {
     const x = this.nodeInput;
     const { door_s, rejectCost_s } = this.fixed;
     const admission = st.admission;
+    const calm = this.calm.mask;
     const regionNodes = nodesByService[svc];
     for (let r = 0; r < regionNodes.length; r++) {
       const i = regionNodes[r];
       const info = nodes[i];
+      if (calm[info.region] === 1) continue;
       const n = s.nodes[i];
       // What a request served here will see from its dependencies, called in order.
       let pOk = 1;
@@ -410,10 +471,12 @@ export class Simulation {
     const N = nodes.length;
     const out = this.outcome;
     const alphaOutcome = this.rates.alphaOutcome;
-    const { parks_f } = this.fixed;
+    const { parks_f, homeRegion_f } = this.fixed;
+    const calm = this.calm.mask;
     const group = flowsByService[svc];
     for (let g = 0; g < group.length; g++) {
       const f = group[g];
+      if (calm[homeRegion_f[f]] === 1) continue;
       const flow = fs[f];
       flow.firstNew = 0;
       finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
@@ -669,11 +732,6 @@ export class Simulation {
     for (const n of this.state.nodes) fitNodeRing(n, this.st, t);
     this.planModelEvents();
   }
-}
-
-/** x^k, skipping the power where it changes nothing (most calls, most of the time). */
-function powOf(x: number, k: number): number {
-  return k === 1 || x === 1 || x === 0 ? x : Math.pow(x, k);
 }
 
 function minDefined(a: number, b: number): number {

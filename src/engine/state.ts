@@ -111,7 +111,12 @@ export interface FlowState {
   refusedDone: number;
 }
 
+/** An orchestrator holds its backlog while at least this share of its recent work fails. */
+export const HOLD_WHILE_FAILING = 0.5;
+
 export interface SourceState {
+  /** This source's own random stream (its noise), so each source draws the same numbers however the run is stepped. */
+  rng: number;
   /** Work refused by a missing dependency, waiting to resume. */
   parked: number;
   /** Share of recent work refused or given up (EWMA): above ½ the orchestrator holds its backlog. */
@@ -138,7 +143,6 @@ export interface FiredEvent {
 
 export interface SimState {
   tick: number;
-  rng: number;
   params: Record<string, ParamValue>;
   nodes: NodeState[];
   flows: FlowState[];

@@ -192,7 +192,10 @@ export class SimHost {
     const sim = this.sim!;
     while (sim.state.tick < end) {
       this.applyDueChanges();
-      sim.step();
+      // Nothing is read between samples, snapshots and logged changes: advance to the next of them.
+      const t = sim.state.tick;
+      const nextChange = this.nextChange < this.changes.length ? this.changes[this.nextChange].tick : Infinity;
+      sim.advance(Math.min(end, nextMultiple(t, this.everyTicks), nextMultiple(t, this.snapshotTicks), Math.max(t + 1, nextChange)) - t);
       const tick = sim.state.tick;
       if (tick % this.everyTicks === 0) this.record();
       if (tick % this.snapshotTicks === 0 && !this.snapshots.some((s) => s.tick === tick)) this.snapshots.push({ tick, snap: sim.snapshot() });
@@ -384,3 +387,7 @@ export class SimHost {
 
 class RefusedError extends Error {}
 
+/** The first multiple of `every` after `t`. */
+function nextMultiple(t: number, every: number): number {
+  return (Math.floor(t / every) + 1) * every;
+}
