@@ -12,10 +12,23 @@ import { Simulation } from '../engine/simulation.ts';
 import { benchBrowser } from './bench-browser.ts';
 import { benchSweep } from './bench-sweep.ts';
 
+let lastCalmShare = 0;
+
+/** Wall time of a whole run, as the CLI and the page run it (calm regions a control interval at a time). */
 function time(loaded: LoadedModel, durationS?: number): number {
   const sim = new Simulation(loaded, { durationS });
   const t0 = performance.now();
   sim.advance(Infinity);
+  const ms = performance.now() - t0;
+  lastCalmShare = sim.calmShare;
+  return ms;
+}
+
+/** The same run with every region stepped every step (what calm intervals save). */
+function timeStepwise(loaded: LoadedModel): number {
+  const sim = new Simulation(loaded);
+  const t0 = performance.now();
+  while (!sim.done) sim.step();
   return performance.now() - t0;
 }
 
@@ -60,11 +73,14 @@ const warm = median(runs.slice(1));
 out('1. Incident replay (azure-2026-02, 13.5 simulated hours, 1 s steps)');
 out(`   first run (cold JIT)   ${fmt(runs[0])} ms   ${fmt(simS / (runs[0] / 1000))}× real time`);
 out(`   median of 4 warm runs  ${fmt(warm)} ms   ${fmt(simS / (warm / 1000))}× real time`);
-// The target is a speed, so the time allowed follows the replay's length (48 600 s → 972 ms).
-const TARGET_X = 50_000;
-const targetMs = (simS / TARGET_X) * 1000;
+// The targets are speeds, so the time allowed follows the replay's length (48 600 s → 972 ms at 50 000×).
 const speed = simS / (warm / 1000);
-out(`   target                 ≤ ${fmt(targetMs)} ms   ≥ ${fmt(TARGET_X)}× real time: ${speed >= TARGET_X ? `met, ${fmt(speed / TARGET_X, 2)}× the target` : 'NOT met'}\n`);
+out(`   region-steps advanced calm ${fmt(100 * lastCalmShare)} %; every region every step: ${fmt(timeStepwise(incident))} ms`);
+for (const target of [50_000, 250_000]) {
+  const ms = (simS / target) * 1000;
+  out(`   target                 ≤ ${fmt(ms)} ms   ≥ ${fmt(target)}× real time: ${speed >= target ? `met, ${fmt(speed / target, 2)}× the target` : 'NOT met'}`);
+}
+out('');
 
 out('2. Cost against the number of regions (the whole replay, regions copied with their pairs)');
 const ticks = incident.model.durationS / incident.model.dtS;

@@ -63,6 +63,7 @@ export class CalmRegions {
   /** Flows homed elsewhere whose failover target is in the region. */
   private readonly pairedInto_r: number[][];
   private readonly savedRng: Int32Array;
+  private readonly planned: Uint8Array;
   // Scratch for one interval, by flow: first tries (sum, and a bound on any one step), work
   // created, and outcomes; by node: metric deltas.
   private readonly sum_f: Float64Array;
@@ -82,6 +83,7 @@ export class CalmRegions {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
     const R = regionIds.length;
     this.mask = new Uint8Array(R);
+    this.planned = new Uint8Array(R);
     this.nodesOf_r = regionIds.map((_, r) => serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r)));
     this.flowsOf_r = regionIds.map((_, r) => flows.filter((f) => nodes[f.home].region === r).map((f) => f.index));
     this.sourcesOf_r = regionIds.map((_, r) => sources.filter((s) => nodes[flows[s.flow].home].region === r).map((s) => s.index));
@@ -115,7 +117,7 @@ export class CalmRegions {
     this.closeOverPairs(s, st);
     // Plan each candidate; a region that fails its plan leaves, which may unsettle its pair.
     let changed = true;
-    const planned = new Uint8Array(R);
+    const planned = this.planned.fill(0);
     while (changed) {
       changed = false;
       for (let r = 0; r < R; r++) {
