@@ -156,7 +156,13 @@ export class CalmRegions {
     }
     for (const i of this.nodesOf_r[r]) {
       const n = s.nodes[i];
-      const svc = this.c.topo.nodes[i].service;
+      const info = this.c.topo.nodes[i];
+      const svc = info.service;
+      // Nothing held at its door, from home or from a paired region.
+      for (let p = 0; p < info.inFlows.length; p++) {
+        const f = s.flows[info.inFlows[p]];
+        if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
+      }
       if (n.queued > EMPTY || n.doorLimit === n.doorLimit || n.rampEnd >= 0) return false;
       if (n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
