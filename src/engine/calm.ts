@@ -19,14 +19,15 @@
  * If any of this fails, the region is stepped one tick at a time as usual. Results agree with a
  * step-by-step run to the rounding of a sum (checked by test/engine/calm.test.ts).
  *
- * Client-side protections that keep a running average of every step's traffic (retry budget,
- * adaptive throttling, circuit breaker) switch calm intervals off: their averages need each step.
+ * Client-side protections keep running averages of every step's traffic (retry budget, adaptive
+ * throttling, circuit breaker): those are carried step by step, and adaptive throttling must
+ * reject nothing in any step of the interval.
  */
-import { follow, powOf, type FlowRates } from './flow.ts';
+import { follow, powOf, throttleRejectShare, type FlowRates } from './flow.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { HOLD_WHILE_FAILING, M, type SimState } from './state.ts';
+import { HOLD_WHILE_FAILING, M, type FlowState, type SimState } from './state.ts';
 import type { Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
@@ -38,6 +39,8 @@ export interface CalmContext {
   topo: Topology;
   model: Model;
   dtS: number;
+  /** Steps in a control interval. */
+  K: number;
   rates: FlowRates;
   door_s: Uint8Array;
   rejectCost_s: Float64Array;
@@ -64,10 +67,11 @@ export class CalmRegions {
   private readonly pairedInto_r: number[][];
   private readonly savedRng: Int32Array;
   private readonly planned: Uint8Array;
-  // Scratch for one interval, by flow: first tries (sum, and a bound on any one step), work
-  // created, and outcomes; by node: metric deltas.
-  private readonly sum_f: Float64Array;
-  private readonly most_f: Float64Array;
+  // Scratch for one interval, by flow: first tries in each step, work created, outcomes and the
+  // callers' running averages; by node: metric deltas.
+  private readonly first_fk: Float64Array;
+  private readonly served_k: Float64Array;
+  private readonly protections: Protections;
   private readonly created_f: Float64Array;
   private readonly succ_f: Float64Array;
   private readonly wait_f: Float64Array;
@@ -90,8 +94,9 @@ export class CalmRegions {
     this.pairedInto_r = regionIds.map((_, r) => flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r).map((f) => f.index));
     this.savedRng = new Int32Array(sources.length);
     const F = flows.length;
-    this.sum_f = new Float64Array(F);
-    this.most_f = new Float64Array(F);
+    this.first_fk = new Float64Array(F * c.K);
+    this.served_k = new Float64Array(c.K);
+    this.protections = new Protections(F);
     this.created_f = new Float64Array(F);
     this.succ_f = new Float64Array(F);
     this.wait_f = new Float64Array(F);
@@ -110,7 +115,7 @@ export class CalmRegions {
    */
   advance(s: SimState, st: Settings, t0: number, K: number, horizon: Horizon): boolean {
     this.mask.fill(0);
-    if (st.budget === st.budget || st.throttleK === st.throttleK || st.breaker) return false;
+    if (K !== this.c.K) return false;
     if (horizon.nextEventTick < t0 + K) return false;
     const R = this.mask.length;
     for (let r = 0; r < R; r++) this.mask[r] = this.isSteady(s, st, r) ? 1 : 0;
@@ -153,6 +158,8 @@ export class CalmRegions {
     for (const f of this.flowsOf_r[r]) {
       const fl = s.flows[f];
       if (fl.dueTotal !== 0 || fl.held0 !== 0 || fl.held1 !== 0 || fl.first !== 0) return false;
+      // A breaker that is open or probing changes what is sent.
+      if (st.breaker && fl.brkMode !== 0) return false;
     }
     for (const i of this.nodesOf_r[r]) {
       const n = s.nodes[i];
@@ -207,15 +214,17 @@ export class CalmRegions {
     return left;
   }
 
-  /** Works out region `r`'s interval into the scratch arrays; false if it would not stay calm. */
+  /** Works out region `r`'s interval, step by step, into the scratch arrays; false if it would not stay calm. */
   private plan(s: SimState, st: Settings, r: number, K: number): boolean {
     const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates } = this.c;
     const { nodes, flows, sources } = topo;
     const N = nodes.length;
     const flowsHere = this.flowsOf_r[r];
+    const vec = this.first_fk;
     for (const f of flowsHere) {
-      this.sum_f[f] = this.most_f[f] = this.created_f[f] = 0;
-      this.succ_f[f] = this.wait_f[f] = this.ref_f[f] = 0;
+      vec.fill(0, f * K, f * K + K);
+      this.created_f[f] = this.succ_f[f] = this.wait_f[f] = this.ref_f[f] = 0;
+      this.protections.load(f, s.flows[f]);
     }
     // New work, drawn step by step from each source's own stream.
     const noise = model.noise;
@@ -225,19 +234,16 @@ export class CalmRegions {
       const src = s.sources[k];
       this.savedRng[k] = src.rng;
       const perTick = st.rate_d[info.def] * info.baseShare * dtS;
-      let sum = 0;
-      let most = 0;
+      const row = info.flow * K;
       for (let j = 0; j < K; j++) {
         const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
         const fresh = Math.max(0, perTick * factor);
-        sum += fresh;
-        if (fresh > most) most = fresh;
+        vec[row + j] += fresh;
+        this.created_f[info.flow] += fresh;
       }
-      this.sum_f[info.flow] += sum;
-      this.most_f[info.flow] += most;
-      this.created_f[info.flow] += sum;
     }
-    // Services in call order: each serves all it is sent, at once, and calls on.
+    // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
+    const dm = this.delta;
     for (const i of this.nodesOf_r[r]) {
       const info = nodes[i];
       const svc = info.service;
@@ -258,29 +264,32 @@ export class CalmRegions {
       if (1 - pOk - pRefused > 0) return false;
       const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
       if (st.timeoutTicks - lateTicks <= 0) return false;
+      if (door_s[svc] === 1 && st.admission === st.admission) return false;
       this.late_n[i] = lateTicks;
       const perTickCap = (st.capacity_s[svc] * topo.capacityShare_n[i] * n.faultFactor + n.addedRps) * dtS;
-      let arriving = 0;
-      let most = 0;
-      for (let p = 0; p < info.inFlows.length; p++) {
-        if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
-        arriving += this.sum_f[info.inFlows[p]];
-        most += this.most_f[info.inFlows[p]];
-      }
       const b = n.blocked;
       const quotaCap = st.quota_s[svc] * perTickCap;
-      if (quotaCap === quotaCap && b < 1) {
-        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0 && this.most_f[info.inFlows[p]] * (1 - b) > quotaCap) return false;
-      }
-      const served = arriving * (1 - b);
-      const mostServed = most * (1 - b);
-      // Room in every step: what is refused costs a share of serving, at most the largest step's refusals.
       const cost = rejectCost_s[svc];
-      const room = Math.max(0, perTickCap - most * b * cost);
-      if (mostServed > room) return false;
-      if (st.queueLimit < Infinity && mostServed > (st.queueLimit + room - cost * mostServed) / Math.max(1e-9, 1 - cost)) return false;
-      if (door_s[svc] === 1 && st.admission === st.admission) return false;
-      const dm = this.delta;
+      let arriving = 0;
+      let served = 0;
+      for (let j = 0; j < K; j++) {
+        let step = 0;
+        for (let p = 0; p < info.inFlows.length; p++) {
+          if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
+          const x = vec[info.inFlows[p] * K + j];
+          // Each caller within its quota (if any).
+          if (quotaCap === quotaCap && b < 1 && x * (1 - b) > quotaCap) return false;
+          step += x;
+        }
+        // All of it served in this step: refusals cost a share of serving, the rest fits, nothing waits.
+        const room = Math.max(0, perTickCap - step * b * cost);
+        const toServe = step * (1 - b);
+        if (toServe > room) return false;
+        if (st.queueLimit < Infinity && toServe > (st.queueLimit + room - cost * toServe) / Math.max(1e-9, 1 - cost)) return false;
+        arriving += step;
+        served += toServe;
+        this.served_k[j] = toServe;
+      }
       dm[M.demand * N + i] = arriving;
       dm[M.offered * N + i] = arriving;
       dm[M.capacity * N + i] = perTickCap * K;
@@ -292,18 +301,20 @@ export class CalmRegions {
       for (let p = 0; p < info.inFlows.length; p++) {
         if (info.inPorts[p] !== 0) continue;
         const f = info.inFlows[p];
-        const got = this.sum_f[f] * (1 - b);
-        this.succ_f[f] += got * pDone;
-        this.wait_f[f] += got * (pOk - pDone);
-        this.ref_f[f] += this.sum_f[f] * b + got * pRefused;
+        let sum = 0;
+        for (let j = 0; j < K; j++) sum += vec[f * K + j];
+        const got = sum * (1 - b);
+        this.succ_f[f] = got * pDone;
+        this.wait_f[f] = got * (pOk - pDone);
+        this.ref_f[f] = sum * b + got * pRefused;
+        if (!this.protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
       }
       // Every request served makes its calls downstream.
       let reach = 1;
       for (let d = 0; d < deps.length; d++) {
         const f = deps[d];
         const k = flows[f].perRequest;
-        this.sum_f[f] += served * k * reach;
-        this.most_f[f] += mostServed * k * reach;
+        for (let j = 0; j < K; j++) vec[f * K + j] += this.served_k[j] * k * reach;
         this.created_f[f] += served * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
@@ -377,7 +388,8 @@ export class CalmRegions {
     }
     for (const f of this.flowsOf_r[r]) {
       const fl = s.flows[f];
-      const sum = this.sum_f[f];
+      let sum = 0;
+      for (let j = 0; j < K; j++) sum += this.first_fk[f * K + j];
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
@@ -393,6 +405,7 @@ export class CalmRegions {
       fl.pOk = this.pOk_f[f];
       fl.pDone = this.pDone_f[f];
       fl.pRefused = this.pRefused_f[f];
+      this.protections.save(f, fl);
       const ref = this.ref_f[f];
       const k = flows[f].source;
       if (k < 0) {
@@ -417,4 +430,78 @@ const CALM_METRICS = [M.demand, M.offered, M.capacity, M.rejected, M.served, M.g
 
 function still(a: number, b: number): boolean {
   return Math.abs(a - b) <= STILL;
+}
+
+/**
+ * The callers' running averages over an interval, step by step as a step-by-step run keeps them:
+ * retry budget tokens and the first-try rate, adaptive throttling's requests and accepts, and a
+ * closed breaker's window. Worked out in scratch, written back only if the region stays calm.
+ */
+class Protections {
+  private readonly tokens: Float64Array;
+  private readonly firstRate: Float64Array;
+  private readonly thrReq: Float64Array;
+  private readonly thrAcc: Float64Array;
+  private readonly brkFail: Float64Array;
+  private readonly brkTotal: Float64Array;
+
+  constructor(F: number) {
+    this.tokens = new Float64Array(F);
+    this.firstRate = new Float64Array(F);
+    this.thrReq = new Float64Array(F);
+    this.thrAcc = new Float64Array(F);
+    this.brkFail = new Float64Array(F);
+    this.brkTotal = new Float64Array(F);
+  }
+
+  load(f: number, fl: FlowState): void {
+    this.tokens[f] = fl.tokens;
+    this.firstRate[f] = fl.firstRate;
+    this.thrReq[f] = fl.thrReq;
+    this.thrAcc[f] = fl.thrAcc;
+    this.brkFail[f] = fl.brkFail;
+    this.brkTotal[f] = fl.brkTotal;
+  }
+
+  /**
+   * Steps flow `f`'s averages through the interval's first tries `vec[f·K + j]`, served at once
+   * with these outcome shares. False if adaptive throttling would reject any of them.
+   */
+  run(f: number, vec: Float64Array, K: number, blocked: number, pDone: number, pRefused: number, st: Settings, r: FlowRates): boolean {
+    const budgeted = st.budget === st.budget;
+    const throttled = st.throttleK === st.throttleK;
+    if (!budgeted && !throttled && !st.breaker) return true;
+    for (let j = 0; j < K; j++) {
+      const first = vec[f * K + j];
+      const got = first * (1 - blocked);
+      const succ = got * pDone;
+      if (budgeted) {
+        this.tokens[f] += st.budget * first;
+        this.firstRate[f] += (first - this.firstRate[f]) * r.alphaBudget;
+        const cap = st.budget * this.firstRate[f] * r.windowTicksBudget + 1;
+        if (this.tokens[f] > cap) this.tokens[f] = cap;
+      }
+      if (throttled) {
+        const w = r.windowTicksThrottle;
+        if (throttleRejectShare(this.thrReq[f] * w, this.thrAcc[f] * w, st.throttleK) > 0) return false;
+        this.thrReq[f] += (first - this.thrReq[f]) * r.alphaThrottle;
+        this.thrAcc[f] += (succ - this.thrAcc[f]) * r.alphaThrottle;
+      }
+      if (st.breaker) {
+        const refused = first * blocked + got * pRefused;
+        this.brkFail[f] += (refused - this.brkFail[f]) * r.alphaBreaker;
+        this.brkTotal[f] += (refused + succ - this.brkTotal[f]) * r.alphaBreaker;
+      }
+    }
+    return true;
+  }
+
+  save(f: number, fl: FlowState): void {
+    fl.tokens = this.tokens[f];
+    fl.firstRate = this.firstRate[f];
+    fl.thrReq = this.thrReq[f];
+    fl.thrAcc = this.thrAcc[f];
+    fl.brkFail = this.brkFail[f];
+    fl.brkTotal = this.brkTotal[f];
+  }
 }

@@ -49,6 +49,7 @@ export interface FlowRates {
   alphaBudget: number;
   windowTicksThrottle: number;
   windowTicksBreaker: number;
+  windowTicksBudget: number;
 }
 
 export function flowRates(dtS: number): FlowRates {
@@ -61,6 +62,7 @@ export function flowRates(dtS: number): FlowRates {
     alphaBudget: a(BUDGET_WINDOW_S),
     windowTicksThrottle: THROTTLE_WINDOW_S / dtS,
     windowTicksBreaker: BREAKER_WINDOW_S / dtS,
+    windowTicksBudget: BUDGET_WINDOW_S / dtS,
   };
 }
 
@@ -217,7 +219,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
     }
   }
   if (budgeted) {
-    const cap = st.budget * f.firstRate * (BUDGET_WINDOW_S / r.dtS) + 1;
+    const cap = st.budget * f.firstRate * r.windowTicksBudget + 1;
     if (f.tokens > cap) f.tokens = cap;
   }
   const succ = f.succ;

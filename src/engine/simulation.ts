@@ -109,7 +109,7 @@ export class Simulation {
       pairRegion_f: Int32Array.from(flows, (f) => (f.pair >= 0 ? nodes[f.pair].region : nodes[f.home].region)),
     };
     this.eventTick = new Float64Array(this.model.timeline.length);
-    this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, rates: this.rates, ...this.fixed });
+    this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, K: this.ctrlEvery, rates: this.rates, ...this.fixed });
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
 
     if (snapshot) {

@@ -46,16 +46,22 @@ describe('calm regions advanced a control interval at a time', () => {
     expect(bothWays('azure-2026-02', params).calmShare).toBeGreaterThan(0.3);
   });
 
-  it('a service within a few per cent of its capacity is never advanced calm: the noise could fill it', () => {
-    const sim = bothWays('single-service', { load: 980, 'trigger.duration': 0 });
-    expect(sim.calmShare).toBe(0);
+  it('a service the noise takes over its capacity in some steps: only intervals with room in every step are calm', () => {
+    // 975 req/s with ±3.5 % noise against 1000: most intervals have a step over capacity, and queue.
+    const sim = bothWays('single-service', { load: 975, 'trigger.duration': 0, 'retry.attempts': 0 });
+    expect(sim.calmShare).toBeGreaterThan(0);
+    expect(sim.calmShare).toBeLessThan(0.5);
   });
 
   it('a service comfortably below capacity is', () => {
     expect(bothWays('single-service', { load: 500, 'trigger.duration': 0 }).calmShare).toBeGreaterThan(0.9);
   });
 
-  it('protections that average every step (a circuit breaker) keep every step', () => {
-    expect(bothWays('azure-2026-02', { breaker: 'on' }).calmShare).toBe(0);
+  it.each<[string, Record<string, ParamValue>]>([
+    ['a circuit breaker', { breaker: 'on' }],
+    ['a retry budget', { 'retry.budget': 10 }],
+    ['adaptive throttling', { 'throttle.k': 2 }],
+  ])('the incident with %s, whose averages move every step: the same run', (_, params) => {
+    expect(bothWays('azure-2026-02', params).calmShare).toBeGreaterThan(0.3);
   });
 });
