@@ -12,7 +12,7 @@ import { finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type F
 import { defaultValues, type LoadedModel } from './load-model.ts';
 import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
-import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, type HealthState, type NodeWindow } from './machines/health.ts';
+import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
 import { scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
@@ -532,7 +532,8 @@ export class Simulation {
         n.condition = code;
         this.health[i].send({ type: 'OBSERVE', condition, now });
       }
-      if (n.health === RECOVERING) this.health[i].send({ type: 'TICK', now });
+      // The time matters to a recovering node only once it has looked fine for long enough.
+      if (n.health === RECOVERING && recoveryDue(this.health[i].getSnapshot().context, now)) this.health[i].send({ type: 'TICK', now });
     }
     prev.set(cum);
     judgeTrouble(s.trouble, cum, N, now, this.troubleInput);

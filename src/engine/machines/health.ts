@@ -56,6 +56,14 @@ export function classifyNode(w: NodeWindow): Condition {
   return 'ok';
 }
 
+/**
+ * Whether a recovering node has looked fine for long enough to be healthy at `now`: the machine's
+ * guard, and how the engine knows when the machine needs to hear the time.
+ */
+export function recoveryDue(context: { condition: Condition; okSince: number }, now: number): boolean {
+  return context.condition === 'ok' && now - context.okSince >= RECOVERY_HOLD_S;
+}
+
 type HealthEvent = { type: 'OBSERVE'; condition: Condition; now: number } | { type: 'TICK'; now: number };
 
 export const healthMachine = setup({
@@ -71,8 +79,7 @@ export const healthMachine = setup({
     seesAllClear: ({ event }) => event.type === 'OBSERVE' && event.condition === 'ok',
     seesImprovement: ({ event }) =>
       event.type === 'OBSERVE' && (event.condition === 'ok' || event.condition === 'degraded'),
-    hasLookedFineLongEnough: ({ context, event }) =>
-      context.condition === 'ok' && event.now - context.okSince >= RECOVERY_HOLD_S,
+    hasLookedFineLongEnough: ({ context, event }) => recoveryDue(context, event.now),
   },
   actions: {
     remember: assign(({ context, event }) =>
