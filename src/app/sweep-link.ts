@@ -2,7 +2,7 @@
  * The map in the link: `sweep=x=ID=VALUES;y=ID=VALUES;by=METRIC;seeds=K` (y optional), read
  * and written here; the axes are checked against the model's registry when the map runs.
  */
-import type { SweepMetric } from '../engine/sweep.ts';
+import { SWEEP_METRICS, type SweepMetric } from '../engine/sweep.ts';
 import type { Lab } from './lab.ts';
 
 export interface SweepKey {
@@ -12,7 +12,6 @@ export interface SweepKey {
   seeds: number;
 }
 
-const METRICS: readonly string[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
 const keys = new WeakMap<Lab, string>();
 
 export function encodeSweepKey(k: SweepKey): string {
@@ -30,7 +29,7 @@ export function decodeSweepKey(text: string): SweepKey | null {
   const x = f.get('x');
   const metric = f.get('by') ?? 'outcome';
   const seeds = Number(f.get('seeds') ?? '1');
-  if (!x || !METRICS.includes(metric) || !Number.isInteger(seeds) || seeds < 1 || seeds > 10) return null;
+  if (!x || !SWEEP_METRICS.includes(metric as SweepMetric) || !Number.isInteger(seeds) || seeds < 1 || seeds > 10) return null;
   return { x, y: f.get('y') ?? null, metric: metric as SweepMetric, seeds };
 }
 

@@ -4,26 +4,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { defaultValues } from '../engine/load-model.ts';
-import { cellCount, type CellResult, type SweepMetric } from '../engine/sweep.ts';
+import { cellCount, SWEEP_METRICS, type CellResult, type SweepMetric } from '../engine/sweep.ts';
 import { phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep } from './sweep-args.ts';
 import { runSweep } from './sweep-pool.ts';
 
-const argv = process.argv.slice(2);
-const take = (name: string) => {
-  const k = argv.indexOf(name);
-  if (k < 0) return undefined;
-  const v = argv[k + 1];
-  argv.splice(k, 2);
-  return v;
-};
-const out = take('--out') ?? 'public/phase.svg';
-const metric = (take('--metric') ?? 'outcome') as SweepMetric;
-const title = take('--title');
 try {
-  const plan = planSweep(argv);
+  const plan = planSweep(process.argv.slice(2), ['out', 'metric', 'title']);
   if (plan === 'help') throw new UsageError('usage: npm run figure:map -- --model ID --x … [--y …] [sweep options] [--metric M] [--title T] [--out FILE]');
+  const out = plan.extra.out ?? 'public/phase.svg';
+  const metric = (plan.extra.metric ?? 'outcome') as SweepMetric;
+  if (!SWEEP_METRICS.includes(metric)) throw new UsageError(`--metric "${metric}": expected one of ${SWEEP_METRICS.join(', ')}`);
+  const title = plan.extra.title;
   const { loaded, spec } = plan;
   const results: CellResult[] = [];
   await runSweep(plan.modelData, loaded, spec, [...Array(cellCount(spec)).keys()], plan.workers, (row) => results.push(row));

@@ -25,6 +25,8 @@ export interface SweepPlan {
   shards: number;
   workers: number;
   format: 'csv' | 'json';
+  /** Values of the string options a command adds to the sweep's own (`extra` of `planSweep`). */
+  extra: Record<string, string | undefined>;
 }
 
 const OPTIONS = {
@@ -54,14 +56,20 @@ function whole(flag: string, value: string, min: number, max: number): number {
   return Number(value);
 }
 
-/** The plan, or `'help'`. Throws `UsageError` on any bad input. */
-export function planSweep(argv: string[]): SweepPlan | 'help' {
+/**
+ * The plan, or `'help'`. Throws `UsageError` on any bad input. `extra` names string options a
+ * command adds (figure:map's --out, --metric, --title); their values come back in `plan.extra`.
+ */
+export function planSweep(argv: string[], extra: readonly string[] = []): SweepPlan | 'help' {
   let v: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values'];
+  const options = { ...OPTIONS, ...Object.fromEntries(extra.map((k) => [k, { type: 'string' } as const])) };
+  let all: Record<string, unknown>;
   try {
-    v = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    all = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    v = all as typeof v;
   } catch (e) {
     const err = e as Error & { code?: string };
-    const names = Object.keys(OPTIONS).map((k) => `--${k}`).join(', ');
+    const names = Object.keys(options).map((k) => `--${k}`).join(', ');
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const m = /'([^']+)'/.exec(err.message);
       throw new UsageError(`unknown option ${m ? `"${m[1]}"` : ''}; options are ${names}`);
@@ -128,5 +136,6 @@ export function planSweep(argv: string[]): SweepPlan | 'help' {
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format "${format}": expected csv or json`);
   const spec: SweepSpec = { x: x.axis, y, seed, seeds, params: sets, changes, durationS, service };
   if (cellCount(spec) === 0) throw new UsageError('the sweep has no runs');
-  return { modelData: data, loaded, spec, shard, shards, workers, format };
+  const extraValues = Object.fromEntries(extra.map((k) => [k, all[k] as string | undefined]));
+  return { modelData: data, loaded, spec, shard, shards, workers, format, extra: extraValues };
 }

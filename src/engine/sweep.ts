@@ -67,6 +67,8 @@ export const SWEEP_COLUMNS = ['x', 'y', 'seed', 'outcome', 'trouble_s', 'recover
 
 /** Metrics a sweep can be coloured by (numeric columns plus the outcome). */
 export type SweepMetric = 'outcome' | 'trouble_s' | 'recovery_s' | 'goodput_share' | 'peak_amplification' | 'wasted';
+/** What a map can be coloured by: every column after the seed. */
+export const SWEEP_METRICS: readonly SweepMetric[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
 
 type AxisParse = { ok: true; axis: Axis } | { ok: false; error: string };
 
