@@ -58,9 +58,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
 
   const preset = h('select', { id: 'sweep-preset' });
   const xParam = h('select', { id: 'sweep-x' });
-  const xValues = h('input', { id: 'sweep-x-values', type: 'text', spellcheck: false });
+  const xValues = h('input', { id: 'sweep-x-values', type: 'text', spellcheck: false, ariaLabel: 'Across (x) values' });
   const yParam = h('select', { id: 'sweep-y' });
-  const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false });
+  const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false, ariaLabel: 'Up (y) values' });
   const metric = h('select', { id: 'sweep-metric' });
   METRICS.forEach((m) => metric.append(h('option', { value: m, textContent: METRIC_LABEL[m] })));
   const seeds = h('input', { id: 'sweep-seeds', type: 'number', min: '1', max: String(MAX_SEEDS), value: '1' });

@@ -5,6 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab } from './browser.ts';
 
@@ -12,6 +14,24 @@ const lab = useLab();
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 const SWEEP = 'x=load=200:1100:10;y=trigger.duration=0:50:6;by=outcome;seeds=2';
+/** A small map, quick to finish: loads 200, 500, 800, 1100 across, trigger lengths 0, 25, 50 up. */
+const SMALL = 'x=load=200:1100:4;y=trigger.duration=0:50:3;by=outcome;seeds=1';
+
+/** The lab with a finished map from a link, in a context of its own (axe needs one). */
+async function openMap(sweep: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${lab().url}?v=1&model=single-service&seed=5&sweep=${encodeURIComponent(sweep)}`);
+  await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^(\d+) of \1 runs/);
+  return { page, errors };
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page } as never).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0]?.target.join(' ')}) ${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').slice(0, 200)}`);
+}
 
 describe('map the space', () => {
   it('fills in progressively from a link, opens a clicked point’s run, and exports the CLI’s CSV', async () => {
@@ -88,5 +108,12 @@ describe('map the space', () => {
     expect(new URLSearchParams(await page.evaluate(() => location.search)).get('sweep')).toBe('x=retry.attempts=0:4:5;y=failover=0:100:5;by=outcome;seeds=1');
     expect(errors).toEqual([]);
     await page.close();
+  }, 120_000);
+
+  it('axe finds nothing to fix in the open map', async () => {
+    const { page, errors } = await openMap(SMALL);
+    expect((await axe(page)).join('\n')).toBe('');
+    expect(errors).toEqual([]);
+    await page.context().close();
   }, 120_000);
 });
