@@ -1,7 +1,8 @@
 /**
  * "Map the space": a drawer that sweeps two parameters of the loaded model over a pool of workers
  * and draws the phase diagram as runs finish (coarse to fine), with a progress bar and Stop.
- * Hovering a point shows its figures; clicking it loads its run (first seed) in the main view.
+ * Hovering or focusing a point shows its figures; clicking it, or Enter on it, loads its run
+ * (first seed) in the main view. The keyboard moves over the points as over a data grid.
  * The sweep travels in the link (`sweep=`), and exports as CSV (as `npm run sweep` prints it),
  * SVG and PNG. The page's only hooks: one call in the composition root, one key in the link.
  */
@@ -12,7 +13,7 @@ import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-m
 import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
-import { coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
+import { cellsOf, coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
@@ -20,7 +21,8 @@ import { writeUrl } from './link.ts';
 import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
-import { describePoint } from '../view/phase-tip.ts';
+import { describePoint, pointName } from '../view/phase-tip.ts';
+import { pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
 import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 
@@ -58,9 +60,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
 
   const preset = h('select', { id: 'sweep-preset' });
   const xParam = h('select', { id: 'sweep-x' });
-  const xValues = h('input', { id: 'sweep-x-values', type: 'text', spellcheck: false });
+  const xValues = h('input', { id: 'sweep-x-values', type: 'text', spellcheck: false, ariaLabel: 'Across (x) values' });
   const yParam = h('select', { id: 'sweep-y' });
-  const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false });
+  const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false, ariaLabel: 'Up (y) values' });
   const metric = h('select', { id: 'sweep-metric' });
   METRICS.forEach((m) => metric.append(h('option', { value: m, textContent: METRIC_LABEL[m] })));
   const seeds = h('input', { id: 'sweep-seeds', type: 'number', min: '1', max: String(MAX_SEEDS), value: '1' });
@@ -70,7 +72,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const status = h('p', { id: 'sweep-status', className: 'sweep-status' });
   status.setAttribute('role', 'status');
   const map = h('div', { id: 'sweep-map', className: 'sweep-map' });
-  const tip = h('div', { className: 'sweep-tip', hidden: true });
+  const tip = h('div', { id: 'sweep-tip', className: 'sweep-tip', hidden: true });
+  tip.setAttribute('role', 'tooltip');
+  const grid = pointGrid(tip.id, { focus: tipAtFocus, blur: hideTip, open: openPoint });
   const command = h('code', { id: 'sweep-command' });
   const csv = h('button', { type: 'button', id: 'sweep-csv', textContent: 'CSV', disabled: true, title: 'Every run, as npm run sweep prints it' });
   const svg = h('button', { type: 'button', id: 'sweep-svg', textContent: 'SVG', disabled: true });
@@ -91,7 +95,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       run, stop,
     ),
     h('div', { className: 'sweep-progress' }, progress, status),
-    map,
+    h('div', { className: 'sweep-plot' }, map, grid.element),
     tip,
     h('div', { className: 'sweep-foot' }, h('span', {}, 'Download ', csv, ' ', svg, ' ', png), h('span', { className: 'sweep-same' }, 'Same as: ', command)),
   );
@@ -101,6 +105,45 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   let pendingKey: SweepKey | null = null;
   let drawQueued = false;
   let modelFor = '';
+  /** The point the tooltip shows, kept while the map fills in so its figures follow. */
+  let tipPoint: Point | null = null;
+
+  /** Shows a point's figures just below and right of a place in the window, inside the drawer. */
+  function showTip(p: Point, clientX: number, clientY: number) {
+    if (!current) return;
+    tipPoint = p;
+    tip.hidden = false;
+    tip.replaceChildren(...describePoint(current.spec, current.results, p));
+    const box = panel.getBoundingClientRect();
+    tip.style.left = `${Math.min(clientX - box.left + 14, box.width - 260)}px`;
+    tip.style.top = `${clientY - box.top + panel.scrollTop + 14}px`;
+  }
+  function hideTip() {
+    tipPoint = null;
+    tip.hidden = true;
+  }
+  /** The focused point's figures beside its cell, where the pointer's would be. */
+  function tipAtFocus({ point, cell }: FocusedPoint) {
+    const r = cell.getBoundingClientRect();
+    showTip(point, r.right, r.bottom);
+  }
+  /** When the pointer leaves the picture, the tooltip goes back to the focused point, if any. */
+  function tipAtFocusOrHide() {
+    const at = grid.focused();
+    if (at) tipAtFocus(at);
+    else hideTip();
+  }
+
+  /** Loads a point's run (its first seed) in the main view, as the lab loads any run. */
+  function openPoint([xi, yi]: Point) {
+    if (!current) return;
+    const { spec } = current;
+    const { params, seed } = cellParams(spec, (yi * spec.x.values.length + xi) * spec.seeds);
+    const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
+    lab.store.setState({ playing: false });
+    if (seed !== (lab.run.seed ?? current.loaded.model.seed)) lab.run.seed = seed;
+    session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
+  }
 
   const loadedNow = (): LoadedModel | null => {
     const data = lab.run.modelData;
@@ -182,6 +225,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     drawQueued = false;
     if (!current) return;
     map.innerHTML = svgOf(current);
+    const { spec, results } = current;
+    grid.settle(cellsOf({ x: spec.x, y: spec.y, seeds: spec.seeds, results }), (p, rows) => pointName(spec, p, rows));
+    if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint));
     const n = current.results.length;
     const done = current.results.filter(Boolean).length;
     progress.max = n;
@@ -265,6 +311,11 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     setSweepKey(lab, encodeSweepKey(key));
     writeUrl(lab);
     const order = coarseToFine(spec.x.values.length, spec.y ? spec.y.values.length : 1, spec.seeds);
+    hideTip();
+    grid.reset(
+      `Points of the map: ${spec.x.id} across${spec.y ? `, ${spec.y.id} up` : ''}`,
+      spec.x.values.length, spec.y ? spec.y.values.length : 1, (p) => pointName(spec, p, null),
+    );
     s.run = runSweepInPage(lab.run.modelData, spec, order, {
       cell(index, row) {
         s.results[index] = row;
@@ -288,34 +339,20 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     redraw();
   });
 
-  // Hover: a point's figures; click: its run (first seed) in the main view, and in the link.
-  const pointAt = (e: MouseEvent): [number, number] | null => {
+  // Hover or focus: a point's figures; click or Enter: its run (first seed) in the main view, and in the link.
+  const pointAt = (e: MouseEvent): Point | null => {
     const el = (e.target as Element).closest?.('rect.cell');
     return el ? [Number(el.getAttribute('data-x')), Number(el.getAttribute('data-y'))] : null;
   };
   map.addEventListener('mousemove', (e) => {
     const p = current && pointAt(e);
-    if (!current || !p) {
-      tip.hidden = true;
-      return;
-    }
-    tip.hidden = false;
-    tip.replaceChildren(...describePoint(current.spec, current.results, p));
-    const box = panel.getBoundingClientRect();
-    tip.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 260)}px`;
-    tip.style.top = `${e.clientY - box.top + panel.scrollTop + 14}px`;
+    if (p) showTip(p, e.clientX, e.clientY);
+    else tipAtFocusOrHide();
   });
-  map.addEventListener('mouseleave', () => (tip.hidden = true));
+  map.addEventListener('mouseleave', tipAtFocusOrHide);
   map.addEventListener('click', (e) => {
     const p = current && pointAt(e);
-    if (!current || !p) return;
-    const { spec } = current;
-    const index = (p[1] * spec.x.values.length + p[0]) * spec.seeds;
-    const { params, seed } = cellParams(spec, index);
-    const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
-    lab.store.setState({ playing: false });
-    if (seed !== (lab.run.seed ?? current.loaded.model.seed)) lab.run.seed = seed;
-    session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
+    if (p) openPoint(p);
   });
 
   const fileName = () => (current ? `sweep-${current.loaded.model.id}-${current.spec.x.id}${current.spec.y ? `-${current.spec.y.id}` : ''}` : 'sweep');
@@ -362,6 +399,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       current.run?.stop();
       current = null;
       map.replaceChildren();
+      grid.clear();
+      hideTip();
       status.textContent = '';
       command.textContent = '';
       setSweepKey(lab, undefined);

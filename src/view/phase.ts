@@ -49,6 +49,8 @@ export const METRIC_LABEL: Record<SweepMetric, string> = {
 
 export const PHASE_SIZE = { width: 760, height: 520 };
 const M = { l: 92, r: 200, t: 44, b: 64 };
+/** Where the cells are drawn, in the picture's units: between the axes' labels and the legend. */
+export const PHASE_PLOT = { left: M.l, top: M.t, width: PHASE_SIZE.width - M.l - M.r, height: PHASE_SIZE.height - M.t - M.b };
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 const fmt = (v: ParamValue) => (typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : v);
@@ -108,8 +110,7 @@ export function phaseSvg(input: PhaseInput): string {
   const { width: W, height: H } = PHASE_SIZE;
   const nx = input.x.values.length;
   const ny = input.y ? input.y.values.length : 1;
-  const pw = W - M.l - M.r;
-  const ph = H - M.t - M.b;
+  const { width: pw, height: ph } = PHASE_PLOT;
   const cw = pw / nx;
   const ch = ph / ny;
   const cx = (k: number) => M.l + (k + 0.5) * cw;

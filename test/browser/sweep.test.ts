@@ -1,10 +1,13 @@
 /**
  * "Map the space" in Debian's Chromium: a sweep in the link opens the map and runs it in the
  * worker pool, coarse to fine, points appearing as they finish; a point's figures on hover; a click
- * opens its run (first seed) and puts it in the link; the CSV is what `npm run sweep` prints.
+ * opens its run (first seed) and puts it in the link; the CSV is what `npm run sweep` prints. The
+ * keyboard moves over the points as over a data grid, and axe finds nothing to fix.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab } from './browser.ts';
 
@@ -12,6 +15,41 @@ const lab = useLab();
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 const SWEEP = 'x=load=200:1100:10;y=trigger.duration=0:50:6;by=outcome;seeds=2';
+/** A small map, quick to finish: loads 200, 500, 800, 1100 across, trigger lengths 0, 25, 50 up. */
+const SMALL = 'x=load=200:1100:4;y=trigger.duration=0:50:3;by=outcome;seeds=1';
+
+/** The lab with a finished map from a link, in a context of its own (axe needs one). */
+async function openMap(sweep: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${lab().url}?v=1&model=single-service&seed=5&sweep=${encodeURIComponent(sweep)}`);
+  await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^(\d+) of \1 runs/);
+  return { page, errors };
+}
+
+/** What the keyboard is on: its role and name, whether it is outlined, and the tooltip's text. */
+function focused(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const tip = document.querySelector<HTMLElement>('.sweep-tip')!;
+    const style = getComputedStyle(el);
+    return {
+      role: el.getAttribute('role'),
+      name: el.getAttribute('aria-label') ?? '',
+      outline: `${style.outlineStyle} ${style.outlineWidth}`,
+      describedBy: el.getAttribute('aria-describedby'),
+      tip: tip.hidden ? null : tip.textContent,
+      tabStops: document.querySelectorAll('#sweep-panel [role="gridcell"][tabindex="0"]').length,
+    };
+  });
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page } as never).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0]?.target.join(' ')}) ${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').slice(0, 200)}`);
+}
 
 describe('map the space', () => {
   it('fills in progressively from a link, opens a clicked point’s run, and exports the CLI’s CSV', async () => {
@@ -85,8 +123,81 @@ describe('map the space', () => {
     await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^[1-9]\d* of 25 runs/);
     await page.click('#sweep-stop');
     await expect.poll(() => page.textContent('#sweep-status')).toMatch(/\(stopped\)$/);
+    // Points not run are there for the keyboard too, and say so.
+    const done = Number((await page.textContent('#sweep-status'))!.split(' ')[0]);
+    const pending = page.locator('[role="gridcell"][aria-label$=": pending"]');
+    expect(await page.locator('[role="gridcell"]').count()).toBe(25);
+    expect(await pending.count()).toBe(25 - done);
+    await pending.first().focus();
+    expect(await focused(page)).toMatchObject({ role: 'gridcell', name: expect.stringMatching(/^retry\.attempts = \d, failover = \d+: pending$/), tip: expect.stringMatching(/not run yet$/) });
     expect(new URLSearchParams(await page.evaluate(() => location.search)).get('sweep')).toBe('x=retry.attempts=0:4:5;y=failover=0:100:5;by=outcome;seeds=1');
     expect(errors).toEqual([]);
     await page.close();
+  }, 120_000);
+
+  it('is one Tab stop: arrows move over the points, each named, outlined and described; Enter and Space open one', async () => {
+    const { page, errors } = await openMap(SMALL);
+    await page.focus('#sweep-run');
+    await page.keyboard.press('Tab');
+    // The top left point as drawn: the first load, the longest trigger.
+    const first = await focused(page);
+    expect(first).toMatchObject({ role: 'gridcell', name: expect.stringMatching(/^load = 200, trigger\.duration = 50: (ok|recovered|stuck)$/), outline: 'solid 3px', describedBy: 'sweep-tip', tabStops: 1 });
+    const names: string[] = [];
+    for (const key of ['ArrowRight', 'ArrowDown', 'End', 'ArrowRight', 'Home', 'ArrowLeft', 'ArrowUp', 'Control+End']) {
+      await page.keyboard.press(key);
+      const at = await focused(page);
+      expect(at.tabStops, key).toBe(1);
+      expect(at.tip, key).toContain(at.name.split(':')[0]);
+      names.push(at.name.split(':')[0]);
+    }
+    expect(names).toEqual([
+      'load = 500, trigger.duration = 50',
+      'load = 500, trigger.duration = 25',
+      'load = 1100, trigger.duration = 25',
+      'load = 1100, trigger.duration = 25',
+      'load = 200, trigger.duration = 25',
+      'load = 200, trigger.duration = 25',
+      'load = 200, trigger.duration = 50',
+      'load = 1100, trigger.duration = 0',
+    ]);
+    // The focused point's figures are what hovering it shows.
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const point = await focused(page);
+    expect(point.name).toMatch(/^load = 800, trigger\.duration = 25: /);
+    await page.locator('#sweep-map rect.cell[data-x="2"][data-y="1"]').hover();
+    await expect.poll(() => page.textContent('.sweep-tip')).toBe(point.tip);
+    await page.mouse.move(0, 0);
+    // Out of the map and back: one Tab each way, to the point last focused.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sweep-csv');
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).name).toBe(point.name);
+    // Enter opens the point's run, first seed, as a click does; Space too; the focus stays on the map.
+    // The keys stay in the map: the story behind it did not page, the run does not play.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.search), { timeout: 20_000 }).toMatch(/load=800/);
+    const q = new URLSearchParams(await page.evaluate(() => location.search));
+    expect([q.get('load'), q.get('trigger.duration'), q.get('seed'), q.get('sweep'), q.get('chapter')]).toEqual(['800', '25', '5', SMALL, null]);
+    expect((await focused(page)).name).toBe(point.name);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('load')), { timeout: 20_000 }).toBe('1100');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('axe finds nothing to fix in the open map, a point focused and its figures shown', async () => {
+    const { page, errors } = await openMap(SMALL);
+    expect((await axe(page)).join('\n')).toBe('');
+    await page.focus('#sweep-run');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).tip).toMatch(/^load = 200, trigger\.duration = 50/);
+    expect((await axe(page)).join('\n')).toBe('');
+    expect(errors).toEqual([]);
+    await page.context().close();
   }, 120_000);
 });
