@@ -7,7 +7,7 @@
  * SVG and PNG. The page's only hooks: one call in the composition root, one key in the link.
  */
 import {
-  cellCount, cellParams, parseAxis, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
+  cellCount, cellParams, parseAxis, SWEEP_METRICS, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
 } from '../engine/sweep.ts';
 import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import { focusService } from '../engine/score.ts';
@@ -26,7 +26,6 @@ import { pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
 import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 
-const METRICS: SweepMetric[] = ['outcome', 'trouble_s', 'recovery_s', 'goodput_share', 'peak_amplification', 'wasted'];
 const MAX_SEEDS = 10;
 /** A map from a link runs by itself up to this many runs. */
 const LINK_AUTORUN_MAX = 1000;
@@ -64,7 +63,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const yParam = h('select', { id: 'sweep-y' });
   const yValues = h('input', { id: 'sweep-y-values', type: 'text', spellcheck: false, ariaLabel: 'Up (y) values' });
   const metric = h('select', { id: 'sweep-metric' });
-  METRICS.forEach((m) => metric.append(h('option', { value: m, textContent: METRIC_LABEL[m] })));
+  SWEEP_METRICS.forEach((m) => metric.append(h('option', { value: m, textContent: METRIC_LABEL[m] })));
   const seeds = h('input', { id: 'sweep-seeds', type: 'number', min: '1', max: String(MAX_SEEDS), value: '1' });
   const run = h('button', { type: 'button', id: 'sweep-run', textContent: 'Run' });
   const stop = h('button', { type: 'button', id: 'sweep-stop', textContent: 'Stop', disabled: true });
