@@ -14,7 +14,7 @@ import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
-import { scaleoutMachine } from './machines/scaleout.ts';
+import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
 import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
@@ -555,7 +555,9 @@ export class Simulation {
   private runNodeTimers(t: number): void {
     const now = t * this.dtS;
     if (t % this.ctrlEvery === 0 && this.provisioning.size > 0) {
-      for (const i of [...this.provisioning].sort((a, b) => a - b)) this.scaleouts[i].send({ type: 'TICK', now });
+      for (const i of [...this.provisioning].sort((a, b) => a - b)) {
+        if (capacityDue(this.scaleouts[i].getSnapshot().context, now)) this.scaleouts[i].send({ type: 'TICK', now });
+      }
     }
     if (this.rolloutActive && now >= this.rolloutNextStage && this.rollout && this.model.rollout) {
       const watch = this.model.services.findIndex((x) => x.id === this.model.rollout!.gateWatches);

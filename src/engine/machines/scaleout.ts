@@ -1,12 +1,17 @@
 /**
  * Scale-out of one service node: requested capacity arrives only after its provisioning delay.
- * The engine sends TICK only while something is provisioning.
+ * The engine sends TICK only once something provisioning is ready (`capacityDue`).
  */
 import { assign, enqueueActions, setup } from 'xstate';
 
 interface Pending {
   addRps: number;
   readyAt: number;
+}
+
+/** Whether any requested capacity is ready by `now`: only then does the machine need to hear the time. */
+export function capacityDue(context: { pending: readonly Pending[] }, now: number): boolean {
+  return context.pending.some((p) => p.readyAt <= now);
 }
 
 type ScaleEvent = { type: 'REQUEST'; addRps: number; readyAt: number } | { type: 'TICK'; now: number };
