@@ -78,8 +78,9 @@ function wireKeys(lab: Lab, session: Session): void {
   $('help-open').addEventListener('click', () => help.showModal());
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
-    // Keys that belong to the focused control (a slider, a region or service acting as a button) stay there.
-    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button'].includes(target.getAttribute('role') ?? '');
+    // Keys that belong to the focused control (a slider, a region or service acting as a button,
+    // the map's grid of points) stay there.
+    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button', 'grid', 'gridcell'].includes(target.getAttribute('role') ?? '');
     if (e.key === ' ' && !typing) {
       e.preventDefault();
       store.setState({ playing: !store.getState().playing });

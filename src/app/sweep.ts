@@ -374,10 +374,15 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     writeUrl(lab);
   };
   open.addEventListener('click', () => show(panel.hidden));
+  // Closing gives focus back to the button that opened the map, not to the page.
+  const closeAndReturn = () => {
+    show(false);
+    open.focus();
+  };
   panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') show(false);
+    if (e.key === 'Escape') closeAndReturn();
   });
-  close.addEventListener('click', () => show(false));
+  close.addEventListener('click', closeAndReturn);
 
   // A sweep in the link opens the drawer and runs once the model has loaded.
   if (fromLink) {

@@ -186,6 +186,13 @@ describe('map the space', () => {
     await page.keyboard.press(' ');
     await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('load')), { timeout: 20_000 }).toBe('1100');
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    // The lab's letter keys stay out of the map too: C does not start comparing.
+    await page.keyboard.press('c');
+    expect(new URLSearchParams(await page.evaluate(() => location.search)).has('compare')).toBe(false);
+    // Escape closes the map and gives focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('#sweep-map')).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Map the space');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
