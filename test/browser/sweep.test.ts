@@ -197,6 +197,19 @@ describe('map the space', () => {
     await page.context().close();
   }, 120_000);
 
+  it('fits a phone: every field of the open map inside a 390 px screen', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=single-service`);
+    await page.getByRole('button', { name: 'Map the space' }).click();
+    const overflow = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('#sweep-panel input, #sweep-panel select, #sweep-panel button')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .map((el) => el.id || el.textContent),
+    );
+    expect(overflow).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('axe finds nothing to fix in the open map, a point focused and its figures shown', async () => {
     const { page, errors } = await openMap(SMALL);
     expect((await axe(page)).join('\n')).toBe('');
