@@ -210,13 +210,13 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const def = loaded.params.find((p) => p.id === a.id)!;
     return { id: a.id, label: def.label, unit: def.unit, values: a.values };
   };
-  const svgOf = (s: Sweep, highlight: [number, number] | null = null) => {
+  const svgOf = (s: Sweep) => {
     const x = phaseAxis(s.loaded, s.spec.x);
     const y = s.spec.y ? phaseAxis(s.loaded, s.spec.y) : null;
     const values = { ...defaultValues(s.loaded.params), ...(s.spec.params as Record<string, ParamValue>) };
     return phaseSvg({
       title: `${s.loaded.model.title}: ${s.spec.service}`,
-      x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results, highlight,
+      x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results,
       theory: singleServiceTheory(s.loaded.model.id, x, y, values),
     });
   };

@@ -33,8 +33,6 @@ export interface PhaseInput {
   /** Results in grid order (y outer, x inner, then seed); missing while not run yet. */
   results: readonly (CellResult | undefined)[];
   theory?: TheoryLines | null;
-  /** Cell to outline (hovered), as [xi, yi]. */
-  highlight?: [number, number] | null;
 }
 
 export const OUTCOME_COLOR = { ok: '#008577', recovered: '#9a7d00', stuck: '#c75a00' } as const;
@@ -153,10 +151,6 @@ export function phaseSvg(input: PhaseInput): string {
         s += `<text x="${cx(xi).toFixed(1)}" y="${(cy(yi) + 4).toFixed(1)}" text-anchor="middle" font-size="${Math.min(11, ch * 0.6).toFixed(0)}" fill="#1a1a1a" pointer-events="none">${Math.round(share * 100)}%</text>`;
       }
     }
-  }
-  if (input.highlight) {
-    const [hx, hy] = input.highlight;
-    s += `<rect x="${M.l + hx * cw}" y="${M.t + ph - (hy + 1) * ch}" width="${cw}" height="${ch}" fill="none" stroke="#1a1a1a" stroke-width="2" pointer-events="none"/>`;
   }
   s += theoryMarkup(input, cx, cy, cw, ch);
   // Axes: a label per value, thinned to what fits.
