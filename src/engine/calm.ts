@@ -222,7 +222,7 @@ export class CalmRegions {
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
     for (const f of flowsHere) {
-      vec.fill(0, f * K, f * K + K);
+      for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
       this.created_f[f] = this.succ_f[f] = this.wait_f[f] = this.ref_f[f] = 0;
       this.protections.load(f, s.flows[f]);
     }
