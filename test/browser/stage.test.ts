@@ -267,6 +267,29 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 
+  it('run B\'s graph is laid out for its box, and again whenever the window changes it', async () => {
+    // Opened where the panels are a closed drawer: B's graph has no room yet.
+    const { page, errors } = await open(1280, 720, '?t=02:00&compare=w:isolated');
+    await expect.poll(() => page.locator('#compare-title').textContent()).toBe('B: Isolated regions');
+    const fits = (min: number) =>
+      page.locator('#graph-b').evaluate((box, min) => {
+        const svg = box.querySelector('svg')?.getBoundingClientRect().width ?? 0;
+        return box.clientWidth >= min && Math.abs(svg - box.clientWidth) <= 1 ? 'fits' : `${svg} px in a box of ${box.clientWidth} px`;
+      }, min);
+    // Wider: the panels sit beside the stage.
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await expect.poll(() => fits(300)).toBe('fits');
+    await expect.poll(() => page.locator('#graph-b .gnode.service .numbers').allTextContents(), { timeout: 30_000 }).not.toContain('0 in · 0 ok');
+    // A phone: the drawer takes most of the width, narrower than the panels beside the stage.
+    const wide = await page.locator('#graph-b').evaluate((box) => box.clientWidth);
+    await page.setViewportSize({ width: 340, height: 740 });
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => fits(200)).toBe('fits');
+    expect(await page.locator('#graph-b').evaluate((box) => box.clientWidth)).toBeLessThan(wide);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('?chapter=N alone goes to the chapter\'s moment and focus, as a caption on the stage', async () => {
     const { page, errors } = await open(1280, 720, '?chapter=5');
     await expect.poll(() => page.textContent('.chapter-title')).toBe('00:08 — the storm');
