@@ -127,6 +127,22 @@ async function open(width: number, height: number, query: string): Promise<{ pag
   return { page, errors };
 }
 
+/** The lab in a sandboxed iframe of this size (scripts only, as WordPress embeds), on a host page. */
+async function openEmbed(width: number, height: number, query: string): Promise<{ page: Page; frame: Frame; errors: string[] }> {
+  const page = await (await lab().browser.newContext({ viewport: { width, height } })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(lab().url + 'host.html');
+  await page.setContent(
+    `<body style="margin:0"><iframe id="f" sandbox="allow-scripts" title="Cascade Lab" style="width:${width}px;height:${height}px;border:0;display:block" src="${lab().url}${query}"></iframe></body>`,
+  );
+  const frame = page.frame({ url: /embed=1/ })!;
+  await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
+  await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+  await page.waitForTimeout(500);
+  return { page, frame, errors };
+}
+
 /** `barRows`: how many rows the bar may take (on narrower screens it wraps). */
 const SCREENS = [
   { name: '1280x720', width: 1280, height: 720, query: '?t=01:00', minPx: 12, barRows: 1 },
@@ -166,17 +182,7 @@ describe('the stage', () => {
   }
 
   it('in a 1000×650 sandboxed iframe: the stage and transport only, readable; "Open the full lab" offers the link to copy', async () => {
-    const page = await (await lab().browser.newContext({ viewport: { width: 1000, height: 650 } })).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(lab().url + 'host.html');
-    await page.setContent(
-      `<body style="margin:0"><iframe id="f" sandbox="allow-scripts" title="Cascade Lab" style="width:1000px;height:650px;border:0;display:block" src="${lab().url}?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts"></iframe></body>`,
-    );
-    const frame = page.frame({ url: /embed=1/ })!;
-    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
-    await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
-    await page.waitForTimeout(500);
+    const { page, frame, errors } = await openEmbed(1000, 650, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
     await page.screenshot({ path: 'test-results/stage-embed-1000x650.png' });
     const m = await measure(frame);
     expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
@@ -197,6 +203,28 @@ describe('the stage', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  // A frame of a fixed height, as a blog's iframe without embed.js: the key chart stays, smaller.
+  for (const [width, height] of [
+    [650, 400],
+    [650, 560],
+    [1000, 400],
+    [1000, 560],
+  ] as const) {
+    it(`in a ${width}×${height} sandboxed iframe: the map, the graph and the key chart in view, readable, nothing cut`, async () => {
+      const { page, frame, errors } = await openEmbed(width, height, '?model=azure-2026-02&t=01:00&embed=1');
+      await page.screenshot({ path: `test-results/stage-embed-${width}x${height}.png` });
+      const m = await measure(frame);
+      expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
+      expect(m.smallest.px, m.smallest.text).toBeGreaterThanOrEqual(12);
+      expect(m.clipped.join('\n')).toBe('');
+      // A chart, not a sliver: its plot has room for its lines.
+      const plot = (await frame.locator('#key-chart .chart-plot svg').boundingBox())!;
+      expect(plot.height).toBeGreaterThanOrEqual(70);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
 
   it('the embed itself, at 1000×650, has nothing for axe to fix (axe cannot reach into an opaque-origin frame, so the same page is opened on its own)', async () => {
     const { page, errors } = await open(1000, 650, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
