@@ -43,7 +43,7 @@ export function startCompare(lab: Lab, label: string, params: Record<string, Par
   panel.hidden = false;
   document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = false;
   $('compare-title').textContent = `B: ${label}`;
-  lab.compare.graph = renderGraph($('graph-b'), model, () => {});
+  followGraphSize(lab, model);
   lab.dirty = true;
   // Beside the stage on wide windows; on narrower ones the drawer stays as the person left it.
   if (matchMedia('(min-width: 1360px)').matches) panel.scrollIntoView({ block: 'nearest' });
@@ -54,12 +54,45 @@ export function stopCompare(lab: Lab): void {
   lab.compare.key = undefined;
   lab.compare.run?.stop();
   lab.compare.run = null;
+  graphSize?.disconnect();
+  graphSize = null;
   lab.compare.graph = null;
   $('compare').hidden = true;
   document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = true;
   $('graph-b').replaceChildren();
   lab.dirty = true;
   writeUrl(lab);
+}
+
+let graphSize: ResizeObserver | null = null;
+
+/**
+ * Draws B's graph for the size of its box, and again whenever that changes (a resized window, the
+ * drawer opened): the graph is laid out in pixels, as the stage's is. A hidden box (a closed
+ * drawer) has no size to lay out for, so the graph waits until it is shown.
+ */
+function followGraphSize(lab: Lab, model: ModelInfo): void {
+  graphSize?.disconnect();
+  lab.compare.graph = null;
+  const box = $('graph-b');
+  let drawnFor = '';
+  const draw = () => {
+    const size = `${box.clientWidth}x${box.clientHeight}`;
+    if (size === drawnFor || box.clientWidth === 0) return;
+    drawnFor = size;
+    lab.compare.graph = renderGraph(box, model, () => {});
+    lab.dirty = true;
+  };
+  draw();
+  if (typeof ResizeObserver === 'undefined') return;
+  let pending = 0;
+  const observer = new ResizeObserver(() => {
+    cancelAnimationFrame(pending);
+    // Not after comparing stopped or started again.
+    pending = requestAnimationFrame(() => graphSize === observer && draw());
+  });
+  graphSize = observer;
+  observer.observe(box);
 }
 
 /** The differences between A and B, measured from both runs so far. */

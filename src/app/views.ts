@@ -13,6 +13,7 @@ import { renderControls } from '../view/controls.ts';
 import { renderGraph } from '../view/graph.ts';
 import { stateLegend } from '../view/palette.ts';
 import { renderParticles } from '../view/particles.ts';
+import { stageStacked } from '../view/layout.ts';
 import { hasMap, renderRegions } from '../view/regions.ts';
 import { judged } from '../view/score.ts';
 import { renderTimeline } from '../view/timeline.ts';
@@ -233,7 +234,7 @@ function sizeOf(part: StagePart): string {
     case 'map':
       return size('regions');
     case 'graph':
-      return size('graph', !matchMedia('(max-width: 700px)').matches);
+      return size('graph', !stageStacked($('stage')));
     case 'chart':
       return size('key-chart');
     case 'timeline':

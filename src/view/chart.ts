@@ -16,6 +16,12 @@ export interface Series {
   t?: readonly number[];
 }
 
+/** The plot's height below which the chart makes room for it. */
+const MIN_PLOT_PX = 110;
+
+/** What keeps each chart's drawing at its plot's height, by the element it is drawn in. */
+const sized = new WeakMap<HTMLElement, ResizeObserver>();
+
 export interface ChartView {
   /** Redraws the series (costly: call when they changed). */
   draw(t: readonly number[], series: Series[], now: number): void;
@@ -43,21 +49,51 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
     span.append('b').text(label);
     span.append('small').text(' 000.0k');
   }
-  const W = Math.max(240, (plot.node() as HTMLElement).clientWidth);
-  const H = Math.max(60, (plot.node() as HTMLElement).clientHeight || 200);
-  const M = { l: Math.ceil(textWidth('100k', px) + 14), r: Math.ceil(textWidth(formatTime(durationS, clockStart), px) / 2) + 10, t: Math.ceil(px * 1.6), b: Math.ceil(px * 2.4) };
-  const svg = plot.append('svg').attr('width', W).attr('height', H).attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('font-size', px);
+  // In a small box (a short embed) the plot would be a sliver: the legend gets tighter and the
+  // hover readout goes over it instead of taking a line of its own.
+  const plotBox = plot.node() as HTMLElement;
+  const compact = plotBox.clientHeight < MIN_PLOT_PX;
+  fig.classed('compact', compact);
+  const W = Math.max(240, plotBox.clientWidth);
+  let H = 0;
+  const M = { l: Math.ceil(textWidth('100k', px) + 14), r: Math.ceil(textWidth(formatTime(durationS, clockStart), px) / 2) + 10, t: Math.ceil(px * 1.6), b: Math.ceil(px * (compact ? 2 : 2.4)) };
+  const svg = plot.append('svg').attr('width', W).attr('role', 'img').attr('font-size', px);
   const x = scaleLinear([0, durationS], [M.l, W - M.r]);
-  const y = scaleLog([1, 10], [H - M.b, M.t]).clamp(true);
+  const y = scaleLog([1, 10], [1, 0]).clamp(true);
   let axisDrawn = false;
-  const xAxis = svg.append('g').attr('class', 'axis').attr('font-size', px).attr('transform', `translate(0,${H - M.b})`);
+  const xAxis = svg.append('g').attr('class', 'axis').attr('font-size', px);
   const yAxis = svg.append('g').attr('class', 'axis').attr('font-size', px).attr('transform', `translate(${M.l},0)`);
   svg.append('text').attr('class', 'unit').attr('font-size', px).attr('x', 2).attr('y', px).text(yLabel);
   const paths = svg.append('g');
-  const cursor = svg.append('line').attr('class', 'cursor').attr('y1', M.t).attr('y2', H - M.b);
-  const hover = svg.append('line').attr('class', 'hover').attr('y1', M.t).attr('y2', H - M.b).style('display', 'none');
-  let last: { t: readonly number[]; series: Series[] } = { t: [], series: [] };
+  const cursor = svg.append('line').attr('class', 'cursor').attr('y1', M.t);
+  const hover = svg.append('line').attr('class', 'hover').attr('y1', M.t).style('display', 'none');
+  let last: { t: readonly number[]; series: Series[]; now: number } = { t: [], series: [], now: 0 };
   let currentTitle = title;
+
+  /** Gives the drawing the plot's height; whether it changed. */
+  function fitHeight(): boolean {
+    const h = Math.max(60, plotBox.clientHeight || 200);
+    if (h === H) return false;
+    H = h;
+    svg.attr('height', H).attr('viewBox', `0 0 ${W} ${H}`);
+    y.range([H - M.b, M.t]);
+    xAxis.attr('transform', `translate(0,${H - M.b})`);
+    cursor.attr('y2', H - M.b);
+    hover.attr('y2', H - M.b);
+    axisDrawn = false;
+    return true;
+  }
+  fitHeight();
+  // A title or legend that wraps to more or fewer lines later (another service, run B's lines)
+  // leaves the plot another height: the drawing follows.
+  sized.get(root)?.disconnect();
+  if (typeof ResizeObserver !== 'undefined') {
+    const observer = new ResizeObserver(() => {
+      if (fitHeight() && last.t.length) draw(last.t, last.series, last.now);
+    });
+    observer.observe(plotBox);
+    sized.set(root, observer);
+  }
 
   svg
     .on('pointermove', (e: PointerEvent) => {
@@ -78,6 +114,57 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   // d3's axes set their own font; the stage's is the one measured.
   xAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
 
+  /** The legend's items for these series. */
+  function showLegend(series: Series[]): void {
+    const items = legend
+      .selectAll<HTMLSpanElement, Series>('span')
+      .data(series, function (this: HTMLSpanElement, s) {
+        return s ? s.label : (this.querySelector('b')?.textContent ?? '');
+      })
+      .join((enter) => {
+        const span = enter.append('span');
+        span.append('i');
+        span.append('b');
+        span.append('small');
+        return span;
+      });
+    items.select('i').style('background', (s) => s.color).classed('dashed', (s) => !!s.dashed);
+    items.select('b').text((s) => s.label);
+    items.select('small').text((s) => ` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
+  }
+
+  function draw(t: readonly number[], series: Series[], now: number): void {
+    last = { t, series, now };
+    showLegend(series);
+    let max = 10;
+    for (const s of series) for (const v of s.values) if (v > max) max = v;
+    // Re-render the axis only when the scale moves noticeably: axes are costly DOM work.
+    const top = y.domain()[1];
+    if (!axisDrawn || max * 1.3 > top || max * 1.3 < top / 2) {
+      axisDrawn = true;
+      y.domain([1, max * 1.3]);
+      yAxis.call(axisLeft(y).ticks(Math.max(2, Math.floor((H - M.t - M.b) / (px * 3))), '~s'));
+      yAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
+    }
+    const mk = (times: readonly number[]) =>
+      line<number>()
+        .defined((v, k) => Number.isFinite(v) && k < times.length)
+        .x((_, k) => x(times[k]))
+        .y((v) => y(Math.max(1, v)));
+    paths
+      .selectAll('path')
+      .data(series)
+      .join('path')
+      .attr('fill', 'none')
+      .attr('stroke', (s) => s.color)
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', (s) => (s.dashed ? '5,4' : null))
+      .attr('d', (s) => mk(s.t ?? t)(s.values as number[]));
+    cursor.attr('x1', x(now)).attr('x2', x(now));
+    caption.attr('data-now', formatTime(now, clockStart));
+    svg.attr('aria-label', `${currentTitle}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
+  }
+
   return {
     title(text) {
       currentTitle = text;
@@ -86,51 +173,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
     cursor(now) {
       cursor.attr('x1', x(now)).attr('x2', x(now));
     },
-    draw(t, series, now) {
-      last = { t, series };
-      let max = 10;
-      for (const s of series) for (const v of s.values) if (v > max) max = v;
-      // Re-render the axis only when the scale moves noticeably: axes are costly DOM work.
-      const top = y.domain()[1];
-      if (!axisDrawn || max * 1.3 > top || max * 1.3 < top / 2) {
-        axisDrawn = true;
-        y.domain([1, max * 1.3]);
-        yAxis.call(axisLeft(y).ticks(Math.max(2, Math.floor((H - M.t - M.b) / (px * 3))), '~s'));
-        yAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
-      }
-      const mk = (times: readonly number[]) =>
-        line<number>()
-          .defined((v, k) => Number.isFinite(v) && k < times.length)
-          .x((_, k) => x(times[k]))
-          .y((v) => y(Math.max(1, v)));
-      paths
-        .selectAll('path')
-        .data(series)
-        .join('path')
-        .attr('fill', 'none')
-        .attr('stroke', (s) => s.color)
-        .attr('stroke-width', 2)
-        .attr('stroke-dasharray', (s) => (s.dashed ? '5,4' : null))
-        .attr('d', (s) => mk(s.t ?? t)(s.values as number[]));
-      cursor.attr('x1', x(now)).attr('x2', x(now));
-      const items = legend
-        .selectAll<HTMLSpanElement, Series>('span')
-        .data(series, function (this: HTMLSpanElement, s) {
-          return s ? s.label : (this.querySelector('b')?.textContent ?? '');
-        })
-        .join((enter) => {
-          const span = enter.append('span');
-          span.append('i');
-          span.append('b');
-          span.append('small');
-          return span;
-        });
-      items.select('i').style('background', (s) => s.color).classed('dashed', (s) => !!s.dashed);
-      items.select('b').text((s) => s.label);
-      items.select('small').text((s) => ` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
-      caption.attr('data-now', formatTime(now, clockStart));
-      svg.attr('aria-label', `${currentTitle}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
-    },
+    draw,
   };
 }
 

@@ -8,6 +8,7 @@ import { select } from 'd3';
 import { HEALTH_STATES } from '../engine/machines/health.ts';
 import { FRAME_METRICS, type Frame, type ModelInfo } from '../worker/protocol.ts';
 import { formatRate } from './format.ts';
+import { stageStacked } from './layout.ts';
 import { stateColor, STATE_TEXT } from './palette.ts';
 import { stageTextPx, textWidth, widestWord, wrapText } from './text.ts';
 
@@ -61,7 +62,7 @@ function smallText(px: number): number {
 /** The height a node needs for its text (sources show their label only). */
 function nodeHeight(n: { kind: string; lines: string[] }, px: number, small: number, pad: number, compact: boolean): number {
   const label = n.lines.length * px * 1.2;
-  return Math.ceil(n.kind === 'source' ? label + 2 * pad : label + (compact ? 1 : 2) * small * 1.25 + 1.6 * pad);
+  return Math.ceil(n.kind === 'source' ? label + 2 * pad : label + (compact ? small * 1.25 + 1.2 * pad : 2 * small * 1.25 + 1.6 * pad));
 }
 
 /**
@@ -73,12 +74,15 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
   const { layers, edges } = graphLayers(model);
   const pad = Math.round(px * 0.55);
   const small = smallText(px);
-  const minW = Math.ceil(Math.max(...layers.flat().map((n) => widestWord(n.label, px, 700)), textWidth('999k in · 999k ok', small), px * 6) + 2 * pad);
+  // A node holds its widest word, its state and (unless compact) its rates.
+  const second = compact ? Math.max(...HEALTH_STATES.map((s) => textWidth(s, small))) : textWidth('999k in · 999k ok', small);
+  const minW = Math.ceil(Math.max(...layers.flat().map((n) => widestWord(n.label, px, 700)), second, px * 6) + 2 * pad);
   // Sources show only their label: they may be narrower, so more of them share a row.
   const minWOf = (layer: { kind: string; label: string }[]) =>
     layer.every((n) => n.kind === 'source') ? Math.ceil(Math.max(...layer.map((n) => widestWord(n.label, px, 700)), px * 4) + 2 * pad) : minW;
   const gapX = Math.round(px * 1.1);
-  const gapY = Math.round(px * 1.5);
+  // Compact (a small embed): rows closer together, edges shorter.
+  const gapY = Math.round(px * (compact ? 0.8 : 1.5));
   const wrap = (label: string, w: number) => wrapText(label, w - 2 * pad, px, 700, 2) ?? wrapText(label, w - 2 * pad, px, 700, 4) ?? [label];
 
   // Rows: layers top to bottom, each split so its nodes are at least minW wide.
@@ -157,7 +161,7 @@ export function renderGraph(root: HTMLElement, model: ModelInfo, onSelect: (serv
     px = p;
   }
   // Still too tall (a small embed): the rates go to each node's tooltip and name, the rest stays.
-  const compact = laid.height > box.height && !matchMedia('(max-width: 700px)').matches;
+  const compact = laid.height > box.height && !stageStacked(root);
   if (compact) laid = layoutGraph(model, box.width, box.height, px, true);
   for (const n of laid.nodes) {
     n.x += 4;

@@ -17,6 +17,9 @@ import { stageTextPx, textWidth } from './text.ts';
 const K = FRAME_METRICS.length;
 const ROUTED = FRAME_METRICS.indexOf('routed');
 
+/** Below this width or height the map's labels are set smaller. */
+const SMALL_MAP = { width: 480, height: 140 };
+
 export interface RegionsView {
   draw(frame: Frame, selected: string): void;
 }
@@ -52,7 +55,8 @@ export function renderRegions(root: HTMLElement, model: ModelInfo, onSelect: (re
   root.replaceChildren();
   const width = Math.max(200, root.clientWidth);
   const height = Math.max(120, root.clientHeight);
-  const px = stageTextPx(root);
+  // A small map (a small embed) has little room between its regions: smaller labels, never under 12 px.
+  const px = Math.max(12, stageTextPx(root) - (width < SMALL_MAP.width || height < SMALL_MAP.height ? 2 : 0));
   const small = Math.max(12, px - 1);
   const uid = Math.random().toString(36).slice(2, 8);
   const svg = select(root).append('svg').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('class', 'map').attr('role', 'group').attr('aria-label', 'Regions on a world map');
@@ -338,16 +342,16 @@ function placeLabels(items: { x: number; y: number; w: number; h: number }[], ga
     }
     let best = candidates[0];
     let bestCost = Infinity;
-    for (const c of candidates) {
-      const outside = c.x < 0 || c.y < 0 || c.x + c.w > width || c.y + c.h > height ? 1e6 : 0;
-      const cost = outside + placed.reduce((s, b) => s + overlap(b, c), 0) * 10 + points.reduce((s, b) => s + overlap(b, c), 0);
+    // Each place is moved inside the map first: near an edge (a small map), a label beside its
+    // region is better than one far away.
+    for (const c of candidates.map((c) => ({ ...c, x: Math.max(0, Math.min(width - c.w, c.x)), y: Math.max(0, Math.min(height - c.h, c.y)) }))) {
+      const cost = placed.reduce((s, b) => s + overlap(b, c), 0) * 10 + points.reduce((s, b) => s + overlap(b, c), 0);
       if (cost < bestCost) {
         bestCost = cost;
         best = c;
         if (cost === 0) break;
       }
     }
-    best = { ...best, x: Math.max(0, Math.min(width - best.w, best.x)), y: Math.max(0, Math.min(height - best.h, best.y)) };
     placed.push(best);
     out[k] = best;
   }

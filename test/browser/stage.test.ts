@@ -90,6 +90,21 @@ function measureIn(target: Page | Frame): Promise<Measured> {
   });
 }
 
+/** The rows the bar's controls take: controls whose boxes share a line are one row. */
+function barRows(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const rows: { top: number; bottom: number }[] = [];
+    for (const el of document.querySelectorAll('header.bar :is(h1, a, button, select, output)')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const row = rows.find((x) => r.top < x.bottom && r.bottom > x.top);
+      if (row) Object.assign(row, { top: Math.min(row.top, r.top), bottom: Math.max(row.bottom, r.bottom) });
+      else rows.push({ top: r.top, bottom: r.bottom });
+    }
+    return rows.length;
+  });
+}
+
 async function stagePixels(page: Page): Promise<Buffer> {
   return page.screenshot({ clip: { x: 0, y: 0, width: page.viewportSize()!.width, height: page.viewportSize()!.height } });
 }
@@ -112,11 +127,28 @@ async function open(width: number, height: number, query: string): Promise<{ pag
   return { page, errors };
 }
 
+/** The lab in a sandboxed iframe of this size (scripts only, as WordPress embeds), on a host page. */
+async function openEmbed(width: number, height: number, query: string): Promise<{ page: Page; frame: Frame; errors: string[] }> {
+  const page = await (await lab().browser.newContext({ viewport: { width, height } })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(lab().url + 'host.html');
+  await page.setContent(
+    `<body style="margin:0"><iframe id="f" sandbox="allow-scripts" title="Cascade Lab" style="width:${width}px;height:${height}px;border:0;display:block" src="${lab().url}${query}"></iframe></body>`,
+  );
+  const frame = page.frame({ url: /embed=1/ })!;
+  await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
+  await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+  await page.waitForTimeout(500);
+  return { page, frame, errors };
+}
+
+/** `barRows`: how many rows the bar may take (on narrower screens it wraps). */
 const SCREENS = [
-  { name: '1280x720', width: 1280, height: 720, query: '?t=01:00', minPx: 12 },
-  { name: '1920x1080-present', width: 1920, height: 1080, query: '?t=01:00&present=1', minPx: 18 },
-  { name: '1024x768', width: 1024, height: 768, query: '?t=01:00', minPx: 12 },
-  { name: '390x844', width: 390, height: 844, query: '?t=01:00', minPx: 12 },
+  { name: '1280x720', width: 1280, height: 720, query: '?t=01:00', minPx: 12, barRows: 1 },
+  { name: '1920x1080-present', width: 1920, height: 1080, query: '?t=01:00&present=1', minPx: 18, barRows: 1 },
+  { name: '1024x768', width: 1024, height: 768, query: '?t=01:00', minPx: 12, barRows: 2 },
+  { name: '390x844', width: 390, height: 844, query: '?t=01:00', minPx: 12, barRows: 4 },
 ] as const;
 
 describe('the stage', () => {
@@ -135,6 +167,7 @@ describe('the stage', () => {
       } else expect(m.inside.regions).toBe(true);
       expect(m.smallest.px, m.smallest.text).toBeGreaterThanOrEqual(s.minPx);
       expect(m.clipped.join('\n')).toBe('');
+      expect(await barRows(page)).toBeLessThanOrEqual(s.barRows);
       const before = await stagePixels(page);
       await page.locator('#play').click();
       await page.waitForTimeout(700);
@@ -142,23 +175,14 @@ describe('the stage', () => {
       await page.locator('#play').click();
       expect((await axe(page)).join('\n')).toBe('');
       expect(errors).toEqual([]);
-      console.log(`${s.name}: stage covers ${(m.coverage * 100).toFixed(0)} % of the first screen; smallest text ${m.smallest.px} px`);
+      const bar = (await page.locator('header.bar').boundingBox())!.height;
+      console.log(`${s.name}: stage covers ${(m.coverage * 100).toFixed(0)} % of the first screen; bar ${bar} px; smallest text ${m.smallest.px} px`);
       await page.close();
     }, 120_000);
   }
 
   it('in a 1000×650 sandboxed iframe: the stage and transport only, readable; "Open the full lab" offers the link to copy', async () => {
-    const page = await (await lab().browser.newContext({ viewport: { width: 1000, height: 650 } })).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(lab().url + 'host.html');
-    await page.setContent(
-      `<body style="margin:0"><iframe id="f" sandbox="allow-scripts" title="Cascade Lab" style="width:1000px;height:650px;border:0;display:block" src="${lab().url}?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts"></iframe></body>`,
-    );
-    const frame = page.frame({ url: /embed=1/ })!;
-    await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
-    await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
-    await page.waitForTimeout(500);
+    const { page, frame, errors } = await openEmbed(1000, 650, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
     await page.screenshot({ path: 'test-results/stage-embed-1000x650.png' });
     const m = await measure(frame);
     expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
@@ -179,6 +203,28 @@ describe('the stage', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  // A frame of a fixed height, as a blog's iframe without embed.js: the key chart stays, smaller.
+  for (const [width, height] of [
+    [650, 400],
+    [650, 560],
+    [1000, 400],
+    [1000, 560],
+  ] as const) {
+    it(`in a ${width}×${height} sandboxed iframe: the map, the graph and the key chart in view, readable, nothing cut`, async () => {
+      const { page, frame, errors } = await openEmbed(width, height, '?model=azure-2026-02&t=01:00&embed=1');
+      await page.screenshot({ path: `test-results/stage-embed-${width}x${height}.png` });
+      const m = await measure(frame);
+      expect(m.inside).toEqual({ regions: true, graph: true, 'key-chart': true });
+      expect(m.smallest.px, m.smallest.text).toBeGreaterThanOrEqual(12);
+      expect(m.clipped.join('\n')).toBe('');
+      // A chart, not a sliver: its plot has room for its lines.
+      const plot = (await frame.locator('#key-chart .chart-plot svg').boundingBox())!;
+      expect(plot.height).toBeGreaterThanOrEqual(70);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
 
   it('the embed itself, at 1000×650, has nothing for axe to fix (axe cannot reach into an opaque-origin frame, so the same page is opened on its own)', async () => {
     const { page, errors } = await open(1000, 650, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
@@ -203,6 +249,8 @@ describe('the stage', () => {
     expect(text).not.toContain('Bystander');
     expect(text).toContain('Scale out +50 % (1 min)');
     expect(text).not.toContain('(30 min)');
+    // Its clock reads longer than Azure's ("1 m 40 s"): the bar still takes one row.
+    expect(await barRows(page)).toBe(1);
     const m = await measure(page);
     expect(m.smallest.px).toBeGreaterThanOrEqual(12);
     expect(m.clipped.join('\n')).toBe('');
@@ -243,6 +291,29 @@ describe('the stage', () => {
     await expect.poll(async () => ((await b.textContent()) ?? '').trim()).not.toMatch(/^(0|–)$/);
     await page.getByRole('button', { name: 'Stop comparing' }).click();
     await expect.poll(() => page.url()).not.toContain('compare=');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('run B\'s graph is laid out for its box, and again whenever the window changes it', async () => {
+    // Opened where the panels are a closed drawer: B's graph has no room yet.
+    const { page, errors } = await open(1280, 720, '?t=02:00&compare=w:isolated');
+    await expect.poll(() => page.locator('#compare-title').textContent()).toBe('B: Isolated regions');
+    const fits = (min: number) =>
+      page.locator('#graph-b').evaluate((box, min) => {
+        const svg = box.querySelector('svg')?.getBoundingClientRect().width ?? 0;
+        return box.clientWidth >= min && Math.abs(svg - box.clientWidth) <= 1 ? 'fits' : `${svg} px in a box of ${box.clientWidth} px`;
+      }, min);
+    // Wider: the panels sit beside the stage.
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await expect.poll(() => fits(300)).toBe('fits');
+    await expect.poll(() => page.locator('#graph-b .gnode.service .numbers').allTextContents(), { timeout: 30_000 }).not.toContain('0 in · 0 ok');
+    // A phone: the drawer takes most of the width, narrower than the panels beside the stage.
+    const wide = await page.locator('#graph-b').evaluate((box) => box.clientWidth);
+    await page.setViewportSize({ width: 340, height: 740 });
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => fits(200)).toBe('fits');
+    expect(await page.locator('#graph-b').evaluate((box) => box.clientWidth)).toBeLessThan(wide);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
