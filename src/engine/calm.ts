@@ -110,12 +110,13 @@ export class CalmRegions {
   }
 
   /**
-   * Finds the regions that are calm for ticks [t0, t0 + K) and advances them over the whole
-   * interval, setting `mask` for them. The caller steps every other region tick by tick.
+   * Finds the regions that are calm for the control interval of K steps from `t0` and advances
+   * them over the whole of it, setting `mask` for them. The caller steps every other region tick
+   * by tick.
    */
-  advance(s: SimState, st: Settings, t0: number, K: number, horizon: Horizon): boolean {
+  advance(s: SimState, st: Settings, t0: number, horizon: Horizon): boolean {
+    const K = this.c.K;
     this.mask.fill(0);
-    if (K !== this.c.K) return false;
     if (horizon.nextEventTick < t0 + K) return false;
     const R = this.mask.length;
     for (let r = 0; r < R; r++) this.mask[r] = this.isSteady(s, st, r) ? 1 : 0;

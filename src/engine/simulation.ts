@@ -310,7 +310,7 @@ export class Simulation {
     const s = this.state;
     this.observe(t0);
     this.horizon.nextEventTick = this.nextEventTick();
-    this.calm.advance(s, this.st, t0, K, this.horizon);
+    this.calm.advance(s, this.st, t0, this.horizon);
     for (let t = t0; t < t0 + K; t++) {
       if (t > t0) this.observe(t);
       this.moveWork(t);
