@@ -28,26 +28,20 @@ import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
 import { HOLD_WHILE_FAILING, M, type FlowState, type SimState } from './state.ts';
-import type { Topology } from './topology.ts';
+import type { StepFacts, Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
 /** A share counts as unchanged when an interval's work moves it by no more than this. */
 const STILL = 1e-12;
 
 /** What the kernel reads besides the state: the run's shape and its fixed facts. */
-export interface CalmContext {
+export interface CalmContext extends StepFacts {
   topo: Topology;
   model: Model;
   dtS: number;
   /** Steps in a control interval. */
   K: number;
   rates: FlowRates;
-  door_s: Uint8Array;
-  rejectCost_s: Float64Array;
-  hasPair_f: Uint8Array;
-  parks_f: Uint8Array;
-  homeRegion_f: Int32Array;
-  pairRegion_f: Int32Array;
 }
 
 /** When the interval's clock must stop: the next model event, pending event or rollout stage (ticks). */

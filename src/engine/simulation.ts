@@ -20,7 +20,7 @@ import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { HOLD_WHILE_FAILING, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
-import { compileTopology, type Topology } from './topology.ts';
+import { compileTopology, type StepFacts, type Topology } from './topology.ts';
 import { judgeTrouble, newTroubleState, type TroubleInput } from './trouble.ts';
 
 /** Machines are told what they need every this many seconds of simulated time. */
@@ -73,14 +73,7 @@ export class Simulation {
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
-  private readonly fixed: {
-    door_s: Uint8Array;
-    rejectCost_s: Float64Array;
-    hasPair_f: Uint8Array;
-    parks_f: Uint8Array;
-    homeRegion_f: Int32Array;
-    pairRegion_f: Int32Array;
-  };
+  private readonly fixed: StepFacts;
   private readonly troubleInput: TroubleInput = {
     health: (i) => this.state.nodes[i].health,
     backlog: (i) => this.backlogOf(i),

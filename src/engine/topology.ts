@@ -146,3 +146,13 @@ export function callOrder(model: Pick<Model, 'services' | 'calls'>): number[] {
   for (const id of ids) visit(id, []);
   return order.reverse().map((id) => ids.indexOf(id));
 }
+
+/** Per-service and per-flow facts of a run, as arrays for the step loop. */
+export interface StepFacts {
+  door_s: Uint8Array;
+  rejectCost_s: Float64Array;
+  hasPair_f: Uint8Array;
+  parks_f: Uint8Array;
+  homeRegion_f: Int32Array;
+  pairRegion_f: Int32Array;
+}
