@@ -216,10 +216,11 @@ export class CalmRegions {
     const N = nodes.length;
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
+    const { created_f, succ_f, wait_f, ref_f, served_k, protections } = this;
     for (const f of flowsHere) {
       for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
-      this.created_f[f] = this.succ_f[f] = this.wait_f[f] = this.ref_f[f] = 0;
-      this.protections.load(f, s.flows[f]);
+      created_f[f] = succ_f[f] = wait_f[f] = ref_f[f] = 0;
+      protections.load(f, s.flows[f]);
     }
     // New work, drawn step by step from each source's own stream.
     const noise = model.noise;
@@ -234,7 +235,7 @@ export class CalmRegions {
         const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
         const fresh = Math.max(0, perTick * factor);
         vec[row + j] += fresh;
-        this.created_f[info.flow] += fresh;
+        created_f[info.flow] += fresh;
       }
     }
     // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
@@ -283,7 +284,7 @@ export class CalmRegions {
         if (st.queueLimit < Infinity && toServe > (st.queueLimit + room - cost * toServe) / Math.max(1e-9, 1 - cost)) return false;
         arriving += step;
         served += toServe;
-        this.served_k[j] = toServe;
+        served_k[j] = toServe;
       }
       dm[M.demand * N + i] = arriving;
       dm[M.offered * N + i] = arriving;
@@ -299,32 +300,34 @@ export class CalmRegions {
         let sum = 0;
         for (let j = 0; j < K; j++) sum += vec[f * K + j];
         const got = sum * (1 - b);
-        this.succ_f[f] = got * pDone;
-        this.wait_f[f] = got * (pOk - pDone);
-        this.ref_f[f] = sum * b + got * pRefused;
-        if (!this.protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
+        succ_f[f] = got * pDone;
+        wait_f[f] = got * (pOk - pDone);
+        ref_f[f] = sum * b + got * pRefused;
+        if (!protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
       }
       // Every request served makes its calls downstream.
       let reach = 1;
       for (let d = 0; d < deps.length; d++) {
         const f = deps[d];
         const k = flows[f].perRequest;
-        for (let j = 0; j < K; j++) vec[f * K + j] += this.served_k[j] * k * reach;
-        this.created_f[f] += served * k * reach;
+        for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
+        created_f[f] += served * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
     }
     // Callers learn their outcomes: their view must not move, and held backlogs must stay held.
     for (const f of flowsHere) {
       const fl = s.flows[f];
-      const succ = this.succ_f[f];
-      const wait = this.wait_f[f];
-      const ref = this.ref_f[f];
+      const succ = succ_f[f];
+      const wait = wait_f[f];
+      const ref = ref_f[f];
       const done = succ + wait + ref;
       let pOk = fl.pOk;
       let pDone = fl.pDone;
       let pRefused = fl.pRefused;
-      if (done > EMPTY) {
+      // All done and seen so, or all refused and seen so: nothing to move (most calm callers).
+      const known = (wait === 0 && ref === 0 && pOk === 1 && pDone === 1 && pRefused === 0) || (succ === 0 && wait === 0 && pOk === 0 && pDone === 0 && pRefused === 1);
+      if (done > EMPTY && !known) {
         pOk = follow(pOk, (succ + wait) / done, rates.alphaOutcome);
         pDone = follow(pDone, succ / done, rates.alphaOutcome);
         pRefused = follow(pRefused, ref / done, rates.alphaOutcome);
@@ -337,7 +340,8 @@ export class CalmRegions {
       if (k < 0) continue;
       const src = s.sources[k];
       let share = src.failedShare;
-      if (done > EMPTY) {
+      const settled = (ref === 0 && share === 0) || (succ === 0 && wait === 0 && share === 1);
+      if (done > EMPTY && !settled) {
         share = follow(share, ref / done, rates.alphaOutcome);
         if (!still(share, src.failedShare)) return false;
       }
