@@ -120,6 +120,10 @@ export interface StoryHandlers {
 export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandlers): (index: number) => void {
   root.replaceChildren();
   const text = el('div', 'caption-text');
+  // In a short frame the chapter's text scrolls: the keyboard must be able to scroll it too.
+  text.tabIndex = 0;
+  text.setAttribute('role', 'region');
+  text.setAttribute('aria-label', 'Caption');
   const title = el('h2', 'model-title', model.title);
   title.id = 'model-title';
   const chapterTitle = el('h3', 'chapter-title');

@@ -235,6 +235,19 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 
+  it('a chapter in a 650×400 embed: its text scrolls, by keyboard too, and axe has nothing to fix', async () => {
+    const { page, errors } = await open(650, 400, '?model=azure-2026-02&chapter=3&embed=1');
+    await expect.poll(() => page.textContent('.chapter-title'), { timeout: 30_000 }).not.toBe('');
+    const caption = page.locator('.caption-text');
+    expect(await caption.evaluate((e) => e.scrollHeight > e.clientHeight)).toBe(true);
+    await caption.focus();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => caption.evaluate((e) => e.scrollTop)).toBeGreaterThan(0);
+    expect((await axe(page)).join('\n')).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('a model with one region and no coordinates shows its graph large instead of a map', async () => {
     const { page, errors } = await open(1280, 720, '?model=single-service&t=100');
     await expect.poll(() => page.textContent('#clock')).toBe('1 m 40 s');
