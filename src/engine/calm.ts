@@ -23,7 +23,8 @@
  * throttling, circuit breaker): those are carried step by step, and adaptive throttling must
  * reject nothing in any step of the interval.
  */
-import { follow, powOf, throttleRejectShare, type FlowRates } from './flow.ts';
+import { callOutlook, follow, powOf, throttleRejectShare, type CallOutlook, type FlowRates } from './flow.ts';
+import { capacityRpsOf, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
@@ -42,11 +43,6 @@ export interface CalmContext extends StepFacts {
   /** Steps in a control interval. */
   K: number;
   rates: FlowRates;
-}
-
-/** When the interval's clock must stop: the next model event, pending event or rollout stage (ticks). */
-export interface Horizon {
-  nextEventTick: number;
 }
 
 export class CalmRegions {
@@ -75,7 +71,7 @@ export class CalmRegions {
   private readonly pRefused_f: Float64Array;
   private readonly failedShare_k: Float64Array;
   private readonly delta: Float64Array;
-  private readonly late_n: Int32Array;
+  private readonly outlook: CallOutlook = { pOk: 1, pDone: 1, pRefused: 0 };
 
   constructor(private readonly c: CalmContext) {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
@@ -100,18 +96,18 @@ export class CalmRegions {
     this.pRefused_f = new Float64Array(F);
     this.failedShare_k = new Float64Array(sources.length);
     this.delta = new Float64Array(M.count * nodes.length);
-    this.late_n = new Int32Array(nodes.length);
   }
 
   /**
    * Finds the regions that are calm for the control interval of K steps from `t0` and advances
    * them over the whole of it, setting `mask` for them. The caller steps every other region tick
-   * by tick.
+   * by tick. Nothing is calm if the timeline, an operator or the rollout acts inside the interval
+   * (at `nextEventTick`).
    */
-  advance(s: SimState, st: Settings, t0: number, horizon: Horizon): boolean {
+  advance(s: SimState, st: Settings, t0: number, nextEventTick: number): void {
     const K = this.c.K;
     this.mask.fill(0);
-    if (horizon.nextEventTick < t0 + K) return false;
+    if (nextEventTick < t0 + K) return;
     const R = this.mask.length;
     for (let r = 0; r < R; r++) this.mask[r] = this.isSteady(s, st, r) ? 1 : 0;
     this.closeOverPairs(s, st);
@@ -133,14 +129,11 @@ export class CalmRegions {
         for (let r = 0; r < R; r++) if (planned[r] === 1 && this.mask[r] === 0) this.unplan(s, r);
       }
     }
-    let any = false;
     for (let r = 0; r < R; r++) {
       if (this.mask[r] !== 1) continue;
       this.commit(s, st, r, t0, K);
       this.regionSteps += K;
-      any = true;
     }
-    return any;
   }
 
   clear(): void {
@@ -216,7 +209,7 @@ export class CalmRegions {
     const N = nodes.length;
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
-    const { created_f, succ_f, wait_f, ref_f, served_k, protections } = this;
+    const { created_f, succ_f, wait_f, ref_f, served_k, protections, outlook } = this;
     for (const f of flowsHere) {
       for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
       created_f[f] = succ_f[f] = wait_f[f] = ref_f[f] = 0;
@@ -244,25 +237,14 @@ export class CalmRegions {
       const info = nodes[i];
       const svc = info.service;
       const n = s.nodes[i];
-      let pOk = 1;
-      let pDone = 1;
-      let pRefused = 0;
       const deps = info.depFlows;
-      for (let d = 0; d < deps.length; d++) {
-        const df = s.flows[deps[d]];
-        const k = flows[deps[d]].perRequest;
-        if (df.pRefused !== 0) pRefused += pOk * (k === 1 ? df.pRefused : 1 - powOf(1 - df.pRefused, k));
-        pOk *= powOf(df.pOk, k);
-        pDone *= powOf(df.pDone, k);
-      }
-      pDone = Math.min(pDone, pOk);
+      callOutlook(deps, flows, s.flows, outlook);
+      const { pOk, pDone, pRefused } = outlook;
       // Anything served that fails would be retried: not calm.
       if (1 - pOk - pRefused > 0) return false;
-      const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
-      if (st.timeoutTicks - lateTicks <= 0) return false;
+      if (st.timeoutTicks - lateTicksOf(st, svc, n) <= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
-      this.late_n[i] = lateTicks;
-      const perTickCap = (st.capacity_s[svc] * topo.capacityShare_n[i] * n.faultFactor + n.addedRps) * dtS;
+      const perTickCap = capacityRpsOf(st, svc, topo.capacityShare_n[i], n) * dtS;
       const b = n.blocked;
       const quotaCap = st.quota_s[svc] * perTickCap;
       const cost = rejectCost_s[svc];
@@ -369,11 +351,8 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = nodes[i];
       for (const m of CALM_METRICS) cum[m * N + i] += dm[m * N + i];
-      const late = this.late_n[i];
-      if (late !== n.lateTicks) {
-        n.lateTicks = late;
-        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) s.flows[info.inFlows[p]].lateTicks = late;
-      }
+      const late = lateTicksOf(st, info.service, n);
+      setLateTicks(n, info, s.flows, late);
       const lastDue = last - (st.timeoutTicks - late);
       if (lastDue > n.timedThrough) n.timedThrough = lastDue;
       for (let t = t0; t <= last; t++) {

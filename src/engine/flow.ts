@@ -9,6 +9,7 @@
 import { resizeRing } from './ring.ts';
 import type { Settings } from './settings.ts';
 import type { FlowState } from './state.ts';
+import type { FlowInfo } from './topology.ts';
 
 /**
  * Half-open breakers let this many probe calls per second through (all calls, for a caller slower
@@ -31,6 +32,34 @@ const SETTLED = 1e-12;
 /** x^k, skipping the power where it changes nothing (most calls, most of the time). */
 export function powOf(x: number, k: number): number {
   return k === 1 || x === 1 || x === 0 ? x : Math.pow(x, k);
+}
+
+/** What a request served by a node will see from its calls, made in order. */
+export interface CallOutlook {
+  /** Accepted (done, or held at a front door for later). */
+  pOk: number;
+  /** Done now (at most pOk). */
+  pDone: number;
+  /** Refused by a missing dependency. */
+  pRefused: number;
+}
+
+/** Fills `out` from the callers' views (`pOk`, `pDone`, `pRefused`) of the node's calls `deps`. */
+export function callOutlook(deps: readonly number[], info: readonly FlowInfo[], fs: readonly FlowState[], out: CallOutlook): void {
+  let pOk = 1;
+  let pDone = 1;
+  let pRefused = 0;
+  for (let d = 0; d < deps.length; d++) {
+    const df = fs[deps[d]];
+    const k = info[deps[d]].perRequest;
+    const r = df.pRefused;
+    if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
+    pOk *= powOf(df.pOk, k);
+    pDone *= powOf(df.pDone, k);
+  }
+  out.pOk = pOk;
+  out.pDone = Math.min(pDone, pOk);
+  out.pRefused = pRefused;
 }
 
 /** Moves a caller's view `p` of a share a fraction `alpha` towards this step's `share`. */

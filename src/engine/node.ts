@@ -20,6 +20,23 @@ import type { NodeInfo } from './topology.ts';
 
 const EMPTY = 1e-9;
 
+/** A node's capacity now, req/s: its share of the service's, less a fault, plus scale-outs landed. */
+export function capacityRpsOf(st: Settings, svc: number, share: number, n: NodeState): number {
+  return st.capacity_s[svc] * share * n.faultFactor + n.addedRps;
+}
+
+/** How late every outcome of a node reaches its callers (a latency fault), in ticks: at most the timeout. */
+export function lateTicksOf(st: Settings, svc: number, n: NodeState): number {
+  return Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
+}
+
+/** Records a node's lateness, on the node and on the flows it answers at home. */
+export function setLateTicks(n: NodeState, info: NodeInfo, flows: FlowState[], late: number): void {
+  if (late === n.lateTicks) return;
+  n.lateTicks = late;
+  for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) flows[info.inFlows[p]].lateTicks = late;
+}
+
 /** Grows the cohort ring to the ages the settings need (never shrinks). */
 export function fitNodeRing(n: NodeState, st: Settings, tick: number): void {
   const need = Math.max(st.timeoutTicks, st.queueTimeoutTicks) + 1;

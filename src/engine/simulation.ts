@@ -8,7 +8,7 @@
 import { createActor, type Actor } from 'xstate';
 import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { eventSeconds, resolveNumber } from './clock.ts';
-import { finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { callOutlook, finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
 import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
@@ -16,7 +16,7 @@ import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, ty
 import { rolloutMachine } from './machines/rollout.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
-import { fitNodeRing, stepNode, type NodeStepInput } from './node.ts';
+import { capacityRpsOf, fitNodeRing, lateTicksOf, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { HOLD_WHILE_FAILING, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
@@ -69,7 +69,6 @@ export class Simulation {
   private readonly sourcesAt_n: number[][];
   /** Regions in a steady state, advanced a control interval at a time (see calm.ts). */
   private readonly calm: CalmRegions;
-  private readonly horizon = { nextEventTick: Infinity };
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
@@ -256,9 +255,7 @@ export class Simulation {
   }
 
   capacityRps(node: number): number {
-    const n = this.state.nodes[node];
-    const svc = this.topo.nodes[node].service;
-    return this.st.capacity_s[svc] * this.topo.capacityShare_n[node] * n.faultFactor + n.addedRps;
+    return capacityRpsOf(this.st, this.topo.nodes[node].service, this.topo.capacityShare_n[node], this.state.nodes[node]);
   }
 
   /** Work held at a service's front door. */
@@ -302,8 +299,7 @@ export class Simulation {
   private interval(t0: number, K: number): void {
     const s = this.state;
     this.observe(t0);
-    this.horizon.nextEventTick = this.nextEventTick();
-    this.calm.advance(s, this.st, t0, this.horizon);
+    this.calm.advance(s, this.st, t0, this.nextEventTick());
     for (let t = t0; t < t0 + K; t++) {
       if (t > t0) this.observe(t);
       this.moveWork(t);
@@ -412,32 +408,16 @@ export class Simulation {
       if (calm[info.region] === 1) continue;
       const n = s.nodes[i];
       // What a request served here will see from its dependencies, called in order.
-      let pOk = 1;
-      let pDone = 1;
-      let pRefused = 0;
       const deps = info.depFlows;
-      for (let d = 0; d < deps.length; d++) {
-        const df = fs[deps[d]];
-        const k = flows[deps[d]].perRequest;
-        const r = df.pRefused;
-        if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
-        pOk *= powOf(df.pOk, k);
-        pDone *= powOf(df.pDone, k);
-      }
-      x.capacityRps = st.capacity_s[svc] * capacityShare_n[i] * n.faultFactor + n.addedRps;
-      const lateTicks = Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
+      callOutlook(deps, flows, fs, x);
+      x.capacityRps = capacityRpsOf(st, svc, capacityShare_n[i], n);
+      const lateTicks = lateTicksOf(st, svc, n);
       x.timeoutTicks = st.timeoutTicks - lateTicks;
       x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
-      if (lateTicks !== n.lateTicks) {
-        n.lateTicks = lateTicks;
-        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) fs[info.inFlows[p]].lateTicks = lateTicks;
-      }
+      setLateTicks(n, info, fs, lateTicks);
       x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
       x.quota = st.quota_s[svc];
       x.rejectCost = rejectCost_s[svc];
-      x.pOk = pOk;
-      x.pDone = Math.min(pDone, pOk);
-      x.pRefused = pRefused;
       const served = stepNode(n, info, x);
       if (served > 0) {
         // Every request served (even one nobody waits for) makes its calls downstream.
