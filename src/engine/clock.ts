@@ -44,3 +44,8 @@ export function eventSeconds(model: Pick<Model, 'clock'>, at: number | string, p
   if (at.startsWith('$')) return resolveNumber(at, params);
   return secondsAtTimeOfDay(model, at) ?? NaN;
 }
+
+/** The first multiple of `every` after tick `t` (the next sample, snapshot, …). */
+export function nextMultiple(t: number, every: number): number {
+  return (Math.floor(t / every) + 1) * every;
+}

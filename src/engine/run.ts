@@ -3,6 +3,7 @@
  * a fixed interval. The CLI, the tests, the benchmark and exports all run the engine through this.
  */
 import type { ParamValue } from '../params/registry.ts';
+import { nextMultiple } from './clock.ts';
 import type { LoadedModel } from './load-model.ts';
 import type { Action } from './model.ts';
 import { Sampler, type SampleRow } from './sampler.ts';
@@ -50,7 +51,7 @@ export function runScenario(
     }
     // Nothing is read between a sample and the next change or sample: advance straight there.
     const nextChange = next < changes.length ? Math.max(t + 1, changes[next].tick) : Infinity;
-    sim.advance(Math.min(nextChange, (Math.floor(t / everyTicks) + 1) * everyTicks) - t);
+    sim.advance(Math.min(nextChange, nextMultiple(t, everyTicks)) - t);
     if (sim.state.tick % everyTicks === 0 || sim.done) {
       const rows = sampler.sample();
       if (onSample) onSample(rows, sim);

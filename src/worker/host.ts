@@ -4,7 +4,7 @@
  * history, snapshots for seeking, and the log of parameter changes that makes seeking exact.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { clockAt, eventSeconds } from '../engine/clock.ts';
+import { clockAt, eventSeconds, nextMultiple } from '../engine/clock.ts';
 import { loadModel, overBudget, type LoadedModel } from '../engine/load-model.ts';
 import { Sampler } from '../engine/sampler.ts';
 import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
@@ -386,8 +386,3 @@ export class SimHost {
 }
 
 class RefusedError extends Error {}
-
-/** The first multiple of `every` after `t`. */
-function nextMultiple(t: number, every: number): number {
-  return (Math.floor(t / every) + 1) * every;
-}
