@@ -10,15 +10,22 @@ import { drawCompareTable } from './compare-panel.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 
-/** Charts are redrawn at most this often while playing; everything else every frame. */
+/**
+ * While playing, each chart is redrawn at most this often, and a frame redraws at most one of
+ * them (the one waiting longest): a chart is the costliest thing a frame draws, and three in one
+ * frame would miss it. Paused, sought or refocused, every chart is redrawn at once.
+ */
 const CHART_INTERVAL_MS = 120;
+
+type ChartId = 'node' | 'doors' | 'amp';
+const CHART_IDS: readonly ChartId[] = ['node', 'doors', 'amp'];
 
 /** Starts the frame loop; `onScreen` tells whether the lab is in view (it only plays when it is). */
 export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boolean): void {
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
-  let chartsDrawn = { version: -1, key: '', at: 0 };
+  const chartsDrawn = new Map<ChartId, { version: number; key: string; at: number }>(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }]));
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
   const moving = () => store.getState().playing && !reducedMotion.matches;
@@ -42,14 +49,18 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const key = `${s.region}/${s.service}/${lab.layout}`;
     const now = performance.now();
     const version = history.version + 1e6 * (comparison?.history.version ?? 0);
-    const stale = chartsDrawn.version !== version || chartsDrawn.key !== key;
-    if (stale && (!s.playing || key !== chartsDrawn.key || now - chartsDrawn.at >= CHART_INTERVAL_MS)) {
-      drawCharts(lab, model, r * S + j, model.regions.length > 1 ? `${model.services[j].label}, ${model.regions[r].label}` : model.services[j].label);
-      chartsDrawn = { version, key, at: now };
-    } else {
-      views.node.cursor(latest.t);
-      views.doors.cursor(latest.t);
-      views.amp.cursor(latest.t);
+    const stale = CHART_IDS.filter((id) => chartsDrawn.get(id)!.version !== version || chartsDrawn.get(id)!.key !== key);
+    // Paused or refocused: all that are stale. Playing: the one waiting longest, once it is due.
+    const urgent = !s.playing || stale.some((id) => chartsDrawn.get(id)!.key !== key);
+    const due = stale.filter((id) => now - chartsDrawn.get(id)!.at >= CHART_INTERVAL_MS).sort((a, b) => chartsDrawn.get(a)!.at - chartsDrawn.get(b)!.at);
+    const redraw = urgent ? stale : due.slice(0, 1);
+    const node = r * S + j;
+    const label = model.regions.length > 1 ? `${model.services[j].label}, ${model.regions[r].label}` : model.services[j].label;
+    for (const id of CHART_IDS) {
+      if (redraw.includes(id)) {
+        CHART_DRAW[id](lab, model, node, label);
+        chartsDrawn.set(id, { version, key, at: now });
+      } else views[id].cursor(latest.t);
     }
     views.timeline.draw(latest.t, run.fired);
     $('clock').textContent = formatTime(latest.t, model.clockStart);
@@ -73,17 +84,24 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
   requestAnimationFrame(frameLoop);
 }
 
-/** The selected service, the protected service in every region, and the amplification; run B dashed over A. */
-function drawCharts(lab: Lab, model: ModelInfo, node: number, label: string): void {
+/** How each chart is drawn: run B's lines dashed over A's. */
+const CHART_DRAW: Record<ChartId, (lab: Lab, model: ModelInfo, node: number, label: string) => void> = {
+  node: drawNodeChart,
+  doors: drawDoorsChart,
+  amp: drawAmplificationChart,
+};
+
+/** Run B's history, when a comparison is showing. */
+const historyB = (lab: Lab) => (lab.compare.run?.latest ? lab.compare.run.history : null);
+
+/** The selected service's rates (and the comparison's table, which follows the same selection). */
+function drawNodeChart(lab: Lab, model: ModelInfo, node: number, label: string): void {
   const h = lab.run.history!;
   const v = lab.views!;
-  const t = h.t;
-  const now = lab.run.latest!.t;
-  const comparison = lab.compare.run;
-  const b = comparison?.latest ? comparison.history : null;
+  const b = historyB(lab);
   const bSeries = (metric: 'offered' | 'goodput', color: string) => (b ? [{ label: `B ${metric}`, color, values: b.series(node, metric), t: b.t, dashed: true }] : []);
   v.node.draw(
-    t,
+    h.t,
     [
       ...bSeries('offered', SERIES_COLOR.offered),
       ...bSeries('goodput', SERIES_COLOR.goodput),
@@ -95,33 +113,43 @@ function drawCharts(lab: Lab, model: ModelInfo, node: number, label: string): vo
       { label: 'queue', color: SERIES_COLOR.queue, values: h.series(node, 'queue') },
       { label: 'backlog', color: SERIES_COLOR.backlog, values: h.series(node, 'backlog') },
     ],
-    now,
+    lab.run.latest!.t,
   );
   // The one definition of trouble, as the engine judged it at this frame.
   const trouble = lab.run.latest!.trouble?.[node] === 1;
   v.node.title(`${label}: requests per second${trouble ? ' — in trouble' : ''}`);
   const where = document.querySelector('.graph-region');
   if (where) where.textContent = model.regions.length > 1 ? `${model.regions.find((x) => x.id === lab.store.getState().region)?.label ?? ''}:` : '';
+  if (lab.compare.run) drawCompareTable(lab, model);
+}
+
+/** The protected service's offered load in every region. */
+function drawDoorsChart(lab: Lab, model: ModelInfo): void {
+  const h = lab.run.history!;
+  const b = historyB(lab);
   const S = model.services.length;
   const door = model.services.indexOf(judged(model));
-  if (door >= 0) {
-    v.doors.draw(
-      t,
-      [
-        ...model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: h.series(k * S + door, 'offered') })),
-        ...(b ? model.regions.map((reg, k) => ({ label: `B ${reg.label}`, color: REGION_COLORS[k % REGION_COLORS.length], values: b.series(k * S + door, 'offered'), t: b.t, dashed: true })) : []),
-      ],
-      now,
-    );
-  }
-  // The lab's one amplification: attempts this region's callers sent ÷ their first tries.
-  v.amp.draw(
-    t,
+  if (door < 0) return;
+  lab.views!.doors.draw(
+    h.t,
+    [
+      ...model.regions.map((reg, k) => ({ label: reg.label, color: REGION_COLORS[k % REGION_COLORS.length], values: h.series(k * S + door, 'offered') })),
+      ...(b ? model.regions.map((reg, k) => ({ label: `B ${reg.label}`, color: REGION_COLORS[k % REGION_COLORS.length], values: b.series(k * S + door, 'offered'), t: b.t, dashed: true })) : []),
+    ],
+    lab.run.latest!.t,
+  );
+}
+
+/** The lab's one amplification: attempts this region's callers sent ÷ their first tries. */
+function drawAmplificationChart(lab: Lab, _model: ModelInfo, node: number, label: string): void {
+  const h = lab.run.history!;
+  const b = historyB(lab);
+  lab.views!.amp.draw(
+    h.t,
     [
       { label, color: SERIES_COLOR.offered, values: h.series(node, 'amplification') },
       ...(b ? [{ label: `B ${label}`, color: SERIES_COLOR.offered, values: b.series(node, 'amplification'), t: b.t, dashed: true }] : []),
     ],
-    now,
+    lab.run.latest!.t,
   );
-  if (comparison) drawCompareTable(lab, model);
 }

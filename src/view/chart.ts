@@ -4,6 +4,7 @@
  * box, with the stage's text size. One function builds it; `draw` updates it.
  */
 import { axisBottom, axisLeft, line, pointer, scaleLinear, scaleLog, select } from 'd3';
+import { flatPoints } from './flat.ts';
 import { formatRate, formatTime, timeTicks } from './format.ts';
 import { stageTextPx, textWidth } from './text.ts';
 
@@ -68,6 +69,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   const cursor = svg.append('line').attr('class', 'cursor').attr('y1', M.t);
   const hover = svg.append('line').attr('class', 'hover').attr('y1', M.t).style('display', 'none');
   let last: { t: readonly number[]; series: Series[]; now: number } = { t: [], series: [], now: 0 };
+  const path = line<[number, number]>().defined((p) => p[1] === p[1]);
   let currentTitle = title;
 
   /** Gives the drawing the plot's height; whether it changed. */
@@ -114,8 +116,15 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
   // d3's axes set their own font; the stage's is the one measured.
   xAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
 
-  /** The legend's items for these series. */
+  /** The legend's items for these series (rebuilt only when the series change; their latest values every time). */
+  let legendKey = '';
   function showLegend(series: Series[]): void {
+    const key = series.map((s) => `${s.label}\t${s.color}\t${!!s.dashed}`).join('\n');
+    if (key === legendKey) {
+      legend.selectAll<HTMLElement, Series>('small').data(series).text((s) => ` ${formatRate(s.values[s.values.length - 1] ?? NaN)}`);
+      return;
+    }
+    legendKey = key;
     const items = legend
       .selectAll<HTMLSpanElement, Series>('span')
       .data(series, function (this: HTMLSpanElement, s) {
@@ -146,11 +155,9 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       yAxis.call(axisLeft(y).ticks(Math.max(2, Math.floor((H - M.t - M.b) / (px * 3))), '~s'));
       yAxis.attr('font-family', null).selectAll('text').attr('font-size', px);
     }
-    const mk = (times: readonly number[]) =>
-      line<number>()
-        .defined((v, k) => Number.isFinite(v) && k < times.length)
-        .x((_, k) => x(times[k]))
-        .y((v) => y(Math.max(1, v)));
+    // Flat stretches (most of a long run) as their ends: within a quarter pixel of every point.
+    const ySafe = (v: number) => y(Math.max(1, v));
+    const mk = (s: Series) => path(flatPoints(s.t ?? t, s.values, x, ySafe, 0.25));
     paths
       .selectAll('path')
       .data(series)
@@ -159,7 +166,7 @@ export function renderChart(root: HTMLElement, title: string, durationS: number,
       .attr('stroke', (s) => s.color)
       .attr('stroke-width', 2)
       .attr('stroke-dasharray', (s) => (s.dashed ? '5,4' : null))
-      .attr('d', (s) => mk(s.t ?? t)(s.values as number[]));
+      .attr('d', mk);
     cursor.attr('x1', x(now)).attr('x2', x(now));
     caption.attr('data-now', formatTime(now, clockStart));
     svg.attr('aria-label', `${currentTitle}: ${series.map((s) => `${s.label} ${formatRate(s.values[s.values.length - 1] ?? NaN)}`).join(', ')}`);
