@@ -79,7 +79,7 @@ export class Simulation {
     states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
   };
   private readonly window: NodeWindow = {
-    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0,
+    blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0, previous: 'ok',
   };
 
   constructor(loaded: LoadedModel, opts: SimOptions = {}, snapshot?: Snapshot) {
@@ -499,6 +499,7 @@ export class Simulation {
       w.queued = n.queued;
       w.held = this.doorHeld(i);
       w.doorLimited = n.doorLimit < 1;
+      w.previous = CONDITIONS[n.condition];
       const condition = classifyNode(w);
       const code = CONDITIONS.indexOf(condition);
       if (code !== n.condition) {

@@ -37,7 +37,17 @@ export interface NodeWindow {
   held: number;
   doorLimited: boolean;
   timeoutS: number;
+  /** What the previous window was classified as (the thresholds it must clearly cross to leave). */
+  previous: Condition;
 }
+
+/**
+ * A window leaves `down` or `degraded` only when its share of successes is clearly past the
+ * threshold that put it there, by this much. A node that sits on a threshold (half of a region's
+ * storage restored fails exactly half of its calls) would otherwise flip every window with the
+ * rounding of a sum, and show `down`, `recovering`, `down`… for hours.
+ */
+export const HYSTERESIS = 0.02;
 
 /** Classifies one window. Overload is about waiting (callers time out); down is about failing. */
 export function classifyNode(w: NodeWindow): Condition {
@@ -50,9 +60,9 @@ export function classifyNode(w: NodeWindow): Condition {
   const resolved = w.goodput + w.failures + w.waiting;
   const okShare = resolved > 1e-9 ? w.goodput / resolved : 1;
   if (resolved > 1e-9 && w.waiting >= 0.5 * resolved) return 'waiting';
-  if (okShare < 0.5) return 'down';
+  if (okShare < 0.5 + (w.previous === 'down' ? HYSTERESIS : 0)) return 'down';
   const throttling = w.throttled > 0.05 * w.offered;
-  if (okShare < 0.95 || waitS > w.timeoutS / 2 || heldBack || throttling) return 'degraded';
+  if (okShare < 0.95 + (w.previous === 'degraded' ? HYSTERESIS : 0) || waitS > w.timeoutS / 2 || heldBack || throttling) return 'degraded';
   return 'ok';
 }
 
