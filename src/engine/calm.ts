@@ -59,6 +59,10 @@ export class CalmRegions {
   private readonly planned: Uint8Array;
   // Scratch for one interval, by flow: first tries in each step, work created, outcomes and the
   // callers' running averages; by node: metric deltas.
+  /** By flow: the interval's first tries, and a bound on any one step's. */
+  private readonly first_f: Float64Array;
+  private readonly peak_f: Float64Array;
+  /** By flow and step, kept only for protections that average every step: first tries. */
   private readonly first_fk: Float64Array;
   private readonly served_k: Float64Array;
   private readonly protections: Protections;
@@ -84,6 +88,8 @@ export class CalmRegions {
     this.pairedInto_r = regionIds.map((_, r) => flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r).map((f) => f.index));
     this.savedRng = new Int32Array(sources.length);
     const F = flows.length;
+    this.first_f = new Float64Array(F);
+    this.peak_f = new Float64Array(F);
     this.first_fk = new Float64Array(F * c.K);
     this.served_k = new Float64Array(c.K);
     this.protections = new Protections(F);
@@ -202,18 +208,25 @@ export class CalmRegions {
     return left;
   }
 
-  /** Works out region `r`'s interval, step by step, into the scratch arrays; false if it would not stay calm. */
+  /**
+   * Works out region `r`'s interval into the scratch arrays; false if it would not stay calm.
+   * Every step of the interval is checked against a bound: each source's largest step, carried
+   * down the calls, is at least what any one step brings any node or caller (a sum of largest
+   * steps bounds the largest sum). A service with room for the bound has room in every step. The
+   * step-by-step first tries themselves are kept only for protections that average them.
+   */
   private plan(s: SimState, st: Settings, r: number, K: number): boolean {
     const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates } = this.c;
     const { nodes, flows, sources } = topo;
     const N = nodes.length;
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
-    const { created_f, succ_f, wait_f, ref_f, served_k, protections, outlook } = this;
+    const { first_f, peak_f, created_f, succ_f, wait_f, ref_f, served_k, protections, outlook } = this;
+    const averaged = protections.on(st);
     for (const f of flowsHere) {
-      for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
-      created_f[f] = succ_f[f] = wait_f[f] = ref_f[f] = 0;
-      protections.load(f, s.flows[f]);
+      if (averaged) for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
+      first_f[f] = peak_f[f] = created_f[f] = succ_f[f] = wait_f[f] = ref_f[f] = 0;
+      if (averaged) protections.load(f, s.flows[f]);
     }
     // New work, drawn step by step from each source's own stream.
     const noise = model.noise;
@@ -223,13 +236,20 @@ export class CalmRegions {
       const src = s.sources[k];
       this.savedRng[k] = src.rng;
       const perTick = st.rate_d[info.def] * info.baseShare * dtS;
-      const row = info.flow * K;
+      const f = info.flow;
+      const row = f * K;
+      let sum = 0;
+      let peak = 0;
       for (let j = 0; j < K; j++) {
         const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
         const fresh = Math.max(0, perTick * factor);
-        vec[row + j] += fresh;
-        created_f[info.flow] += fresh;
+        if (averaged) vec[row + j] += fresh;
+        sum += fresh;
+        if (fresh > peak) peak = fresh;
       }
+      first_f[f] += sum;
+      peak_f[f] += peak;
+      created_f[f] += sum;
     }
     // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
     const dm = this.delta;
@@ -249,25 +269,22 @@ export class CalmRegions {
       const quotaCap = st.quota_s[svc] * perTickCap;
       const cost = rejectCost_s[svc];
       let arriving = 0;
-      let served = 0;
-      for (let j = 0; j < K; j++) {
-        let step = 0;
-        for (let p = 0; p < info.inFlows.length; p++) {
-          if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
-          const x = vec[info.inFlows[p] * K + j];
-          // Each caller within its quota (if any).
-          if (quotaCap === quotaCap && b < 1 && x * (1 - b) > quotaCap) return false;
-          step += x;
-        }
-        // All of it served in this step: refusals cost a share of serving, the rest fits, nothing waits.
-        const room = Math.max(0, perTickCap - step * b * cost);
-        const toServe = step * (1 - b);
-        if (toServe > room) return false;
-        if (st.queueLimit < Infinity && toServe > (st.queueLimit + room - cost * toServe) / Math.max(1e-9, 1 - cost)) return false;
-        arriving += step;
-        served += toServe;
-        served_k[j] = toServe;
+      let peak = 0;
+      for (let p = 0; p < info.inFlows.length; p++) {
+        if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
+        const f = info.inFlows[p];
+        // Each caller within its quota (if any) in every step.
+        if (quotaCap === quotaCap && b < 1 && peak_f[f] * (1 - b) > quotaCap) return false;
+        arriving += first_f[f];
+        peak += peak_f[f];
       }
+      // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
+      // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
+      const room = Math.max(0, perTickCap - peak * b * cost);
+      const peakServed = peak * (1 - b);
+      if (peakServed > room) return false;
+      if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return false;
+      const served = arriving * (1 - b);
       dm[M.demand * N + i] = arriving;
       dm[M.offered * N + i] = arriving;
       dm[M.capacity * N + i] = perTickCap * K;
@@ -276,23 +293,31 @@ export class CalmRegions {
       dm[M.goodput * N + i] = served * pDone;
       dm[M.waiting * N + i] = served * (pOk - pDone);
       dm[M.failed * N + i] = served * (1 - pOk);
+      if (averaged) {
+        for (let j = 0; j < K; j++) served_k[j] = 0;
+        for (let p = 0; p < info.inFlows.length; p++) {
+          if (info.inPorts[p] !== 0) continue;
+          for (let j = 0; j < K; j++) served_k[j] += vec[info.inFlows[p] * K + j] * (1 - b);
+        }
+      }
       for (let p = 0; p < info.inFlows.length; p++) {
         if (info.inPorts[p] !== 0) continue;
         const f = info.inFlows[p];
-        let sum = 0;
-        for (let j = 0; j < K; j++) sum += vec[f * K + j];
+        const sum = first_f[f];
         const got = sum * (1 - b);
         succ_f[f] = got * pDone;
         wait_f[f] = got * (pOk - pDone);
         ref_f[f] = sum * b + got * pRefused;
-        if (!protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
+        if (averaged && !protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
       }
       // Every request served makes its calls downstream.
       let reach = 1;
       for (let d = 0; d < deps.length; d++) {
         const f = deps[d];
         const k = flows[f].perRequest;
-        for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
+        if (averaged) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
+        first_f[f] += served * k * reach;
+        peak_f[f] += peakServed * k * reach;
         created_f[f] += served * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
@@ -350,7 +375,7 @@ export class CalmRegions {
     for (const i of this.nodesOf_r[r]) {
       const n = s.nodes[i];
       const info = nodes[i];
-      for (const m of CALM_METRICS) cum[m * N + i] += dm[m * N + i];
+      for (let k = 0; k < CALM_METRICS.length; k++) cum[CALM_METRICS[k] * N + i] += dm[CALM_METRICS[k] * N + i];
       const late = lateTicksOf(st, info.service, n);
       setLateTicks(n, info, s.flows, late);
       const lastDue = last - (st.timeoutTicks - late);
@@ -366,8 +391,7 @@ export class CalmRegions {
     }
     for (const f of this.flowsOf_r[r]) {
       const fl = s.flows[f];
-      let sum = 0;
-      for (let j = 0; j < K; j++) sum += this.first_fk[f * K + j];
+      const sum = this.first_f[f];
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
@@ -383,7 +407,7 @@ export class CalmRegions {
       fl.pOk = this.pOk_f[f];
       fl.pDone = this.pDone_f[f];
       fl.pRefused = this.pRefused_f[f];
-      this.protections.save(f, fl);
+      if (this.protections.on(st)) this.protections.save(f, fl);
       const ref = this.ref_f[f];
       const k = flows[f].source;
       if (k < 0) {
@@ -404,7 +428,7 @@ export class CalmRegions {
 }
 
 /** The metrics a calm interval moves (the others stay as they are: nothing waits, fails or is dropped). */
-const CALM_METRICS = [M.demand, M.offered, M.capacity, M.rejected, M.served, M.goodput, M.waiting, M.failed];
+const CALM_METRICS: readonly number[] = [M.demand, M.offered, M.capacity, M.rejected, M.served, M.goodput, M.waiting, M.failed];
 
 function still(a: number, b: number): boolean {
   return Math.abs(a - b) <= STILL;
@@ -432,6 +456,11 @@ class Protections {
     this.brkTotal = new Float64Array(F);
   }
 
+  /** Whether any protection keeps averages (if none, there is nothing to carry). */
+  on(st: Settings): boolean {
+    return st.budget === st.budget || st.throttleK === st.throttleK || st.breaker;
+  }
+
   load(f: number, fl: FlowState): void {
     this.tokens[f] = fl.tokens;
     this.firstRate[f] = fl.firstRate;
@@ -446,9 +475,9 @@ class Protections {
    * with these outcome shares. False if adaptive throttling would reject any of them.
    */
   run(f: number, vec: Float64Array, K: number, blocked: number, pDone: number, pRefused: number, st: Settings, r: FlowRates): boolean {
+    if (!this.on(st)) return true;
     const budgeted = st.budget === st.budget;
     const throttled = st.throttleK === st.throttleK;
-    if (!budgeted && !throttled && !st.breaker) return true;
     for (let j = 0; j < K; j++) {
       const first = vec[f * K + j];
       const got = first * (1 - blocked);
