@@ -62,6 +62,15 @@ export function callOutlook(deps: readonly number[], info: readonly FlowInfo[], 
   out.pRefused = pRefused;
 }
 
+/** Below this many pending retries, a flow's total is summed again from its ring. */
+const DUE_RESUM = 1e-3;
+
+function sumOf(xs: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < xs.length; k++) sum += xs[k];
+  return sum;
+}
+
 /** Moves a caller's view `p` of a share a fraction `alpha` towards this step's `share`. */
 export function follow(p: number, share: number, alpha: number): number {
   if (share > 1 - SETTLED) share = 1;
@@ -163,7 +172,9 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
     total += read;
     f.sentRetry += read;
     f.dueTotal -= read;
-    if (f.dueTotal < 1e-9) f.dueTotal = 0;
+    // A running total drifts by the rounding of billions of retries: near zero it is summed again
+    // from the ring, so that an empty ring reads exactly zero (and the caller is seen to settle).
+    if (f.dueTotal < DUE_RESUM) f.dueTotal = sumOf(due);
   }
   f.sentFirst += f.first;
   if (st.budget === st.budget) {

@@ -307,7 +307,9 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   cum[M.served * N + i] += served;
 
   while (n.oldest <= tick && n.rem[n.oldest % W] <= EMPTY) n.oldest++;
-  if (n.queued < EMPTY) n.queued = 0;
+  // Nothing left in any cohort nor in the pool: the queue is empty, whatever the running total
+  // kept of the rounding of billions of requests.
+  if (n.queued < EMPTY || (n.oldest > tick && n.stale <= EMPTY)) n.queued = 0;
   return served;
 }
 
