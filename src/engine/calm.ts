@@ -28,7 +28,7 @@ import { capacityRpsOf, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { HOLD_WHILE_FAILING, M, type FlowState, type SimState } from './state.ts';
+import { holdsBacklog, M, RESUME_BELOW, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
@@ -171,7 +171,7 @@ export class CalmRegions {
     }
     for (const k of this.sourcesOf_r[r]) {
       const src = s.sources[k];
-      if (src.parked > 0 && src.failedShare < HOLD_WHILE_FAILING) return false;
+      if (src.parked > 0 && src.holding === 0) return false;
     }
     return true;
   }
@@ -353,7 +353,9 @@ export class CalmRegions {
         if (!still(share, src.failedShare)) return false;
       }
       // A backlog that grows or waits must be held all along (a release is not calm).
-      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !(share >= HOLD_WHILE_FAILING + STILL && src.failedShare >= HOLD_WHILE_FAILING + STILL)) return false;
+      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !(src.holding === 1 && share >= RESUME_BELOW + STILL && src.failedShare >= RESUME_BELOW + STILL)) return false;
+      // Otherwise whether it holds may change only where the share does not move.
+      if (holdsBacklog(src.holding, share) !== holdsBacklog(src.holding, src.failedShare)) return false;
       this.failedShare_k[k] = share;
     }
     return true;
@@ -416,6 +418,7 @@ export class CalmRegions {
       }
       const src = s.sources[k];
       src.failedShare = this.failedShare_k[k];
+      src.holding = holdsBacklog(src.holding, src.failedShare);
       if (parks_f[f] === 1) {
         src.parked += ref;
         src.parkedTotal += ref;

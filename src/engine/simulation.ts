@@ -19,7 +19,7 @@ import type { Action, Model, TimelineEventDef } from './model.ts';
 import { capacityRpsOf, fitNodeRing, lateTicksOf, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
-import { HOLD_WHILE_FAILING, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
+import { holdsBacklog, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
 import { compileTopology, type StepFacts, type Topology } from './topology.ts';
 import { judgeTrouble, newTroubleState, type TroubleInput } from './trouble.ts';
 
@@ -115,7 +115,7 @@ export class Simulation {
         params,
         nodes: nodes.map(() => newNodeState()),
         flows: flows.map(() => newFlowState()),
-        sources: sources.map((_, k) => ({ rng: seedState(opts.seed ?? this.model.seed, k), parked: 0, failedShare: 0, parkedTotal: 0, released: 0 })),
+        sources: sources.map((_, k) => ({ rng: seedState(opts.seed ?? this.model.seed, k), parked: 0, failedShare: 0, holding: 0, parkedTotal: 0, released: 0 })),
         modelFired: new Uint8Array(this.model.timeline.length),
         pending: [],
         fired: [],
@@ -360,7 +360,7 @@ export class Simulation {
       f.first += fresh;
       f.firstNew += fresh;
       f.created += fresh;
-      if (src.parked > 0 && src.failedShare < HOLD_WHILE_FAILING) {
+      if (src.parked > 0 && src.holding === 0) {
         let r = this.st.batchedRelease ? def.batchFactor * rate * dt : src.parked * (1 - Math.exp(-dt / def.resumeS));
         // The stragglers go with the last second's worth of new work.
         if (r > src.parked || src.parked < rate * dt + 1e-6) r = src.parked;
@@ -463,6 +463,7 @@ export class Simulation {
       // work goes through again (or waits at a front door that has accepted it).
       const done = out.succeeded + out.waiting + out.givenUp + out.refused;
       if (done > 1e-9) src.failedShare = follow(src.failedShare, (out.refused + out.givenUp) / done, alphaOutcome);
+      src.holding = holdsBacklog(src.holding, src.failedShare);
       if (parks_f[f] === 1) {
         // Orchestrated work is never abandoned: refused by a missing dependency, or out of
         // retries, it goes back to its orchestrator's backlog and is tried again later.

@@ -111,16 +111,29 @@ export interface FlowState {
   refusedDone: number;
 }
 
-/** An orchestrator holds its backlog while at least this share of its recent work fails. */
+/** An orchestrator holds its backlog once at least this share of its recent work fails… */
 export const HOLD_WHILE_FAILING = 0.5;
+/**
+ * …and resumes it once less than this share fails. Between the two it keeps doing what it did: a
+ * region with half of its storage restored fails exactly half of the work, and without the gap
+ * the rounding of a sum would decide, step by step, whether the backlog is held or released.
+ */
+export const RESUME_BELOW = 0.48;
+
+/** Whether an orchestrator that was holding (1) or not (0) holds its backlog with this failed share. */
+export function holdsBacklog(holding: number, failedShare: number): number {
+  return failedShare >= HOLD_WHILE_FAILING ? 1 : failedShare < RESUME_BELOW ? 0 : holding;
+}
 
 export interface SourceState {
   /** This source's own random stream (its noise), so each source draws the same numbers however the run is stepped. */
   rng: number;
   /** Work refused by a missing dependency, waiting to resume. */
   parked: number;
-  /** Share of recent work refused or given up (EWMA): above ½ the orchestrator holds its backlog. */
+  /** Share of recent work refused or given up (EWMA): from ½ up the orchestrator holds its backlog. */
   failedShare: number;
+  /** 1 while the orchestrator holds its backlog (`holdsBacklog`). */
+  holding: number;
   /** Cumulative: work parked, released. */
   parkedTotal: number;
   released: number;
@@ -205,7 +218,7 @@ export function newFlowState(): FlowState {
 }
 
 /** Fields that only ever hold whole numbers (ticks, ring sizes and positions, codes). */
-const INTEGER_FIELDS = new Set(['W', 'Wp', 'Hd', 'rows', 'live', 'failHi', 'oldest', 'timedThrough', 'lateTicks', 'brkMode', 'brkClass', 'condition', 'health', 'latencyTicks', 'latencyEnd', 'faultEnd', 'errorEnd', 'rampStart', 'rampEnd']);
+const INTEGER_FIELDS = new Set(['W', 'Wp', 'Hd', 'rows', 'live', 'failHi', 'oldest', 'timedThrough', 'lateTicks', 'brkMode', 'brkClass', 'holding', 'condition', 'health', 'latencyTicks', 'latencyEnd', 'faultEnd', 'errorEnd', 'rampStart', 'rampEnd']);
 
 /**
  * V8 stores a number field as a small integer until it first holds a fraction, then re-lays out

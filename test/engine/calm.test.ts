@@ -36,7 +36,9 @@ function bothWays(id: string, params: Record<string, ParamValue> = {}): Simulati
 describe('calm regions advanced a control interval at a time', () => {
   it('the incident: the same run, with most region-steps advanced calm', () => {
     const sim = bothWays('azure-2026-02');
-    expect(sim.calmShare).toBeGreaterThan(0.6);
+    // Including regions with half of their storage restored, whose orchestrators hold their backlog
+    // while exactly half of the work fails, and the storm regions once the storm is over.
+    expect(sim.calmShare).toBeGreaterThan(0.75);
   });
 
   it.each<[string, Record<string, ParamValue>]>([

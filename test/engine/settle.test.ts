@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { follow } from '../../src/engine/flow.ts';
+import { holdsBacklog, HOLD_WHILE_FAILING, RESUME_BELOW } from '../../src/engine/state.ts';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { model } from '../helpers.ts';
 
@@ -57,5 +58,15 @@ describe('a caller’s view of success settles', () => {
     }
     // Which lets the two regions be advanced calm again before the end of the run.
     expect(sim.calmShare).toBeGreaterThan(0.68);
+  });
+
+  it('an orchestrator whose failed share sits on the threshold keeps doing what it did, whatever the last rounding', () => {
+    const walk = (start: number, shares: number[]) => shares.reduce((h, x) => holdsBacklog(h, x), start);
+    const onTheLine = [0.5, 0.5 - Number.EPSILON / 4, 0.5, 0.49999999, 0.5 - 1e-12];
+    expect(walk(1, onTheLine)).toBe(1);
+    expect(walk(0, [0.3, 0.49, 0.499999])).toBe(0);
+    expect(walk(0, [HOLD_WHILE_FAILING])).toBe(1);
+    expect(walk(1, [RESUME_BELOW - 1e-9])).toBe(0);
+    expect(RESUME_BELOW).toBeLessThan(HOLD_WHILE_FAILING);
   });
 });
