@@ -85,17 +85,22 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
   const gapY = Math.round(px * (compact ? 0.8 : 1.5));
   const wrap = (label: string, w: number) => wrapText(label, w - 2 * pad, px, 700, 2) ?? wrapText(label, w - 2 * pad, px, 700, 4) ?? [label];
 
-  // Rows: layers top to bottom, each split so its nodes are at least minW wide.
+  // Rows: layers top to bottom, each split so its nodes are at least minW wide. The second row
+  // of a split layer, if shorter, sits between the first row's nodes: the edges leaving the first
+  // row then pass beside its nodes, not through them.
   const rows = layers.flatMap((l) => {
     const perRow = Math.max(1, Math.floor((width + gapX) / (minWOf(l) + gapX)));
-    return Array.from({ length: Math.ceil(l.length / perRow) }, (_, k) => l.slice(k * perRow, (k + 1) * perRow));
+    const chunks = Array.from({ length: Math.ceil(l.length / perRow) }, (_, k) => l.slice(k * perRow, (k + 1) * perRow));
+    return chunks.map((nodes, k) => ({ nodes, above: k === 1 && nodes.length < chunks[0].length ? chunks[0].length : 0 }));
   });
   const vNodes: Placed[] = [];
   const rowH: number[] = [];
-  for (const row of rows) {
-    const cellW = (width + gapX) / row.length;
+  for (const { nodes: row, above } of rows) {
+    const cellW = (width + gapX) / (above || row.length);
     const w = Math.floor(Math.min(cellW - gapX, Math.max(minWOf(row), px * 16)));
-    const placed = row.map((n, i) => ({ ...n, w, h: 0, x: i * cellW + (cellW - gapX - w) / 2, y: 0, lines: wrap(n.label, w) }));
+    // Between: centred on a gap of the row above (gaps spread evenly), no wider than a cell.
+    const centre = (i: number) => (above ? Math.min(above - 1, Math.max(1, Math.round(((i + 1) * above) / (row.length + 1)))) * cellW - gapX / 2 : i * cellW + (cellW - gapX) / 2);
+    const placed = row.map((n, i) => ({ ...n, w, h: 0, x: centre(i) - w / 2, y: 0, lines: wrap(n.label, w) }));
     const h = Math.max(...placed.map((n) => nodeHeight(n, px, small, pad, compact)));
     placed.forEach((n) => (n.h = h));
     rowH.push(h);
@@ -127,7 +132,7 @@ export function layoutGraph(model: ModelInfo, width: number, height: number, px:
     const total = rowH.reduce((a, b) => a + b, 0) + gap * (rows.length - 1);
     let y = Math.max(0, (height - total) / 2);
     let k = 0;
-    rows.forEach((row, r) => {
+    rows.forEach(({ nodes: row }, r) => {
       for (let i = 0; i < row.length; i++) vNodes[k++].y = y;
       y += rowH[r] + gap;
     });

@@ -1,8 +1,8 @@
 /**
- * Traffic on the dependency graph's edges, as particles on a canvas laid over the SVG: density
- * follows each call's rate (log scale), first tries are blue and retries orange, and calls that
- * mostly fail are drawn hollow. With reduced motion the particles stand still — the same
- * information, without movement.
+ * Traffic on the dependency graph's edges, as particles on a canvas laid under the SVG (the nodes
+ * hide what passes behind them, so their text stays clear): density follows each call's rate (log
+ * scale), first tries are blue and retries orange, and calls that mostly fail are drawn hollow.
+ * With reduced motion the particles stand still — the same information, without movement.
  */
 import type { Frame, ModelInfo } from '../worker/protocol.ts';
 import type { GraphView } from './graph.ts';

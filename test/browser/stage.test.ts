@@ -331,6 +331,36 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 
+  it('a graph too narrow for a layer in one row keeps its text clear: the row below sits between the edges, traffic runs behind the nodes', async () => {
+    for (const [width, height] of [[1024, 768], [390, 844]]) {
+      const { page, errors } = await open(width, height, '?t=01:00');
+      const nodes = await page.locator('#graph .gnode').evaluateAll((gs) =>
+        gs.map((g) => {
+          const r = g.querySelector('rect')!.getBoundingClientRect();
+          return { label: g.querySelector('title')?.textContent ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+        }),
+      );
+      // Rows of the graph, top to bottom. The sources do not fit in one row: those in the second
+      // must not sit under the middle of one in the first (where its edges leave).
+      const rows = [...new Set(nodes.map((n) => Math.round(n.y)))].sort((a, b) => a - b).map((y) => nodes.filter((n) => Math.round(n.y) === y));
+      const crossed: string[] = [];
+      for (let k = 1; k < rows.length; k++) {
+        for (const upper of rows[k - 1]) {
+          const mid = upper.x + upper.w / 2;
+          for (const lower of rows[k]) if (isSource(upper.label) && isSource(lower.label) && mid > lower.x && mid < lower.x + lower.w) crossed.push(`${upper.label} over ${lower.label}`);
+        }
+      }
+      expect(crossed, `${width}×${height}`).toEqual([]);
+      const order = await page.locator('#graph').evaluate((box) => {
+        const z = (sel: string) => Number(getComputedStyle(box.querySelector(sel)!).zIndex);
+        return z('svg') > z('canvas.particles');
+      });
+      expect(order, 'the nodes are drawn over the traffic').toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+
   it('?chapter=N alone goes to the chapter\'s moment and focus, as a caption on the stage', async () => {
     const { page, errors } = await open(1280, 720, '?chapter=5');
     await expect.poll(() => page.textContent('.chapter-title')).toBe('00:08 — the storm');
@@ -398,3 +428,8 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 });
+
+/** Where work comes from (the graph's first layer) in the incident model. */
+function isSource(label: string): boolean {
+  return ['VM operations', 'AKS scale-ups', 'CI jobs', 'Applications'].includes(label);
+}
