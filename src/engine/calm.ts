@@ -55,26 +55,33 @@ export class CalmRegions {
   private readonly sourcesOf_r: number[][];
   /** Flows homed elsewhere whose failover target is in the region. */
   private readonly pairedInto_r: number[][];
-  private readonly savedRng: Int32Array;
   private readonly planned: Uint8Array;
-  // Scratch for one interval, by flow: first tries in each step, work created, outcomes and the
-  // callers' running averages; by node: metric deltas.
-  /** By flow: the interval's first tries, and a bound on any one step's. */
-  private readonly first_f: Float64Array;
+  /** By region: the first tick of its stretch of calm intervals, and the tick after its last. */
+  private readonly stretchStart: Float64Array;
+  private readonly stretchEnd: Float64Array;
+  /** By source and interval of its region's stretch: its random stream as the interval begins. */
+  private readonly savedRng: Int32Array;
+  // What a stretch's plan works out. By flow and interval: first tries. By flow: a bound on any
+  // one step's first tries, and what each first try comes to (done, waiting, refused). By node and
+  // interval: what arrives; by node: its shares and its capacity over an interval.
+  private readonly first_fm: Float64Array;
   private readonly peak_f: Float64Array;
-  /** By flow and step, kept only for protections that average every step: first tries. */
+  private readonly succPer_f: Float64Array;
+  private readonly waitPer_f: Float64Array;
+  private readonly refPer_f: Float64Array;
+  private readonly arrive_im: Float64Array;
+  private readonly blocked_i: Float64Array;
+  private readonly pOkOf_i: Float64Array;
+  private readonly pDoneOf_i: Float64Array;
+  private readonly capacity_i: Float64Array;
+  /** By flow and step, kept only for protections that average every step (a stretch of one interval): first tries. */
   private readonly first_fk: Float64Array;
   private readonly served_k: Float64Array;
   private readonly protections: Protections;
-  private readonly created_f: Float64Array;
-  private readonly succ_f: Float64Array;
-  private readonly wait_f: Float64Array;
-  private readonly ref_f: Float64Array;
   private readonly pOk_f: Float64Array;
   private readonly pDone_f: Float64Array;
   private readonly pRefused_f: Float64Array;
   private readonly failedShare_k: Float64Array;
-  private readonly delta: Float64Array;
   private readonly outlook: CallOutlook = { pOk: 1, pDone: 1, pRefused: 0 };
 
   constructor(private readonly c: CalmContext) {
@@ -86,60 +93,96 @@ export class CalmRegions {
     this.flowsOf_r = regionIds.map((_, r) => flows.filter((f) => nodes[f.home].region === r).map((f) => f.index));
     this.sourcesOf_r = regionIds.map((_, r) => sources.filter((s) => nodes[flows[s.flow].home].region === r).map((s) => s.index));
     this.pairedInto_r = regionIds.map((_, r) => flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r).map((f) => f.index));
-    this.savedRng = new Int32Array(sources.length);
+    this.stretchStart = new Float64Array(R);
+    this.stretchEnd = new Float64Array(R);
+    this.savedRng = new Int32Array(sources.length * STRETCH);
     const F = flows.length;
-    this.first_f = new Float64Array(F);
+    const N = nodes.length;
+    this.first_fm = new Float64Array(F * STRETCH);
     this.peak_f = new Float64Array(F);
+    this.succPer_f = new Float64Array(F);
+    this.waitPer_f = new Float64Array(F);
+    this.refPer_f = new Float64Array(F);
+    this.arrive_im = new Float64Array(N * STRETCH);
+    this.blocked_i = new Float64Array(N);
+    this.pOkOf_i = new Float64Array(N);
+    this.pDoneOf_i = new Float64Array(N);
+    this.capacity_i = new Float64Array(N);
     this.first_fk = new Float64Array(F * c.K);
     this.served_k = new Float64Array(c.K);
     this.protections = new Protections(F);
-    this.created_f = new Float64Array(F);
-    this.succ_f = new Float64Array(F);
-    this.wait_f = new Float64Array(F);
-    this.ref_f = new Float64Array(F);
     this.pOk_f = new Float64Array(F);
     this.pDone_f = new Float64Array(F);
     this.pRefused_f = new Float64Array(F);
     this.failedShare_k = new Float64Array(sources.length);
-    this.delta = new Float64Array(M.count * nodes.length);
   }
 
   /**
    * Finds the regions that are calm for the control interval of K steps from `t0` and advances
    * them over the whole of it, setting `mask` for them. The caller steps every other region tick
-   * by tick. Nothing is calm if the timeline, an operator or the rollout acts inside the interval
-   * (at `nextEventTick`).
+   * by tick. A region found calm is planned for a stretch of intervals at once (up to the next
+   * event and the end of the caller's run, `end`), so that later intervals of the stretch only
+   * write what was worked out; each interval still checks that no paired region can route work
+   * into it, and a stretch cut short gives back the noise it drew for the intervals it drops.
+   * Nothing is calm if the timeline, an operator or the rollout acts inside the interval (at
+   * `nextEventTick`); scale-outs being provisioned, and protections that average every step, keep
+   * a region to one interval at a time.
    */
-  advance(s: SimState, st: Settings, t0: number, nextEventTick: number): void {
+  advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: ReadonlySet<number>): void {
     const K = this.c.K;
-    this.mask.fill(0);
-    if (nextEventTick < t0 + K) return;
     const R = this.mask.length;
-    for (let r = 0; r < R; r++) this.mask[r] = this.isSteady(s, st, r) ? 1 : 0;
-    this.closeOverPairs(s, st);
-    // Plan each candidate; a region that fails its plan leaves, which may unsettle its pair.
-    let changed = true;
+    const limit = Math.min(nextEventTick, end);
+    this.mask.fill(0);
+    for (let r = 0; r < R; r++) if (this.stretchEnd[r] > limit) this.cut(s, r, Math.max(t0, limit));
+    if (nextEventTick < t0 + K) return;
+    for (let r = 0; r < R; r++) this.mask[r] = this.stretchEnd[r] > t0 || this.isSteady(s, st, r) ? 1 : 0;
+    this.leaveOverPairs(s, st, t0);
+    // Plan each new candidate; a region that fails its plan leaves, which may unsettle its pair.
     const planned = this.planned.fill(0);
+    const single = this.protections.on(st);
+    let changed = true;
     while (changed) {
       changed = false;
       for (let r = 0; r < R; r++) {
-        if (this.mask[r] !== 1 || planned[r] === 1) continue;
-        if (this.plan(s, st, r, K)) planned[r] = 1;
-        else {
-          this.unplan(s, r);
+        if (this.mask[r] !== 1 || planned[r] === 1 || this.stretchEnd[r] > t0) continue;
+        const J = single || this.provisioningIn(r, provisioning) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
+        if (this.plan(s, st, r, J)) {
+          planned[r] = 1;
+          this.stretchStart[r] = t0;
+          this.stretchEnd[r] = t0 + J * K;
+        } else {
+          this.giveBack(s, r, 0);
           this.mask[r] = 0;
           changed = true;
         }
       }
-      if (changed && this.closeOverPairs(s, st)) {
-        for (let r = 0; r < R; r++) if (planned[r] === 1 && this.mask[r] === 0) this.unplan(s, r);
-      }
+      if (changed) this.leaveOverPairs(s, st, t0);
     }
     for (let r = 0; r < R; r++) {
       if (this.mask[r] !== 1) continue;
-      this.commit(s, st, r, t0, K);
+      this.commit(s, st, r, t0, (t0 - this.stretchStart[r]) / K);
       this.regionSteps += K;
     }
+  }
+
+  /** Leaves out the regions `closeOverPairs` finds unsafe, cutting their stretches here. */
+  private leaveOverPairs(s: SimState, st: Settings, t0: number): void {
+    if (!this.closeOverPairs(s, st)) return;
+    for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0);
+  }
+
+  /** Ends region `r`'s stretch at the last interval boundary not after `at`, giving back the noise of the intervals dropped. */
+  private cut(s: SimState, r: number, at: number): void {
+    const K = this.c.K;
+    const start = this.stretchStart[r];
+    const keep = Math.max(0, Math.floor((at - start) / K));
+    if (start + keep * K < this.stretchEnd[r]) this.giveBack(s, r, keep);
+    this.stretchEnd[r] = Math.min(this.stretchEnd[r], start + keep * K);
+  }
+
+  private provisioningIn(r: number, provisioning: ReadonlySet<number>): boolean {
+    for (const i of provisioning) if (this.c.topo.nodes[i].region === r) return true;
+    return false;
   }
 
   clear(): void {
@@ -209,50 +252,55 @@ export class CalmRegions {
   }
 
   /**
-   * Works out region `r`'s interval into the scratch arrays; false if it would not stay calm.
-   * Every step of the interval is checked against a bound: each source's largest step, carried
-   * down the calls, is at least what any one step brings any node or caller (a sum of largest
-   * steps bounds the largest sum). A service with room for the bound has room in every step. The
-   * step-by-step first tries themselves are kept only for protections that average them.
+   * Works out region `r`'s next `J` intervals into the scratch arrays; false if it would not stay
+   * calm. Every step is checked against a bound: each source's largest step over the stretch,
+   * carried down the calls, is at least what any one step brings any node or caller (a sum of
+   * largest steps bounds the largest sum). A service with room for the bound has room in every
+   * step. In a calm region every share is fixed, so what each node and caller does is its
+   * interval's arrivals times a share worked out once. The step-by-step first tries themselves
+   * are kept only for protections that average them (then `J` is 1).
    */
-  private plan(s: SimState, st: Settings, r: number, K: number): boolean {
-    const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates } = this.c;
+  private plan(s: SimState, st: Settings, r: number, J: number): boolean {
+    const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates, K } = this.c;
     const { nodes, flows, sources } = topo;
-    const N = nodes.length;
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
-    const { first_f, peak_f, created_f, succ_f, wait_f, ref_f, served_k, protections, outlook } = this;
+    const fm = this.first_fm;
+    const am = this.arrive_im;
+    const { peak_f, served_k, protections, outlook } = this;
     const averaged = protections.on(st);
     for (const f of flowsHere) {
-      if (averaged) for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
-      first_f[f] = peak_f[f] = created_f[f] = succ_f[f] = wait_f[f] = ref_f[f] = 0;
-      if (averaged) protections.load(f, s.flows[f]);
+      for (let m = 0; m < J; m++) fm[f * STRETCH + m] = 0;
+      peak_f[f] = 0;
+      if (averaged) {
+        for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
+        protections.load(f, s.flows[f]);
+      }
     }
-    // New work, drawn step by step from each source's own stream.
+    // New work, drawn step by step from each source's own stream (kept as each interval begins).
     const noise = model.noise;
     const spread = noise * Math.sqrt(3);
     for (const k of this.sourcesOf_r[r]) {
       const info = sources[k];
       const src = s.sources[k];
-      this.savedRng[k] = src.rng;
       const perTick = st.rate_d[info.def] * info.baseShare * dtS;
       const f = info.flow;
-      const row = f * K;
-      let sum = 0;
       let peak = 0;
-      for (let j = 0; j < K; j++) {
-        const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
-        const fresh = Math.max(0, perTick * factor);
-        if (averaged) vec[row + j] += fresh;
-        sum += fresh;
-        if (fresh > peak) peak = fresh;
+      for (let m = 0; m < J; m++) {
+        this.savedRng[k * STRETCH + m] = src.rng;
+        let sum = 0;
+        for (let j = 0; j < K; j++) {
+          const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
+          const fresh = Math.max(0, perTick * factor);
+          if (averaged) vec[f * K + j] += fresh;
+          sum += fresh;
+          if (fresh > peak) peak = fresh;
+        }
+        fm[f * STRETCH + m] += sum;
       }
-      first_f[f] += sum;
       peak_f[f] += peak;
-      created_f[f] += sum;
     }
     // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
-    const dm = this.delta;
     for (const i of this.nodesOf_r[r]) {
       const info = nodes[i];
       const svc = info.service;
@@ -268,14 +316,12 @@ export class CalmRegions {
       const b = n.blocked;
       const quotaCap = st.quota_s[svc] * perTickCap;
       const cost = rejectCost_s[svc];
-      let arriving = 0;
       let peak = 0;
       for (let p = 0; p < info.inFlows.length; p++) {
         if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
         const f = info.inFlows[p];
         // Each caller within its quota (if any) in every step.
         if (quotaCap === quotaCap && b < 1 && peak_f[f] * (1 - b) > quotaCap) return false;
-        arriving += first_f[f];
         peak += peak_f[f];
       }
       // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
@@ -284,31 +330,30 @@ export class CalmRegions {
       const peakServed = peak * (1 - b);
       if (peakServed > room) return false;
       if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return false;
-      const served = arriving * (1 - b);
-      dm[M.demand * N + i] = arriving;
-      dm[M.offered * N + i] = arriving;
-      dm[M.capacity * N + i] = perTickCap * K;
-      dm[M.rejected * N + i] = arriving * b;
-      dm[M.served * N + i] = served;
-      dm[M.goodput * N + i] = served * pDone;
-      dm[M.waiting * N + i] = served * (pOk - pDone);
-      dm[M.failed * N + i] = served * (1 - pOk);
+      this.blocked_i[i] = b;
+      this.pOkOf_i[i] = pOk;
+      this.pDoneOf_i[i] = pDone;
+      this.capacity_i[i] = perTickCap * K;
+      for (let m = 0; m < J; m++) {
+        let arriving = 0;
+        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) arriving += fm[info.inFlows[p] * STRETCH + m];
+        am[i * STRETCH + m] = arriving;
+      }
+      // What each first try of a caller comes to.
+      for (let p = 0; p < info.inFlows.length; p++) {
+        if (info.inPorts[p] !== 0) continue;
+        const f = info.inFlows[p];
+        this.succPer_f[f] = (1 - b) * pDone;
+        this.waitPer_f[f] = (1 - b) * (pOk - pDone);
+        this.refPer_f[f] = b + (1 - b) * pRefused;
+      }
       if (averaged) {
         for (let j = 0; j < K; j++) served_k[j] = 0;
         for (let p = 0; p < info.inFlows.length; p++) {
           if (info.inPorts[p] !== 0) continue;
           for (let j = 0; j < K; j++) served_k[j] += vec[info.inFlows[p] * K + j] * (1 - b);
+          if (!protections.run(info.inFlows[p], vec, K, b, pDone, pRefused, st, rates)) return false;
         }
-      }
-      for (let p = 0; p < info.inFlows.length; p++) {
-        if (info.inPorts[p] !== 0) continue;
-        const f = info.inFlows[p];
-        const sum = first_f[f];
-        const got = sum * (1 - b);
-        succ_f[f] = got * pDone;
-        wait_f[f] = got * (pOk - pDone);
-        ref_f[f] = sum * b + got * pRefused;
-        if (averaged && !protections.run(f, vec, K, b, pDone, pRefused, st, rates)) return false;
       }
       // Every request served makes its calls downstream.
       let reach = 1;
@@ -316,18 +361,19 @@ export class CalmRegions {
         const f = deps[d];
         const k = flows[f].perRequest;
         if (averaged) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
-        first_f[f] += served * k * reach;
+        for (let m = 0; m < J; m++) fm[f * STRETCH + m] += am[i * STRETCH + m] * (1 - b) * k * reach;
         peak_f[f] += peakServed * k * reach;
-        created_f[f] += served * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
     }
     // Callers learn their outcomes: their view must not move, and held backlogs must stay held.
     for (const f of flowsHere) {
       const fl = s.flows[f];
-      const succ = succ_f[f];
-      const wait = wait_f[f];
-      const ref = ref_f[f];
+      let first = 0;
+      for (let m = 0; m < J; m++) first += fm[f * STRETCH + m];
+      const succ = first * this.succPer_f[f];
+      const wait = first * this.waitPer_f[f];
+      const ref = first * this.refPer_f[f];
       const done = succ + wait + ref;
       let pOk = fl.pOk;
       let pDone = fl.pDone;
@@ -361,23 +407,34 @@ export class CalmRegions {
     return true;
   }
 
-  /** Gives back the noise a plan drew for a region that is stepped after all. */
-  private unplan(s: SimState, r: number): void {
-    for (const k of this.sourcesOf_r[r]) s.sources[k].rng = this.savedRng[k];
+  /** Gives back the noise region `r` drew for the intervals of its plan from the `m`-th on. */
+  private giveBack(s: SimState, r: number, m: number): void {
+    for (const k of this.sourcesOf_r[r]) s.sources[k].rng = this.savedRng[k * STRETCH + m];
   }
 
-  /** Writes region `r`'s planned interval into the state. */
-  private commit(s: SimState, st: Settings, r: number, t0: number, K: number): void {
-    const { topo, parks_f } = this.c;
+  /** Writes interval `m` of region `r`'s stretch, which begins at `t0`, into the state. */
+  private commit(s: SimState, st: Settings, r: number, t0: number, m: number): void {
+    const { topo, parks_f, K } = this.c;
     const { nodes, flows } = topo;
     const N = nodes.length;
     const cum = s.cum;
-    const dm = this.delta;
     const last = t0 + K - 1;
     for (const i of this.nodesOf_r[r]) {
       const n = s.nodes[i];
       const info = nodes[i];
-      for (let k = 0; k < CALM_METRICS.length; k++) cum[CALM_METRICS[k] * N + i] += dm[CALM_METRICS[k] * N + i];
+      const arriving = this.arrive_im[i * STRETCH + m];
+      const b = this.blocked_i[i];
+      const pOk = this.pOkOf_i[i];
+      const pDone = this.pDoneOf_i[i];
+      const served = arriving * (1 - b);
+      cum[M.demand * N + i] += arriving;
+      cum[M.offered * N + i] += arriving;
+      cum[M.capacity * N + i] += this.capacity_i[i];
+      cum[M.rejected * N + i] += arriving * b;
+      cum[M.served * N + i] += served;
+      cum[M.goodput * N + i] += served * pDone;
+      cum[M.waiting * N + i] += served * (pOk - pDone);
+      cum[M.failed * N + i] += served * (1 - pOk);
       const late = lateTicksOf(st, info.service, n);
       setLateTicks(n, info, s.flows, late);
       const lastDue = last - (st.timeoutTicks - late);
@@ -391,26 +448,27 @@ export class CalmRegions {
       n.stale = 0;
       n.oldest = last + 1;
     }
+    const averaged = this.protections.on(st);
     for (const f of this.flowsOf_r[r]) {
       const fl = s.flows[f];
-      const sum = this.first_f[f];
+      const sum = this.first_fm[f * STRETCH + m];
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
       fl.sentFirst += sum;
-      fl.created += this.created_f[f];
+      fl.created += sum;
       fl.sentNow = fl.firstNow = sum / K;
       fl.first = 0;
       fl.firstNew = 0;
       fl.live = 1;
       fl.failHi = 1;
-      fl.succeeded += this.succ_f[f];
-      fl.waited += this.wait_f[f];
+      fl.succeeded += sum * this.succPer_f[f];
+      fl.waited += sum * this.waitPer_f[f];
       fl.pOk = this.pOk_f[f];
       fl.pDone = this.pDone_f[f];
       fl.pRefused = this.pRefused_f[f];
-      if (this.protections.on(st)) this.protections.save(f, fl);
-      const ref = this.ref_f[f];
+      if (averaged) this.protections.save(f, fl);
+      const ref = sum * this.refPer_f[f];
       const k = flows[f].source;
       if (k < 0) {
         fl.refusedDone += ref;
@@ -430,8 +488,8 @@ export class CalmRegions {
   }
 }
 
-/** The metrics a calm interval moves (the others stay as they are: nothing waits, fails or is dropped). */
-const CALM_METRICS: readonly number[] = [M.demand, M.offered, M.capacity, M.rejected, M.served, M.goodput, M.waiting, M.failed];
+/** The most control intervals a calm region is planned for at once. */
+const STRETCH = 24;
 
 function still(a: number, b: number): boolean {
   return Math.abs(a - b) <= STILL;

@@ -227,7 +227,7 @@ export class Simulation {
     const K = this.ctrlEvery;
     while (this.state.tick < end) {
       const t = this.state.tick;
-      if (K > 1 && t % K === 0 && t + K <= end) this.interval(t, K);
+      if (K > 1 && t % K === 0 && t + K <= end) this.interval(t, K, end);
       else this.step();
     }
   }
@@ -295,11 +295,11 @@ export class Simulation {
     this.state.tick = t + 1;
   }
 
-  /** A control interval of K steps from `t0`, calm regions advanced at once and the others step by step. */
-  private interval(t0: number, K: number): void {
+  /** A control interval of K steps from `t0` (of a run to `end`), calm regions advanced at once and the others step by step. */
+  private interval(t0: number, K: number, end: number): void {
     const s = this.state;
     this.observe(t0);
-    this.calm.advance(s, this.st, t0, this.nextEventTick());
+    this.calm.advance(s, this.st, t0, this.nextEventTick(), end, this.provisioning);
     for (let t = t0; t < t0 + K; t++) {
       if (t > t0) this.observe(t);
       this.moveWork(t);
