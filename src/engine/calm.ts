@@ -185,6 +185,15 @@ export class CalmRegions {
     return false;
   }
 
+  /**
+   * Whether region `r`'s two control intervals before `t` were both advanced in one calm stretch
+   * that goes on past `t`: then every share was the same in both, and so is what the machines
+   * would make of them (unless something acts at `t` itself, which the caller checks).
+   */
+  steadyThrough(r: number, t: number): boolean {
+    return this.stretchStart[r] <= t - 2 * this.c.K && this.stretchEnd[r] > t;
+  }
+
   clear(): void {
     this.mask.fill(0);
   }

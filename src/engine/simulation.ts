@@ -62,6 +62,8 @@ export class Simulation {
   private readonly rollout: Actor<typeof rolloutMachine> | null;
   private readonly scaleouts: Actor<typeof scaleoutMachine>[];
   private rolloutNextStage = Infinity;
+  /** The last tick at which the timeline, an operator or the rollout acted. */
+  private firedAt = -1;
   private rolloutActive = false;
   private readonly provisioning: Set<number> = new Set();
   private readonly localRejected_f: Float64Array;
@@ -320,7 +322,10 @@ export class Simulation {
   /** Steps 1–3: the timeline fires, timers run out, and (every few seconds) the machines observe. */
   private observe(t: number): void {
     const s = this.state;
-    if (t >= this.nextModelEvent || (s.pending.length > 0 && s.pending[0].tick <= t)) this.fireEvents(t);
+    if (t >= this.nextModelEvent || (s.pending.length > 0 && s.pending[0].tick <= t)) {
+      this.fireEvents(t);
+      this.firedAt = t;
+    }
     this.runNodeTimers(t);
     if (t % this.ctrlEvery === 0) this.control(t);
   }
@@ -487,26 +492,14 @@ export class Simulation {
     const now = t * this.dtS;
     const w = this.window;
     w.timeoutS = this.st.timeoutTicks * this.dtS;
+    // Nothing fired now that could have changed what a node is (its blocking, its capacity).
+    const quiet = this.firedAt !== t;
     for (let i = 0; i < N; i++) {
       const n = s.nodes[i];
-      w.blocked = n.blocked >= 1;
-      w.capacityRps = this.capacityRps(i);
       w.offered = cum[M.offered * N + i] - prev[M.offered * N + i];
-      w.goodput = cum[M.goodput * N + i] - prev[M.goodput * N + i];
-      w.timedOut = cum[M.timedOut * N + i] - prev[M.timedOut * N + i];
-      w.throttled = cum[M.throttled * N + i] - prev[M.throttled * N + i];
-      w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] - w.throttled + w.timedOut;
-      w.waiting = cum[M.waiting * N + i] - prev[M.waiting * N + i];
-      w.queued = n.queued;
-      w.held = this.doorHeld(i);
-      w.doorLimited = n.doorLimit < 1;
-      w.previous = CONDITIONS[n.condition];
-      const condition = classifyNode(w);
-      const code = CONDITIONS.indexOf(condition);
-      if (code !== n.condition) {
-        n.condition = code;
-        this.health[i].send({ type: 'OBSERVE', condition, now });
-      }
+      // Two windows of one calm stretch have the same shares, so the same condition: unless the
+      // traffic is so small that the noise could take it to nothing.
+      if (!(quiet && this.calm.steadyThrough(this.topo.nodes[i].region, t) && (w.offered > 1e-3 || w.offered === 0))) this.classify(i, now);
       // The time matters to a recovering node only once it has looked fine for long enough.
       if (n.health === RECOVERING && recoveryDue(this.health[i].getSnapshot().context, now)) this.health[i].send({ type: 'TICK', now });
     }
@@ -524,6 +517,33 @@ export class Simulation {
         }
         if (fl.brkMode !== 0) this.breakers[f].send({ type: 'TICK', now });
       }
+    }
+  }
+
+  /** Classifies node `i`'s last control window (its offered load already in `window`) and tells its health machine what changed. */
+  private classify(i: number, now: number): void {
+    const s = this.state;
+    const N = this.topo.nodes.length;
+    const cum = s.cum;
+    const prev = s.ctrlCum;
+    const n = s.nodes[i];
+    const w = this.window;
+    w.blocked = n.blocked >= 1;
+    w.capacityRps = this.capacityRps(i);
+    w.goodput = cum[M.goodput * N + i] - prev[M.goodput * N + i];
+    w.timedOut = cum[M.timedOut * N + i] - prev[M.timedOut * N + i];
+    w.throttled = cum[M.throttled * N + i] - prev[M.throttled * N + i];
+    w.failures = cum[M.failed * N + i] - prev[M.failed * N + i] + cum[M.rejected * N + i] - prev[M.rejected * N + i] - w.throttled + w.timedOut;
+    w.waiting = cum[M.waiting * N + i] - prev[M.waiting * N + i];
+    w.queued = n.queued;
+    w.held = this.doorHeld(i);
+    w.doorLimited = n.doorLimit < 1;
+    w.previous = CONDITIONS[n.condition];
+    const condition = classifyNode(w);
+    const code = CONDITIONS.indexOf(condition);
+    if (code !== n.condition) {
+      n.condition = code;
+      this.health[i].send({ type: 'OBSERVE', condition, now });
     }
   }
 
