@@ -445,17 +445,20 @@ export class CalmRegions {
       cum[M.waiting * N + i] += served * (pOk - pDone);
       cum[M.failed * N + i] += served * (1 - pOk);
       const late = lateTicksOf(st, info.service, n);
-      setLateTicks(n, info, s.flows, late);
       const lastDue = last - (st.timeoutTicks - late);
       if (lastDue > n.timedThrough) n.timedThrough = lastDue;
-      for (let t = t0; t <= last; t++) {
+      n.oldest = last + 1;
+      if (m > 0) continue;
+      // What stays as it is for the whole stretch, written with its first interval: nothing
+      // queues, and the cohort ring holds nothing for any tick of the stretch.
+      setLateTicks(n, info, s.flows, late);
+      for (let t = t0, to = Math.min(this.stretchEnd[r] - 1, t0 + n.W - 1); t <= to; t++) {
         const slot = t % n.W;
         n.init[slot] = 0;
         n.rem[slot] = 0;
       }
       n.queued = 0;
       n.stale = 0;
-      n.oldest = last + 1;
     }
     const averaged = this.protections.on(st);
     for (const f of this.flowsOf_r[r]) {
@@ -467,16 +470,18 @@ export class CalmRegions {
       fl.sentFirst += sum;
       fl.created += sum;
       fl.sentNow = fl.firstNow = sum / K;
-      fl.first = 0;
-      fl.firstNew = 0;
-      fl.live = 1;
-      fl.failHi = 1;
       fl.succeeded += sum * this.succPer_f[f];
       fl.waited += sum * this.waitPer_f[f];
-      fl.pOk = this.pOk_f[f];
-      fl.pDone = this.pDone_f[f];
-      fl.pRefused = this.pRefused_f[f];
       if (averaged) this.protections.save(f, fl);
+      if (m === 0) {
+        fl.first = 0;
+        fl.firstNew = 0;
+        fl.live = 1;
+        fl.failHi = 1;
+        fl.pOk = this.pOk_f[f];
+        fl.pDone = this.pDone_f[f];
+        fl.pRefused = this.pRefused_f[f];
+      }
       const ref = sum * this.refPer_f[f];
       const k = flows[f].source;
       if (k < 0) {
@@ -484,8 +489,10 @@ export class CalmRegions {
         continue;
       }
       const src = s.sources[k];
-      src.failedShare = this.failedShare_k[k];
-      src.holding = holdsBacklog(src.holding, src.failedShare);
+      if (m === 0) {
+        src.failedShare = this.failedShare_k[k];
+        src.holding = holdsBacklog(src.holding, src.failedShare);
+      }
       if (parks_f[f] === 1) {
         src.parked += ref;
         src.parkedTotal += ref;
