@@ -62,6 +62,9 @@ export function callOutlook(deps: readonly number[], info: readonly FlowInfo[], 
   out.pRefused = pRefused;
 }
 
+/** Below this many pending retries, a flow's total is summed again from its ring (once a turn). */
+const DUE_RESUM = 1e-3;
+
 /** Moves a caller's view `p` of a share a fraction `alpha` towards this step's `share`. */
 export function follow(p: number, share: number, alpha: number): number {
   if (share > 1 - SETTLED) share = 1;
@@ -108,8 +111,6 @@ export function fitFlowRings(f: FlowState, st: Settings, tick: number): void {
   if (rows !== f.rows || Hd !== f.Hd) {
     // The retry ring holds future ticks: keep [tick, tick + Hd - 1].
     f.due = resizeRing(f.due, f.rows, f.Hd, rows, Hd, tick + Math.max(f.Hd, 1) - 1);
-    f.dueSlots = 0;
-    for (let i = 0; i < f.due.length; i++) if (f.due[i] > 0) f.dueSlots++;
   }
   if (rows !== f.rows) {
     f.in0 = new Float64Array(rows);
@@ -154,7 +155,6 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
       const d = due[i];
       if (d > 0) {
         due[i] = 0;
-        f.dueSlots--;
         in0[n] = d * (1 - fo);
         in1[n] = d * fo;
         read += d;
@@ -166,10 +166,10 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
     total += read;
     f.sentRetry += read;
     f.dueTotal -= read;
-    // A running total drifts by the rounding of billions of retries: an empty ring reads exactly
-    // zero (and the caller is seen to settle), a ring with retries left never reads zero.
-    if (f.dueSlots === 0) f.dueTotal = 0;
-    else if (f.dueTotal <= 0) f.dueTotal = waitingRetries(f);
+    // A running total drifts by the rounding of billions of retries: near zero it is summed again
+    // from the ring once a turn of the ring, so that an empty ring reads exactly zero (and the
+    // caller is seen to settle), and a ring with retries left never reads zero.
+    if ((f.dueTotal < DUE_RESUM && slot === 0) || f.dueTotal <= 0) f.dueTotal = waitingRetries(f);
   }
   f.sentFirst += f.first;
   if (st.budget === st.budget) {
@@ -250,11 +250,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
       // offset + late < Hd, so one wrap at most.
       let at = now + late + table.offset[k];
       if (at >= Hd) at -= Hd;
-      const v = allowed * table.weight[k];
-      if (v > 0) {
-        if (due[row + at] === 0) f.dueSlots++;
-        due[row + at] += v;
-      }
+      due[row + at] += allowed * table.weight[k];
     }
   }
   if (budgeted) {

@@ -56,8 +56,6 @@ export interface FlowState {
   failHi: number;
   /** Retries waiting in `due`, all rows. */
   dueTotal: number;
-  /** How many entries of `due` hold a retry: none, and `dueTotal` is exactly zero. */
-  dueSlots: number;
   /** Arrivals by attempt at the home (arr0) and paired (arr1) node, ring of width Wp by tick. */
   Wp: number;
   arr0: Float64Array;
@@ -212,7 +210,7 @@ export function newNodeState(): NodeState {
 export function newFlowState(): FlowState {
   const z = new Float64Array(0);
   return {
-    first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, dueSlots: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
+    first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
     succ: 0, refused: 0, sentNow: 0, firstNow: 0, deferred: 0, waiting: 0, lateTicks: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
     sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, waited: 0, givenUp: 0, refusedDone: 0,
@@ -220,7 +218,7 @@ export function newFlowState(): FlowState {
 }
 
 /** Fields that only ever hold whole numbers (ticks, ring sizes and positions, codes). */
-const INTEGER_FIELDS = new Set(['W', 'Wp', 'Hd', 'rows', 'live', 'failHi', 'oldest', 'timedThrough', 'lateTicks', 'brkMode', 'brkClass', 'holding', 'dueSlots', 'condition', 'health', 'latencyTicks', 'latencyEnd', 'faultEnd', 'errorEnd', 'rampStart', 'rampEnd']);
+const INTEGER_FIELDS = new Set(['W', 'Wp', 'Hd', 'rows', 'live', 'failHi', 'oldest', 'timedThrough', 'lateTicks', 'brkMode', 'brkClass', 'holding', 'condition', 'health', 'latencyTicks', 'latencyEnd', 'faultEnd', 'errorEnd', 'rampStart', 'rampEnd']);
 
 /**
  * V8 stores a number field as a small integer until it first holds a fraction, then re-lays out
