@@ -33,6 +33,11 @@ export interface SimOptions {
   durationS?: number;
   /** Parameter values that differ from the model's defaults (validated). */
   params?: Record<string, ParamValue | string>;
+  /**
+   * The nodes whose trouble is judged (every node when absent): a sweep reads one. Trouble is a
+   * verdict on what happened and changes nothing in the run, so the others' counts are the same.
+   */
+  judged?: readonly number[];
 }
 
 export interface Snapshot {
@@ -79,6 +84,7 @@ export class Simulation {
     health: (i) => this.state.nodes[i].health,
     backlog: (i) => this.backlogOf(i),
     states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
+    judged: null,
   };
   private readonly window: NodeWindow = {
     blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0, previous: 'ok',
@@ -90,6 +96,7 @@ export class Simulation {
     this.topo = compileTopology(this.model);
     this.dtS = this.model.dtS;
     this.durationTicks = Math.round((snapshot?.durationS ?? opts.durationS ?? this.model.durationS) / this.dtS);
+    if (opts.judged) this.troubleInput.judged = Int32Array.from(opts.judged);
     this.rates = flowRates(this.dtS);
     this.ctrlEvery = Math.max(1, Math.round(CONTROL_S / this.dtS));
     const { nodes, flows, sources } = this.topo;

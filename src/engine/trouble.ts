@@ -83,6 +83,8 @@ export interface TroubleInput {
   /** Work waiting outside each node: held at its door, parked by its orchestrators. */
   backlog: (node: number) => number;
   states: TroubleStates;
+  /** The nodes to judge (every node when null); the others keep their verdicts untouched. */
+  judged: Int32Array | null;
 }
 
 /**
@@ -94,7 +96,10 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
   const stride = nodes * FIELDS;
   const head = (tr.head + 1) % (tr.slots + 1);
   const base = head * stride;
-  for (let i = 0; i < nodes; i++) {
+  const judged = input.judged;
+  const count = judged ? judged.length : nodes;
+  for (let q = 0; q < count; q++) {
+    const i = judged ? judged[q] : q;
     tr.ring[base + i * FIELDS] = cum[M.demand * nodes + i];
     tr.ring[base + i * FIELDS + 1] = cum[M.goodput * nodes + i];
     tr.ring[base + i * FIELDS + 2] = cum[M.sent * nodes + i];
@@ -107,7 +112,8 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
   const o = oldest * stride;
   const windowS = Math.max(1e-9, (tr.filled - 1) * tr.controlS);
   const { down, overloaded, waiting } = input.states;
-  for (let i = 0; i < nodes; i++) {
+  for (let q = 0; q < count; q++) {
+    const i = judged ? judged[q] : q;
     // The time since the last judgement counts with the verdict that held through it.
     if (tr.now[i] === 1 && span > 0) tr.seconds[i] += span;
     const demand = tr.ring[base + i * FIELDS] - tr.ring[o + i * FIELDS];

@@ -113,6 +113,12 @@ describe('sweep grid', () => {
     expect(cell.outcome).toBe('recovered');
   }, 120_000);
 
+  it('a cell judging another service (West US VM operations) equals the run there too: only that service is judged, the same way', () => {
+    const incident = model('azure-2026-02');
+    const s = spec('failover=0', null, { service: 'westus/vm' }, incident);
+    expect(runCell(incident, s, 0)).toMatchObject(fromRun(incident, { failover: 0 }, [], 'westus/vm'));
+  }, 120_000);
+
   it('the same sweep gives the same bytes', () => {
     const s = spec('load=300,700', 'trigger.duration=10,40', { seeds: 2 });
     expect(sweepCsv(grid(s))).toBe(sweepCsv(grid(s)));
