@@ -294,7 +294,7 @@ describe('the stage', () => {
     await page.close();
   }, 120_000);
 
-  it('a link with compare= restores run B at the link\'s time; Stop comparing takes it out of the address', async () => {
+  it('a link with compare= restores run B at the link\'s time, the bar still one row at 1280 px; Stop comparing takes it out of the address', async () => {
     const { page, errors } = await open(1400, 1000, '?t=02:00&compare=w:isolated');
     await expect.poll(() => page.textContent('#clock')).toBe('02:00');
     await expect.poll(() => page.locator('#compare-title').textContent()).toBe('B: Isolated regions');
@@ -302,6 +302,10 @@ describe('the stage', () => {
     await expect.poll(() => page.locator('#graph-b .gnode.service .numbers').allTextContents(), { timeout: 30_000 }).not.toContain('0 in · 0 ok');
     const b = page.locator('#chart-node .legend span', { has: page.locator('b', { hasText: /^B offered$/ }) }).locator('small');
     await expect.poll(async () => ((await b.textContent()) ?? '').trim()).not.toMatch(/^(0|–)$/);
+    // The Compare tab it adds keeps the bar on one row on a laptop.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(() => barRows(page)).toBe(1);
+    await page.setViewportSize({ width: 1400, height: 1000 });
     await page.getByRole('button', { name: 'Stop comparing' }).click();
     await expect.poll(() => page.url()).not.toContain('compare=');
     expect(errors).toEqual([]);
