@@ -33,6 +33,11 @@ describe('azure-2026-02: the replay follows the report', () => {
     // Half the accounts come back at 21:50: customers see improvement, the rest still waits.
     expect(replay.at('southeastasia/vm', '22:30').goodput_rps).toBeGreaterThan(0);
     expect(replay.at('southeastasia/vm', '22:30').trouble).toBe(1);
+    // While half of the calls still fail, the orchestrators hold their parked work (the backlog
+    // grows); once all of the storage is back (23:45), it resumes within minutes.
+    const held = replay.at('southeastasia/vm', '23:40').backlog;
+    expect(held).toBeGreaterThan(replay.at('southeastasia/vm', '22:30').backlog);
+    expect(replay.at('southeastasia/vm', '00:10').backlog).toBeLessThan(0.05 * held);
     // "Initial impact … until 00:30 UTC for most regions": the four regions away from the storm
     // leave trouble between 23:45 and 00:45.
     for (const r of ['southeastasia', 'eastasia', 'northeurope', 'westeurope']) {
