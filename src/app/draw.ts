@@ -25,7 +25,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
-  const chartsDrawn = new Map<ChartId, { version: number; key: string; at: number }>(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }]));
+  const chartsDrawn: Record<ChartId, { version: number; key: string; at: number }> = { node: { version: -1, key: '', at: 0 }, doors: { version: -1, key: '', at: 0 }, amp: { version: -1, key: '', at: 0 } };
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
   const moving = () => store.getState().playing && !reducedMotion.matches;
@@ -49,17 +49,23 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const key = `${s.region}/${s.service}/${lab.layout}`;
     const now = performance.now();
     const version = history.version + 1e6 * (comparison?.history.version ?? 0);
-    const stale = CHART_IDS.filter((id) => chartsDrawn.get(id)!.version !== version || chartsDrawn.get(id)!.key !== key);
-    // Paused or refocused: all that are stale. Playing: the one waiting longest, once it is due.
-    const urgent = !s.playing || stale.some((id) => chartsDrawn.get(id)!.key !== key);
-    const due = stale.filter((id) => now - chartsDrawn.get(id)!.at >= CHART_INTERVAL_MS).sort((a, b) => chartsDrawn.get(a)!.at - chartsDrawn.get(b)!.at);
-    const redraw = urgent ? stale : due.slice(0, 1);
+    const stale = (id: ChartId) => chartsDrawn[id].version !== version || chartsDrawn[id].key !== key;
+    // Paused or refocused (all charts then share the old key): every stale chart. Playing: the
+    // stale one waiting longest, once it is due.
+    const urgent = !s.playing || chartsDrawn.node.key !== key;
+    let next: ChartId | null = null;
+    if (!urgent) {
+      for (const id of CHART_IDS) {
+        const at = chartsDrawn[id].at;
+        if (stale(id) && now - at >= CHART_INTERVAL_MS && (next === null || at < chartsDrawn[next].at)) next = id;
+      }
+    }
     const node = r * S + j;
     const label = model.regions.length > 1 ? `${model.services[j].label}, ${model.regions[r].label}` : model.services[j].label;
     for (const id of CHART_IDS) {
-      if (redraw.includes(id)) {
+      if (urgent ? stale(id) : id === next) {
         CHART_DRAW[id](lab, model, node, label);
-        chartsDrawn.set(id, { version, key, at: now });
+        chartsDrawn[id] = { version, key, at: now };
       } else views[id].cursor(latest.t);
     }
     views.timeline.draw(latest.t, run.fired);

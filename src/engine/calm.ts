@@ -6,7 +6,9 @@
  * or timer is about to act. There a step is linear in the new work that enters: what each node
  * serves, refuses and sends on is a fixed share of what arrives. Such a region is advanced over
  * the whole interval between two control steps at once, from the sums of its sources' new work;
- * the machines only look at those sums anyway (every `CONTROL_S`).
+ * the machines only look at those sums anyway (every `CONTROL_S`). As its shares stay fixed, a
+ * calm region is planned for a stretch of intervals at once, and each later interval only writes
+ * its arrivals times those shares.
  *
  * The sources draw their noise from their own streams, step by step, so the work that enters is
  * the very work a step-by-step run sees. What is checked, so that nothing observable is skipped:
@@ -55,7 +57,6 @@ export class CalmRegions {
   private readonly sourcesOf_r: number[][];
   /** Flows homed elsewhere whose failover target is in the region. */
   private readonly pairedInto_r: number[][];
-  private readonly planned: Uint8Array;
   /** By region: the first tick of its stretch of calm intervals, and the tick after its last. */
   private readonly stretchStart: Float64Array;
   private readonly stretchEnd: Float64Array;
@@ -88,7 +89,6 @@ export class CalmRegions {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
     const R = regionIds.length;
     this.mask = new Uint8Array(R);
-    this.planned = new Uint8Array(R);
     this.nodesOf_r = regionIds.map((_, r) => serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r)));
     this.flowsOf_r = regionIds.map((_, r) => flows.filter((f) => nodes[f.home].region === r).map((f) => f.index));
     this.sourcesOf_r = regionIds.map((_, r) => sources.filter((s) => nodes[flows[s.flow].home].region === r).map((s) => s.index));
@@ -138,16 +138,15 @@ export class CalmRegions {
     for (let r = 0; r < R; r++) this.mask[r] = this.stretchEnd[r] > t0 || this.isSteady(s, st, r) ? 1 : 0;
     this.leaveOverPairs(s, st, t0);
     // Plan each new candidate; a region that fails its plan leaves, which may unsettle its pair.
-    const planned = this.planned.fill(0);
     const single = this.protections.on(st);
     let changed = true;
     while (changed) {
       changed = false;
       for (let r = 0; r < R; r++) {
-        if (this.mask[r] !== 1 || planned[r] === 1 || this.stretchEnd[r] > t0) continue;
+        // Planned already (this interval or earlier): its stretch runs past t0.
+        if (this.mask[r] !== 1 || this.stretchEnd[r] > t0) continue;
         const J = single || this.provisioningIn(r, provisioning) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
         if (this.plan(s, st, r, J)) {
-          planned[r] = 1;
           this.stretchStart[r] = t0;
           this.stretchEnd[r] = t0 + J * K;
         } else {

@@ -34,10 +34,11 @@ export interface SimOptions {
   /** Parameter values that differ from the model's defaults (validated). */
   params?: Record<string, ParamValue | string>;
   /**
-   * The nodes whose trouble is judged (every node when absent): a sweep reads one. Trouble is a
-   * verdict on what happened and changes nothing in the run, so the others' counts are the same.
+   * The services ("region/service") whose trouble is judged (every one when absent): a sweep
+   * reads one. Trouble is a verdict on what happened and changes nothing in the run, so the
+   * others' counts are the same.
    */
-  judged?: readonly number[];
+  judged?: readonly string[];
 }
 
 export interface Snapshot {
@@ -94,9 +95,9 @@ export class Simulation {
     this.model = loaded.model;
     this.paramDefs = loaded.params;
     this.topo = compileTopology(this.model);
+    if (opts.judged) this.troubleInput.judged = Int32Array.from(this.topo.nodes.filter((n) => opts.judged!.includes(n.id)), (n) => n.index);
     this.dtS = this.model.dtS;
     this.durationTicks = Math.round((snapshot?.durationS ?? opts.durationS ?? this.model.durationS) / this.dtS);
-    if (opts.judged) this.troubleInput.judged = Int32Array.from(opts.judged);
     this.rates = flowRates(this.dtS);
     this.ctrlEvery = Math.max(1, Math.round(CONTROL_S / this.dtS));
     const { nodes, flows, sources } = this.topo;

@@ -163,10 +163,10 @@ export function cellParams(spec: SweepSpec, index: number): { params: Record<str
 export function runCell(loaded: LoadedModel, spec: SweepSpec, index: number): CellResult {
   const { xi, yi } = cellAt(spec, index);
   const { params, seed } = cellParams(spec, index);
-  const node = nodeOf(loaded, spec.service);
-  if (node < 0) throw new Error(`no service ${spec.service}`);
   // Only the judged service's trouble is read: the others' is not worked out.
-  const sim = new Simulation(loaded, { seed, durationS: spec.durationS, params, judged: [node] });
+  const sim = new Simulation(loaded, { seed, durationS: spec.durationS, params, judged: [spec.service] });
+  const node = sim.topo.nodes.findIndex((n) => n.id === spec.service);
+  if (node < 0) throw new Error(`no service ${spec.service}`);
   const N = sim.topo.nodes.length;
   const changes = spec.changes
     .map((c) => ({ ...c, tick: Math.round(c.atS / sim.dtS) }))
@@ -209,14 +209,6 @@ export function runCell(loaded: LoadedModel, spec: SweepSpec, index: number): Ce
     peakAmplification: tr.peakAmp[node],
     wasted: cum[M.wasted * N + node],
   };
-}
-
-/** The node of "region/service" (region-major, as the topology numbers them), or -1. */
-function nodeOf(loaded: LoadedModel, service: string): number {
-  const { regions, services } = loaded.model;
-  const r = regions.findIndex((x) => service.startsWith(`${x.id}/`));
-  const s = r < 0 ? -1 : services.findIndex((x) => `${regions[r].id}/${x.id}` === service);
-  return s < 0 ? -1 : r * services.length + s;
 }
 
 /** A cell's value of a numeric metric (null where it has none). */
