@@ -14,6 +14,7 @@ import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
+import { Stepped } from './stepped.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
 import { capacityRpsOf, fitNodeRing, lateTicksOf, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
@@ -77,6 +78,8 @@ export class Simulation {
   private readonly sourcesAt_n: number[][];
   /** Regions in a steady state, advanced a control interval at a time (see calm.ts). */
   private readonly calm: CalmRegions;
+  /** The sources, flows and nodes of the regions stepped tick by tick. */
+  private readonly stepped: Stepped;
   private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
@@ -112,6 +115,7 @@ export class Simulation {
     };
     this.eventTick = new Float64Array(this.model.timeline.length);
     this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, K: this.ctrlEvery, rates: this.rates, ...this.fixed });
+    this.stepped = new Stepped(this.topo);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
 
     if (snapshot) {
@@ -340,6 +344,8 @@ export class Simulation {
 
   /** Steps 4–5: new work arrives and every service, callers first, serves its tries. */
   private moveWork(t: number): void {
+    this.stepped.update(this.calm.mask);
+    if (this.stepped.sourceCount === 0 && this.stepped.flowStart[this.stepped.flowStart.length - 1] === 0) return;
     this.newWork();
     this.nodeInput.tick = t;
     this.nodeInput.st = this.st;
@@ -360,10 +366,10 @@ export class Simulation {
     const s = this.state;
     const noise = this.model.noise;
     const dt = this.dtS;
-    const calm = this.calm.mask;
-    for (let k = 0; k < sources.length; k++) {
+    const { sources: stepped, sourceCount } = this.stepped;
+    for (let q = 0; q < sourceCount; q++) {
+      const k = stepped[q];
       const info = sources[k];
-      if (calm[info.region] === 1) continue;
       const src = s.sources[k];
       const f = s.flows[info.flow];
       const def = this.model.sources[info.def];
@@ -386,17 +392,15 @@ export class Simulation {
 
   /** Callers of `svc` send this step's first tries and the retries now due, less what they reject themselves. */
   private sendTries(svc: number, t: number): void {
-    const { nodes, flows, flowsByService } = this.topo;
+    const { nodes, flows } = this.topo;
     const s = this.state;
     const fs = s.flows;
     const cum = s.cum;
     const N = nodes.length;
     const { hasPair_f, homeRegion_f, pairRegion_f } = this.fixed;
-    const calm = this.calm.mask;
-    const group = flowsByService[svc];
-    for (let g = 0; g < group.length; g++) {
-      const f = group[g];
-      if (calm[homeRegion_f[f]] === 1) continue;
+    const { flows: stepped, flowStart } = this.stepped;
+    for (let g = flowStart[svc], end = flowStart[svc + 1]; g < end; g++) {
+      const f = stepped[g];
       const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
       this.localRejected_f[f] = prepareFlow(fs[f], routable, this.st, this.rates, t);
       cum[M.sent * N + flows[f].home] += fs[f].sentNow;
@@ -406,19 +410,17 @@ export class Simulation {
 
   /** Each region's node of `svc` serves what arrived; every request served makes its calls downstream. */
   private serve(svc: number): void {
-    const { nodes, flows, nodesByService, capacityShare_n } = this.topo;
+    const { nodes, flows, capacityShare_n } = this.topo;
     const s = this.state;
     const st = this.st;
     const fs = s.flows;
     const x = this.nodeInput;
     const { door_s, rejectCost_s } = this.fixed;
     const admission = st.admission;
-    const calm = this.calm.mask;
-    const regionNodes = nodesByService[svc];
-    for (let r = 0; r < regionNodes.length; r++) {
-      const i = regionNodes[r];
+    const { nodes: stepped, nodeStart } = this.stepped;
+    for (let g = nodeStart[svc], end = nodeStart[svc + 1]; g < end; g++) {
+      const i = stepped[g];
       const info = nodes[i];
-      if (calm[info.region] === 1) continue;
       const n = s.nodes[i];
       // What a request served here will see from its dependencies, called in order.
       const deps = info.depFlows;
@@ -450,19 +452,17 @@ export class Simulation {
 
   /** Callers of `svc` learn their outcomes: done, waiting, a retry after its backoff, or given up (orchestrators park it). */
   private learnOutcomes(svc: number, t: number): void {
-    const { nodes, flows, flowsByService } = this.topo;
+    const { nodes, flows } = this.topo;
     const s = this.state;
     const fs = s.flows;
     const cum = s.cum;
     const N = nodes.length;
     const out = this.outcome;
     const alphaOutcome = this.rates.alphaOutcome;
-    const { parks_f, homeRegion_f } = this.fixed;
-    const calm = this.calm.mask;
-    const group = flowsByService[svc];
-    for (let g = 0; g < group.length; g++) {
-      const f = group[g];
-      if (calm[homeRegion_f[f]] === 1) continue;
+    const { parks_f } = this.fixed;
+    const { flows: stepped, flowStart } = this.stepped;
+    for (let g = flowStart[svc], end = flowStart[svc + 1]; g < end; g++) {
+      const f = stepped[g];
       const flow = fs[f];
       flow.firstNew = 0;
       finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
