@@ -345,7 +345,7 @@ export class Simulation {
   /** Steps 4–5: new work arrives and every service, callers first, serves its tries. */
   private moveWork(t: number): void {
     this.stepped.update(this.calm.mask);
-    if (this.stepped.sourceCount === 0 && this.stepped.flowStart[this.stepped.flowStart.length - 1] === 0) return;
+    if (this.stepped.idle) return;
     this.newWork();
     this.nodeInput.tick = t;
     this.nodeInput.st = this.st;
@@ -567,8 +567,12 @@ export class Simulation {
       const failing = this.state.rollout.touched.some((r) => this.state.nodes[this.topo.nodeIndex(r, watch)].health !== 0);
       this.rollout.send({ type: 'STAGE_DUE', now, touchedRegionsFailing: failing });
     }
+    // A calm region has no timer running and no front door set (calm.ts): only stepped nodes are looked at.
     const nodes = this.state.nodes;
-    for (let i = 0; i < nodes.length; i++) {
+    this.stepped.update(this.calm.mask);
+    const { nodes: stepped, nodeStart } = this.stepped;
+    for (let g = 0, end = nodeStart[nodeStart.length - 1]; g < end; g++) {
+      const i = stepped[g];
       const n = nodes[i];
       if (n.rampEnd < 0 && n.doorLimit >= 1 && this.doorHeld(i) < 1e-6) n.doorLimit = NaN;
       if (n.faultEnd >= 0 && t >= n.faultEnd) {
