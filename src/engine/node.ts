@@ -75,13 +75,16 @@ export interface NodeStepInput {
   nodeCount: number;
   /** Scratch, one entry per in-port of the largest node. */
   portSum: Float64Array;
+  /** Out: the requests served this tick (each makes calls downstream). */
+  served: number;
 }
 
 /**
  * Steps one node. Arrivals are read from its flows' `in0`/`in1`; outcomes are written to their
- * `fail`/`succ`/`refused`. Returns the requests served this tick (each makes calls downstream).
+ * `fail`/`succ`/`refused`, and the requests served this tick to `x.served` (a field rather than a
+ * return value: a fraction returned from a call that is not inlined is boxed, every call).
  */
-export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number {
+export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   const { tick, st, cum, flows } = x;
   const N = x.nodeCount;
   const i = info.index;
@@ -242,7 +245,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
     n.rem[cslot] = 0;
     n.oldest = tick + 1;
     if (enqueued > 0) serveNow(info, x, enqueued);
-    return enqueued;
+    x.served = enqueued;
+    return;
   }
 
   // Enqueue: one cohort for this tick; each in-port remembers its share by attempt.
@@ -310,7 +314,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): number
   // Nothing left in any cohort nor in the pool: the queue is empty, whatever the running total
   // kept of the rounding of billions of requests.
   if (n.queued < EMPTY || (n.oldest > tick && n.stale <= EMPTY)) n.queued = 0;
-  return served;
+  x.served = served;
 }
 
 /**

@@ -85,7 +85,7 @@ export class Simulation {
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
   private readonly fixed: StepFacts;
   private readonly troubleInput: TroubleInput = {
-    health: (i) => this.state.nodes[i].health,
+    nodes: [],
     backlog: (i) => this.backlogOf(i),
     states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
     judged: null,
@@ -140,6 +140,7 @@ export class Simulation {
         trouble: newTroubleState(nodes.length, this.ctrlEvery * this.dtS),
       };
     }
+    this.troubleInput.nodes = this.state.nodes;
     this.state.nodes.forEach(settleNumberFields);
     this.state.flows.forEach(settleNumberFields);
     this.state.sources.forEach(settleNumberFields);
@@ -148,6 +149,7 @@ export class Simulation {
       tick: 0, st: this.st, capacityRps: 0, timeoutTicks: 1, errorShare: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
       pOk: 1, pDone: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
+      served: 0.5,
     };
 
     const m = snapshot?.machines;
@@ -285,7 +287,8 @@ export class Simulation {
 
   /** Work waiting outside a service: held at its front door, or parked by sources entering it. */
   backlogOf(node: number): number {
-    let b = this.doorHeld(node);
+    // Only a service with a front door holds work.
+    let b = this.fixed.door_s[this.topo.nodes[node].service] === 1 ? this.doorHeld(node) : 0;
     const srcs = this.sourcesAt_n[node];
     for (let k = 0; k < srcs.length; k++) b += this.state.sources[srcs[k]].parked;
     return b;
@@ -433,7 +436,8 @@ export class Simulation {
       x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
       x.quota = st.quota_s[svc];
       x.rejectCost = rejectCost_s[svc];
-      const served = stepNode(n, info, x);
+      stepNode(n, info, x);
+      const served = x.served;
       if (served > 0) {
         // Every request served (even one nobody waits for) makes its calls downstream.
         let reach = 1;

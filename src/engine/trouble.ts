@@ -78,8 +78,8 @@ export function newTroubleState(nodes: number, controlS: number): TroubleState {
 
 /** What the judge needs to know of each node beyond the counters. */
 export interface TroubleInput {
-  /** Health state index of each node. */
-  health: (node: number) => number;
+  /** Each node's health state (an index into HEALTH_STATES), by node. */
+  nodes: readonly { health: number }[];
   /** Work waiting outside each node: held at its door, parked by its orchestrators. */
   backlog: (node: number) => number;
   states: TroubleStates;
@@ -120,7 +120,7 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
     const goodput = tr.ring[base + i * FIELDS + 1] - tr.ring[o + i * FIELDS + 1];
     const sent = tr.ring[base + i * FIELDS + 2] - tr.ring[o + i * FIELDS + 2];
     const tries = tr.ring[base + i * FIELDS + 3] - tr.ring[o + i * FIELDS + 3];
-    const h = input.health(i);
+    const h = input.nodes[i].health;
     let trouble = h === down || h === overloaded || h === waiting;
     if (!trouble && demand > 1 && goodput < GOODPUT_FLOOR * demand) trouble = true;
     if (!trouble) {
