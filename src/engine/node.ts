@@ -77,6 +77,8 @@ export interface NodeStepInput {
   portSum: Float64Array;
   /** Out: the requests served this tick (each makes calls downstream). */
   served: number;
+  /** Scratch: capacity left this tick while the queue is served. */
+  budget: number;
 }
 
 /**
@@ -272,7 +274,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
     // Every caller will have given up before its answer could arrive: they retry, and what they
     // sent joins the abandoned work at once.
     n.init[cslot] = enqueued;
-    if (enqueued > 0) failCohort(n, info, x, tick, enqueued);
+    n.rem[cslot] = enqueued;
+    if (enqueued > 0) failCohort(n, info, x, tick);
     n.init[cslot] = 0;
     n.rem[cslot] = 0;
     n.stale += enqueued;
@@ -285,28 +288,18 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   n.queued += enqueued;
 
   // Serve by discipline: FIFO takes the abandoned pool (the oldest work) first, LIFO last.
-  let served = 0;
-  if (st.discipline === FIFO) {
-    const s = serveStale(n, budget, x, i);
-    budget -= s;
-    served += s;
-  }
-  if (budget > 0 && n.queued - n.stale > EMPTY) {
+  x.budget = budget;
+  x.served = 0;
+  if (st.discipline === FIFO) serveStale(n, x, i);
+  if (x.budget > 0 && n.queued - n.stale > EMPTY) {
     if (st.discipline === LIFO) {
-      for (let a = tick; a >= n.oldest && budget > 0; a--) {
-        const take = serveCohort(n, info, x, a, budget);
-        budget -= take;
-        served += take;
-      }
+      for (let a = tick; a >= n.oldest && x.budget > 0; a--) serveCohort(n, info, x, a);
     } else {
-      for (let a = n.oldest; a <= tick && budget > 0; a++) {
-        const take = serveCohort(n, info, x, a, budget);
-        budget -= take;
-        served += take;
-      }
+      for (let a = n.oldest; a <= tick && x.budget > 0; a++) serveCohort(n, info, x, a);
     }
   }
-  if (st.discipline === LIFO) served += serveStale(n, budget, x, i);
+  if (st.discipline === LIFO) serveStale(n, x, i);
+  const served = x.served;
   n.queued -= served;
   cum[M.served * N + i] += served;
 
@@ -314,7 +307,6 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   // Nothing left in any cohort nor in the pool: the queue is empty, whatever the running total
   // kept of the rounding of billions of requests.
   if (n.queued < EMPTY || (n.oldest > tick && n.stale <= EMPTY)) n.queued = 0;
-  x.served = served;
 }
 
 /**
@@ -334,7 +326,7 @@ function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput, lastDue: numbe
       const s = a % W;
       const r = n.rem[s];
       if (r <= EMPTY) continue;
-      failCohort(n, info, x, a, r);
+      failCohort(n, info, x, a);
       cum[M.timedOut * N + i] += r;
     }
   }
@@ -365,7 +357,7 @@ function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput, lastDue: numbe
       const r = n.rem[s];
       if (r <= EMPTY) continue;
       // Callers still waiting get an error now and retry; the others are long gone.
-      if (a > n.timedThrough) failCohort(n, info, x, a, r);
+      if (a > n.timedThrough) failCohort(n, info, x, a);
       n.rem[s] = 0;
       n.queued -= r;
       cum[M.dropped * N + i] += r;
@@ -375,13 +367,20 @@ function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput, lastDue: numbe
   if (n.queued < EMPTY) n.queued = 0;
 }
 
-/** Serves up to `budget` from the pool of abandoned requests: all of it wasted work. */
-function serveStale(n: NodeState, budget: number, x: NodeStepInput, i: number): number {
-  if (n.stale <= 0 || budget <= 0) return 0;
-  const s = Math.min(n.stale, budget);
+/*
+ * The queue's helpers below take the capacity left (`x.budget`) and add what they serve to
+ * `x.served`, rather than pass fractions in and out: V8 boxes a fraction passed to or returned
+ * from a call it does not inline, every call.
+ */
+
+/** Serves what it can from the pool of abandoned requests: all of it wasted work. */
+function serveStale(n: NodeState, x: NodeStepInput, i: number): void {
+  if (n.stale <= 0 || x.budget <= 0) return;
+  const s = Math.min(n.stale, x.budget);
   n.stale -= s;
   x.cum[M.wasted * x.nodeCount + i] += s;
-  return s;
+  x.budget -= s;
+  x.served += s;
 }
 
 /** Serves this tick's arrivals on arrival (age 0): outcomes straight from the in-ports. */
@@ -413,18 +412,21 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
   x.cum[M.failed * N + i] += amount * (1 - pOk);
 }
 
-/** Serves up to `budget` from the cohort that arrived at tick `a`; returns the amount served. */
-function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, budget: number): number {
+/** Serves what it can of the cohort that arrived at tick `a`. */
+function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number): void {
   const s = a % n.W;
   const r = n.rem[s];
-  if (r <= EMPTY) return 0;
+  if (r <= EMPTY) return;
+  const budget = x.budget;
   const take = r < budget ? r : budget;
   n.rem[s] = r - take;
+  x.budget = budget - take;
+  x.served += take;
   const N = x.nodeCount;
   const i = info.index;
   if (a <= n.timedThrough) {
     x.cum[M.wasted * N + i] += take;
-    return take;
+    return;
   }
   // Served while the caller still waits: succeeds unless a dependency fails it.
   const share = take / n.init[s];
@@ -452,12 +454,12 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, 
   x.cum[M.goodput * N + i] += take * x.pDone;
   x.cum[M.waiting * N + i] += take * (pOk - x.pDone);
   x.cum[M.failed * N + i] += take * (1 - pOk);
-  return take;
 }
 
-/** The callers of what remains (`r`) of cohort `a` see a failure now, by attempt. */
-function failCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number, r: number): void {
-  const share = r / n.init[a % n.W];
+/** The callers of what remains of cohort `a` see a failure now, by attempt. */
+function failCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number): void {
+  const s = a % n.W;
+  const share = n.rem[s] / n.init[s];
   const flows = x.flows;
   for (let p = 0; p < info.inFlows.length; p++) {
     const f = flows[info.inFlows[p]];

@@ -150,6 +150,7 @@ export class Simulation {
       pOk: 1, pDone: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
       served: 0.5,
+      budget: 0.5,
     };
 
     const m = snapshot?.machines;
