@@ -52,11 +52,11 @@ export class CalmRegions {
   readonly mask: Uint8Array;
   /** Region-steps advanced calm so far (for the benchmark and the tests). */
   regionSteps = 0;
-  private readonly nodesOf_r: number[][];
-  private readonly flowsOf_r: number[][];
-  private readonly sourcesOf_r: number[][];
+  private readonly nodesOf_r: Int32Array[];
+  private readonly flowsOf_r: Int32Array[];
+  private readonly sourcesOf_r: Int32Array[];
   /** Flows homed elsewhere whose failover target is in the region. */
-  private readonly pairedInto_r: number[][];
+  private readonly pairedInto_r: Int32Array[];
   /** By region: the first tick of its stretch of calm intervals, and the tick after its last. */
   private readonly stretchStart: Float64Array;
   private readonly stretchEnd: Float64Array;
@@ -89,10 +89,10 @@ export class CalmRegions {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
     const R = regionIds.length;
     this.mask = new Uint8Array(R);
-    this.nodesOf_r = regionIds.map((_, r) => serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r)));
-    this.flowsOf_r = regionIds.map((_, r) => flows.filter((f) => nodes[f.home].region === r).map((f) => f.index));
-    this.sourcesOf_r = regionIds.map((_, r) => sources.filter((s) => nodes[flows[s.flow].home].region === r).map((s) => s.index));
-    this.pairedInto_r = regionIds.map((_, r) => flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r).map((f) => f.index));
+    this.nodesOf_r = regionIds.map((_, r) => Int32Array.from(serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r))));
+    this.flowsOf_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => nodes[f.home].region === r), (f) => f.index));
+    this.sourcesOf_r = regionIds.map((_, r) => Int32Array.from(sources.filter((s) => nodes[flows[s.flow].home].region === r), (s) => s.index));
+    this.pairedInto_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r), (f) => f.index));
     this.stretchStart = new Float64Array(R);
     this.stretchEnd = new Float64Array(R);
     this.savedRng = new Int32Array(sources.length * STRETCH);
@@ -128,7 +128,7 @@ export class CalmRegions {
    * `nextEventTick`); scale-outs being provisioned, and protections that average every step, keep
    * a region to one interval at a time.
    */
-  advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: ReadonlySet<number>): void {
+  advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: Uint8Array | null): void {
     const K = this.c.K;
     const R = this.mask.length;
     const limit = Math.min(nextEventTick, end);
@@ -145,7 +145,7 @@ export class CalmRegions {
       for (let r = 0; r < R; r++) {
         // Planned already (this interval or earlier): its stretch runs past t0.
         if (this.mask[r] !== 1 || this.stretchEnd[r] > t0) continue;
-        const J = single || this.provisioningIn(r, provisioning) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
+        const J = single || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
         if (this.plan(s, st, r, J)) {
           this.stretchStart[r] = t0;
           this.stretchEnd[r] = t0 + J * K;
@@ -179,8 +179,9 @@ export class CalmRegions {
     this.stretchEnd[r] = Math.min(this.stretchEnd[r], start + keep * K);
   }
 
-  private provisioningIn(r: number, provisioning: ReadonlySet<number>): boolean {
-    for (const i of provisioning) if (this.c.topo.nodes[i].region === r) return true;
+  private provisioningIn(r: number, provisioning: Uint8Array): boolean {
+    const nodes = this.nodesOf_r[r];
+    for (let q = 0; q < nodes.length; q++) if (provisioning[nodes[q]] === 1) return true;
     return false;
   }
 
@@ -200,13 +201,15 @@ export class CalmRegions {
   /** Nothing in region `r` can change by itself: no queue, retry, held work, release, door, fault or timer. */
   private isSteady(s: SimState, st: Settings, r: number): boolean {
     const { door_s } = this.c;
-    for (const f of this.flowsOf_r[r]) {
+    for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+      const f = ids[q];
       const fl = s.flows[f];
       if (fl.dueTotal !== 0 || fl.held0 !== 0 || fl.held1 !== 0 || fl.first !== 0) return false;
       // A breaker that is open or probing changes what is sent.
       if (st.breaker && fl.brkMode !== 0) return false;
     }
-    for (const i of this.nodesOf_r[r]) {
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
+      const i = ids[q];
       const n = s.nodes[i];
       const info = this.c.topo.nodes[i];
       const svc = info.service;
@@ -220,7 +223,8 @@ export class CalmRegions {
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
     }
-    for (const k of this.sourcesOf_r[r]) {
+    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
+      const k = ids[q];
       const src = s.sources[k];
       if (src.parked > 0 && src.holding === 0) return false;
     }
@@ -241,12 +245,14 @@ export class CalmRegions {
       for (let r = 0; r < this.mask.length; r++) {
         if (this.mask[r] !== 1) continue;
         let ok = true;
-        for (const f of this.pairedInto_r[r]) {
+        for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length; q++) {
+          const f = ids[q];
           const home = homeRegion_f[f];
           const routable = hasPair_f[f] === 1 && s.isolated[home] === 0 && s.isolated[r] === 0;
           if (this.mask[home] !== 1 && routable && st.failover > 0) ok = false;
         }
-        for (const f of this.flowsOf_r[r]) {
+        for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+          const f = ids[q];
           const pair = topo.flows[f].pair;
           if (pair >= 0 && this.mask[pairRegion_f[f]] !== 1 && s.nodes[pair].queued > EMPTY) ok = false;
         }
@@ -277,7 +283,8 @@ export class CalmRegions {
     const am = this.arrive_im;
     const { peak_f, served_k, protections, outlook } = this;
     const averaged = protections.on(st);
-    for (const f of flowsHere) {
+    for (let q = 0; q < flowsHere.length; q++) {
+      const f = flowsHere[q];
       for (let m = 0; m < J; m++) fm[f * STRETCH + m] = 0;
       peak_f[f] = 0;
       if (averaged) {
@@ -288,7 +295,8 @@ export class CalmRegions {
     // New work, drawn step by step from each source's own stream (kept as each interval begins).
     const noise = model.noise;
     const spread = noise * Math.sqrt(3);
-    for (const k of this.sourcesOf_r[r]) {
+    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
+      const k = ids[q];
       const info = sources[k];
       const src = s.sources[k];
       const perTick = st.rate_d[info.def] * info.baseShare * dtS;
@@ -309,7 +317,8 @@ export class CalmRegions {
       peak_f[f] += peak;
     }
     // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
-    for (const i of this.nodesOf_r[r]) {
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
+      const i = ids[q];
       const info = nodes[i];
       const svc = info.service;
       const n = s.nodes[i];
@@ -375,7 +384,8 @@ export class CalmRegions {
       }
     }
     // Callers learn their outcomes: their view must not move, and held backlogs must stay held.
-    for (const f of flowsHere) {
+    for (let q = 0; q < flowsHere.length; q++) {
+      const f = flowsHere[q];
       const fl = s.flows[f];
       let first = 0;
       for (let m = 0; m < J; m++) first += fm[f * STRETCH + m];
@@ -417,7 +427,8 @@ export class CalmRegions {
 
   /** Gives back the noise region `r` drew for the intervals of its plan from the `m`-th on. */
   private giveBack(s: SimState, r: number, m: number): void {
-    for (const k of this.sourcesOf_r[r]) s.sources[k].rng = this.savedRng[k * STRETCH + m];
+    const ids = this.sourcesOf_r[r];
+    for (let q = 0; q < ids.length; q++) s.sources[ids[q]].rng = this.savedRng[ids[q] * STRETCH + m];
   }
 
   /** Writes interval `m` of region `r`'s stretch, which begins at `t0`, into the state. */
@@ -427,7 +438,8 @@ export class CalmRegions {
     const N = nodes.length;
     const cum = s.cum;
     const last = t0 + K - 1;
-    for (const i of this.nodesOf_r[r]) {
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
+      const i = ids[q];
       const n = s.nodes[i];
       const info = nodes[i];
       const arriving = this.arrive_im[i * STRETCH + m];
@@ -460,7 +472,8 @@ export class CalmRegions {
       n.stale = 0;
     }
     const averaged = this.protections.on(st);
-    for (const f of this.flowsOf_r[r]) {
+    for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+      const f = ids[q];
       const fl = s.flows[f];
       const sum = this.first_fm[f * STRETCH + m];
       const home = flows[f].home;

@@ -72,7 +72,9 @@ export class Simulation {
   /** The last tick at which the timeline, an operator or the rollout acted. */
   private firedAt = -1;
   private rolloutActive = false;
-  private readonly provisioning: Set<number> = new Set();
+  /** 1 for each node with a scale-out being provisioned, and how many there are. */
+  private readonly provisioning: Uint8Array;
+  private provisioningCount = 0;
   private readonly localRejected_f: Float64Array;
   /** The sources whose new work enters at each node. */
   private readonly sourcesAt_n: number[][];
@@ -116,6 +118,7 @@ export class Simulation {
     this.eventTick = new Float64Array(this.model.timeline.length);
     this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, K: this.ctrlEvery, rates: this.rates, ...this.fixed });
     this.stepped = new Stepped(this.topo);
+    this.provisioning = new Uint8Array(nodes.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
 
     if (snapshot) {
@@ -176,7 +179,11 @@ export class Simulation {
         this.state.nodes[i].addedRps += e.addRps;
         this.log('scaleout.ready', `Scale-out lands: ${this.topo.nodes[i].id} +${Math.round(e.addRps)} req/s`, 'engine', [this.topo.regionIds[this.topo.nodes[i].region]]);
       });
-      a.subscribe((s) => (s.value === 'provisioning' ? this.provisioning.add(i) : this.provisioning.delete(i)));
+      a.subscribe((s) => {
+        const now = s.value === 'provisioning' ? 1 : 0;
+        this.provisioningCount += now - this.provisioning[i];
+        this.provisioning[i] = now;
+      });
       return a.start();
     });
     const ro = this.model.rollout;
@@ -317,7 +324,7 @@ export class Simulation {
   private interval(t0: number, K: number, end: number): void {
     const s = this.state;
     this.observe(t0);
-    this.calm.advance(s, this.st, t0, this.nextEventTick(), end, this.provisioning);
+    this.calm.advance(s, this.st, t0, this.nextEventTick(), end, this.provisioningCount > 0 ? this.provisioning : null);
     for (let t = t0; t < t0 + K; t++) {
       if (t > t0) this.observe(t);
       this.moveWork(t);
@@ -562,9 +569,9 @@ export class Simulation {
 
   private runNodeTimers(t: number): void {
     const now = t * this.dtS;
-    if (t % this.ctrlEvery === 0 && this.provisioning.size > 0) {
-      for (const i of [...this.provisioning].sort((a, b) => a - b)) {
-        if (capacityDue(this.scaleouts[i].getSnapshot().context, now)) this.scaleouts[i].send({ type: 'TICK', now });
+    if (t % this.ctrlEvery === 0 && this.provisioningCount > 0) {
+      for (let i = 0; i < this.provisioning.length; i++) {
+        if (this.provisioning[i] === 1 && capacityDue(this.scaleouts[i].getSnapshot().context, now)) this.scaleouts[i].send({ type: 'TICK', now });
       }
     }
     if (this.rolloutActive && now >= this.rolloutNextStage && this.rollout && this.model.rollout) {
