@@ -323,7 +323,7 @@ export class CalmRegions {
       const svc = info.service;
       const n = s.nodes[i];
       const deps = info.depFlows;
-      callOutlook(deps, flows, s.flows, outlook);
+      callOutlook(deps, topo.perRequest_f, s.flows, outlook);
       const { pOk, pDone, pRefused } = outlook;
       // Anything served that fails would be retried: not calm.
       if (1 - pOk - pRefused > 0) return false;

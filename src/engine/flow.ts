@@ -9,7 +9,6 @@
 import { resizeRing } from './ring.ts';
 import type { Settings } from './settings.ts';
 import type { FlowState } from './state.ts';
-import type { FlowInfo } from './topology.ts';
 
 /**
  * Half-open breakers let this many probe calls per second through (all calls, for a caller slower
@@ -44,14 +43,14 @@ export interface CallOutlook {
   pRefused: number;
 }
 
-/** Fills `out` from the callers' views (`pOk`, `pDone`, `pRefused`) of the node's calls `deps`. */
-export function callOutlook(deps: readonly number[], info: readonly FlowInfo[], fs: readonly FlowState[], out: CallOutlook): void {
+/** Fills `out` from the callers' views (`pOk`, `pDone`, `pRefused`) of the node's calls `deps` (calls per request by flow: `perRequest_f`). */
+export function callOutlook(deps: readonly number[], perRequest_f: Float64Array, fs: readonly FlowState[], out: CallOutlook): void {
   let pOk = 1;
   let pDone = 1;
   let pRefused = 0;
   for (let d = 0; d < deps.length; d++) {
     const df = fs[deps[d]];
-    const k = info[deps[d]].perRequest;
+    const k = perRequest_f[deps[d]];
     const r = df.pRefused;
     if (r !== 0) pRefused += pOk * (k === 1 ? r : 1 - powOf(1 - r, k));
     pOk *= powOf(df.pOk, k);

@@ -403,7 +403,7 @@ export class Simulation {
 
   /** Callers of `svc` send this step's first tries and the retries now due, less what they reject themselves. */
   private sendTries(svc: number, t: number): void {
-    const { nodes, flows } = this.topo;
+    const { nodes, home_f } = this.topo;
     const s = this.state;
     const fs = s.flows;
     const cum = s.cum;
@@ -414,14 +414,14 @@ export class Simulation {
       const f = stepped[g];
       const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
       this.localRejected_f[f] = prepareFlow(fs[f], routable, this.st, this.rates, t);
-      cum[M.sent * N + flows[f].home] += fs[f].sentNow;
-      cum[M.tries * N + flows[f].home] += fs[f].firstNow;
+      cum[M.sent * N + home_f[f]] += fs[f].sentNow;
+      cum[M.tries * N + home_f[f]] += fs[f].firstNow;
     }
   }
 
   /** Each region's node of `svc` serves what arrived; every request served makes its calls downstream. */
   private serve(svc: number): void {
-    const { nodes, flows, capacityShare_n } = this.topo;
+    const { nodes, capacityShare_n, perRequest_f } = this.topo;
     const s = this.state;
     const st = this.st;
     const fs = s.flows;
@@ -435,7 +435,7 @@ export class Simulation {
       const n = s.nodes[i];
       // What a request served here will see from its dependencies, called in order.
       const deps = info.depFlows;
-      callOutlook(deps, flows, fs, x);
+      callOutlook(deps, perRequest_f, fs, x);
       x.capacityRps = capacityRpsOf(st, svc, capacityShare_n[i], n);
       const lateTicks = lateTicksOf(st, svc, n);
       x.timeoutTicks = st.timeoutTicks - lateTicks;
@@ -451,7 +451,7 @@ export class Simulation {
         let reach = 1;
         for (let d = 0; d < deps.length; d++) {
           const df = fs[deps[d]];
-          const k = flows[deps[d]].perRequest;
+          const k = perRequest_f[deps[d]];
           const calls = served * k * reach;
           df.first += calls;
           df.firstNew += calls;
@@ -464,7 +464,7 @@ export class Simulation {
 
   /** Callers of `svc` learn their outcomes: done, waiting, a retry after its backoff, or given up (orchestrators park it). */
   private learnOutcomes(svc: number, t: number): void {
-    const { nodes, flows } = this.topo;
+    const { nodes, home_f, source_f } = this.topo;
     const s = this.state;
     const fs = s.flows;
     const cum = s.cum;
@@ -478,7 +478,7 @@ export class Simulation {
       const flow = fs[f];
       flow.firstNew = 0;
       finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
-      const srcIndex = flows[f].source;
+      const srcIndex = source_f[f];
       if (srcIndex < 0) {
         flow.refusedDone += out.refused;
         continue;
@@ -497,7 +497,7 @@ export class Simulation {
         flow.givenUp -= out.givenUp;
       } else {
         flow.refusedDone += out.refused;
-        cum[M.abandoned * N + flows[f].home] += out.givenUp + out.refused;
+        cum[M.abandoned * N + home_f[f]] += out.givenUp + out.refused;
       }
     }
   }

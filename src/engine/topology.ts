@@ -54,6 +54,10 @@ export interface Topology {
   nodesByService: number[][];
   /** Capacity multiplier of each node (region scale × service's region scale). */
   capacityShare_n: Float64Array;
+  /** By flow, as arrays for the step loop: its target node, its source (-1: calls of a node), its calls per request. */
+  home_f: Int32Array;
+  source_f: Int32Array;
+  perRequest_f: Float64Array;
 }
 
 export function compileTopology(model: Model): Topology {
@@ -122,7 +126,10 @@ export function compileTopology(model: Model): Topology {
   for (const f of flows) flowsByService[nodes[f.home].service].push(f.index);
 
   const nodesByService = serviceIds.map((_, s) => regionIds.map((_, r) => nodeIndex(r, s)));
-  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, nodesByService, capacityShare_n };
+  const home_f = Int32Array.from(flows, (f) => f.home);
+  const source_f = Int32Array.from(flows, (f) => f.source);
+  const perRequest_f = Float64Array.from(flows, (f) => f.perRequest);
+  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, nodesByService, capacityShare_n, home_f, source_f, perRequest_f };
 }
 
 /**
