@@ -147,6 +147,9 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   // With no retry pending only first tries move: rows above 0 stay untouched (and zero).
   f.live = f.dueTotal > 0 ? rows : 1;
   if (f.failHi < f.live) f.failHi = f.live;
+  // What arrives at each end, summed in the order the rows are read (as a node would sum them).
+  let sum0 = in0[0];
+  let sum1 = 0;
   if (f.live > 1) {
     let read = 0;
     for (let n = 1; n < rows; n++) {
@@ -154,8 +157,12 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
       const d = due[i];
       if (d > 0) {
         due[i] = 0;
-        in0[n] = d * (1 - fo);
-        in1[n] = d * fo;
+        const home = d * (1 - fo);
+        const pair = d * fo;
+        in0[n] = home;
+        in1[n] = pair;
+        sum0 += home;
+        sum1 += pair;
         read += d;
       } else {
         in0[n] = 0;
@@ -187,16 +194,24 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   if (pass >= 1 || total <= 0) {
     f.sentNow = total;
     f.firstNow = in0[0];
+    f.sum0 = sum0;
+    f.sum1 = sum1;
     return 0;
   }
   f.sentNow = total * pass;
   f.firstNow = in0[0] * pass;
   const fail = f.fail;
+  sum0 = 0;
+  sum1 = 0;
   for (let n = 0; n < f.live; n++) {
     fail[n] += (in0[n] + in1[n]) * (1 - pass);
     in0[n] *= pass;
     in1[n] *= pass;
+    sum0 += in0[n];
+    sum1 += in1[n];
   }
+  f.sum0 = sum0;
+  f.sum1 = sum1;
   return total * (1 - pass);
 }
 

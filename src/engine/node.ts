@@ -100,7 +100,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   if (n.queued > EMPTY) ageQueue(n, info, x, lastDue);
   else if (lastDue > n.timedThrough) n.timedThrough = lastDue;
 
-  // Arrivals and demand (portSum_p: what each in-port brings this tick).
+  // Arrivals and demand (portSum_p: what each in-port brings this tick, as its flow summed it).
   const portSum = x.portSum;
   let arriving = 0;
   let routed = 0;
@@ -109,9 +109,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   for (let p = 0; p < P; p++) {
     const f = flows[inFlows[p]];
     const home = inPorts[p] === 0;
-    const inn = home ? f.in0 : f.in1;
-    let s = 0;
-    for (let k = 0; k < f.live; k++) s += inn[k];
+    const s = home ? f.sum0 : f.sum1;
     portSum[p] = s;
     arriving += s;
     if (home) {

@@ -63,9 +63,11 @@ export interface FlowState {
   /** Retries due, by attempt number, ring of width Hd by tick. */
   Hd: number;
   due: Float64Array;
-  /** This tick's arrivals by attempt at home / pair (scratch, zero between ticks). */
+  /** This tick's arrivals by attempt at home / pair (scratch, zero between ticks), and their sums. */
   in0: Float64Array;
   in1: Float64Array;
+  sum0: number;
+  sum1: number;
   /** This tick's outcomes: retryable failures by attempt, successes, refusals (403). */
   fail: Float64Array;
   succ: number;
@@ -210,7 +212,7 @@ export function newNodeState(): NodeState {
 export function newFlowState(): FlowState {
   const z = new Float64Array(0);
   return {
-    first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, fail: z,
+    first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, sum0: 0, sum1: 0, fail: z,
     succ: 0, refused: 0, sentNow: 0, firstNow: 0, deferred: 0, waiting: 0, lateTicks: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
     sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, waited: 0, givenUp: 0, refusedDone: 0,
