@@ -30,7 +30,7 @@ import { capacityRpsOf, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { holdsBacklog, M, RESUME_BELOW, type FlowState, type SimState } from './state.ts';
+import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
@@ -83,7 +83,7 @@ export class CalmRegions {
   private readonly pDone_f: Float64Array;
   private readonly pRefused_f: Float64Array;
   private readonly failedShare_k: Float64Array;
-  private readonly outlook: CallOutlook = { pOk: 1, pDone: 1, pRefused: 0 };
+  private readonly outlook: CallOutlook = settleNumberFields({ pOk: 1, pDone: 1, pRefused: 0 });
 
   constructor(private readonly c: CalmContext) {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;

@@ -82,7 +82,7 @@ export class Simulation {
   private readonly calm: CalmRegions;
   /** The sources, flows and nodes of the regions stepped tick by tick. */
   private readonly stepped: Stepped;
-  private readonly outcome: FlowOutcome = { givenUp: 0, refused: 0, succeeded: 0, waiting: 0 };
+  private readonly outcome: FlowOutcome = settleNumberFields({ givenUp: 0, refused: 0, succeeded: 0, waiting: 0 });
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
   private readonly fixed: StepFacts;
@@ -92,9 +92,9 @@ export class Simulation {
     states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
     judged: null,
   };
-  private readonly window: NodeWindow = {
+  private readonly window: NodeWindow = settleNumberFields({
     blocked: false, capacityRps: 0, offered: 0, goodput: 0, failures: 0, throttled: 0, waiting: 0, timedOut: 0, queued: 0, held: 0, doorLimited: false, timeoutS: 0, previous: 'ok',
-  };
+  });
 
   constructor(loaded: LoadedModel, opts: SimOptions = {}, snapshot?: Snapshot) {
     this.model = loaded.model;
@@ -148,9 +148,11 @@ export class Simulation {
     this.state.flows.forEach(settleNumberFields);
     this.state.sources.forEach(settleNumberFields);
     this.applySettings();
+    // Fractions start as fractions (0.5: set before each use), so that the fields never change
+    // layout (see settleNumberFields); ticks and counts stay small integers.
     this.nodeInput = {
-      tick: 0, st: this.st, capacityRps: 0, timeoutTicks: 1, errorShare: 0, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0,
-      pOk: 1, pDone: 1, pRefused: 0, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
+      tick: 0, st: this.st, capacityRps: 0.5, timeoutTicks: 1, errorShare: 0.5, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0.5,
+      pOk: 0.5, pDone: 0.5, pRefused: 0.5, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
       served: 0.5,
       budget: 0.5,
