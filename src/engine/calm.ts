@@ -3,15 +3,16 @@
  *
  * Most of a long run, most regions are in a steady state: nothing queues, no retry is pending,
  * every caller's view of its calls (pOk, pDone, pRefused) has settled, and no front door, fault
- * or timer is about to act. There a step is linear in the new work that enters: what each node
- * serves, refuses and sends on is a fixed share of what arrives. Such a region is advanced over
+ * or timer is about to act. There a step is linear in the work that enters (new work, and parked
+ * work an orchestrator resumes): what each node serves, refuses and sends on is a fixed share of
+ * what arrives. Such a region is advanced over
  * the whole interval between two control steps at once, from the sums of its sources' new work;
  * the machines only look at those sums anyway (every `CONTROL_S`). As its shares stay fixed, a
  * calm region is planned for a stretch of intervals at once, and each later interval only writes
  * its arrivals times those shares.
  *
- * The sources draw their noise from their own streams, step by step, so the work that enters is
- * the very work a step-by-step run sees. What is checked, so that nothing observable is skipped:
+ * The sources draw their noise from their own streams, step by step, and parked work resumes by
+ * the same rule, step by step, so the work that enters is the very work a step-by-step run sees. What is checked, so that nothing observable is skipped:
  *  - at the interval's start, nothing in the region can change by itself (the state test below),
  *    no event, stage or timer falls inside the interval, and no work can be routed into the
  *    region from a paired region that is not calm (or out of it to one that still holds some);
@@ -62,10 +63,17 @@ export class CalmRegions {
   private readonly stretchEnd: Float64Array;
   /** By source and interval of its region's stretch: its random stream as the interval begins. */
   private readonly savedRng: Int32Array;
+  /** By source and interval: its parked work as the interval ends, and what it resumed in it; by source: 1 while it resumes parked work. */
+  private readonly parked_km: Float64Array;
+  private readonly released_km: Float64Array;
+  private readonly releasing_k: Uint8Array;
   // What a stretch's plan works out. By flow and interval: first tries. By flow: a bound on any
   // one step's first tries, and what each first try comes to (done, waiting, refused). By node and
   // interval: what arrives; by node: its shares and its capacity over an interval.
   private readonly first_fm: Float64Array;
+  /** By flow and interval: of its first tries, the new ones (a source's resumed work is not new). By node and interval: its new work (demand). */
+  private readonly fresh_fm: Float64Array;
+  private readonly demand_im: Float64Array;
   private readonly peak_f: Float64Array;
   private readonly succPer_f: Float64Array;
   private readonly waitPer_f: Float64Array;
@@ -96,9 +104,14 @@ export class CalmRegions {
     this.stretchStart = new Float64Array(R);
     this.stretchEnd = new Float64Array(R);
     this.savedRng = new Int32Array(sources.length * STRETCH);
+    this.parked_km = new Float64Array(sources.length * STRETCH);
+    this.released_km = new Float64Array(sources.length * STRETCH);
+    this.releasing_k = new Uint8Array(sources.length);
     const F = flows.length;
     const N = nodes.length;
     this.first_fm = new Float64Array(F * STRETCH);
+    this.fresh_fm = new Float64Array(F * STRETCH);
+    this.demand_im = new Float64Array(N * STRETCH);
     this.peak_f = new Float64Array(F);
     this.succPer_f = new Float64Array(F);
     this.waitPer_f = new Float64Array(F);
@@ -198,7 +211,7 @@ export class CalmRegions {
     this.mask.fill(0);
   }
 
-  /** Nothing in region `r` can change by itself: no queue, retry, held work, release, door, fault or timer. */
+  /** Nothing in region `r` can change by itself, but for parked work that resumes: no queue, retry, held work, door, fault or timer. */
   private isSteady(s: SimState, st: Settings, r: number): boolean {
     const { door_s } = this.c;
     for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
@@ -222,11 +235,6 @@ export class CalmRegions {
       if (n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
-    }
-    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
-      const k = ids[q];
-      const src = s.sources[k];
-      if (src.parked > 0 && src.holding === 0) return false;
     }
     return true;
   }
@@ -293,26 +301,46 @@ export class CalmRegions {
       }
     }
     // New work, drawn step by step from each source's own stream (kept as each interval begins).
+    // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same arithmetic.
     const noise = model.noise;
     const spread = noise * Math.sqrt(3);
     for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
       const k = ids[q];
       const info = sources[k];
       const src = s.sources[k];
-      const perTick = st.rate_d[info.def] * info.baseShare * dtS;
+      const def = model.sources[info.def];
+      const rate = st.rate_d[info.def] * info.baseShare;
+      const perTick = rate * dtS;
+      const batch = def.batchFactor * rate * dtS;
+      const resume = 1 - Math.exp(-dtS / def.resumeS);
+      const releasing = src.parked > 0 && src.holding === 0;
+      this.releasing_k[k] = releasing ? 1 : 0;
+      let parked = src.parked;
       const f = info.flow;
       let peak = 0;
       for (let m = 0; m < J; m++) {
         this.savedRng[k * STRETCH + m] = src.rng;
         let sum = 0;
+        let released = 0;
         for (let j = 0; j < K; j++) {
           const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
           const fresh = Math.max(0, perTick * factor);
-          if (averaged) vec[f * K + j] += fresh;
+          let first = fresh;
+          if (releasing && parked > 0) {
+            let x = st.batchedRelease ? batch : parked * resume;
+            if (x > parked || parked < perTick + 1e-6) x = parked;
+            parked -= x;
+            released += x;
+            first += x;
+          }
+          if (averaged) vec[f * K + j] += first;
           sum += fresh;
-          if (fresh > peak) peak = fresh;
+          if (first > peak) peak = first;
         }
-        fm[f * STRETCH + m] += sum;
+        this.fresh_fm[f * STRETCH + m] = sum;
+        fm[f * STRETCH + m] += sum + released;
+        this.parked_km[k * STRETCH + m] = parked;
+        this.released_km[k * STRETCH + m] = released;
       }
       peak_f[f] += peak;
     }
@@ -353,8 +381,16 @@ export class CalmRegions {
       this.capacity_i[i] = perTickCap * K;
       for (let m = 0; m < J; m++) {
         let arriving = 0;
-        for (let p = 0; p < info.inFlows.length; p++) if (info.inPorts[p] === 0) arriving += fm[info.inFlows[p] * STRETCH + m];
+        let demand = 0;
+        for (let p = 0; p < info.inFlows.length; p++) {
+          if (info.inPorts[p] !== 0) continue;
+          const f = info.inFlows[p];
+          arriving += fm[f * STRETCH + m];
+          // New work: a source's own, and every call a served request makes.
+          demand += topo.source_f[f] >= 0 ? this.fresh_fm[f * STRETCH + m] : fm[f * STRETCH + m];
+        }
         am[i * STRETCH + m] = arriving;
+        this.demand_im[i * STRETCH + m] = demand;
       }
       // What each first try of a caller comes to.
       for (let p = 0; p < info.inFlows.length; p++) {
@@ -416,8 +452,10 @@ export class CalmRegions {
         share = follow(share, ref / done, rates.alphaOutcome);
         if (!still(share, src.failedShare)) return false;
       }
-      // A backlog that grows or waits must be held all along (a release is not calm).
-      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !(src.holding === 1 && share >= RESUME_BELOW + STILL && src.failedShare >= RESUME_BELOW + STILL)) return false;
+      // A backlog that grows or waits must be held all along; one that resumes must not grow.
+      const held = src.holding === 1 && share >= RESUME_BELOW + STILL && src.failedShare >= RESUME_BELOW + STILL;
+      const resuming = src.holding === 0 && ref === 0;
+      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !held && !resuming) return false;
       // Otherwise whether it holds may change only where the share does not move.
       if (holdsBacklog(src.holding, share) !== holdsBacklog(src.holding, src.failedShare)) return false;
       this.failedShare_k[k] = share;
@@ -447,7 +485,7 @@ export class CalmRegions {
       const pOk = this.pOkOf_i[i];
       const pDone = this.pDoneOf_i[i];
       const served = arriving * (1 - b);
-      cum[M.demand * N + i] += arriving;
+      cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
       cum[M.offered * N + i] += arriving;
       cum[M.capacity * N + i] += this.capacity_i[i];
       cum[M.rejected * N + i] += arriving * b;
@@ -480,7 +518,8 @@ export class CalmRegions {
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
       fl.sentFirst += sum;
-      fl.created += sum;
+      // Work items created: a source's new work (not what it resumes), every call made.
+      fl.created += flows[f].source >= 0 ? this.fresh_fm[f * STRETCH + m] : sum;
       fl.sentNow = fl.firstNow = sum / K;
       fl.succeeded += sum * this.succPer_f[f];
       fl.waited += sum * this.waitPer_f[f];
@@ -505,7 +544,11 @@ export class CalmRegions {
         src.failedShare = this.failedShare_k[k];
         src.holding = holdsBacklog(src.holding, src.failedShare);
       }
-      if (parks_f[f] === 1) {
+      if (this.releasing_k[k] === 1) {
+        // Resuming parked work: nothing parks (the plan checked), and the backlog runs down.
+        src.parked = this.parked_km[k * STRETCH + m];
+        src.released += this.released_km[k * STRETCH + m];
+      } else if (parks_f[f] === 1) {
         src.parked += ref;
         src.parkedTotal += ref;
       } else {
