@@ -89,6 +89,7 @@ export class Simulation {
   private readonly troubleInput: TroubleInput = {
     nodes: [],
     backlog: (i) => this.backlogOf(i),
+    mayWait: new Uint8Array(0),
     states: { down: HEALTH_STATES.indexOf('down'), overloaded: HEALTH_STATES.indexOf('overloaded'), waiting: HEALTH_STATES.indexOf('waiting') },
     judged: null,
   };
@@ -120,6 +121,7 @@ export class Simulation {
     this.stepped = new Stepped(this.topo);
     this.provisioning = new Uint8Array(nodes.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
+    this.troubleInput.mayWait = Uint8Array.from(nodes, (n, i) => (this.fixed.door_s[n.service] === 1 || this.sourcesAt_n[i].some((k) => this.fixed.parks_f[sources[k].flow] === 1) ? 1 : 0));
 
     if (snapshot) {
       if (snapshot.modelId !== this.model.id) throw new Error(`snapshot of model ${snapshot.modelId}, not ${this.model.id}`);

@@ -82,6 +82,8 @@ export interface TroubleInput {
   nodes: readonly { health: number }[];
   /** Work waiting outside each node: held at its door, parked by its orchestrators. */
   backlog: (node: number) => number;
+  /** 1 for each node outside which work can wait at all (it has a front door, or orchestrators that park work enter it). */
+  mayWait: Uint8Array;
   states: TroubleStates;
   /** The nodes to judge (every node when null); the others keep their verdicts untouched. */
   judged: Int32Array | null;
@@ -123,7 +125,7 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
     const h = input.nodes[i].health;
     let trouble = h === down || h === overloaded || h === waiting;
     if (!trouble && demand > 1 && goodput < GOODPUT_FLOOR * demand) trouble = true;
-    if (!trouble) {
+    if (!trouble && input.mayWait[i] === 1) {
       const backlog = input.backlog(i);
       if (backlog > 1 && backlog > (demand / windowS) * TROUBLE_WINDOW_S) trouble = true;
     }
@@ -131,8 +133,10 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
     tr.amp[i] = amp;
     // A peak counts only over windows with a tenth of the node's usual first tries or more: when
     // callers stop sending new work, the last retries of old work are not amplification.
-    const usual = (cum[M.tries * nodes + i] / Math.max(1e-9, nowS)) * windowS;
-    if (full && tries >= 0.1 * usual && amp > tr.peakAmp[i]) tr.peakAmp[i] = amp;
+    if (full && amp > tr.peakAmp[i]) {
+      const usual = (cum[M.tries * nodes + i] / Math.max(1e-9, nowS)) * windowS;
+      if (tries >= 0.1 * usual) tr.peakAmp[i] = amp;
+    }
     if (trouble && tr.now[i] === 0) {
       tr.episodes[i]++;
       if (tr.firstAt[i] !== tr.firstAt[i]) tr.firstAt[i] = nowS;
