@@ -56,8 +56,9 @@ export class CalmRegions {
   private readonly nodesOf_r: Int32Array[];
   private readonly flowsOf_r: Int32Array[];
   private readonly sourcesOf_r: Int32Array[];
-  /** Flows homed elsewhere whose failover target is in the region. */
+  /** Flows homed elsewhere whose failover target is in the region, and flows of the region that can fail over. */
   private readonly pairedInto_r: Int32Array[];
+  private readonly pairedOut_r: Int32Array[];
   /** By region: the first tick of its stretch of calm intervals, and the tick after its last. */
   private readonly stretchStart: Float64Array;
   private readonly stretchEnd: Float64Array;
@@ -101,6 +102,7 @@ export class CalmRegions {
     this.flowsOf_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => nodes[f.home].region === r), (f) => f.index));
     this.sourcesOf_r = regionIds.map((_, r) => Int32Array.from(sources.filter((s) => nodes[flows[s.flow].home].region === r), (s) => s.index));
     this.pairedInto_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => f.pair >= 0 && nodes[f.pair].region === r), (f) => f.index));
+    this.pairedOut_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => f.pair >= 0 && nodes[f.home].region === r), (f) => f.index));
     this.stretchStart = new Float64Array(R);
     this.stretchEnd = new Float64Array(R);
     this.savedRng = new Int32Array(sources.length * STRETCH);
@@ -259,10 +261,9 @@ export class CalmRegions {
           const routable = hasPair_f[f] === 1 && s.isolated[home] === 0 && s.isolated[r] === 0;
           if (this.mask[home] !== 1 && routable && st.failover > 0) ok = false;
         }
-        for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+        for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length; q++) {
           const f = ids[q];
-          const pair = topo.flows[f].pair;
-          if (pair >= 0 && this.mask[pairRegion_f[f]] !== 1 && s.nodes[pair].queued > EMPTY) ok = false;
+          if (this.mask[pairRegion_f[f]] !== 1 && s.nodes[topo.flows[f].pair].queued > EMPTY) ok = false;
         }
         if (!ok) {
           this.mask[r] = 0;
