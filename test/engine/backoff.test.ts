@@ -50,4 +50,16 @@ describe('tick rings', () => {
     const grown = resizeRing(ring, 1, W, 1, 7, 9);
     for (let t = 6; t <= 9; t++) expect(grown[t % 7]).toBe(t);
   });
+
+  it('keep every row of the newest ticks when rows and width grow together', () => {
+    const rows = 3;
+    const W = 4;
+    const ring = new Float64Array(rows * W);
+    for (let t = 0; t <= 9; t++) for (let r = 0; r < rows; r++) ring[r * W + (t % W)] = 100 * r + t;
+    const grown = resizeRing(ring, rows, W, 5, 7, 9);
+    for (let t = 6; t <= 9; t++) {
+      for (let r = 0; r < rows; r++) expect(grown[r * 7 + (t % 7)]).toBe(100 * r + t);
+      for (let r = rows; r < 5; r++) expect(grown[r * 7 + (t % 7)]).toBe(0);
+    }
+  });
 });
