@@ -72,6 +72,9 @@ export class Simulation {
   /** The last tick at which the timeline, an operator or the rollout acted. */
   private firedAt = -1;
   private rolloutActive = false;
+  /** 1 for each node with a timer running or a front door set (see `runNodeTimers`), and how many there are. */
+  private readonly timed: Uint8Array;
+  private timedCount = 0;
   /** 1 for each node with a scale-out being provisioned, and how many there are. */
   private readonly provisioning: Uint8Array;
   private provisioningCount = 0;
@@ -120,6 +123,7 @@ export class Simulation {
     this.calm = new CalmRegions({ topo: this.topo, model: this.model, dtS: this.dtS, K: this.ctrlEvery, rates: this.rates, ...this.fixed });
     this.stepped = new Stepped(this.topo);
     this.provisioning = new Uint8Array(nodes.length);
+    this.timed = new Uint8Array(nodes.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
     this.troubleInput.mayWait = Uint8Array.from(nodes, (n, i) => (this.fixed.door_s[n.service] === 1 || this.sourcesAt_n[i].some((k) => this.fixed.parks_f[sources[k].flow] === 1) ? 1 : 0));
 
@@ -147,6 +151,7 @@ export class Simulation {
     }
     this.troubleInput.nodes = this.state.nodes;
     this.state.nodes.forEach(settleNumberFields);
+    for (let i = 0; i < nodes.length; i++) this.watchTimers(i);
     this.state.flows.forEach(settleNumberFields);
     this.state.sources.forEach(settleNumberFields);
     this.applySettings();
@@ -583,12 +588,10 @@ export class Simulation {
       const failing = this.state.rollout.touched.some((r) => this.state.nodes[this.topo.nodeIndex(r, watch)].health !== 0);
       this.rollout.send({ type: 'STAGE_DUE', now, touchedRegionsFailing: failing });
     }
-    // A calm region has no timer running and no front door set (calm.ts): only stepped nodes are looked at.
+    if (this.timedCount === 0) return;
     const nodes = this.state.nodes;
-    this.stepped.update(this.calm.mask);
-    const { nodes: stepped, nodeStart } = this.stepped;
-    for (let g = 0, end = nodeStart[nodeStart.length - 1]; g < end; g++) {
-      const i = stepped[g];
+    for (let i = 0; i < nodes.length; i++) {
+      if (this.timed[i] === 0) continue;
       const n = nodes[i];
       if (n.rampEnd < 0 && n.doorLimit >= 1 && this.doorHeld(i) < 1e-6) n.doorLimit = NaN;
       if (n.faultEnd >= 0 && t >= n.faultEnd) {
@@ -610,7 +613,16 @@ export class Simulation {
           n.rampEnd = -1;
         } else n.doorLimit = n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
       }
+      this.watchTimers(i);
     }
+  }
+
+  /** Notes whether node `i` has a timer running or a front door set, which `runNodeTimers` must look at every step. */
+  private watchTimers(i: number): void {
+    const n = this.state.nodes[i];
+    const timed = n.doorLimit === n.doorLimit || n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0 || n.rampEnd >= 0 ? 1 : 0;
+    this.timedCount += timed - this.timed[i];
+    this.timed[i] = timed;
   }
 
   private applyPolicy(region: string, includesProtected: boolean, service: string): void {
@@ -717,6 +729,7 @@ export class Simulation {
         default:
           break;
       }
+      this.watchTimers(i);
     }
     if (ev.type === 'isolate' || ev.type === 'reconnect') for (const r of regionIdx) s.isolated[r] = ev.type === 'isolate' ? 1 : 0;
     if (ev.type === 'rollout.start') {
