@@ -79,6 +79,9 @@ export class Simulation {
   private readonly provisioning: Uint8Array;
   private provisioningCount = 0;
   private readonly localRejected_f: Float64Array;
+  /** Each node's region; by region, 1 while its windows are known to be unchanged (scratch for `control`). */
+  private readonly region_n: Int32Array;
+  private readonly steady_r: Uint8Array;
   /** The sources whose new work enters at each node. */
   private readonly sourcesAt_n: number[][];
   /** Regions in a steady state, advanced a control interval at a time (see calm.ts). */
@@ -124,6 +127,8 @@ export class Simulation {
     this.stepped = new Stepped(this.topo);
     this.provisioning = new Uint8Array(nodes.length);
     this.timed = new Uint8Array(nodes.length);
+    this.region_n = Int32Array.from(nodes, (n) => n.region);
+    this.steady_r = new Uint8Array(this.topo.regionIds.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
     this.troubleInput.mayWait = Uint8Array.from(nodes, (n, i) => (this.fixed.door_s[n.service] === 1 || this.sourcesAt_n[i].some((k) => this.fixed.parks_f[sources[k].flow] === 1) ? 1 : 0));
 
@@ -523,12 +528,18 @@ export class Simulation {
     w.timeoutS = this.st.timeoutTicks * this.dtS;
     // Nothing fired now that could have changed what a node is (its blocking, its capacity).
     const quiet = this.firedAt !== t;
+    const steady = this.steady_r;
+    for (let r = 0; r < steady.length; r++) steady[r] = quiet && this.calm.steadyThrough(r, t) ? 1 : 0;
+    const region_n = this.region_n;
     for (let i = 0; i < N; i++) {
       const n = s.nodes[i];
-      w.offered = cum[M.offered * N + i] - prev[M.offered * N + i];
+      const offered = cum[M.offered * N + i] - prev[M.offered * N + i];
       // Two windows of one calm stretch have the same shares, so the same condition: unless the
       // traffic is so small that the noise could take it to nothing.
-      if (!(quiet && this.calm.steadyThrough(this.topo.nodes[i].region, t) && (w.offered > 1e-3 || w.offered === 0))) this.classify(i, now);
+      if (steady[region_n[i]] === 0 || !(offered > 1e-3 || offered === 0)) {
+        w.offered = offered;
+        this.classify(i, now);
+      }
       // The time matters to a recovering node only once it has looked fine for long enough.
       if (n.health === RECOVERING && recoveryDue(this.health[i].getSnapshot().context, now)) this.health[i].send({ type: 'TICK', now });
     }
