@@ -148,7 +148,7 @@ export class CalmRegions {
     const R = this.mask.length;
     const limit = Math.min(nextEventTick, end);
     this.mask.fill(0);
-    for (let r = 0; r < R; r++) if (this.stretchEnd[r] > limit) this.cut(s, r, Math.max(t0, limit));
+    for (let r = 0; r < R; r++) if (this.stretchEnd[r] > limit) this.cut(s, r, Math.max(t0, limit), t0);
     if (nextEventTick < t0 + K) return;
     for (let r = 0; r < R; r++) this.mask[r] = this.stretchEnd[r] > t0 || this.isSteady(s, st, r) ? 1 : 0;
     this.leaveOverPairs(s, st, t0);
@@ -182,16 +182,21 @@ export class CalmRegions {
   /** Leaves out the regions `closeOverPairs` finds unsafe, cutting their stretches here. */
   private leaveOverPairs(s: SimState, st: Settings, t0: number): void {
     if (!this.closeOverPairs(s, st)) return;
-    for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0);
+    for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0, t0);
   }
 
-  /** Ends region `r`'s stretch at the last interval boundary not after `at`, giving back the noise of the intervals dropped. */
-  private cut(s: SimState, r: number, at: number): void {
+  /**
+   * Ends region `r`'s stretch at the last interval boundary not after `at`, giving back the noise
+   * of the intervals dropped. A stretch that ends by `t0` (the interval now beginning) is over: its
+   * callers' running totals are brought up to date.
+   */
+  private cut(s: SimState, r: number, at: number, t0: number): void {
     const K = this.c.K;
     const start = this.stretchStart[r];
     const keep = Math.max(0, Math.floor((at - start) / K));
     if (start + keep * K < this.stretchEnd[r]) this.giveBack(s, r, keep);
     this.stretchEnd[r] = Math.min(this.stretchEnd[r], start + keep * K);
+    if (this.stretchEnd[r] <= t0 && keep > 0) this.settleCallers(s, r, keep);
   }
 
   private provisioningIn(r: number, provisioning: Uint8Array): boolean {
@@ -510,6 +515,9 @@ export class CalmRegions {
       n.queued = 0;
       n.stale = 0;
     }
+    // What the machines read every interval: attempts sent, first tries, work parked or abandoned.
+    // The callers' own running totals are read by nobody inside a run: they are brought up to date
+    // once, when the stretch is over (settleCallers).
     const averaged = this.protections.on(st);
     for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
       const f = ids[q];
@@ -518,12 +526,6 @@ export class CalmRegions {
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
-      fl.sentFirst += sum;
-      // Work items created: a source's new work (not what it resumes), every call made.
-      fl.created += flows[f].source >= 0 ? this.fresh_fm[f * STRETCH + m] : sum;
-      fl.sentNow = fl.firstNow = sum / K;
-      fl.succeeded += sum * this.succPer_f[f];
-      fl.waited += sum * this.waitPer_f[f];
       if (averaged) this.protections.save(f, fl);
       if (m === 0) {
         fl.first = 0;
@@ -534,28 +536,54 @@ export class CalmRegions {
         fl.pDone = this.pDone_f[f];
         fl.pRefused = this.pRefused_f[f];
       }
-      const ref = sum * this.refPer_f[f];
       const k = flows[f].source;
-      if (k < 0) {
-        fl.refusedDone += ref;
-        continue;
-      }
+      if (k < 0) continue;
       const src = s.sources[k];
       if (m === 0) {
         src.failedShare = this.failedShare_k[k];
         src.holding = holdsBacklog(src.holding, src.failedShare);
       }
-      if (this.releasing_k[k] === 1) {
-        // Resuming parked work: nothing parks (the plan checked), and the backlog runs down.
-        src.parked = this.parked_km[k * STRETCH + m];
-        src.released += this.released_km[k * STRETCH + m];
-      } else if (parks_f[f] === 1) {
-        src.parked += ref;
-        src.parkedTotal += ref;
-      } else {
+      const ref = sum * this.refPer_f[f];
+      // Resuming parked work: nothing parks (the plan checked), and the backlog runs down.
+      if (this.releasing_k[k] === 1) src.parked = this.parked_km[k * STRETCH + m];
+      else if (parks_f[f] === 1) src.parked += ref;
+      else cum[M.abandoned * N + home] += ref;
+    }
+    if (t0 + K === this.stretchEnd[r]) this.settleCallers(s, r, m + 1);
+  }
+
+  /** Adds the first `J` intervals of region `r`'s stretch to its callers' running totals. */
+  private settleCallers(s: SimState, r: number, J: number): void {
+    const { topo, parks_f, K } = this.c;
+    const flows = topo.flows;
+    for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+      const f = ids[q];
+      const fl = s.flows[f];
+      let sum = 0;
+      for (let m = 0; m < J; m++) sum += this.first_fm[f * STRETCH + m];
+      const k = flows[f].source;
+      fl.sentFirst += sum;
+      fl.sentNow = fl.firstNow = this.first_fm[f * STRETCH + J - 1] / K;
+      fl.succeeded += sum * this.succPer_f[f];
+      fl.waited += sum * this.waitPer_f[f];
+      const ref = sum * this.refPer_f[f];
+      if (k < 0) {
+        // Work items created: every call made.
+        fl.created += sum;
         fl.refusedDone += ref;
-        cum[M.abandoned * N + home] += ref;
+        continue;
       }
+      // A source's new work (not what it resumes).
+      let fresh = 0;
+      for (let m = 0; m < J; m++) fresh += this.fresh_fm[f * STRETCH + m];
+      fl.created += fresh;
+      const src = s.sources[k];
+      if (this.releasing_k[k] === 1) {
+        let released = 0;
+        for (let m = 0; m < J; m++) released += this.released_km[k * STRETCH + m];
+        src.released += released;
+      } else if (parks_f[f] === 1) src.parkedTotal += ref;
+      else fl.refusedDone += ref;
     }
   }
 }
