@@ -8,12 +8,15 @@ export interface RngState {
   rng: number;
 }
 
+/** 2⁻³²: multiplying by it is exactly dividing by 2³² (a power of two), and quicker. */
+const TWO_TO_MINUS_32 = 2 ** -32;
+
 /** Next uniform number in [0, 1); advances `s.rng`. */
 export function nextUniform(s: RngState): number {
   let a = (s.rng = (s.rng + 0x6d2b79f5) | 0);
   a = Math.imul(a ^ (a >>> 15), a | 1);
   a ^= a + Math.imul(a ^ (a >>> 7), a | 61);
-  return ((a ^ (a >>> 14)) >>> 0) / 4294967296;
+  return ((a ^ (a >>> 14)) >>> 0) * TWO_TO_MINUS_32;
 }
 
 /** Initial generator state for a seed (any integer) and a stream within it (one per source). */
