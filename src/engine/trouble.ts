@@ -35,7 +35,7 @@ export interface TroubleState {
   /** Control steps in the window, and the control step in seconds. */
   slots: number;
   controlS: number;
-  /** Ring of cumulative (demand, goodput, sent, first tries) at the last `slots + 1` control steps, node-major. */
+  /** Ring of cumulative (demand, goodput, sent, first tries) at the last `slots + 1` control steps: by slot, then field, then node. */
   ring: Float64Array;
   /** Ring position of the newest entry, and how many entries are filled. */
   head: number;
@@ -54,7 +54,9 @@ export interface TroubleState {
   judgedAt: number;
 }
 
-const FIELDS = 4; // demand, goodput, sent, first tries
+/** The counters the ring keeps, in its order: demand, goodput, sent, first tries. */
+const KEPT = [M.demand, M.goodput, M.sent, M.tries] as const;
+const FIELDS = KEPT.length;
 
 export function newTroubleState(nodes: number, controlS: number): TroubleState {
   const slots = Math.max(1, Math.round(TROUBLE_WINDOW_S / controlS));
@@ -100,12 +102,11 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
   const base = head * stride;
   const judged = input.judged;
   const count = judged ? judged.length : nodes;
-  for (let q = 0; q < count; q++) {
-    const i = judged ? judged[q] : q;
-    tr.ring[base + i * FIELDS] = cum[M.demand * nodes + i];
-    tr.ring[base + i * FIELDS + 1] = cum[M.goodput * nodes + i];
-    tr.ring[base + i * FIELDS + 2] = cum[M.sent * nodes + i];
-    tr.ring[base + i * FIELDS + 3] = cum[M.tries * nodes + i];
+  const ring = tr.ring;
+  for (let k = 0; k < FIELDS; k++) {
+    const from = KEPT[k] * nodes;
+    const to = base + k * nodes;
+    for (let i = 0; i < nodes; i++) ring[to + i] = cum[from + i];
   }
   tr.head = head;
   if (tr.filled < tr.slots + 1) tr.filled++;
@@ -118,10 +119,10 @@ export function judgeTrouble(tr: TroubleState, cum: Float64Array, nodes: number,
     const i = judged ? judged[q] : q;
     // The time since the last judgement counts with the verdict that held through it.
     if (tr.now[i] === 1 && span > 0) tr.seconds[i] += span;
-    const demand = tr.ring[base + i * FIELDS] - tr.ring[o + i * FIELDS];
-    const goodput = tr.ring[base + i * FIELDS + 1] - tr.ring[o + i * FIELDS + 1];
-    const sent = tr.ring[base + i * FIELDS + 2] - tr.ring[o + i * FIELDS + 2];
-    const tries = tr.ring[base + i * FIELDS + 3] - tr.ring[o + i * FIELDS + 3];
+    const demand = ring[base + i] - ring[o + i];
+    const goodput = ring[base + nodes + i] - ring[o + nodes + i];
+    const sent = ring[base + 2 * nodes + i] - ring[o + 2 * nodes + i];
+    const tries = ring[base + 3 * nodes + i] - ring[o + 3 * nodes + i];
     const h = input.nodes[i].health;
     let trouble = h === down || h === overloaded || h === waiting;
     if (!trouble && demand > 1 && goodput < GOODPUT_FLOOR * demand) trouble = true;
