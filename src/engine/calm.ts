@@ -84,6 +84,8 @@ export class CalmRegions {
   private readonly pOkOf_i: Float64Array;
   private readonly pDoneOf_i: Float64Array;
   private readonly capacity_i: Float64Array;
+  /** By node: its callers' patience over the stretch, in ticks (the timeout less any lateness). */
+  private readonly patience_i: Float64Array;
   /** By flow and step, kept only for protections that average every step (a stretch of one interval): first tries. */
   private readonly first_fk: Float64Array;
   private readonly served_k: Float64Array;
@@ -123,6 +125,7 @@ export class CalmRegions {
     this.pOkOf_i = new Float64Array(N);
     this.pDoneOf_i = new Float64Array(N);
     this.capacity_i = new Float64Array(N);
+    this.patience_i = new Float64Array(N);
     this.first_fk = new Float64Array(F * c.K);
     this.served_k = new Float64Array(c.K);
     this.protections = new Protections(F);
@@ -196,7 +199,7 @@ export class CalmRegions {
     const keep = Math.max(0, Math.floor((at - start) / K));
     if (start + keep * K < this.stretchEnd[r]) this.giveBack(s, r, keep);
     this.stretchEnd[r] = Math.min(this.stretchEnd[r], start + keep * K);
-    if (this.stretchEnd[r] <= t0 && keep > 0) this.settleCallers(s, r, keep);
+    if (this.stretchEnd[r] <= t0 && keep > 0) this.settle(s, r, keep);
   }
 
   private provisioningIn(r: number, provisioning: Uint8Array): boolean {
@@ -475,13 +478,16 @@ export class CalmRegions {
     for (let q = 0; q < ids.length; q++) s.sources[ids[q]].rng = this.savedRng[ids[q] * STRETCH + m];
   }
 
-  /** Writes interval `m` of region `r`'s stretch, which begins at `t0`, into the state. */
+  /**
+   * Writes interval `m` of region `r`'s stretch, which begins at `t0`, into the state: what the
+   * machines read every interval (each service's window, attempts and first tries, work parked or
+   * abandoned). What nothing inside a run reads is added once, when the stretch is over (`settle`).
+   */
   private commit(s: SimState, st: Settings, r: number, t0: number, m: number): void {
     const { topo, parks_f, K } = this.c;
     const { nodes, flows } = topo;
     const N = nodes.length;
     const cum = s.cum;
-    const last = t0 + K - 1;
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
       const n = s.nodes[i];
@@ -493,19 +499,15 @@ export class CalmRegions {
       const served = arriving * (1 - b);
       cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
       cum[M.offered * N + i] += arriving;
-      cum[M.capacity * N + i] += this.capacity_i[i];
       cum[M.rejected * N + i] += arriving * b;
-      cum[M.served * N + i] += served;
       cum[M.goodput * N + i] += served * pDone;
       cum[M.waiting * N + i] += served * (pOk - pDone);
       cum[M.failed * N + i] += served * (1 - pOk);
-      const late = lateTicksOf(st, info.service, n);
-      const lastDue = last - (st.timeoutTicks - late);
-      if (lastDue > n.timedThrough) n.timedThrough = lastDue;
-      n.oldest = last + 1;
       if (m > 0) continue;
       // What stays as it is for the whole stretch, written with its first interval: nothing
       // queues, and the cohort ring holds nothing for any tick of the stretch.
+      const late = lateTicksOf(st, info.service, n);
+      this.patience_i[i] = st.timeoutTicks - late;
       setLateTicks(n, info, s.flows, late);
       for (let t = t0, to = Math.min(this.stretchEnd[r] - 1, t0 + n.W - 1); t <= to; t++) {
         const slot = t % n.W;
@@ -515,9 +517,6 @@ export class CalmRegions {
       n.queued = 0;
       n.stale = 0;
     }
-    // What the machines read every interval: attempts sent, first tries, work parked or abandoned.
-    // The callers' own running totals are read by nobody inside a run: they are brought up to date
-    // once, when the stretch is over (settleCallers).
     const averaged = this.protections.on(st);
     for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
       const f = ids[q];
@@ -549,13 +548,30 @@ export class CalmRegions {
       else if (parks_f[f] === 1) src.parked += ref;
       else cum[M.abandoned * N + home] += ref;
     }
-    if (t0 + K === this.stretchEnd[r]) this.settleCallers(s, r, m + 1);
+    if (t0 + K === this.stretchEnd[r]) this.settle(s, r, m + 1);
   }
 
-  /** Adds the first `J` intervals of region `r`'s stretch to its callers' running totals. */
-  private settleCallers(s: SimState, r: number, J: number): void {
+  /**
+   * Adds the first `J` intervals of region `r`'s stretch to what nothing inside a run reads: the
+   * services' capacity and work served, how far their queues have aged, and the callers' own
+   * running totals.
+   */
+  private settle(s: SimState, r: number, J: number): void {
     const { topo, parks_f, K } = this.c;
     const flows = topo.flows;
+    const N = topo.nodes.length;
+    const last = this.stretchStart[r] + J * K - 1;
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
+      const i = ids[q];
+      const n = s.nodes[i];
+      let arriving = 0;
+      for (let m = 0; m < J; m++) arriving += this.arrive_im[i * STRETCH + m];
+      s.cum[M.capacity * N + i] += this.capacity_i[i] * J;
+      s.cum[M.served * N + i] += arriving * (1 - this.blocked_i[i]);
+      const lastDue = last - this.patience_i[i];
+      if (lastDue > n.timedThrough) n.timedThrough = lastDue;
+      n.oldest = last + 1;
+    }
     for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
       const f = ids[q];
       const fl = s.flows[f];
