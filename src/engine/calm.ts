@@ -5,20 +5,24 @@
  * every caller's view of its calls (pOk, pDone, pRefused) has settled, and no front door, fault
  * or timer is about to act. There a step is linear in the work that enters (new work, and parked
  * work an orchestrator resumes): what each node serves, refuses and sends on is a fixed share of
- * what arrives. Such a region is advanced over
- * the whole interval between two control steps at once, from the sums of its sources' new work;
- * the machines only look at those sums anyway (every `CONTROL_S`). As its shares stay fixed, a
- * calm region is planned for a stretch of intervals at once, and each later interval only writes
- * its arrivals times those shares.
+ * what arrives. Such a region is advanced over the whole interval between two control steps at
+ * once, from the sums of the work its sources bring; the machines only look at those sums anyway
+ * (every `CONTROL_S`). As its shares stay fixed, a calm region is planned for a stretch of
+ * intervals at once, and each later interval only writes its arrivals times those shares; what
+ * nothing inside a run reads (callers' running totals, capacity used) is added once the stretch
+ * is over.
  *
  * The sources draw their noise from their own streams, step by step, and parked work resumes by
- * the same rule, step by step, so the work that enters is the very work a step-by-step run sees. What is checked, so that nothing observable is skipped:
- *  - at the interval's start, nothing in the region can change by itself (the state test below),
- *    no event, stage or timer falls inside the interval, and no work can be routed into the
- *    region from a paired region that is not calm (or out of it to one that still holds some);
+ * the same rule as in a step-by-step run, step by step, so the work that enters is the very work
+ * a step-by-step run sees. What is checked, so that nothing observable is skipped:
+ *  - at the interval's start, nothing in the region can change by itself but parked work that
+ *    resumes (the state test below), no event, stage or timer falls inside the interval, and no
+ *    work can be routed into the region from a paired region that is not calm (or out of it to
+ *    one that still holds some);
  *  - over the interval, no node could be short of capacity in any one step (each source's
- *    largest step bounds every step), no per-caller quota is reached, no try fails, and every
- *    caller's view stays where it is (the shares of the sums equal the settled shares).
+ *    largest step bounds every step), no per-caller quota is reached, no try fails, every
+ *    caller's view stays where it is (the shares of the sums equal the settled shares), and a
+ *    backlog either stays held or runs down (nothing parks while it resumes).
  * If any of this fails, the region is stepped one tick at a time as usual. Results agree with a
  * step-by-step run to the rounding of a sum (checked by test/engine/calm.test.ts).
  *
