@@ -14,13 +14,13 @@ import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
 import { rolloutMachine } from './machines/rollout.ts';
-import { Stepped } from './stepped.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
 import { capacityRpsOf, fitNodeRing, lateTicksOf, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { holdsBacklog, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
+import { Stepped } from './stepped.ts';
 import { compileTopology, type StepFacts, type Topology } from './topology.ts';
 import { judgeTrouble, newTroubleState, type TroubleInput } from './trouble.ts';
 
