@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: how fast the engine is, measured (never asserted by tests).
  *  1. The incident replay: wall time and simulated seconds per wall second (target ≥ 50 000×).
- *  2. Cost against the number of regions (1×, 4×, 16× the incident's regions): should be linear.
+ *  2. Cost against the number of regions (1×, 4×, 16× the incident's regions, every copy living the
+ *     same incident): should be linear.
  *  3. Cost against the request rate (1 k vs 1 M req/s): should be flat — the model is fluid.
  *  4. The page in Chromium: time per frame, long tasks, slider-to-visible latency.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
-import type { Model } from '../engine/model.ts';
 import { Simulation } from '../engine/simulation.ts';
+import { atScale, withRegions } from './bench-models.ts';
 import { benchBrowser } from './bench-browser.ts';
 import { benchSweep } from './bench-sweep.ts';
 
@@ -38,27 +39,6 @@ function median(xs: number[]): number {
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** The incident model with every region copied `k` times (pairs kept within each copy). */
-function withRegions(base: Model, k: number): LoadedModel {
-  const m = structuredClone(base) as Model;
-  m.id = `${base.id}-x${k}`;
-  m.regions = [];
-  for (let c = 0; c < k; c++) {
-    const sfx = c === 0 ? '' : `-c${c}`;
-    for (const r of base.regions) m.regions.push({ ...r, id: r.id + sfx, pair: r.pair ? r.pair + sfx : undefined });
-  }
-  return mustLoadModel(m);
-}
-
-/** The single-service model at `factor` × its load and capacity. */
-function atScale(base: Model, factor: number): LoadedModel {
-  const m = structuredClone(base) as Model;
-  m.sources = m.sources.map((s) => ({ ...s, rateRps: s.rateRps * factor }));
-  m.services = m.services.map((s) => ({ ...s, capacityRps: s.capacityRps * factor }));
-  m.params = m.params.filter((p) => p.id !== 'load' && p.id !== 'capacity');
-  return mustLoadModel(m);
-}
 
 const incident = mustLoadModel(BUILTIN_MODELS['azure-2026-02']);
 const single = mustLoadModel(BUILTIN_MODELS['single-service']);
