@@ -194,8 +194,8 @@ export class CalmRegions {
 
   /**
    * Ends region `r`'s stretch at the last interval boundary not after `at`, giving back the noise
-   * of the intervals dropped. A stretch that ends by `t0` (the interval now beginning) is over: its
-   * callers' running totals are brought up to date.
+   * of the intervals dropped. A stretch that ends by `t0` (the interval now beginning) is over:
+   * what nothing inside a run reads is brought up to date (`settle`).
    */
   private cut(s: SimState, r: number, at: number, t0: number): void {
     const K = this.c.K;

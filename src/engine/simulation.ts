@@ -79,8 +79,7 @@ export class Simulation {
   private readonly provisioning: Uint8Array;
   private provisioningCount = 0;
   private readonly localRejected_f: Float64Array;
-  /** Each node's region; by region, 1 while its windows are known to be unchanged (scratch for `control`). */
-  private readonly region_n: Int32Array;
+  /** By region, 1 while its windows are known to be unchanged (scratch for `control`). */
   private readonly steady_r: Uint8Array;
   /** The sources whose new work enters at each node. */
   private readonly sourcesAt_n: number[][];
@@ -127,7 +126,6 @@ export class Simulation {
     this.stepped = new Stepped(this.topo);
     this.provisioning = new Uint8Array(nodes.length);
     this.timed = new Uint8Array(nodes.length);
-    this.region_n = Int32Array.from(nodes, (n) => n.region);
     this.steady_r = new Uint8Array(this.topo.regionIds.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
     this.troubleInput.mayWait = Uint8Array.from(nodes, (n, i) => (this.fixed.door_s[n.service] === 1 || this.sourcesAt_n[i].some((k) => this.fixed.parks_f[sources[k].flow] === 1) ? 1 : 0));
@@ -530,7 +528,7 @@ export class Simulation {
     const quiet = this.firedAt !== t;
     const steady = this.steady_r;
     for (let r = 0; r < steady.length; r++) steady[r] = quiet && this.calm.steadyThrough(r, t) ? 1 : 0;
-    const region_n = this.region_n;
+    const region_n = this.topo.region_n;
     for (let i = 0; i < N; i++) {
       const n = s.nodes[i];
       const offered = cum[M.offered * N + i] - prev[M.offered * N + i];

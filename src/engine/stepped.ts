@@ -7,26 +7,35 @@
  */
 import type { Topology } from './topology.ts';
 
-/** Sources, flows by service and nodes by service, of the regions a calm mask leaves stepped. */
-class Lists {
+export class Stepped {
+  /** Sources of stepped regions (the first `sourceCount` entries). */
   readonly sources: Int32Array;
   sourceCount = 0;
+  /** By service `s`: its stepped flows are `flows[flowStart[s]] … flows[flowStart[s + 1] - 1]`, and its stepped nodes likewise. */
   readonly flows: Int32Array;
   readonly flowStart: Int32Array;
   readonly nodes: Int32Array;
   readonly nodeStart: Int32Array;
+  /** The calm mask the lists were built for (2: not built yet). */
+  private readonly builtFor: Uint8Array;
 
-  constructor(topo: Topology) {
+  constructor(private readonly topo: Topology) {
     const S = topo.serviceIds.length;
     this.sources = new Int32Array(topo.sources.length);
     this.flows = new Int32Array(topo.flows.length);
     this.flowStart = new Int32Array(S + 1);
     this.nodes = new Int32Array(topo.nodes.length);
     this.nodeStart = new Int32Array(S + 1);
+    this.builtFor = new Uint8Array(topo.regionIds.length).fill(2);
   }
 
-  build(topo: Topology, calm: Uint8Array): void {
-    const { sources, flows, nodes, flowsByService, nodesByService } = topo;
+  /** Brings the lists up to date with `calm` (1 for a region advanced calm); rebuilt only when it changed. */
+  update(calm: Uint8Array): void {
+    let same = true;
+    for (let r = 0; r < calm.length; r++) if (calm[r] !== this.builtFor[r]) same = false;
+    if (same) return;
+    this.builtFor.set(calm);
+    const { sources, flows, nodes, flowsByService, nodesByService } = this.topo;
     let k = 0;
     for (let q = 0; q < sources.length; q++) if (calm[sources[q].region] !== 1) this.sources[k++] = q;
     this.sourceCount = k;
@@ -40,53 +49,6 @@ class Lists {
     }
     this.flowStart[flowsByService.length] = fi;
     this.nodeStart[nodesByService.length] = ni;
-  }
-}
-
-export class Stepped {
-  /**
-   * The lists for the mask last given to `update`. By service `s`, its stepped flows are
-   * `flows[flowStart[s]] … flows[flowStart[s + 1] - 1]`, and its stepped nodes likewise.
-   */
-  sources: Int32Array;
-  sourceCount: number;
-  flows: Int32Array;
-  flowStart: Int32Array;
-  nodes: Int32Array;
-  nodeStart: Int32Array;
-  /** Every part (no region calm: between intervals, and at each interval's first observation). */
-  private readonly all: Lists;
-  /** The parts a calm mask leaves, and the mask they were built for (2: not built yet). */
-  private readonly some: Lists;
-  private readonly builtFor: Uint8Array;
-
-  constructor(private readonly topo: Topology) {
-    this.all = new Lists(topo);
-    this.all.build(topo, new Uint8Array(topo.regionIds.length));
-    this.some = new Lists(topo);
-    this.builtFor = new Uint8Array(topo.regionIds.length).fill(2);
-    ({ sources: this.sources, sourceCount: this.sourceCount, flows: this.flows, flowStart: this.flowStart, nodes: this.nodes, nodeStart: this.nodeStart } = this.all);
-  }
-
-  /** Points the lists at the parts `calm` (1 for a region advanced calm) leaves stepped. */
-  update(calm: Uint8Array): void {
-    let none = true;
-    let same = true;
-    for (let r = 0; r < calm.length; r++) {
-      if (calm[r] === 1) none = false;
-      if (calm[r] !== this.builtFor[r]) same = false;
-    }
-    if (!none && !same) {
-      this.builtFor.set(calm);
-      this.some.build(this.topo, calm);
-    }
-    const l = none ? this.all : this.some;
-    this.sources = l.sources;
-    this.sourceCount = l.sourceCount;
-    this.flows = l.flows;
-    this.flowStart = l.flowStart;
-    this.nodes = l.nodes;
-    this.nodeStart = l.nodeStart;
   }
 
   /** Whether nothing is stepped (every region calm). */

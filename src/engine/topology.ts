@@ -54,6 +54,8 @@ export interface Topology {
   nodesByService: number[][];
   /** Capacity multiplier of each node (region scale × service's region scale). */
   capacityShare_n: Float64Array;
+  /** Each node's region, as an array for the step loop. */
+  region_n: Int32Array;
   /** By flow, as arrays for the step loop: its target node, its source (-1: calls of a node), its calls per request. */
   home_f: Int32Array;
   source_f: Int32Array;
@@ -126,10 +128,11 @@ export function compileTopology(model: Model): Topology {
   for (const f of flows) flowsByService[nodes[f.home].service].push(f.index);
 
   const nodesByService = serviceIds.map((_, s) => regionIds.map((_, r) => nodeIndex(r, s)));
+  const region_n = Int32Array.from(nodes, (n) => n.region);
   const home_f = Int32Array.from(flows, (f) => f.home);
   const source_f = Int32Array.from(flows, (f) => f.source);
   const perRequest_f = Float64Array.from(flows, (f) => f.perRequest);
-  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, nodesByService, capacityShare_n, home_f, source_f, perRequest_f };
+  return { model, regionIds, serviceIds, nodes, flows, sources, nodeIndex, serviceOrder, flowsByService, nodesByService, capacityShare_n, region_n, home_f, source_f, perRequest_f };
 }
 
 /**
