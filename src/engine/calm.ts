@@ -35,7 +35,7 @@ import { capacityRpsOf, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
+import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type NodeState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
@@ -168,7 +168,7 @@ export class CalmRegions {
         // Planned already (this interval or earlier): its stretch runs past t0.
         if (this.mask[r] !== 1 || this.stretchEnd[r] > t0) continue;
         const J = single || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
-        if (this.plan(s, st, r, J)) {
+        if (this.plan(s, st, r, t0, J)) {
           this.stretchStart[r] = t0;
           this.stretchEnd[r] = t0 + J * K;
         } else {
@@ -245,7 +245,8 @@ export class CalmRegions {
         const f = s.flows[info.inFlows[p]];
         if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
       }
-      if (n.queued > EMPTY || n.doorLimit === n.doorLimit || n.rampEnd >= 0) return false;
+      // A front door may be set (or ramping back) while it holds nothing: the plan checks it never binds.
+      if (n.queued > EMPTY) return false;
       if (n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
@@ -295,7 +296,7 @@ export class CalmRegions {
    * interval's arrivals times a share worked out once. The step-by-step first tries themselves
    * are kept only for protections that average them (then `J` is 1).
    */
-  private plan(s: SimState, st: Settings, r: number, J: number): boolean {
+  private plan(s: SimState, st: Settings, r: number, t0: number, J: number): boolean {
     const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates, K } = this.c;
     const { nodes, flows, sources } = topo;
     const flowsHere = this.flowsOf_r[r];
@@ -384,6 +385,8 @@ export class CalmRegions {
       }
       // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
       // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
+      // A front door set (or ramping back) admits every step's arrivals: it holds nothing.
+      if (door_s[svc] === 1 && !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN))) return false;
       const room = Math.max(0, perTickCap - peak * b * cost);
       const peakServed = peak * (1 - b);
       if (peakServed > room) return false;
@@ -607,6 +610,24 @@ export class CalmRegions {
     }
   }
 }
+
+/**
+ * The lowest front-door limit (a share of capacity) node `n` has in any step from now (its door as
+ * it is) to the one before `t1`, where a ramp takes it: a straight line, so lowest at one end, then
+ * the ramp's target. Infinity when the door is open. `Simulation.runNodeTimers` moves the door.
+ */
+function doorFloor(n: NodeState, t1: number): number {
+  if (n.doorLimit !== n.doorLimit) return Infinity;
+  if (n.rampEnd < 0) return n.doorLimit;
+  const last = Math.min(t1 - 1, n.rampEnd - 1);
+  const atLast = n.rampFrom + ((n.rampTo - n.rampFrom) * (last - n.rampStart)) / (n.rampEnd - n.rampStart);
+  let floor = Math.min(n.doorLimit, atLast);
+  if (t1 - 1 >= n.rampEnd) floor = Math.min(floor, n.rampTo);
+  return floor;
+}
+
+/** A door's limit in a step between the ends of a ramp may round a little below both ends. */
+const DOOR_MARGIN = 1e-9;
 
 /** The most control intervals a calm region is planned for at once. */
 const STRETCH = 24;

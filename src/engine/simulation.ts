@@ -81,6 +81,8 @@ export class Simulation {
   private readonly localRejected_f: Float64Array;
   /** By region, 1 while its windows are known to be unchanged (scratch for `control`). */
   private readonly steady_r: Uint8Array;
+  /** By node, 1 if it was door-limited when last classified. */
+  private readonly doorLimitedSeen: Uint8Array;
   /** The sources whose new work enters at each node. */
   private readonly sourcesAt_n: number[][];
   /** Regions in a steady state, advanced a control interval at a time (see calm.ts). */
@@ -127,6 +129,7 @@ export class Simulation {
     this.provisioning = new Uint8Array(nodes.length);
     this.timed = new Uint8Array(nodes.length);
     this.steady_r = new Uint8Array(this.topo.regionIds.length);
+    this.doorLimitedSeen = new Uint8Array(nodes.length);
     this.sourcesAt_n = nodes.map((_, i) => sources.filter((src) => flows[src.flow].home === i).map((src) => src.index));
     this.troubleInput.mayWait = Uint8Array.from(nodes, (n, i) => (this.fixed.door_s[n.service] === 1 || this.sourcesAt_n[i].some((k) => this.fixed.parks_f[sources[k].flow] === 1) ? 1 : 0));
 
@@ -533,8 +536,9 @@ export class Simulation {
       const n = s.nodes[i];
       const offered = cum[M.offered * N + i] - prev[M.offered * N + i];
       // Two windows of one calm stretch have the same shares, so the same condition: unless the
-      // traffic is so small that the noise could take it to nothing.
-      if (steady[region_n[i]] === 0 || !(offered > 1e-3 || offered === 0)) {
+      // traffic is so small that the noise could take it to nothing, or a front door ramping back
+      // has opened since (a door that holds nothing does not stop a region being calm).
+      if (steady[region_n[i]] === 0 || !(offered > 1e-3 || offered === 0) || (n.doorLimit < 1 ? 1 : 0) !== this.doorLimitedSeen[i]) {
         w.offered = offered;
         this.classify(i, now);
       }
@@ -576,6 +580,7 @@ export class Simulation {
     w.queued = n.queued;
     w.held = this.doorHeld(i);
     w.doorLimited = n.doorLimit < 1;
+    this.doorLimitedSeen[i] = w.doorLimited ? 1 : 0;
     w.previous = CONDITIONS[n.condition];
     const condition = classifyNode(w);
     const code = CONDITIONS.indexOf(condition);

@@ -4,6 +4,7 @@
  * second of trouble exactly.
  */
 import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/engine/model.ts';
 import type { ParamValue } from '../../src/params/registry.ts';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { model } from '../helpers.ts';
@@ -99,6 +100,66 @@ describe('calm regions advanced a control interval at a time', () => {
     const calmSteps = calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
     expect(calmSteps).toBeGreaterThan(0.75 * 4 * 3600);
     expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
+  });
+
+  it('a front door ramping traffic back once it holds nothing: calm, and seen as step by step', () => {
+    // The storm regions' doors ramp back until 06:05; what they held has drained by 05:42.
+    const loaded = model('azure-2026-02');
+    const stepped = new Simulation(loaded);
+    const calm = new Simulation(loaded);
+    // 05:45:30: the minutes compared end between control steps of the ramp, not at its end.
+    const from = 12.25 * 3600 + 30;
+    stepped.runTo(from);
+    calm.runTo(from);
+    const storm = ['eastus', 'westus'].map((id) => calm.topo.regionIds.indexOf(id));
+    const doors = calm.topo.nodes.filter((n) => storm.includes(n.region) && loaded.model.services[n.service].door).map((n) => n.index);
+    expect(doors.every((i) => calm.state.nodes[i].rampEnd > calm.state.tick && calm.doorHeld(i) === 0)).toBe(true);
+    const calmBefore = calm.calmShare * calm.state.tick * calm.topo.regionIds.length;
+    const view = (sim: Simulation) => sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ') + ` ${sim.state.trouble.now.join('')}`;
+    const calmSteps = () => calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
+    const differ: string[] = [];
+    let whileRamping = 0;
+    for (let minute = 0; minute < 30; minute++) {
+      for (let j = 0; j < 60; j++) stepped.step();
+      calm.advance(60);
+      if (view(calm) !== view(stepped)) differ.push(`${calm.time}: ${view(stepped)} ≠ ${view(calm)}`);
+      if (minute === 18) whileRamping = calmSteps();
+    }
+    expect(differ.slice(0, 3)).toEqual([]);
+    // Until 06:04 the doors still ramp: every region, theirs too, was calm most of the time.
+    expect(whileRamping).toBeGreaterThan(0.75 * 6 * 19 * 60);
+    // Then the doors opened (door-limited, then not), as step by step.
+    expect(doors.every((i) => calm.state.nodes[i].doorLimit !== calm.state.nodes[i].doorLimit)).toBe(true);
+    expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
+    let worst = 0;
+    for (let k = 0; k < calm.state.cum.length; k++) worst = Math.max(worst, Math.abs(calm.state.cum[k] - stepped.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it('a ramp that ends between events: its door opening is seen when it opens, as step by step', () => {
+    // From 05:00 UTC the operators ramp East and West US to full traffic over 3517 s, so the door
+    // opens in the middle of a calm stretch; the service looks fine from then, and is healthy once
+    // it has looked fine for five minutes.
+    const loaded = model('azure-2026-02');
+    const stepped = new Simulation(loaded);
+    const calm = new Simulation(loaded);
+    const from = 11.5 * 3600;
+    while (stepped.time < from) stepped.step();
+    calm.advance(from / calm.dtS);
+    const ramp: Action = { type: 'ramp', service: 'identity', regions: ['eastus', 'westus'], toPercent: 100, durationS: 3517 };
+    stepped.act(ramp);
+    calm.act(ramp);
+    const i = calm.topo.nodeIndex(calm.topo.regionIds.indexOf('eastus'), calm.topo.serviceIds.indexOf('identity'));
+    const end = from + 3517;
+    const health = { stepped: [] as string[], calm: [] as string[] };
+    for (const after of [290, 300, 306, 320, 400]) {
+      while (stepped.time < end + after) stepped.step();
+      calm.advance((end + after - calm.time) / calm.dtS);
+      health.stepped.push(`${after}: ${stepped.healthOf(i)}`);
+      health.calm.push(`${after}: ${calm.healthOf(i)}`);
+    }
+    expect(health.calm).toEqual(health.stepped);
+    expect([health.stepped[0], health.stepped[4]]).toEqual(['290: recovering', '400: healthy']);
   });
 
   it.each<[string, Record<string, ParamValue>]>([
