@@ -84,7 +84,12 @@ export class CalmRegions {
   private readonly waitPer_f: Float64Array;
   private readonly refPer_f: Float64Array;
   private readonly arrive_im: Float64Array;
+  /** By node: 1 unless a shut front door holds all that arrives; the share refused (403); the share served. */
+  private readonly open_i: Float64Array;
   private readonly blocked_i: Float64Array;
+  private readonly pass_i: Float64Array;
+  /** By flow: 1 if a shut front door holds all it sends. */
+  private readonly held_f: Uint8Array;
   private readonly pOkOf_i: Float64Array;
   private readonly pDoneOf_i: Float64Array;
   private readonly capacity_i: Float64Array;
@@ -125,7 +130,10 @@ export class CalmRegions {
     this.waitPer_f = new Float64Array(F);
     this.refPer_f = new Float64Array(F);
     this.arrive_im = new Float64Array(N * STRETCH);
+    this.open_i = new Float64Array(N);
     this.blocked_i = new Float64Array(N);
+    this.pass_i = new Float64Array(N);
+    this.held_f = new Uint8Array(F);
     this.pOkOf_i = new Float64Array(N);
     this.pDoneOf_i = new Float64Array(N);
     this.capacity_i = new Float64Array(N);
@@ -225,13 +233,19 @@ export class CalmRegions {
     this.mask.fill(0);
   }
 
-  /** Nothing in region `r` can change by itself, but for parked work that resumes: no queue, retry, held work, door, fault or timer. */
+  /**
+   * Nothing in region `r` can change by itself, but for parked work that resumes: no queue, retry,
+   * fault or timer, and no work held but at a front door that is shut (where it stays until an
+   * operator acts).
+   */
   private isSteady(s: SimState, st: Settings, r: number): boolean {
-    const { door_s } = this.c;
+    const { door_s, topo } = this.c;
     for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
       const f = ids[q];
       const fl = s.flows[f];
-      if (fl.dueTotal !== 0 || fl.held0 !== 0 || fl.held1 !== 0 || fl.first !== 0) return false;
+      if (fl.dueTotal !== 0 || fl.first !== 0) return false;
+      if (fl.held0 !== 0 && !this.shut(s, st, topo.flows[f].home)) return false;
+      if (fl.held1 !== 0 && !this.shut(s, st, topo.flows[f].pair)) return false;
       // A breaker that is open or probing changes what is sent.
       if (st.breaker && fl.brkMode !== 0) return false;
     }
@@ -240,18 +254,26 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = this.c.topo.nodes[i];
       const svc = info.service;
-      // Nothing held at its door, from home or from a paired region.
-      for (let p = 0; p < info.inFlows.length; p++) {
-        const f = s.flows[info.inFlows[p]];
-        if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
+      // Nothing held at its door, from home or from a paired region, unless the door is shut. A
+      // door set (or ramping back) that holds nothing may stay so: the plan checks it never binds.
+      if (!this.shut(s, st, i)) {
+        for (let p = 0; p < info.inFlows.length; p++) {
+          const f = s.flows[info.inFlows[p]];
+          if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
+        }
       }
-      // A front door may be set (or ramping back) while it holds nothing: the plan checks it never binds.
       if (n.queued > EMPTY) return false;
       if (n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
     }
     return true;
+  }
+
+  /** Whether node `i` has a front door that is shut (limit 0, no ramp): it admits nothing until an operator acts. */
+  private shut(s: SimState, st: Settings, i: number): boolean {
+    const n = s.nodes[i];
+    return this.c.door_s[this.c.topo.nodes[i].service] === 1 && n.doorLimit === 0 && n.rampEnd < 0 && st.admission !== st.admission;
   }
 
   /**
@@ -372,7 +394,12 @@ export class CalmRegions {
       if (st.timeoutTicks - lateTicksOf(st, svc, n) <= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
       const perTickCap = capacityRpsOf(st, svc, topo.capacityShare_n[i], n) * dtS;
-      const b = n.blocked;
+      // A shut front door holds all that arrives (its callers wait); behind an open one, a share
+      // of the accounts may refuse every request (403), and the rest is served.
+      const shut = this.shut(s, st, i);
+      if (shut && averaged) return false;
+      const b = shut ? 0 : n.blocked;
+      const pass = shut ? 0 : 1 - b;
       const quotaCap = st.quota_s[svc] * perTickCap;
       const cost = rejectCost_s[svc];
       let peak = 0;
@@ -380,18 +407,20 @@ export class CalmRegions {
         if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
         const f = info.inFlows[p];
         // Each caller within its quota (if any) in every step.
-        if (quotaCap === quotaCap && b < 1 && peak_f[f] * (1 - b) > quotaCap) return false;
+        if (quotaCap === quotaCap && b < 1 && peak_f[f] * pass > quotaCap) return false;
         peak += peak_f[f];
       }
       // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
       // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
       // A front door set (or ramping back) admits every step's arrivals: it holds nothing.
-      if (door_s[svc] === 1 && !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN))) return false;
+      if (door_s[svc] === 1 && !shut && !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN))) return false;
       const room = Math.max(0, perTickCap - peak * b * cost);
-      const peakServed = peak * (1 - b);
+      const peakServed = peak * pass;
       if (peakServed > room) return false;
       if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return false;
+      this.open_i[i] = shut ? 0 : 1;
       this.blocked_i[i] = b;
+      this.pass_i[i] = pass;
       this.pOkOf_i[i] = pOk;
       this.pDoneOf_i[i] = pDone;
       this.capacity_i[i] = perTickCap * K;
@@ -412,9 +441,10 @@ export class CalmRegions {
       for (let p = 0; p < info.inFlows.length; p++) {
         if (info.inPorts[p] !== 0) continue;
         const f = info.inFlows[p];
-        this.succPer_f[f] = (1 - b) * pDone;
-        this.waitPer_f[f] = (1 - b) * (pOk - pDone);
-        this.refPer_f[f] = b + (1 - b) * pRefused;
+        this.succPer_f[f] = pass * pDone;
+        this.waitPer_f[f] = shut ? 1 : pass * (pOk - pDone);
+        this.refPer_f[f] = b + pass * pRefused;
+        this.held_f[f] = shut ? 1 : 0;
       }
       if (averaged) {
         for (let j = 0; j < K; j++) served_k[j] = 0;
@@ -430,7 +460,7 @@ export class CalmRegions {
         const f = deps[d];
         const k = flows[f].perRequest;
         if (averaged) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
-        for (let m = 0; m < J; m++) fm[f * STRETCH + m] += am[i * STRETCH + m] * (1 - b) * k * reach;
+        for (let m = 0; m < J; m++) fm[f * STRETCH + m] += am[i * STRETCH + m] * pass * k * reach;
         peak_f[f] += peakServed * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
@@ -500,13 +530,13 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = nodes[i];
       const arriving = this.arrive_im[i * STRETCH + m];
-      const b = this.blocked_i[i];
       const pOk = this.pOkOf_i[i];
       const pDone = this.pDoneOf_i[i];
-      const served = arriving * (1 - b);
+      const served = arriving * this.pass_i[i];
       cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
-      cum[M.offered * N + i] += arriving;
-      cum[M.rejected * N + i] += arriving * b;
+      // What a shut front door holds is not offered to the service.
+      cum[M.offered * N + i] += arriving * this.open_i[i];
+      cum[M.rejected * N + i] += arriving * this.blocked_i[i];
       cum[M.goodput * N + i] += served * pDone;
       cum[M.waiting * N + i] += served * (pOk - pDone);
       cum[M.failed * N + i] += served * (1 - pOk);
@@ -532,6 +562,8 @@ export class CalmRegions {
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
+      // Held at a shut front door, and waited for.
+      if (this.held_f[f] === 1) fl.held0 += sum;
       if (averaged) this.protections.save(f, fl);
       if (m === 0) {
         fl.first = 0;
@@ -574,7 +606,7 @@ export class CalmRegions {
       let arriving = 0;
       for (let m = 0; m < J; m++) arriving += this.arrive_im[i * STRETCH + m];
       s.cum[M.capacity * N + i] += this.capacity_i[i] * J;
-      s.cum[M.served * N + i] += arriving * (1 - this.blocked_i[i]);
+      s.cum[M.served * N + i] += arriving * this.pass_i[i];
       const lastDue = last - this.patience_i[i];
       if (lastDue > n.timedThrough) n.timedThrough = lastDue;
       n.oldest = last + 1;
@@ -588,7 +620,8 @@ export class CalmRegions {
       fl.sentFirst += sum;
       fl.sentNow = fl.firstNow = this.first_fm[f * STRETCH + J - 1] / K;
       fl.succeeded += sum * this.succPer_f[f];
-      fl.waited += sum * this.waitPer_f[f];
+      // Work a shut door holds is waited for, but not served and waiting on a held call.
+      if (this.held_f[f] === 0) fl.waited += sum * this.waitPer_f[f];
       const ref = sum * this.refPer_f[f];
       if (k < 0) {
         // Work items created: every call made.
