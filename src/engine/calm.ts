@@ -2,8 +2,10 @@
  * Calm regions, advanced a control interval at a time.
  *
  * Most of a long run, most regions are in a steady state: nothing queues, no retry is pending,
- * every caller's view of its calls (pOk, pDone, pRefused) has settled, and no front door, fault
- * or timer is about to act. There a step is linear in the work that enters (new work, and parked
+ * every caller's view of its calls (pOk, pDone, pRefused) has settled, and no fault or timer is
+ * about to act. A front door may be set, or ramping traffic back, as long as it admits all that
+ * arrives in every step; or shut, holding all that arrives (its callers wait, and what it holds
+ * grows by what they send). There a step is linear in the work that enters (new work, and parked
  * work an orchestrator resumes): what each node serves, refuses and sends on is a fixed share of
  * what arrives. Such a region is advanced over the whole interval between two control steps at
  * once, from the sums of the work its sources bring; the machines only look at those sums anyway
@@ -20,7 +22,8 @@
  *    work can be routed into the region from a paired region that is not calm (or out of it to
  *    one that still holds some);
  *  - over the interval, no node could be short of capacity in any one step (each source's
- *    largest step bounds every step), no per-caller quota is reached, no try fails, every
+ *    largest step bounds every step), no front door that is not shut could hold any of it (the
+ *    bound against the door's lowest limit), no per-caller quota is reached, no try fails, every
  *    caller's view stays where it is (the shares of the sums equal the settled shares), and a
  *    backlog either stays held or runs down (nothing parks while it resumes).
  * If any of this fails, the region is stepped one tick at a time as usual. Results agree with a
