@@ -3,6 +3,7 @@
  * step-by-step run gives: every count to the rounding of a sum, every health state and every
  * second of trouble exactly.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/engine/model.ts';
 import type { ParamValue } from '../../src/params/registry.ts';
@@ -168,5 +169,80 @@ describe('calm regions advanced a control interval at a time', () => {
     ['adaptive throttling', { 'throttle.k': 2 }],
   ])('the incident with %s, whose averages move every step: the same run', (_, params) => {
     expect(bothWays('azure-2026-02', params).calmShare).toBeGreaterThan(0.3);
+  });
+});
+
+describe('calm regions with front doors that operators set, shut and ramp (property)', () => {
+  /** Runs the model both ways with the operators' actions at their times; compares every `chunkS`. */
+  function bothWaysActing(id: string, params: Record<string, ParamValue>, actions: { at: number; action: Action }[], endS: number, chunkS: number): Simulation {
+    const loaded = model(id);
+    const stepped = new Simulation(loaded, { params, durationS: endS });
+    const calm = new Simulation(loaded, { params, durationS: endS });
+    const chunk = Math.round(chunkS / stepped.dtS);
+    const view = (sim: Simulation) => `${sim.state.tick} ${sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ')} ${sim.state.trouble.now.join('')}`;
+    const differ: string[] = [];
+    const due = [...actions].sort((a, b) => a.at - b.at);
+    while (!stepped.done) {
+      const next = Math.min(stepped.state.tick + chunk, due.length > 0 ? Math.round(due[0].at / stepped.dtS) : Infinity);
+      while (stepped.state.tick < next && !stepped.done) stepped.step();
+      calm.advance(next - calm.state.tick);
+      while (due.length > 0 && Math.round(due[0].at / stepped.dtS) <= stepped.state.tick) {
+        const { action } = due.shift()!;
+        stepped.act(action);
+        calm.act(action);
+      }
+      if (view(calm) !== view(stepped)) differ.push(`${view(stepped)} ≠ ${view(calm)}`);
+    }
+    expect(differ.slice(0, 3)).toEqual([]);
+    let worst = 0;
+    for (let k = 0; k < stepped.state.cum.length; k++) worst = Math.max(worst, Math.abs(stepped.state.cum[k] - calm.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
+    const held = (sim: Simulation) => sim.state.flows.map((f) => f.held0 + f.held1);
+    held(stepped).forEach((h, f) => (worst = Math.max(worst, Math.abs(h - held(calm)[f]) / Math.max(1, h))));
+    expect(worst).toBeLessThan(1e-9);
+    expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
+    return calm;
+  }
+
+  const door = fc.oneof(
+    fc.record({ kind: fc.constant('admission' as const), percent: fc.oneof(fc.constant<number | 'off'>(0), fc.constant<number | 'off'>('off'), fc.integer({ min: 0, max: 100 })) }),
+    fc.record({ kind: fc.constant('ramp' as const), toPercent: fc.integer({ min: 0, max: 100 }), durationS: fc.integer({ min: 1, max: 600 }) }),
+  );
+
+  it('the single service: the same run, whatever the doors do and when', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 1100 }),
+        fc.array(fc.record({ at: fc.integer({ min: 0, max: 850 }), door }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 7, max: 97 }),
+        (load, doors, chunkS) => {
+          const actions = doors.map(({ at, door: d }) => ({
+            at,
+            action: (d.kind === 'admission' ? { type: 'admission', service: 'server', percent: d.percent } : { type: 'ramp', service: 'server', toPercent: d.toPercent, durationS: d.durationS }) as Action,
+          }));
+          bothWaysActing('single-service', { load, 'trigger.duration': 0 }, actions, 900, chunkS);
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+
+  it('the incident, in a quiet region: the same run, and calm while its door admits all or is shut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.integer({ min: 7200, max: 10800 }), door }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 31, max: 611 }),
+        (doors, chunkS) => {
+          const actions = doors.map(({ at, door: d }) => ({
+            at,
+            action: (d.kind === 'admission'
+              ? { type: 'admission', service: 'identity', regions: ['westeurope'], percent: d.percent }
+              : { type: 'ramp', service: 'identity', regions: ['westeurope'], toPercent: d.toPercent, durationS: d.durationS }) as Action,
+          }));
+          const sim = bothWaysActing('azure-2026-02', {}, actions, 12600, chunkS);
+          expect(sim.calmShare).toBeGreaterThan(0.5);
+        },
+      ),
+      { numRuns: 8, seed: 5 },
+    );
   });
 });
