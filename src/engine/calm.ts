@@ -33,8 +33,9 @@
  * throttling, circuit breaker): those are carried step by step, and adaptive throttling must
  * reject nothing in any step of the interval.
  */
+import { CalmViews } from './calm-views.ts';
 import { callOutlook, follow, powOf, throttleRejectShare, type CallOutlook, type FlowRates } from './flow.ts';
-import { capacityRpsOf, lateTicksOf, setLateTicks } from './node.ts';
+import { capacityRpsOf, lateTicksOf, rampLimitAt, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
@@ -58,6 +59,11 @@ export interface CalmContext extends StepFacts {
 export class CalmRegions {
   /** 1 for each region advanced by the interval kernel in the current interval. */
   readonly mask: Uint8Array;
+  /** 1 for each region of the mask whose callers' views move in this interval (stepped by `views`). */
+  private readonly moving_r: Uint8Array;
+  private readonly views: CalmViews;
+  /** By node: its capacity in a step (for `views`). */
+  private readonly perTickCap_i: Float64Array;
   /** Region-steps advanced calm so far (for the benchmark and the tests). */
   regionSteps = 0;
   private readonly nodesOf_r: Int32Array[];
@@ -112,6 +118,9 @@ export class CalmRegions {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
     const R = regionIds.length;
     this.mask = new Uint8Array(R);
+    this.moving_r = new Uint8Array(R);
+    this.views = new CalmViews(c.topo, c.K, c.rates);
+    this.perTickCap_i = new Float64Array(nodes.length);
     this.nodesOf_r = regionIds.map((_, r) => Int32Array.from(serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r))));
     this.flowsOf_r = regionIds.map((_, r) => Int32Array.from(flows.filter((f) => nodes[f.home].region === r), (f) => f.index));
     this.sourcesOf_r = regionIds.map((_, r) => Int32Array.from(sources.filter((s) => nodes[flows[s.flow].home].region === r), (s) => s.index));
@@ -161,7 +170,7 @@ export class CalmRegions {
    * `nextEventTick`); scale-outs being provisioned, and protections that average every step, keep
    * a region to one interval at a time.
    */
-  advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: Uint8Array | null): void {
+  advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: Uint8Array | null, doorsSet: boolean): void {
     const K = this.c.K;
     const R = this.mask.length;
     const limit = Math.min(nextEventTick, end);
@@ -178,8 +187,18 @@ export class CalmRegions {
       for (let r = 0; r < R; r++) {
         // Planned already (this interval or earlier): its stretch runs past t0.
         if (this.mask[r] !== 1 || this.stretchEnd[r] > t0) continue;
-        const J = single || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
-        if (this.plan(s, st, r, t0, J)) {
+        let J = single || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
+        // A door that holds work admits a share that moves every step: plan that straight away.
+        const holds = doorsSet && this.holdsAtDoor(s, st, r);
+        let found = holds ? MOVING : this.plan(s, st, r, t0, J, false);
+        if (found === MOVING) {
+          // Its shares would move: one interval, its callers' views stepped.
+          if (!holds) this.giveBack(s, r, 0);
+          J = 1;
+          found = this.plan(s, st, r, t0, J, true);
+        }
+        this.moving_r[r] = found === MOVING ? 1 : 0;
+        if (found !== NOT_CALM) {
           this.stretchStart[r] = t0;
           this.stretchEnd[r] = t0 + J * K;
         } else {
@@ -189,12 +208,56 @@ export class CalmRegions {
         }
       }
       if (changed) this.leaveOverPairs(s, st, t0);
+      if (doorsSet && this.leaveOverHeld(s, st, t0)) changed = true;
     }
+    let moving = false;
+    for (let r = 0; r < R; r++) {
+      if (this.mask[r] !== 1) this.moving_r[r] = 0;
+      else if (this.moving_r[r] === 1) moving = true;
+    }
+    if (moving) this.views.run(s, this.moving_r, t0, this.first_fk, this.perTickCap_i, this.nodesOf_r, this.flowsOf_r);
     for (let r = 0; r < R; r++) {
       if (this.mask[r] !== 1) continue;
       this.commit(s, st, r, t0, (t0 - this.stretchStart[r]) / K);
       this.regionSteps += K;
     }
+  }
+
+  /**
+   * Leaves out a calm region with callers' work held at a paired region's door that is not shut,
+   * or holding a paired region's callers' work at such a door of its own, unless both regions step
+   * their callers' views in this interval (the door admits some of it, and its callers learn).
+   * Returns whether any region left.
+   */
+  private leaveOverHeld(s: SimState, st: Settings, t0: number): boolean {
+    const { topo } = this.c;
+    const region_n = topo.region_n;
+    const both = (a: number, b: number) => this.mask[a] === 1 && this.mask[b] === 1 && this.moving_r[a] === 1 && this.moving_r[b] === 1;
+    let left = false;
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let r = 0; r < this.mask.length; r++) {
+        if (this.mask[r] !== 1) continue;
+        let ok = true;
+        for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length && ok; q++) {
+          const f = ids[q];
+          const pair = topo.flows[f].pair;
+          if (s.flows[f].held1 !== 0 && !this.shut(s, st, pair) && !both(r, region_n[pair])) ok = false;
+        }
+        for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length && ok; q++) {
+          const f = ids[q];
+          if (s.flows[f].held1 !== 0 && !this.shut(s, st, topo.flows[f].pair) && !both(r, region_n[topo.flows[f].home])) ok = false;
+        }
+        if (!ok) {
+          this.mask[r] = 0;
+          this.moving_r[r] = 0;
+          changed = left = true;
+        }
+      }
+    }
+    if (left) for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0, t0);
+    return left;
   }
 
   /** Leaves out the regions `closeOverPairs` finds unsafe, cutting their stretches here. */
@@ -237,9 +300,8 @@ export class CalmRegions {
   }
 
   /**
-   * Nothing in region `r` can change by itself, but for parked work that resumes: no queue, retry,
-   * fault or timer, and no work held but at a front door that is shut (where it stays until an
-   * operator acts).
+   * Nothing in region `r` can change by itself, but for parked work that resumes and work held at
+   * a front door that is set: no queue, retry, fault or timer, and no work held at an open door.
    */
   private isSteady(s: SimState, st: Settings, r: number): boolean {
     const { door_s, topo } = this.c;
@@ -247,8 +309,8 @@ export class CalmRegions {
       const f = ids[q];
       const fl = s.flows[f];
       if (fl.dueTotal !== 0 || fl.first !== 0) return false;
-      if (fl.held0 !== 0 && !this.shut(s, st, topo.flows[f].home)) return false;
-      if (fl.held1 !== 0 && !this.shut(s, st, topo.flows[f].pair)) return false;
+      if (fl.held0 !== 0 && !this.doorSet(s, topo.flows[f].home)) return false;
+      if (fl.held1 !== 0 && !this.doorSet(s, topo.flows[f].pair)) return false;
       // A breaker that is open or probing changes what is sent.
       if (st.breaker && fl.brkMode !== 0) return false;
     }
@@ -257,9 +319,9 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = this.c.topo.nodes[i];
       const svc = info.service;
-      // Nothing held at its door, from home or from a paired region, unless the door is shut. A
-      // door set (or ramping back) that holds nothing may stay so: the plan checks it never binds.
-      if (!this.shut(s, st, i)) {
+      // Nothing held at its door, from home or from a paired region, unless the door is set (the
+      // plan works out what it admits).
+      if (!this.doorSet(s, i)) {
         for (let p = 0; p < info.inFlows.length; p++) {
           const f = s.flows[info.inFlows[p]];
           if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
@@ -271,6 +333,31 @@ export class CalmRegions {
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
     }
     return true;
+  }
+
+  /** Whether a front door of region `r` that is set, not shut, holds work. */
+  private holdsAtDoor(s: SimState, st: Settings, r: number): boolean {
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
+      const i = ids[q];
+      if (this.doorSet(s, i) && !this.shut(s, st, i) && this.heldAt(s, i) > 0) return true;
+    }
+    return false;
+  }
+
+  /** Work held at node `i`'s front door, from home and from a paired region. */
+  private heldAt(s: SimState, i: number): number {
+    const info = this.c.topo.nodes[i];
+    let held = 0;
+    for (let p = 0; p < info.inFlows.length; p++) {
+      const f = s.flows[info.inFlows[p]];
+      held += info.inPorts[p] === 0 ? f.held0 : f.held1;
+    }
+    return held;
+  }
+
+  /** Whether node `i` has a front door and operators have set it (a limit, or a ramp). */
+  private doorSet(s: SimState, i: number): boolean {
+    return this.c.door_s[this.c.topo.nodes[i].service] === 1 && s.nodes[i].doorLimit === s.nodes[i].doorLimit;
   }
 
   /** Whether node `i` has a front door that is shut (limit 0, no ramp): it admits nothing until an operator acts. */
@@ -319,9 +406,14 @@ export class CalmRegions {
    * largest steps bounds the largest sum). A service with room for the bound has room in every
    * step. In a calm region every share is fixed, so what each node and caller does is its
    * interval's arrivals times a share worked out once. The step-by-step first tries themselves
-   * are kept only for protections that average them (then `J` is 1).
+   * are kept only for protections that average them, and where callers' views move (then `J` is 1).
+   *
+   * Returns `FIXED` if every share stays as it is, `NOT_CALM`, or `MOVING` where a front door set
+   * (not shut) would hold work, or a caller's view would move: planned `moving`, such a region is
+   * calm only if nothing fails or is refused and such a door calls nothing and stays below
+   * capacity, so that only the views move (stepped by `CalmViews`).
    */
-  private plan(s: SimState, st: Settings, r: number, t0: number, J: number): boolean {
+  private plan(s: SimState, st: Settings, r: number, t0: number, J: number, moving: boolean): number {
     const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates, K } = this.c;
     const { nodes, flows, sources } = topo;
     const flowsHere = this.flowsOf_r[r];
@@ -330,14 +422,19 @@ export class CalmRegions {
     const am = this.arrive_im;
     const { peak_f, served_k, protections, outlook } = this;
     const averaged = protections.on(st);
+    const stepwise = averaged || moving;
+    // The streams as they are, so that a plan given up anywhere gives back its noise (`giveBack`).
+    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) this.savedRng[ids[q] * STRETCH] = s.sources[ids[q]].rng;
+    if (moving && (averaged || J !== 1)) return NOT_CALM;
     for (let q = 0; q < flowsHere.length; q++) {
       const f = flowsHere[q];
+      const fl = s.flows[f];
+      // Moving views: every try is accepted (done, or held for later), and none refused.
+      if (moving && (fl.pOk !== 1 || fl.pRefused !== 0)) return NOT_CALM;
       for (let m = 0; m < J; m++) fm[f * STRETCH + m] = 0;
       peak_f[f] = 0;
-      if (averaged) {
-        for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
-        protections.load(f, s.flows[f]);
-      }
+      if (stepwise) for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
+      if (averaged) protections.load(f, fl);
     }
     // New work, drawn step by step from each source's own stream (kept as each interval begins).
     // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same arithmetic.
@@ -372,7 +469,7 @@ export class CalmRegions {
             released += x;
             first += x;
           }
-          if (averaged) vec[f * K + j] += first;
+          if (stepwise) vec[f * K + j] += first;
           sum += fresh;
           if (first > peak) peak = first;
         }
@@ -393,15 +490,16 @@ export class CalmRegions {
       callOutlook(deps, topo.perRequest_f, s.flows, outlook);
       const { pOk, pDone, pRefused } = outlook;
       // Anything served that fails would be retried: not calm.
-      if (1 - pOk - pRefused > 0) return false;
-      if (st.timeoutTicks - lateTicksOf(st, svc, n) <= 0) return false;
-      if (door_s[svc] === 1 && st.admission === st.admission) return false;
+      if (1 - pOk - pRefused > 0) return NOT_CALM;
+      if (st.timeoutTicks - lateTicksOf(st, svc, n) <= 0) return NOT_CALM;
+      if (door_s[svc] === 1 && st.admission === st.admission) return NOT_CALM;
       const perTickCap = capacityRpsOf(st, svc, topo.capacityShare_n[i], n) * dtS;
       // A shut front door holds all that arrives (its callers wait); behind an open one, a share
       // of the accounts may refuse every request (403), and the rest is served.
       const shut = this.shut(s, st, i);
-      if (shut && averaged) return false;
+      if (shut && averaged) return NOT_CALM;
       const b = shut ? 0 : n.blocked;
+      if (moving && b !== 0) return NOT_CALM;
       const pass = shut ? 0 : 1 - b;
       const quotaCap = st.quota_s[svc] * perTickCap;
       const cost = rejectCost_s[svc];
@@ -410,17 +508,30 @@ export class CalmRegions {
         if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
         const f = info.inFlows[p];
         // Each caller within its quota (if any) in every step.
-        if (quotaCap === quotaCap && b < 1 && peak_f[f] * pass > quotaCap) return false;
+        if (quotaCap === quotaCap && b < 1 && peak_f[f] * pass > quotaCap) return NOT_CALM;
         peak += peak_f[f];
       }
-      // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
-      // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
-      // A front door set (or ramping back) admits every step's arrivals: it holds nothing.
-      if (door_s[svc] === 1 && !shut && !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN))) return false;
-      const room = Math.max(0, perTickCap - peak * b * cost);
-      const peakServed = peak * pass;
-      if (peakServed > room) return false;
-      if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return false;
+      // A front door set (or ramping back) that admits every step's arrivals holds nothing; one
+      // that holds work (or may) admits a share that moves every step, and so do its callers' views.
+      let holds = shut && moving;
+      if (door_s[svc] === 1 && !shut && n.doorLimit === n.doorLimit && (this.heldAt(s, i) > 0 || !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN)))) {
+        if (!moving) return MOVING;
+        holds = true;
+      }
+      const peakServed = holds ? 0 : peak * pass;
+      if (holds) {
+        // What it admits it serves at once, below capacity in every step, and is done: it calls
+        // nothing, and no quota applies.
+        if (deps.length > 0 || quotaCap === quotaCap || !(doorCeiling(n, t0 + K) < 1 - DOOR_MARGIN)) return NOT_CALM;
+      } else {
+        // All of it served in the step it arrives: refusals cost a share of serving, the rest fits,
+        // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
+        const room = Math.max(0, perTickCap - peak * b * cost);
+        if (peakServed > room) return NOT_CALM;
+        if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return NOT_CALM;
+      }
+      if (moving) this.views.markDoor(i, holds);
+      this.perTickCap_i[i] = perTickCap;
       this.open_i[i] = shut ? 0 : 1;
       this.blocked_i[i] = b;
       this.pass_i[i] = pass;
@@ -449,12 +560,12 @@ export class CalmRegions {
         this.refPer_f[f] = b + pass * pRefused;
         this.held_f[f] = shut ? 1 : 0;
       }
-      if (averaged) {
+      if (stepwise) {
         for (let j = 0; j < K; j++) served_k[j] = 0;
         for (let p = 0; p < info.inFlows.length; p++) {
           if (info.inPorts[p] !== 0) continue;
-          for (let j = 0; j < K; j++) served_k[j] += vec[info.inFlows[p] * K + j] * (1 - b);
-          if (!protections.run(info.inFlows[p], vec, K, b, pDone, pRefused, st, rates)) return false;
+          for (let j = 0; j < K; j++) served_k[j] += vec[info.inFlows[p] * K + j] * pass;
+          if (averaged && !protections.run(info.inFlows[p], vec, K, b, pDone, pRefused, st, rates)) return NOT_CALM;
         }
       }
       // Every request served makes its calls downstream.
@@ -462,7 +573,7 @@ export class CalmRegions {
       for (let d = 0; d < deps.length; d++) {
         const f = deps[d];
         const k = flows[f].perRequest;
-        if (averaged) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
+        if (stepwise) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
         for (let m = 0; m < J; m++) fm[f * STRETCH + m] += am[i * STRETCH + m] * pass * k * reach;
         peak_f[f] += peakServed * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
@@ -472,6 +583,15 @@ export class CalmRegions {
     for (let q = 0; q < flowsHere.length; q++) {
       const f = flowsHere[q];
       const fl = s.flows[f];
+      if (moving) {
+        // Its views are stepped; all of its work is accepted, so its source sees no failures.
+        const k = flows[f].source;
+        if (k < 0) continue;
+        const src = s.sources[k];
+        if (src.failedShare !== 0 || src.holding !== 0) return NOT_CALM;
+        this.failedShare_k[k] = 0;
+        continue;
+      }
       let first = 0;
       for (let m = 0; m < J; m++) first += fm[f * STRETCH + m];
       const succ = first * this.succPer_f[f];
@@ -487,7 +607,7 @@ export class CalmRegions {
         pOk = follow(pOk, (succ + wait) / done, rates.alphaOutcome);
         pDone = follow(pDone, succ / done, rates.alphaOutcome);
         pRefused = follow(pRefused, ref / done, rates.alphaOutcome);
-        if (!still(pOk, fl.pOk) || !still(pDone, fl.pDone) || !still(pRefused, fl.pRefused)) return false;
+        if (!still(pOk, fl.pOk) || !still(pDone, fl.pDone) || !still(pRefused, fl.pRefused)) return MOVING;
       }
       this.pOk_f[f] = pOk;
       this.pDone_f[f] = pDone;
@@ -499,17 +619,17 @@ export class CalmRegions {
       const settled = (ref === 0 && share === 0) || (succ === 0 && wait === 0 && share === 1);
       if (done > EMPTY && !settled) {
         share = follow(share, ref / done, rates.alphaOutcome);
-        if (!still(share, src.failedShare)) return false;
+        if (!still(share, src.failedShare)) return NOT_CALM;
       }
       // A backlog that grows or waits must be held all along; one that resumes must not grow.
       const held = src.holding === 1 && share >= RESUME_BELOW + STILL && src.failedShare >= RESUME_BELOW + STILL;
       const resuming = src.holding === 0 && ref === 0;
-      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !held && !resuming) return false;
+      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !held && !resuming) return NOT_CALM;
       // Otherwise whether it holds may change only where the share does not move.
-      if (holdsBacklog(src.holding, share) !== holdsBacklog(src.holding, src.failedShare)) return false;
+      if (holdsBacklog(src.holding, share) !== holdsBacklog(src.holding, src.failedShare)) return NOT_CALM;
       this.failedShare_k[k] = share;
     }
-    return true;
+    return moving ? MOVING : FIXED;
   }
 
   /** Gives back the noise region `r` drew for the intervals of its plan from the `m`-th on. */
@@ -528,21 +648,30 @@ export class CalmRegions {
     const { nodes, flows } = topo;
     const N = nodes.length;
     const cum = s.cum;
+    const views = this.moving_r[r] === 1 ? this.views : null;
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
       const n = s.nodes[i];
       const info = nodes[i];
-      const arriving = this.arrive_im[i * STRETCH + m];
-      const pOk = this.pOkOf_i[i];
-      const pDone = this.pDoneOf_i[i];
-      const served = arriving * this.pass_i[i];
       cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
-      // What a shut front door holds is not offered to the service.
-      cum[M.offered * N + i] += arriving * this.open_i[i];
-      cum[M.rejected * N + i] += arriving * this.blocked_i[i];
-      cum[M.goodput * N + i] += served * pDone;
-      cum[M.waiting * N + i] += served * (pOk - pDone);
-      cum[M.failed * N + i] += served * (1 - pOk);
+      if (views) {
+        // Stepped by its views: nothing refused or failed.
+        cum[M.offered * N + i] += views.offered_i[i];
+        cum[M.routed * N + i] += views.routed_i[i];
+        cum[M.goodput * N + i] += views.goodput_i[i];
+        cum[M.waiting * N + i] += views.waiting_i[i];
+      } else {
+        const arriving = this.arrive_im[i * STRETCH + m];
+        const pOk = this.pOkOf_i[i];
+        const pDone = this.pDoneOf_i[i];
+        const served = arriving * this.pass_i[i];
+        // What a shut front door holds is not offered to the service.
+        cum[M.offered * N + i] += arriving * this.open_i[i];
+        cum[M.rejected * N + i] += arriving * this.blocked_i[i];
+        cum[M.goodput * N + i] += served * pDone;
+        cum[M.waiting * N + i] += served * (pOk - pDone);
+        cum[M.failed * N + i] += served * (1 - pOk);
+      }
       if (m > 0) continue;
       // What stays as it is for the whole stretch, written with its first interval: nothing
       // queues, and the cohort ring holds nothing for any tick of the stretch.
@@ -565,17 +694,19 @@ export class CalmRegions {
       const home = flows[f].home;
       cum[M.sent * N + home] += sum;
       cum[M.tries * N + home] += sum;
-      // Held at a shut front door, and waited for.
-      if (this.held_f[f] === 1) fl.held0 += sum;
+      if (views) {
+        fl.held0 = views.held0_f[f];
+        fl.held1 = views.held1_f[f];
+      } else if (this.held_f[f] === 1) fl.held0 += sum; // held at a shut front door, and waited for
       if (averaged) this.protections.save(f, fl);
       if (m === 0) {
         fl.first = 0;
         fl.firstNew = 0;
         fl.live = 1;
         fl.failHi = 1;
-        fl.pOk = this.pOk_f[f];
-        fl.pDone = this.pDone_f[f];
-        fl.pRefused = this.pRefused_f[f];
+        fl.pOk = views ? views.pOk_f[f] : this.pOk_f[f];
+        fl.pDone = views ? views.pDone_f[f] : this.pDone_f[f];
+        fl.pRefused = views ? views.pRefused_f[f] : this.pRefused_f[f];
       }
       const k = flows[f].source;
       if (k < 0) continue;
@@ -603,13 +734,15 @@ export class CalmRegions {
     const flows = topo.flows;
     const N = topo.nodes.length;
     const last = this.stretchStart[r] + J * K - 1;
+    // A region whose views moved was planned for one interval, just committed.
+    const views = this.moving_r[r] === 1 ? this.views : null;
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
       const n = s.nodes[i];
       let arriving = 0;
       for (let m = 0; m < J; m++) arriving += this.arrive_im[i * STRETCH + m];
       s.cum[M.capacity * N + i] += this.capacity_i[i] * J;
-      s.cum[M.served * N + i] += arriving * this.pass_i[i];
+      s.cum[M.served * N + i] += views ? views.served_i[i] : arriving * this.pass_i[i];
       const lastDue = last - this.patience_i[i];
       if (lastDue > n.timedThrough) n.timedThrough = lastDue;
       n.oldest = last + 1;
@@ -622,9 +755,14 @@ export class CalmRegions {
       const k = flows[f].source;
       fl.sentFirst += sum;
       fl.sentNow = fl.firstNow = this.first_fm[f * STRETCH + J - 1] / K;
-      fl.succeeded += sum * this.succPer_f[f];
-      // Work a shut door holds is waited for, but not served and waiting on a held call.
-      if (this.held_f[f] === 0) fl.waited += sum * this.waitPer_f[f];
+      if (views) {
+        fl.succeeded += views.succ_f[f];
+        fl.waited += views.wait_f[f];
+      } else {
+        fl.succeeded += sum * this.succPer_f[f];
+        // Work a shut door holds is waited for, but not served and waiting on a held call.
+        if (this.held_f[f] === 0) fl.waited += sum * this.waitPer_f[f];
+      }
       const ref = sum * this.refPer_f[f];
       if (k < 0) {
         // Work items created: every call made.
@@ -656,11 +794,27 @@ function doorFloor(n: NodeState, t1: number): number {
   if (n.doorLimit !== n.doorLimit) return Infinity;
   if (n.rampEnd < 0) return n.doorLimit;
   const last = Math.min(t1 - 1, n.rampEnd - 1);
-  const atLast = n.rampFrom + ((n.rampTo - n.rampFrom) * (last - n.rampStart)) / (n.rampEnd - n.rampStart);
+  const atLast = rampLimitAt(n, last);
   let floor = Math.min(n.doorLimit, atLast);
   if (t1 - 1 >= n.rampEnd) floor = Math.min(floor, n.rampTo);
   return floor;
 }
+
+/**
+ * The highest front-door limit node `n` has in any step from now to the one before `t1`, if a
+ * ramp does not end among them (Infinity if one does, or the door is open).
+ */
+function doorCeiling(n: NodeState, t1: number): number {
+  if (n.doorLimit !== n.doorLimit) return Infinity;
+  if (n.rampEnd < 0) return n.doorLimit;
+  if (n.rampEnd < t1) return Infinity;
+  return Math.max(n.doorLimit, rampLimitAt(n, t1 - 1));
+}
+
+/** What `CalmRegions.plan` finds a region to be over the interval. */
+const NOT_CALM = 0;
+const FIXED = 1;
+const MOVING = 2;
 
 /** A door's limit in a step between the ends of a ramp may round a little below both ends. */
 const DOOR_MARGIN = 1e-9;

@@ -25,6 +25,11 @@ export function capacityRpsOf(st: Settings, svc: number, share: number, n: NodeS
   return st.capacity_s[svc] * share * n.faultFactor + n.addedRps;
 }
 
+/** Where a ramp puts a node's front door in step `t` (before the ramp's end), a share of capacity. */
+export function rampLimitAt(n: NodeState, t: number): number {
+  return n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
+}
+
 /** How late every outcome of a node reaches its callers (a latency fault), in ticks: at most the timeout. */
 export function lateTicksOf(st: Settings, svc: number, n: NodeState): number {
   return Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);

@@ -16,7 +16,7 @@ import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, ty
 import { rolloutMachine } from './machines/rollout.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
-import { capacityRpsOf, fitNodeRing, lateTicksOf, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
+import { capacityRpsOf, fitNodeRing, lateTicksOf, rampLimitAt, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { holdsBacklog, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
@@ -339,7 +339,8 @@ export class Simulation {
   private interval(t0: number, K: number, end: number): void {
     const s = this.state;
     this.observe(t0);
-    this.calm.advance(s, this.st, t0, this.nextEventTick(), end, this.provisioningCount > 0 ? this.provisioning : null);
+    // Front doors set count among the timers (`watchTimers`): without any, no door holds work.
+    this.calm.advance(s, this.st, t0, this.nextEventTick(), end, this.provisioningCount > 0 ? this.provisioning : null, this.timedCount > 0);
     for (let t = t0; t < t0 + K; t++) {
       if (t > t0) this.observe(t);
       this.moveWork(t);
@@ -625,7 +626,7 @@ export class Simulation {
           // A ramp to full traffic keeps the door at capacity until what it holds has drained.
           n.doorLimit = n.rampTo;
           n.rampEnd = -1;
-        } else n.doorLimit = n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
+        } else n.doorLimit = rampLimitAt(n, t);
       }
       this.watchTimers(i);
     }

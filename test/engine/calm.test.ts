@@ -137,6 +137,42 @@ describe('calm regions advanced a control interval at a time', () => {
     expect(worst).toBeLessThan(1e-9);
   });
 
+  it('a front door ramping traffic back while it holds work: calm, its callers\' views stepped, as step by step', () => {
+    // From 04:30 to 05:30 the storm regions' doors admit a growing share of what they hold (East
+    // US's callers also have work held at West US's door, and the other way round).
+    const loaded = model('azure-2026-02');
+    const stepped = new Simulation(loaded);
+    const calm = new Simulation(loaded);
+    const from = 11 * 3600; // 04:30
+    stepped.runTo(from);
+    calm.runTo(from);
+    const storm = ['eastus', 'westus'].map((id) => calm.topo.regionIds.indexOf(id));
+    const doors = calm.topo.nodes.filter((n) => storm.includes(n.region) && loaded.model.services[n.service].door).map((n) => n.index);
+    expect(doors.every((i) => calm.doorHeld(i) > 1e6 && calm.state.nodes[i].doorLimit < 0.1)).toBe(true);
+    const calmBefore = calm.calmShare * calm.state.tick * calm.topo.regionIds.length;
+    const views = (sim: Simulation) => sim.state.flows.map((f) => [f.pOk, f.pDone, f.held0, f.held1]).flat();
+    const view = (sim: Simulation) => sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ') + ` ${sim.state.trouble.now.join('')}`;
+    const differ: string[] = [];
+    let worst = 0;
+    for (let minute = 0; minute < 60; minute++) {
+      for (let j = 0; j < 60; j++) stepped.step();
+      calm.advance(60);
+      if (view(calm) !== view(stepped)) differ.push(`${calm.time}: ${view(stepped)} ≠ ${view(calm)}`);
+      const a = views(stepped);
+      const b = views(calm);
+      a.forEach((x, k) => (worst = Math.max(worst, Math.abs(x - b[k]) / Math.max(1, Math.abs(x)))));
+    }
+    expect(differ.slice(0, 3)).toEqual([]);
+    expect(worst).toBeLessThan(1e-9);
+    // The doors admitted more and more, and the views moved: identity's callers saw less held back.
+    expect(doors.every((i) => calm.state.nodes[i].doorLimit > 0.6)).toBe(true);
+    const calmSteps = calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
+    expect(calmSteps).toBeGreaterThan(0.9 * 6 * 3600);
+    for (let k = 0; k < calm.state.cum.length; k++) worst = Math.max(worst, Math.abs(calm.state.cum[k] - stepped.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
+    expect(worst).toBeLessThan(1e-9);
+    expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
+  });
+
   it('a ramp that ends between events: its door opening is seen when it opens, as step by step', () => {
     // From 05:00 UTC the operators ramp East and West US to full traffic over 3517 s, so the door
     // opens in the middle of a calm stretch; the service looks fine from then, and is healthy once
