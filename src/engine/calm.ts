@@ -168,7 +168,9 @@ export class CalmRegions {
    * into it, and a stretch cut short gives back the noise it drew for the intervals it drops.
    * Nothing is calm if the timeline, an operator or the rollout acts inside the interval (at
    * `nextEventTick`); scale-outs being provisioned, and protections that average every step, keep
-   * a region to one interval at a time.
+   * a region to one interval at a time, and so do callers' views that move (a front door holding
+   * work while traffic ramps back): those are stepped by `CalmViews`. `doorsSet` says whether any
+   * front door is set at all (without one, no door holds work).
    */
   advance(s: SimState, st: Settings, t0: number, nextEventTick: number, end: number, provisioning: Uint8Array | null, doorsSet: boolean): void {
     const K = this.c.K;
