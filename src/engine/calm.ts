@@ -821,8 +821,8 @@ const MOVING = 2;
 /** A door's limit in a step between the ends of a ramp may round a little below both ends. */
 const DOOR_MARGIN = 1e-9;
 
-/** The most control intervals a calm region is planned for at once. */
-const STRETCH = 24;
+/** The most control intervals a calm region is planned for at once (four minutes at 5 s). */
+const STRETCH = 48;
 
 function still(a: number, b: number): boolean {
   return Math.abs(a - b) <= STILL;
