@@ -35,11 +35,11 @@
  */
 import { CalmViews } from './calm-views.ts';
 import { callOutlook, follow, powOf, throttleRejectShare, type CallOutlook, type FlowRates } from './flow.ts';
-import { capacityRpsOf, lateTicksOf, rampLimitAt, setLateTicks } from './node.ts';
+import { capacityRpsOf, doorCeiling, doorFloor, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type NodeState, type SimState } from './state.ts';
+import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
 const EMPTY = 1e-9;
@@ -785,32 +785,6 @@ export class CalmRegions {
       else fl.refusedDone += ref;
     }
   }
-}
-
-/**
- * The lowest front-door limit (a share of capacity) node `n` has in any step from now (its door as
- * it is) to the one before `t1`, where a ramp takes it: a straight line, so lowest at one end, then
- * the ramp's target. Infinity when the door is open. `Simulation.runNodeTimers` moves the door.
- */
-function doorFloor(n: NodeState, t1: number): number {
-  if (n.doorLimit !== n.doorLimit) return Infinity;
-  if (n.rampEnd < 0) return n.doorLimit;
-  const last = Math.min(t1 - 1, n.rampEnd - 1);
-  const atLast = rampLimitAt(n, last);
-  let floor = Math.min(n.doorLimit, atLast);
-  if (t1 - 1 >= n.rampEnd) floor = Math.min(floor, n.rampTo);
-  return floor;
-}
-
-/**
- * The highest front-door limit node `n` has in any step from now to the one before `t1`, if a
- * ramp does not end among them (Infinity if one does, or the door is open).
- */
-function doorCeiling(n: NodeState, t1: number): number {
-  if (n.doorLimit !== n.doorLimit) return Infinity;
-  if (n.rampEnd < 0) return n.doorLimit;
-  if (n.rampEnd < t1) return Infinity;
-  return Math.max(n.doorLimit, rampLimitAt(n, t1 - 1));
 }
 
 /** What `CalmRegions.plan` finds a region to be over the interval. */

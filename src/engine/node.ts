@@ -30,6 +30,32 @@ export function rampLimitAt(n: NodeState, t: number): number {
   return n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
 }
 
+/**
+ * The lowest front-door limit (a share of capacity) node `n` has in any step from now (its door as
+ * it is) to the one before `t1`, where a ramp takes it: a straight line, so lowest at one end, then
+ * the ramp's target. Infinity when the door is open. `Simulation.runNodeTimers` moves the door.
+ */
+export function doorFloor(n: NodeState, t1: number): number {
+  if (n.doorLimit !== n.doorLimit) return Infinity;
+  if (n.rampEnd < 0) return n.doorLimit;
+  const last = Math.min(t1 - 1, n.rampEnd - 1);
+  const atLast = rampLimitAt(n, last);
+  let floor = Math.min(n.doorLimit, atLast);
+  if (t1 - 1 >= n.rampEnd) floor = Math.min(floor, n.rampTo);
+  return floor;
+}
+
+/**
+ * The highest front-door limit node `n` has in any step from now to the one before `t1`, if a
+ * ramp does not end among them (Infinity if one does, or the door is open).
+ */
+export function doorCeiling(n: NodeState, t1: number): number {
+  if (n.doorLimit !== n.doorLimit) return Infinity;
+  if (n.rampEnd < 0) return n.doorLimit;
+  if (n.rampEnd < t1) return Infinity;
+  return Math.max(n.doorLimit, rampLimitAt(n, t1 - 1));
+}
+
 /** How late every outcome of a node reaches its callers (a latency fault), in ticks: at most the timeout. */
 export function lateTicksOf(st: Settings, svc: number, n: NodeState): number {
   return Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
