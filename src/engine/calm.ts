@@ -225,47 +225,71 @@ export class CalmRegions {
     }
   }
 
+
+
   /**
-   * Leaves out a calm region with callers' work held at a paired region's door that is not shut,
-   * or holding a paired region's callers' work at such a door of its own, unless both regions step
-   * their callers' views in this interval (the door admits some of it, and its callers learn).
+   * Leaves out, one after another until none is left to leave, the regions of the mask that
+   * `unsafe` finds unsafe (one leaving may unsettle another), cutting their stretches at `t0`.
    * Returns whether any region left.
    */
-  private leaveOverHeld(s: SimState, st: Settings, t0: number): boolean {
-    const { topo } = this.c;
-    const region_n = topo.region_n;
-    const both = (a: number, b: number) => this.mask[a] === 1 && this.mask[b] === 1 && this.moving_r[a] === 1 && this.moving_r[b] === 1;
+  private leaveWhile(s: SimState, t0: number, unsafe: (r: number) => boolean): boolean {
     let left = false;
     let changed = true;
     while (changed) {
       changed = false;
       for (let r = 0; r < this.mask.length; r++) {
-        if (this.mask[r] !== 1) continue;
-        let ok = true;
-        for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length && ok; q++) {
-          const f = ids[q];
-          const pair = topo.flows[f].pair;
-          if (s.flows[f].held1 !== 0 && !this.shut(s, st, pair) && !both(r, region_n[pair])) ok = false;
-        }
-        for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length && ok; q++) {
-          const f = ids[q];
-          if (s.flows[f].held1 !== 0 && !this.shut(s, st, topo.flows[f].pair) && !both(r, region_n[topo.flows[f].home])) ok = false;
-        }
-        if (!ok) {
-          this.mask[r] = 0;
-          this.moving_r[r] = 0;
-          changed = left = true;
-        }
+        if (this.mask[r] !== 1 || !unsafe(r)) continue;
+        this.mask[r] = 0;
+        this.moving_r[r] = 0;
+        changed = left = true;
       }
     }
     if (left) for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0, t0);
     return left;
   }
 
-  /** Leaves out the regions `closeOverPairs` finds unsafe, cutting their stretches here. */
-  private leaveOverPairs(s: SimState, st: Settings, t0: number): void {
-    if (!this.closeOverPairs(s, st)) return;
-    for (let r = 0; r < this.mask.length; r++) if (this.mask[r] === 0 && this.stretchEnd[r] > t0) this.cut(s, r, t0, t0);
+  /**
+   * Leaves out a calm region that work could be routed into (a paired caller that is not calm may
+   * fail over to it), or whose own earlier failovers may still wait in a paired queue.
+   */
+  private leaveOverPairs(s: SimState, st: Settings, t0: number): boolean {
+    const { homeRegion_f, pairRegion_f, hasPair_f, topo } = this.c;
+    return this.leaveWhile(s, t0, (r) => {
+      for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length; q++) {
+        const f = ids[q];
+        const home = homeRegion_f[f];
+        const routable = hasPair_f[f] === 1 && s.isolated[home] === 0 && s.isolated[r] === 0;
+        if (this.mask[home] !== 1 && routable && st.failover > 0) return true;
+      }
+      for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length; q++) {
+        const f = ids[q];
+        if (this.mask[pairRegion_f[f]] !== 1 && s.nodes[topo.flows[f].pair].queued > EMPTY) return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * Leaves out a calm region with callers' work held at a paired region's door that is not shut,
+   * or holding a paired region's callers' work at such a door of its own, unless both regions step
+   * their callers' views in this interval (the door admits some of it, and its callers learn).
+   */
+  private leaveOverHeld(s: SimState, st: Settings, t0: number): boolean {
+    const { topo } = this.c;
+    const region_n = topo.region_n;
+    const both = (a: number, b: number) => this.mask[a] === 1 && this.mask[b] === 1 && this.moving_r[a] === 1 && this.moving_r[b] === 1;
+    return this.leaveWhile(s, t0, (r) => {
+      for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length; q++) {
+        const f = ids[q];
+        const pair = topo.flows[f].pair;
+        if (s.flows[f].held1 !== 0 && !this.shut(s, st, pair) && !both(r, region_n[pair])) return true;
+      }
+      for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length; q++) {
+        const f = ids[q];
+        if (s.flows[f].held1 !== 0 && !this.shut(s, st, topo.flows[f].pair) && !both(r, region_n[topo.flows[f].home])) return true;
+      }
+      return false;
+    });
   }
 
   /**
@@ -368,38 +392,6 @@ export class CalmRegions {
     return this.c.door_s[this.c.topo.nodes[i].service] === 1 && n.doorLimit === 0 && n.rampEnd < 0 && st.admission !== st.admission;
   }
 
-  /**
-   * Leaves out a calm region that work could be routed into (a paired caller that is not calm may
-   * fail over to it), or whose own earlier failovers may still wait in a paired queue. Returns
-   * whether any region left.
-   */
-  private closeOverPairs(s: SimState, st: Settings): boolean {
-    const { homeRegion_f, pairRegion_f, hasPair_f, topo } = this.c;
-    let left = false;
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let r = 0; r < this.mask.length; r++) {
-        if (this.mask[r] !== 1) continue;
-        let ok = true;
-        for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length; q++) {
-          const f = ids[q];
-          const home = homeRegion_f[f];
-          const routable = hasPair_f[f] === 1 && s.isolated[home] === 0 && s.isolated[r] === 0;
-          if (this.mask[home] !== 1 && routable && st.failover > 0) ok = false;
-        }
-        for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length; q++) {
-          const f = ids[q];
-          if (this.mask[pairRegion_f[f]] !== 1 && s.nodes[topo.flows[f].pair].queued > EMPTY) ok = false;
-        }
-        if (!ok) {
-          this.mask[r] = 0;
-          changed = left = true;
-        }
-      }
-    }
-    return left;
-  }
 
   /**
    * Works out region `r`'s next `J` intervals into the scratch arrays; false if it would not stay
