@@ -95,17 +95,18 @@ export class CalmViews {
         const i = ids[q];
         this.offered_i[i] = this.routed_i[i] = this.served_i[i] = this.goodput_i[i] = this.waiting_i[i] = 0;
       }
-      for (let q = 0, ids = flowsOf_r[r]; q < ids.length; q++) {
-        const f = ids[q];
-        const fl = s.flows[f];
-        this.succ_f[f] = this.wait_f[f] = 0;
-        this.stepSucc_f[f] = this.stepWait_f[f] = this.stepDeferred_f[f] = 0;
-        this.pOk_f[f] = fl.pOk;
-        this.pDone_f[f] = fl.pDone;
-        this.pRefused_f[f] = fl.pRefused;
-        this.held0_f[f] = fl.held0;
-        this.held1_f[f] = fl.held1;
-      }
+    }
+    // Every flow, those of other regions too: a door here reads what their callers have held at it
+    // (nothing, unless their region steps its views as well: the kernel sees to that).
+    for (let f = 0; f < s.flows.length; f++) {
+      const fl = s.flows[f];
+      this.succ_f[f] = this.wait_f[f] = 0;
+      this.stepSucc_f[f] = this.stepWait_f[f] = this.stepDeferred_f[f] = 0;
+      this.pOk_f[f] = fl.pOk;
+      this.pDone_f[f] = fl.pDone;
+      this.pRefused_f[f] = fl.pRefused;
+      this.held0_f[f] = fl.held0;
+      this.held1_f[f] = fl.held1;
     }
     for (let j = 0; j < K; j++) {
       const t = t0 + j;
