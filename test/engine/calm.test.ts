@@ -281,4 +281,27 @@ describe('calm regions with front doors that operators set, shut and ramp (prope
       { numRuns: 8, seed: 5 },
     );
   });
+
+  it('the incident while operators shut, open, ramp and isolate regions at random (storm pair included): the same run', () => {
+    const regions = fc.subarray(['eastus', 'westus', 'westeurope', 'northeurope'], { minLength: 1 });
+    const act = fc.oneof(
+      fc.record({ kind: fc.constant('admission' as const), percent: fc.oneof(fc.constant<number | 'off'>(0), fc.constant<number | 'off'>('off'), fc.integer({ min: 0, max: 100 })), regions }),
+      fc.record({ kind: fc.constant('ramp' as const), toPercent: fc.integer({ min: 0, max: 100 }), durationS: fc.integer({ min: 1, max: 3000 }), regions }),
+      fc.record({ kind: fc.constantFrom('isolate' as const, 'reconnect' as const), regions }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.integer({ min: 30000, max: 44000 }), a: act }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 31, max: 611 }), (acts, chunkS) => {
+        const actions = acts.map(({ at, a }) => ({
+          at,
+          action: (a.kind === 'admission'
+            ? { type: 'admission', service: 'identity', regions: a.regions, percent: a.percent }
+            : a.kind === 'ramp'
+              ? { type: 'ramp', service: 'identity', regions: a.regions, toPercent: a.toPercent, durationS: a.durationS }
+              : { type: a.kind, regions: a.regions }) as Action,
+        }));
+        bothWaysActing('azure-2026-02', {}, actions, 46000, chunkS);
+      }),
+      { numRuns: 6, seed: 31 },
+    );
+  }, 120_000);
 });
