@@ -35,7 +35,7 @@
  */
 import { CalmViews } from './calm-views.ts';
 import { callOutlook, follow, powOf, throttleRejectShare, type CallOutlook, type FlowRates } from './flow.ts';
-import { capacityRpsOf, doorCeiling, doorFloor, lateTicksOf, setLateTicks } from './node.ts';
+import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
@@ -225,8 +225,6 @@ export class CalmRegions {
     }
   }
 
-
-
   /**
    * Leaves out, one after another until none is left to leave, the regions of the mask that
    * `unsafe` finds unsafe (one leaving may unsettle another), cutting their stretches at `t0`.
@@ -275,18 +273,17 @@ export class CalmRegions {
    * their callers' views in this interval (the door admits some of it, and its callers learn).
    */
   private leaveOverHeld(s: SimState, st: Settings, t0: number): boolean {
-    const { topo } = this.c;
-    const region_n = topo.region_n;
+    const { topo, homeRegion_f, pairRegion_f } = this.c;
     const both = (a: number, b: number) => this.mask[a] === 1 && this.mask[b] === 1 && this.moving_r[a] === 1 && this.moving_r[b] === 1;
     return this.leaveWhile(s, t0, (r) => {
       for (let q = 0, ids = this.pairedOut_r[r]; q < ids.length; q++) {
         const f = ids[q];
         const pair = topo.flows[f].pair;
-        if (s.flows[f].held1 !== 0 && !this.shut(s, st, pair) && !both(r, region_n[pair])) return true;
+        if (s.flows[f].held1 !== 0 && !this.shut(s, st, pair) && !both(r, pairRegion_f[f])) return true;
       }
       for (let q = 0, ids = this.pairedInto_r[r]; q < ids.length; q++) {
         const f = ids[q];
-        if (s.flows[f].held1 !== 0 && !this.shut(s, st, topo.flows[f].pair) && !both(r, region_n[topo.flows[f].home])) return true;
+        if (s.flows[f].held1 !== 0 && !this.shut(s, st, topo.flows[f].pair) && !both(r, homeRegion_f[f])) return true;
       }
       return false;
     });
@@ -347,12 +344,7 @@ export class CalmRegions {
       const svc = info.service;
       // Nothing held at its door, from home or from a paired region, unless the door is set (the
       // plan works out what it admits).
-      if (!this.doorSet(s, i)) {
-        for (let p = 0; p < info.inFlows.length; p++) {
-          const f = s.flows[info.inFlows[p]];
-          if ((info.inPorts[p] === 0 ? f.held0 : f.held1) !== 0) return false;
-        }
-      }
+      if (!this.doorSet(s, i) && heldAtDoor(info, s.flows) !== 0) return false;
       if (n.queued > EMPTY) return false;
       if (n.faultEnd >= 0 || n.errorEnd >= 0 || n.latencyEnd >= 0) return false;
       if (door_s[svc] === 1 && st.admission === st.admission) return false;
@@ -365,20 +357,9 @@ export class CalmRegions {
   private holdsAtDoor(s: SimState, st: Settings, r: number): boolean {
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
-      if (this.doorSet(s, i) && !this.shut(s, st, i) && this.heldAt(s, i) > 0) return true;
+      if (this.doorSet(s, i) && !this.shut(s, st, i) && heldAtDoor(this.c.topo.nodes[i], s.flows) > 0) return true;
     }
     return false;
-  }
-
-  /** Work held at node `i`'s front door, from home and from a paired region. */
-  private heldAt(s: SimState, i: number): number {
-    const info = this.c.topo.nodes[i];
-    let held = 0;
-    for (let p = 0; p < info.inFlows.length; p++) {
-      const f = s.flows[info.inFlows[p]];
-      held += info.inPorts[p] === 0 ? f.held0 : f.held1;
-    }
-    return held;
   }
 
   /** Whether node `i` has a front door and operators have set it (a limit, or a ramp). */
@@ -391,7 +372,6 @@ export class CalmRegions {
     const n = s.nodes[i];
     return this.c.door_s[this.c.topo.nodes[i].service] === 1 && n.doorLimit === 0 && n.rampEnd < 0 && st.admission !== st.admission;
   }
-
 
   /**
    * Works out region `r`'s next `J` intervals into the scratch arrays; false if it would not stay
@@ -508,7 +488,7 @@ export class CalmRegions {
       // A front door set (or ramping back) that admits every step's arrivals holds nothing; one
       // that holds work (or may) admits a share that moves every step, and so do its callers' views.
       let holds = shut && moving;
-      if (door_s[svc] === 1 && !shut && n.doorLimit === n.doorLimit && (this.heldAt(s, i) > 0 || !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN)))) {
+      if (door_s[svc] === 1 && !shut && n.doorLimit === n.doorLimit && (heldAtDoor(info, s.flows) > 0 || !(peak <= doorFloor(n, t0 + J * K) * perTickCap * (1 - DOOR_MARGIN)))) {
         if (!moving) return MOVING;
         holds = true;
       }

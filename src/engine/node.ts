@@ -56,6 +56,16 @@ export function doorCeiling(n: NodeState, t1: number): number {
   return Math.max(n.doorLimit, rampLimitAt(n, t1 - 1));
 }
 
+/** Work held at a node's front door, from home and from a paired region. */
+export function heldAtDoor(info: NodeInfo, flows: readonly FlowState[]): number {
+  let held = 0;
+  for (let p = 0; p < info.inFlows.length; p++) {
+    const f = flows[info.inFlows[p]];
+    held += info.inPorts[p] === 0 ? f.held0 : f.held1;
+  }
+  return held;
+}
+
 /** How late every outcome of a node reaches its callers (a latency fault), in ticks: at most the timeout. */
 export function lateTicksOf(st: Settings, svc: number, n: NodeState): number {
   return Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);

@@ -16,7 +16,7 @@ import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, ty
 import { rolloutMachine } from './machines/rollout.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
-import { capacityRpsOf, fitNodeRing, lateTicksOf, rampLimitAt, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
+import { capacityRpsOf, fitNodeRing, heldAtDoor, lateTicksOf, rampLimitAt, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
 import { nextUniform, seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { holdsBacklog, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
@@ -299,13 +299,7 @@ export class Simulation {
 
   /** Work held at a service's front door. */
   doorHeld(node: number): number {
-    const info = this.topo.nodes[node];
-    let b = 0;
-    for (let p = 0; p < info.inFlows.length; p++) {
-      const f = this.state.flows[info.inFlows[p]];
-      b += info.inPorts[p] === 0 ? f.held0 : f.held1;
-    }
-    return b;
+    return heldAtDoor(this.topo.nodes[node], this.state.flows);
   }
 
   /** Work waiting outside a service: held at its front door, or parked by sources entering it. */
