@@ -10,6 +10,31 @@ import type { ParamValue } from '../../src/params/registry.ts';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { model } from '../helpers.ts';
 
+/** The largest difference between two runs' figures, relative to the step-by-step run's (`a`). */
+function worstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / Math.max(1, Math.abs(a[k])));
+  return worst;
+}
+
+/** What the machines make of every service (health and condition), and which services are in trouble. */
+const seen = (sim: Simulation) => `${sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ')} ${sim.state.trouble.now.join('')}`;
+
+/** The incident run both ways to `fromS`, and the front doors of the storm regions (East and West US). */
+function stormDoorsAt(fromS: number) {
+  const loaded = model('azure-2026-02');
+  const stepped = new Simulation(loaded);
+  const calm = new Simulation(loaded);
+  stepped.runTo(fromS);
+  calm.runTo(fromS);
+  const storm = ['eastus', 'westus'].map((id) => calm.topo.regionIds.indexOf(id));
+  const doors = calm.topo.nodes.filter((n) => storm.includes(n.region) && loaded.model.services[n.service].door).map((n) => n.index);
+  const calmBefore = calm.calmShare * calm.state.tick * calm.topo.regionIds.length;
+  /** Region-steps advanced calm since `fromS`. */
+  const calmSteps = () => calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
+  return { stepped, calm, doors, calmSteps };
+}
+
 /**
  * Runs the model both ways, comparing health and trouble every `chunkS` seconds (calm stretches
  * end there); returns the calm run.
@@ -27,11 +52,7 @@ function bothWays(id: string, params: Record<string, ParamValue> = {}, chunkS = 
     if (view(calm) !== view(stepped)) differ.push(`${view(stepped)} ≠ ${view(calm)}`);
   }
   expect(differ.slice(0, 3)).toEqual([]);
-  const a = stepped.state.cum;
-  const b = calm.state.cum;
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / Math.max(1, Math.abs(a[k])));
-  expect(worst).toBeLessThan(1e-9);
+  expect(worstDiff(stepped.state.cum, calm.state.cum)).toBeLessThan(1e-9);
   expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
   const parked = (sim: Simulation) => sim.state.sources.map((s) => Math.round(s.parked));
   expect(parked(calm)).toEqual(parked(stepped));
@@ -104,26 +125,16 @@ describe('calm regions advanced a control interval at a time', () => {
   });
 
   it('a front door ramping traffic back once it holds nothing: calm, and seen as step by step', () => {
-    // The storm regions' doors ramp back until 06:05; what they held has drained by 05:42.
-    const loaded = model('azure-2026-02');
-    const stepped = new Simulation(loaded);
-    const calm = new Simulation(loaded);
-    // 05:45:30: the minutes compared end between control steps of the ramp, not at its end.
-    const from = 12.25 * 3600 + 30;
-    stepped.runTo(from);
-    calm.runTo(from);
-    const storm = ['eastus', 'westus'].map((id) => calm.topo.regionIds.indexOf(id));
-    const doors = calm.topo.nodes.filter((n) => storm.includes(n.region) && loaded.model.services[n.service].door).map((n) => n.index);
+    // The storm regions' doors ramp back until 06:05; what they held has drained by 05:42. From
+    // 05:45:30, the minutes compared end between control steps of the ramp, not at its end.
+    const { stepped, calm, doors, calmSteps } = stormDoorsAt(12.25 * 3600 + 30);
     expect(doors.every((i) => calm.state.nodes[i].rampEnd > calm.state.tick && calm.doorHeld(i) === 0)).toBe(true);
-    const calmBefore = calm.calmShare * calm.state.tick * calm.topo.regionIds.length;
-    const view = (sim: Simulation) => sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ') + ` ${sim.state.trouble.now.join('')}`;
-    const calmSteps = () => calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
     const differ: string[] = [];
     let whileRamping = 0;
     for (let minute = 0; minute < 30; minute++) {
       for (let j = 0; j < 60; j++) stepped.step();
       calm.advance(60);
-      if (view(calm) !== view(stepped)) differ.push(`${calm.time}: ${view(stepped)} ≠ ${view(calm)}`);
+      if (seen(calm) !== seen(stepped)) differ.push(`${calm.time}: ${seen(stepped)} ≠ ${seen(calm)}`);
       if (minute === 18) whileRamping = calmSteps();
     }
     expect(differ.slice(0, 3)).toEqual([]);
@@ -132,44 +143,29 @@ describe('calm regions advanced a control interval at a time', () => {
     // Then the doors opened (door-limited, then not), as step by step.
     expect(doors.every((i) => calm.state.nodes[i].doorLimit !== calm.state.nodes[i].doorLimit)).toBe(true);
     expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
-    let worst = 0;
-    for (let k = 0; k < calm.state.cum.length; k++) worst = Math.max(worst, Math.abs(calm.state.cum[k] - stepped.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
-    expect(worst).toBeLessThan(1e-9);
+    expect(worstDiff(stepped.state.cum, calm.state.cum)).toBeLessThan(1e-9);
   });
 
   it('a front door ramping traffic back while it holds work: calm, its callers\' views stepped, as step by step', () => {
     // From 04:30 to 05:30 the storm regions' doors admit a growing share of what they hold (East
     // US's callers also have work held at West US's door, and the other way round).
-    const loaded = model('azure-2026-02');
-    const stepped = new Simulation(loaded);
-    const calm = new Simulation(loaded);
-    const from = 11 * 3600; // 04:30
-    stepped.runTo(from);
-    calm.runTo(from);
-    const storm = ['eastus', 'westus'].map((id) => calm.topo.regionIds.indexOf(id));
-    const doors = calm.topo.nodes.filter((n) => storm.includes(n.region) && loaded.model.services[n.service].door).map((n) => n.index);
+    const { stepped, calm, doors, calmSteps } = stormDoorsAt(11 * 3600); // 04:30
     expect(doors.every((i) => calm.doorHeld(i) > 1e6 && calm.state.nodes[i].doorLimit < 0.1)).toBe(true);
-    const calmBefore = calm.calmShare * calm.state.tick * calm.topo.regionIds.length;
     const views = (sim: Simulation) => sim.state.flows.map((f) => [f.pOk, f.pDone, f.held0, f.held1]).flat();
-    const view = (sim: Simulation) => sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ') + ` ${sim.state.trouble.now.join('')}`;
     const differ: string[] = [];
     let worst = 0;
     for (let minute = 0; minute < 60; minute++) {
       for (let j = 0; j < 60; j++) stepped.step();
       calm.advance(60);
-      if (view(calm) !== view(stepped)) differ.push(`${calm.time}: ${view(stepped)} ≠ ${view(calm)}`);
-      const a = views(stepped);
-      const b = views(calm);
-      a.forEach((x, k) => (worst = Math.max(worst, Math.abs(x - b[k]) / Math.max(1, Math.abs(x)))));
+      if (seen(calm) !== seen(stepped)) differ.push(`${calm.time}: ${seen(stepped)} ≠ ${seen(calm)}`);
+      worst = Math.max(worst, worstDiff(views(stepped), views(calm)));
     }
     expect(differ.slice(0, 3)).toEqual([]);
     expect(worst).toBeLessThan(1e-9);
     // The doors admitted more and more, and the views moved: identity's callers saw less held back.
     expect(doors.every((i) => calm.state.nodes[i].doorLimit > 0.6)).toBe(true);
-    const calmSteps = calm.calmShare * calm.state.tick * calm.topo.regionIds.length - calmBefore;
-    expect(calmSteps).toBeGreaterThan(0.9 * 6 * 3600);
-    for (let k = 0; k < calm.state.cum.length; k++) worst = Math.max(worst, Math.abs(calm.state.cum[k] - stepped.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
-    expect(worst).toBeLessThan(1e-9);
+    expect(calmSteps()).toBeGreaterThan(0.9 * 6 * 3600);
+    expect(worstDiff(stepped.state.cum, calm.state.cum)).toBeLessThan(1e-9);
     expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
   });
 
@@ -215,7 +211,7 @@ describe('calm regions with front doors that operators set, shut and ramp (prope
     const stepped = new Simulation(loaded, { params, durationS: endS });
     const calm = new Simulation(loaded, { params, durationS: endS });
     const chunk = Math.round(chunkS / stepped.dtS);
-    const view = (sim: Simulation) => `${sim.state.tick} ${sim.state.nodes.map((n) => `${n.health}${n.condition}`).join(' ')} ${sim.state.trouble.now.join('')}`;
+    const view = (sim: Simulation) => `${sim.state.tick} ${seen(sim)}`;
     const differ: string[] = [];
     const due = [...actions].sort((a, b) => a.at - b.at);
     while (!stepped.done) {
@@ -230,11 +226,9 @@ describe('calm regions with front doors that operators set, shut and ramp (prope
       if (view(calm) !== view(stepped)) differ.push(`${view(stepped)} ≠ ${view(calm)}`);
     }
     expect(differ.slice(0, 3)).toEqual([]);
-    let worst = 0;
-    for (let k = 0; k < stepped.state.cum.length; k++) worst = Math.max(worst, Math.abs(stepped.state.cum[k] - calm.state.cum[k]) / Math.max(1, Math.abs(stepped.state.cum[k])));
     const held = (sim: Simulation) => sim.state.flows.map((f) => f.held0 + f.held1);
-    held(stepped).forEach((h, f) => (worst = Math.max(worst, Math.abs(h - held(calm)[f]) / Math.max(1, h))));
-    expect(worst).toBeLessThan(1e-9);
+    expect(worstDiff(stepped.state.cum, calm.state.cum)).toBeLessThan(1e-9);
+    expect(worstDiff(held(stepped), held(calm))).toBeLessThan(1e-9);
     expect([...calm.state.trouble.seconds]).toEqual([...stepped.state.trouble.seconds]);
     return calm;
   }
