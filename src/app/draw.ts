@@ -25,7 +25,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
-  const chartsDrawn: Record<ChartId, { version: number; key: string; at: number }> = { node: { version: -1, key: '', at: 0 }, doors: { version: -1, key: '', at: 0 }, amp: { version: -1, key: '', at: 0 } };
+  const chartsDrawn = Object.fromEntries(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }])) as Record<ChartId, { version: number; key: string; at: number }>;
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
   const moving = () => store.getState().playing && !reducedMotion.matches;
