@@ -16,7 +16,7 @@
  *
  * Frames change many times a second and never pass through the store.
  */
-import type { VerdictShown } from '../view/teach.ts';
+import type { StoryView, VerdictShown } from '../view/teach.ts';
 import type { Frame, Recipe } from '../worker/protocol.ts';
 import type { ChartView } from '../view/chart.ts';
 import type { ControlsHandle } from '../view/controls.ts';
@@ -88,7 +88,7 @@ export interface Views {
 export interface TeachViews {
   score: (s: Frame['score']) => void;
   verdict: (v: string | VerdictShown | null) => void;
-  chapter: (i: number) => void;
+  story: StoryView;
 }
 
 export interface Lab {

@@ -12,6 +12,7 @@ import { compareWith, startCompare, stopCompare } from './compare-panel.ts';
 import { History } from './history.ts';
 import { $, type Lab } from './lab.ts';
 import { writeUrl } from './link.ts';
+import { followMoment } from './teaching.ts';
 
 /** A request unanswered for this long means the simulation stopped answering. */
 const HEARTBEAT_MS = 10_000;
@@ -323,6 +324,7 @@ export class Session {
     run.history.add(f);
     run.fired = f.reset ? f.events : run.fired.concat(f.events);
     run.latest = f;
+    followMoment(lab);
     // A comparison named in the link starts once the run is where the link says (B starts at A's time).
     if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {
       const key = lab.compare.pending;

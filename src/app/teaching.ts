@@ -41,12 +41,19 @@ export function goToChapter(lab: Lab, session: Session, index: number): void {
   lab.story.chapter = index;
   lab.story.highlight = new Set(c.highlight);
   chapterHides(c.hide);
-  lab.teach?.chapter(index);
+  lab.teach?.story.chapter(index);
   showVerdict(lab, null);
   store.setState({ playing: false });
   run.pendingFocus = { region: c.region, service: c.service };
   run.pendingSeek = c.t;
   session.load(run.modelData, { seed: run.seed, params: c.params });
+}
+
+/** With no chapter chosen, the caption tells the moment on screen, while the run is the story's (the model's own settings, no changes). */
+export function followMoment(lab: Lab): void {
+  const r = lab.run.recipe;
+  const t = lab.run.latest?.t;
+  if (t !== undefined) lab.teach?.story.moment(t, !!r && Object.keys(r.params).length === 0 && r.changes.length === 0);
 }
 
 /** Another model: no chapter, nothing highlighted or hidden, no verdict. */

@@ -24,7 +24,7 @@ import { $, type Lab } from './lab.ts';
 import { reapplyHidden } from './panels.ts';
 import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
-import { applyWhatIf, asItHappened, chapterHides, goToChapter } from './teaching.ts';
+import { applyWhatIf, asItHappened, chapterHides, followMoment, goToChapter } from './teaching.ts';
 
 export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   const { store } = lab;
@@ -62,7 +62,7 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
       asItHappened: () => asItHappened(lab, session),
       compare: (label, params, key) => startCompare(lab, label, params, key),
     }),
-    chapter: renderStory($('caption'), model, { go: (index) => goToChapter(lab, session, index) }),
+    story: renderStory($('caption'), model, { go: (index) => goToChapter(lab, session, index) }),
   };
   buildStage(lab, session, model);
   buildSideCharts(lab, model);
@@ -73,7 +73,8 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
     service: () => store.getState().service,
   });
   const chapter = lab.story.chapter;
-  lab.teach.chapter(chapter);
+  lab.teach.story.chapter(chapter);
+  followMoment(lab);
   chapterHides(model.story[chapter]?.hide ?? []);
   lab.teach.verdict(lab.story.verdictText);
   if (chapter >= 0) lab.story.highlight = new Set(model.story[chapter]?.highlight ?? []);

@@ -113,11 +113,23 @@ export interface StoryHandlers {
   go(index: number): void;
 }
 
+/** The story's caption, as the page drives it. */
+export interface StoryView {
+  /** Shows chapter `index` (-1: none chosen; the caption then follows the moment, see `moment`). */
+  chapter(index: number): void;
+  /**
+   * Where the run is: with no chapter chosen, the caption tells the story of the moment on screen
+   * (the last chapter whose moment has come) while the run is the one the story tells, and the
+   * model's hint before its first chapter or when the run's settings are not the story's.
+   */
+  moment(t: number, storyRun: boolean): void;
+}
+
 /**
  * The story as captions on the stage: the model's title, then the chapter's title and text (or the
  * model's own "try this" line before the first chapter), with previous and next.
  */
-export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandlers): (index: number) => void {
+export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandlers): StoryView {
   root.replaceChildren();
   const text = el('div', 'caption-text');
   // In a short frame the chapter's text scrolls: the keyboard must be able to scroll it too.
@@ -130,7 +142,11 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   const body = el('p', 'chapter-text');
   text.append(title, chapterTitle, body);
   root.append(text);
+  const last = model.story.length - 1;
+  /** The chapter chosen, or -1. */
   let current = -1;
+  /** With none chosen, the chapter whose moment has come (-1: the hint). */
+  let atMoment = -1;
   const nav = el('div', 'story-nav');
   const prev = el('button', '', '← Previous');
   prev.type = 'button';
@@ -139,18 +155,35 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   next.type = 'button';
   nav.append(prev, count, next);
   if (model.story.length) root.append(nav);
-  prev.addEventListener('click', () => on.go(Math.max(0, current - 1)));
-  next.addEventListener('click', () => on.go(Math.min(model.story.length - 1, current + 1)));
-  return (index) => {
-    current = index;
+  const from = () => (current >= 0 ? current : atMoment);
+  prev.addEventListener('click', () => on.go(Math.max(0, from() - 1)));
+  next.addEventListener('click', () => on.go(Math.min(last, from() + 1)));
+  const show = () => {
+    const index = from();
     const c = model.story[index];
-    count.textContent = index < 0 ? `Story: ${model.story.length} chapters` : `Chapter ${index + 1} of ${model.story.length}`;
+    count.textContent = current >= 0 ? `Chapter ${current + 1} of ${model.story.length}` : `Story: ${model.story.length} chapters`;
     chapterTitle.textContent = c ? c.title : '';
     chapterTitle.hidden = !c;
     body.textContent = c ? c.text : (model.texts.hint ?? model.description);
     body.classList.toggle('hint', !c);
+    // Not chosen: the stage may give it less room than a chapter (see the embed's styles).
+    text.classList.toggle('moment', current < 0 && !!c);
     prev.disabled = index <= 0;
-    next.disabled = index >= model.story.length - 1;
+    next.disabled = index >= last;
+  };
+  return {
+    chapter(index) {
+      current = index;
+      show();
+    },
+    moment(t, storyRun) {
+      let k = -1;
+      // A chapter that sets its own parameters tells of another run.
+      if (storyRun) for (let j = 0; j <= last && model.story[j].t <= t + 1e-9; j++) if (Object.keys(model.story[j].params).length === 0) k = j;
+      if (k === atMoment) return;
+      atMoment = k;
+      if (current < 0) show();
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Frame, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useLab } from './browser.ts';
+import { model } from '../helpers.ts';
 
 const lab = useLab();
 mkdirSync('test-results', { recursive: true });
@@ -255,9 +256,10 @@ describe('the stage', () => {
     expect(await page.locator('#regions svg').count()).toBe(0);
     const graph = (await page.locator('#graph').boundingBox())!;
     expect(graph.width * graph.height).toBeGreaterThan(0.25 * 1280 * 720);
-    // The model speaks for itself: its own hint, its own durations, no incident vocabulary.
+    // The model speaks for itself: its own story at this moment, its own durations, no incident vocabulary.
     const text = (await page.textContent('body')) ?? '';
-    expect(text).toContain('watch the server at 60 s');
+    const story = model('single-service').model.story;
+    expect(await page.textContent('.chapter-title')).toBe(story.filter((c) => Number(c.at) <= 100).at(-1)!.title);
     expect(text).not.toContain('Managed Identity');
     expect(text).not.toContain('Bystander');
     expect(text).toContain('Scale out +50 % (1 min)');

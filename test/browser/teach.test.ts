@@ -38,6 +38,39 @@ describe('teaching', () => {
     await page.close();
   }, 120_000);
 
+  it('with no chapter chosen, the caption tells the moment on screen, and only of the run the story tells', async () => {
+    const story = model('azure-2026-02').model.story;
+    const west = story.findIndex((c) => c.at === '00:40');
+    const { page, errors } = await openLab(lab(), '?t=00:40');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await expect.poll(() => page.textContent('.chapter-title')).toBe(story[west].title);
+    expect(await page.textContent('.chapter-text')).toBe(story[west].text);
+    // Not chosen: nothing hidden, the count says so, and Next goes on from the moment.
+    expect(await page.textContent('.chapter-count')).toBe(`Story: ${story.length} chapters`);
+    expect(await page.locator('#param-retry-attempts').isVisible()).toBe(true);
+    // Played on past the next chapter's moment, the caption moves with it.
+    await page.getByLabel('Speed').selectOption('3600');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => page.textContent('.chapter-title'), { timeout: 30_000 }).toBe(story[west + 1].title);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // Another run's settings: the story does not tell it, so the model's hint shows.
+    const other = await openLab(lab(), '?t=00:40&retry.attempts=1');
+    await expect.poll(() => other.page.textContent('#clock')).toBe('00:40');
+    await expect.poll(() => other.page.locator('.chapter-text.hint').count()).toBe(1);
+    expect(await other.page.locator('.chapter-title').isHidden()).toBe(true);
+    // Next from the moment opens the chapter after it.
+    const title = await page.textContent('.chapter-title');
+    const shown = story.findIndex((c) => c.title === title);
+    expect(shown).toBeGreaterThan(west);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(() => page.textContent('.chapter-count')).toBe(`Chapter ${shown + 2} of ${story.length}`);
+    await expect.poll(() => page.textContent('#clock')).toBe(story[shown + 1].at);
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
+    await page.close();
+  }, 120_000);
+
   it("each lesson's what-if gives a verdict that agrees with a headless run of the same settings", async () => {
     const { page, errors } = await openLab(lab());
     const azure = model('azure-2026-02');
