@@ -143,6 +143,8 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   text.append(title, chapterTitle, body);
   root.append(text);
   const last = model.story.length - 1;
+  // A chapter that sets parameters of its own tells of another run: it is not the moment's.
+  const told = model.story.flatMap((c, j) => (Object.keys(c.params).length === 0 ? [j] : []));
   /** The chapter chosen, or -1. */
   let current = -1;
   /** With none chosen, the chapter whose moment has come (-1: the hint). */
@@ -178,8 +180,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
     },
     moment(t, storyRun) {
       let k = -1;
-      // A chapter that sets its own parameters tells of another run.
-      if (storyRun) for (let j = 0; j <= last && model.story[j].t <= t + 1e-9; j++) if (Object.keys(model.story[j].params).length === 0) k = j;
+      if (storyRun) for (const j of told) if (model.story[j].t <= t + 1e-9 && (k < 0 || model.story[j].t >= model.story[k].t)) k = j;
       if (k === atMoment) return;
       atMoment = k;
       if (current < 0) show();
