@@ -125,22 +125,22 @@ export interface StoryView {
   moment(t: number, storyRun: boolean): void;
 }
 
+/** Watches the caption's width (there is one caption on the page). */
+let captionObserver: ResizeObserver | null = null;
+
 /**
  * The story as captions on the stage: the model's title, then the chapter's title and text (or the
  * model's own "try this" line before the first chapter), with previous and next.
  */
 export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandlers): StoryView {
   root.replaceChildren();
-  const text = el('div', 'caption-text');
+  const shown = captionParts(model);
+  const { text } = shown;
   // In a short frame the chapter's text scrolls: the keyboard must be able to scroll it too.
   text.tabIndex = 0;
   text.setAttribute('role', 'region');
   text.setAttribute('aria-label', 'Caption');
-  const title = el('h2', 'model-title', model.title);
-  title.id = 'model-title';
-  const chapterTitle = el('h3', 'chapter-title');
-  const body = el('p', 'chapter-text');
-  text.append(title, chapterTitle, body);
+  text.firstElementChild!.id = 'model-title';
   root.append(text);
   const last = model.story.length - 1;
   // A chapter that sets parameters of its own tells of another run: it is not the moment's.
@@ -162,17 +162,40 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   next.addEventListener('click', () => on.go(Math.min(last, from() + 1)));
   const show = () => {
     const index = from();
-    const c = model.story[index];
+    fillCaption(shown, model, index, current >= 0);
     count.textContent = current >= 0 ? `Chapter ${current + 1} of ${model.story.length}` : `Story: ${model.story.length} chapters`;
-    chapterTitle.textContent = c ? c.title : '';
-    chapterTitle.hidden = !c;
-    body.textContent = c ? c.text : (model.texts.hint ?? model.description);
-    body.classList.toggle('hint', !c);
-    // Not chosen: the stage may give it less room than a chapter (see the embed's styles).
-    text.classList.toggle('moment', current < 0 && !!c);
     prev.disabled = index <= 0;
     next.disabled = index >= last;
   };
+  // With no chapter chosen the caption changes as the run plays (and to the hint when a setting
+  // changes): its box keeps the height of the tallest it can say then, so that the stage never
+  // moves, and is never laid out again, while it plays. Where the caption grows with its text
+  // (no height limit: a phone's page scrolls) nothing is reserved.
+  let reservedFor = -1;
+  const reserve = () => {
+    const width = text.offsetWidth;
+    if (width === 0 || width === reservedFor) return;
+    reservedFor = width;
+    if (getComputedStyle(text).maxHeight === 'none') {
+      text.style.minHeight = '';
+      return;
+    }
+    const probe = captionParts(model);
+    probe.text.setAttribute('aria-hidden', 'true');
+    probe.text.style.cssText = `position: absolute; visibility: hidden; pointer-events: none; left: 0; top: 0; width: ${width}px`;
+    root.append(probe.text);
+    let tallest = 0;
+    for (const k of [-1, ...told]) {
+      fillCaption(probe, model, k, false);
+      tallest = Math.max(tallest, probe.text.offsetHeight);
+    }
+    probe.text.remove();
+    text.style.minHeight = `${tallest}px`;
+  };
+  reserve();
+  captionObserver?.disconnect();
+  captionObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(reserve);
+  captionObserver?.observe(text);
   return {
     chapter(index) {
       current = index;
@@ -186,6 +209,32 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
       if (current < 0) show();
     },
   };
+}
+
+interface CaptionParts {
+  text: HTMLElement;
+  chapterTitle: HTMLElement;
+  body: HTMLElement;
+}
+
+/** The caption's text: the model's title, then a chapter's title and text (or the hint). */
+function captionParts(model: ModelInfo): CaptionParts {
+  const text = el('div', 'caption-text');
+  const chapterTitle = el('h3', 'chapter-title');
+  const body = el('p', 'chapter-text');
+  text.append(el('h2', 'model-title', model.title), chapterTitle, body);
+  return { text, chapterTitle, body };
+}
+
+/** Writes chapter `index` (-1: the model's hint) into a caption; `chosen`: picked, rather than the moment's. */
+function fillCaption(parts: CaptionParts, model: ModelInfo, index: number, chosen: boolean): void {
+  const c = model.story[index];
+  parts.chapterTitle.textContent = c ? c.title : '';
+  parts.chapterTitle.hidden = !c;
+  parts.body.textContent = c ? c.text : (model.texts.hint ?? model.description);
+  parts.body.classList.toggle('hint', !c);
+  // Not chosen: the stage may give it less room than a chapter (see the embed's styles).
+  parts.text.classList.toggle('moment', !chosen && !!c);
 }
 
 export interface OperatorHandlers {

@@ -38,13 +38,15 @@ describe('teaching', () => {
     await page.close();
   }, 120_000);
 
-  it('with no chapter chosen, the caption tells the moment on screen, and only of the run the story tells', async () => {
+  it('with no chapter chosen, the caption tells the moment on screen, only of the run the story tells, and the stage stays still', async () => {
     const story = model('azure-2026-02').model.story;
     const west = story.findIndex((c) => c.at === '00:40');
     const { page, errors } = await openLab(lab(), '?t=00:40');
     await expect.poll(() => page.textContent('#clock')).toBe('00:40');
     await expect.poll(() => page.textContent('.chapter-title')).toBe(story[west].title);
     expect(await page.textContent('.chapter-text')).toBe(story[west].text);
+    const stage = () => page.locator('#regions').boundingBox();
+    const before = await stage();
     // Not chosen: nothing hidden, the count says so, and Next goes on from the moment.
     expect(await page.textContent('.chapter-count')).toBe(`Story: ${story.length} chapters`);
     expect(await page.locator('#param-retry-attempts').isVisible()).toBe(true);
@@ -53,11 +55,14 @@ describe('teaching', () => {
     await page.getByRole('button', { name: 'Play' }).click();
     await expect.poll(() => page.textContent('.chapter-title'), { timeout: 30_000 }).toBe(story[west + 1].title);
     await page.getByRole('button', { name: 'Pause' }).click();
+    // The caption keeps the height of the tallest it may say: the stage does not move as it plays.
+    expect(await stage()).toEqual(before);
     // Another run's settings: the story does not tell it, so the model's hint shows.
     const other = await openLab(lab(), '?t=00:40&retry.attempts=1');
     await expect.poll(() => other.page.textContent('#clock')).toBe('00:40');
     await expect.poll(() => other.page.locator('.chapter-text.hint').count()).toBe(1);
     expect(await other.page.locator('.chapter-title').isHidden()).toBe(true);
+    expect(await other.page.locator('#regions').boundingBox()).toEqual(before);
     // Next from the moment opens the chapter after it.
     const title = await page.textContent('.chapter-title');
     const shown = story.findIndex((c) => c.title === title);
