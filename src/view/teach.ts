@@ -192,6 +192,8 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
     probe.text.remove();
     text.style.minHeight = `${tallest}px`;
   };
+  // Measured with the navigation as it will read (its count sets the text's width).
+  show();
   reserve();
   captionObserver?.disconnect();
   captionObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(reserve);
