@@ -263,6 +263,7 @@ function crossCheck(model: Model): string[] {
   model.story.forEach((c, i) => {
     checkSettings(`story.${i}.params`, c.params);
     if (typeof c.at === 'string' && !c.at.startsWith('$') && !model.clock) errors.push(`story.${i}.at: "HH:MM" times need a clocked model`);
+    if (typeof c.from === 'string' && !c.from.startsWith('$') && !model.clock) errors.push(`story.${i}.from: "HH:MM" times need a clocked model`);
     if (c.region && !regions.has(c.region)) errors.push(`story.${i}.region: no region "${c.region}"`);
     if (c.service && !services.has(c.service)) errors.push(`story.${i}.service: no service "${c.service}"`);
     c.highlight.forEach((h, j) => !services.has(h) && errors.push(`story.${i}.highlight.${j}: no service "${h}"`));

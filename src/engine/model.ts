@@ -185,6 +185,11 @@ const Chapter = v.object({
   text: Text(1200),
   /** When the chapter happens: seconds from the start, or "HH:MM" on clocked models. */
   at: At,
+  /**
+   * When the chapter's events begin, if before `at` (absent: `at`). With no chapter chosen, the
+   * caption follows the clock and tells this chapter from then until the next one begins.
+   */
+  from: v.optional(At),
   region: v.optional(Id),
   service: v.optional(Id),
   /** Services to highlight in the dependency graph. */

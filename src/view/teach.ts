@@ -119,7 +119,7 @@ export interface StoryView {
   chapter(index: number): void;
   /**
    * Where the run is: with no chapter chosen, the caption tells the story of the moment on screen
-   * (the last chapter whose moment has come) while the run is the one the story tells, and the
+   * (the last chapter whose events have begun: its `from`) while the run is the one the story tells, and the
    * model's hint before its first chapter or when the run's settings are not the story's.
    */
   moment(t: number, storyRun: boolean): void;
@@ -147,7 +147,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   const told = model.story.flatMap((c, j) => (Object.keys(c.params).length === 0 ? [j] : []));
   /** The chapter chosen, or -1. */
   let current = -1;
-  /** With none chosen, the chapter whose moment has come (-1: the hint). */
+  /** With none chosen, the chapter whose events have begun (-1: the hint). */
   let atMoment = -1;
   const nav = el('div', 'story-nav');
   const prev = el('button', '', '← Previous');
@@ -205,7 +205,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
     },
     moment(t, storyRun) {
       let k = -1;
-      if (storyRun) for (const j of told) if (model.story[j].t <= t + 1e-9 && (k < 0 || model.story[j].t >= model.story[k].t)) k = j;
+      if (storyRun) for (const j of told) if (model.story[j].from <= t + 1e-9 && (k < 0 || model.story[j].from >= model.story[k].from)) k = j;
       if (k === atMoment) return;
       atMoment = k;
       if (current < 0) show();

@@ -380,7 +380,12 @@ export class SimHost {
       texts: { hint: model.texts.hint },
       operator: { scaleoutDelayS: model.operator.scaleoutDelayS, rampS: model.operator.rampS, faultS: model.operator.faultS },
       whatIfs: model.whatIfs.map((w) => ({ ...w, params: w.params as Record<string, ParamValue> })),
-      story: model.story.map((c) => ({ ...c, t: eventSeconds(model, c.at, p), params: c.params as Record<string, ParamValue> })),
+      story: model.story.map((c) => {
+        const t = eventSeconds(model, c.at, p);
+        // A chapter's events cannot begin after its moment.
+        const from = c.from === undefined ? t : Math.min(t, eventSeconds(model, c.from, p));
+        return { ...c, t, from: Number.isFinite(from) ? from : t, params: c.params as Record<string, ParamValue> };
+      }),
     };
   }
 }

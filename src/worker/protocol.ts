@@ -100,7 +100,8 @@ export interface ModelInfo {
   operator: { scaleoutDelayS: number; rampS: number; faultS: number };
   whatIfs: { id: string; label: string; description: string; params: Record<string, ParamValue> }[];
   /** The story, chapter by chapter; `t` is when each happens (seconds from the start). */
-  story: { title: string; text: string; t: number; region?: string; service?: string; highlight: string[]; hide: string[]; params: Record<string, ParamValue> }[];
+  /** `t`: the chapter's moment; `from`: when its events begin (at most `t`), in seconds. */
+  story: { title: string; text: string; t: number; from: number; region?: string; service?: string; highlight: string[]; hide: string[]; params: Record<string, ParamValue> }[];
 }
 
 export interface FromWorker {

@@ -63,6 +63,15 @@ describe('teaching', () => {
     await expect.poll(() => other.page.locator('.chapter-text.hint').count()).toBe(1);
     expect(await other.page.locator('.chapter-title').isHidden()).toBe(true);
     expect(await other.page.locator('#regions').boundingBox()).toEqual(before);
+    // A chapter is told from when its events begin (`from`), before its own moment: at 04:30
+    // traffic has been removed (03:55), and the caption says so, not the scale-outs before it.
+    const shed = story.findIndex((c) => c.title.startsWith('03:55'));
+    expect(story[shed].from).toBe('03:55');
+    const later = await openLab(lab(), '?t=04:30');
+    await expect.poll(() => later.page.textContent('#clock')).toBe('04:30');
+    await expect.poll(() => later.page.textContent('.chapter-title')).toBe(story[shed].title);
+    expect(later.errors).toEqual([]);
+    await later.page.close();
     // Next from the moment opens the chapter after it.
     const title = await page.textContent('.chapter-title');
     const shown = story.findIndex((c) => c.title === title);
