@@ -118,9 +118,9 @@ export interface StoryView {
   /** Shows chapter `index` (-1: none chosen; the caption then follows the moment, see `moment`). */
   chapter(index: number): void;
   /**
-   * Where the run is: with no chapter chosen, the caption tells the story of the moment on screen
-   * (the last chapter whose events have begun: its `from`) while the run is the one the story tells, and the
-   * model's hint before its first chapter or when the run's settings are not the story's.
+   * Where the run is: with no chapter chosen, the caption tells the chapter whose events have
+   * begun (its `from`) while the run is the one the story tells; the model's hint before the
+   * first chapter begins, or when the run's settings are not the story's.
    */
   moment(t: number, storyRun: boolean): void;
 }
@@ -140,7 +140,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   text.tabIndex = 0;
   text.setAttribute('role', 'region');
   text.setAttribute('aria-label', 'Caption');
-  text.firstElementChild!.id = 'model-title';
+  shown.title.id = 'model-title';
   root.append(text);
   const last = model.story.length - 1;
   // A chapter that sets parameters of its own tells of another run: it is not the moment's.
@@ -215,6 +215,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
 
 interface CaptionParts {
   text: HTMLElement;
+  title: HTMLElement;
   chapterTitle: HTMLElement;
   body: HTMLElement;
 }
@@ -222,10 +223,11 @@ interface CaptionParts {
 /** The caption's text: the model's title, then a chapter's title and text (or the hint). */
 function captionParts(model: ModelInfo): CaptionParts {
   const text = el('div', 'caption-text');
+  const title = el('h2', 'model-title', model.title);
   const chapterTitle = el('h3', 'chapter-title');
   const body = el('p', 'chapter-text');
-  text.append(el('h2', 'model-title', model.title), chapterTitle, body);
-  return { text, chapterTitle, body };
+  text.append(title, chapterTitle, body);
+  return { text, title, chapterTitle, body };
 }
 
 /** Writes chapter `index` (-1: the model's hint) into a caption; `chosen`: picked, rather than the moment's. */

@@ -99,8 +99,7 @@ export interface ModelInfo {
   /** Durations the operator's seat offers, in the model's scale (seconds). */
   operator: { scaleoutDelayS: number; rampS: number; faultS: number };
   whatIfs: { id: string; label: string; description: string; params: Record<string, ParamValue> }[];
-  /** The story, chapter by chapter; `t` is when each happens (seconds from the start). */
-  /** `t`: the chapter's moment; `from`: when its events begin (at most `t`), in seconds. */
+  /** The story, chapter by chapter: `t` is each one's moment, `from` when its events begin (at most `t`), in seconds from the start. */
   story: { title: string; text: string; t: number; from: number; region?: string; service?: string; highlight: string[]; hide: string[]; params: Record<string, ParamValue> }[];
 }
 
