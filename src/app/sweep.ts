@@ -166,8 +166,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     xParam.replaceChildren(...options(false));
     yParam.replaceChildren(...options(true));
     const first = SWEEP_PRESETS[id]?.[0];
-    if (first) applyAxes(first.x, first.y);
-    else {
+    if (first) {
+      applyAxes(first.x, first.y);
+      metric.value = first.metric;
+    } else {
       xParam.value = loaded.params[0].id;
       xValues.value = suggestValues(loaded.params[0]);
       yParam.value = '';
@@ -188,7 +190,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   };
   preset.addEventListener('change', () => {
     const p = SWEEP_PRESETS[modelFor]?.[Number(preset.value)];
-    if (p) applyAxes(p.x, p.y);
+    if (!p) return;
+    applyAxes(p.x, p.y);
+    metric.value = p.metric;
   });
   const suggest = (select: HTMLSelectElement, input: HTMLInputElement) => () => {
     const def = loadedNow()?.params.find((p) => p.id === select.value);

@@ -119,6 +119,8 @@ describe('map the space', () => {
     await page.getByRole('button', { name: 'Map the space' }).click();
     await page.locator('#sweep-preset').selectOption({ label: 'Retries × failover' });
     expect(await page.inputValue('#sweep-x-values')).toBe('0:4:5');
+    // The incident's presets colour by time in trouble: every point of them ends ok or recovered.
+    expect(await page.inputValue('#sweep-metric')).toBe('trouble_s');
     await page.click('#sweep-run');
     await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^[1-9]\d* of 25 runs/);
     await page.click('#sweep-stop');
@@ -130,7 +132,7 @@ describe('map the space', () => {
     expect(await pending.count()).toBe(25 - done);
     await pending.first().focus();
     expect(await focused(page)).toMatchObject({ role: 'gridcell', name: expect.stringMatching(/^retry\.attempts = \d, failover = \d+: pending$/), tip: expect.stringMatching(/not run yet$/) });
-    expect(new URLSearchParams(await page.evaluate(() => location.search)).get('sweep')).toBe('x=retry.attempts=0:4:5;y=failover=0:100:5;by=outcome;seeds=1');
+    expect(new URLSearchParams(await page.evaluate(() => location.search)).get('sweep')).toBe('x=retry.attempts=0:4:5;y=failover=0:100:5;by=trouble_s;seeds=1');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
