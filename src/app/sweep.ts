@@ -7,7 +7,7 @@
  * SVG and PNG. The page's only hooks: one call in the composition root, one key in the link.
  */
 import {
-  cellCount, cellParams, parseAxis, SWEEP_METRICS, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
+  runCount, cellParams, parseAxis, SWEEP_METRICS, sweepCommand, sweepCsv, type Axis, type CellResult, type SweepMetric, type SweepSpec,
 } from '../engine/sweep.ts';
 import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import { focusService } from '../engine/score.ts';
@@ -307,7 +307,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     yValues.value = spec.y ? spec.y.text.slice(spec.y.id.length + 1) : '';
     metric.value = key.metric;
     seeds.value = String(key.seeds);
-    const s: Sweep = { key, loaded, spec, results: new Array(cellCount(spec)), run: null, startedAt: performance.now(), endedAt: null, stopped: false, error: null,
+    const s: Sweep = { key, loaded, spec, results: new Array(runCount(spec)), run: null, startedAt: performance.now(), endedAt: null, stopped: false, error: null,
       note: recipe?.changes.some((c) => 'action' in c) ? ' Operator actions of this run are not part of the map.' : '' };
     current = s;
     command.textContent = sweepCommand(typeof lab.run.modelData === 'string' ? lab.run.modelData : 'model.json', spec, m.seed, spec.service);

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
-import { cellCount, defaultService, parseAxis, type SweepSpec } from '../engine/sweep.ts';
+import { runCount, defaultService, parseAxis, type SweepSpec } from '../engine/sweep.ts';
 import { runSweep } from './sweep-pool.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -45,7 +45,7 @@ export async function benchSweep(out: (s: string) => void): Promise<void> {
   out(`5. Sweeps: runs per second with the pool (${workers} worker${workers > 1 ? 's' : ''} in Node: cores − 1)`);
   for (const c of CASES) {
     const { data, loaded, spec } = specOf(c);
-    const n = cellCount(spec);
+    const n = runCount(spec);
     const t0 = performance.now();
     await runSweep(data, loaded, spec, [...Array(n).keys()], workers, () => {});
     const s = (performance.now() - t0) / 1000;

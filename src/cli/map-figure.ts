@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { defaultValues } from '../engine/load-model.ts';
-import { cellCount, SWEEP_METRICS, type CellResult, type SweepMetric } from '../engine/sweep.ts';
+import { runCount, SWEEP_METRICS, type CellResult, type SweepMetric } from '../engine/sweep.ts';
 import { phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep } from './sweep-args.ts';
@@ -19,7 +19,7 @@ try {
   const title = plan.extra.title;
   const { loaded, spec } = plan;
   const results: CellResult[] = [];
-  await runSweep(plan.modelData, loaded, spec, [...Array(cellCount(spec)).keys()], plan.workers, (row) => results.push(row));
+  await runSweep(plan.modelData, loaded, spec, [...Array(runCount(spec)).keys()], plan.workers, (row) => results.push(row));
   const axis = (a: { id: string; values: PhaseAxis['values'] }): PhaseAxis => {
     const def = loaded.params.find((p) => p.id === a.id)!;
     return { id: a.id, label: def.label, unit: def.unit, values: a.values };

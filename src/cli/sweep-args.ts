@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_ID } from '../../models/index.ts';
 import type { LoadedModel } from '../engine/load-model.ts';
-import { cellCount, defaultService, parseAxis, serviceIds, type SweepChange, type SweepSpec } from '../engine/sweep.ts';
+import { defaultService, runCount, parseAxis, serviceIds, type SweepChange, type SweepSpec } from '../engine/sweep.ts';
 import { parseValue } from '../params/registry.ts';
 import { atSeconds, resolveModel, UsageError } from './model-ref.ts';
 
@@ -135,7 +135,7 @@ export function planSweep(argv: string[], extra: readonly string[] = []): SweepP
   const format = v.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format "${format}": expected csv or json`);
   const spec: SweepSpec = { x: x.axis, y, seed, seeds, params: sets, changes, durationS, service };
-  if (cellCount(spec) === 0) throw new UsageError('the sweep has no runs');
+  if (runCount(spec) === 0) throw new UsageError('the sweep has no runs');
   const extraValues = Object.fromEntries(extra.map((k) => [k, all[k] as string | undefined]));
   return { modelData: data, loaded, spec, shard, shards, workers, format, extra: extraValues };
 }

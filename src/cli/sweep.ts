@@ -4,7 +4,7 @@
  * Any bad input prints one line on stderr naming it and what is allowed, and exits with 2.
  */
 import { ParamError } from '../engine/simulation.ts';
-import { cellCount, shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow, type CellResult } from '../engine/sweep.ts';
+import { shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow, type CellResult } from '../engine/sweep.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep, SWEEP_USAGE, type SweepPlan } from './sweep-args.ts';
 import { runSweep } from './sweep-pool.ts';
@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { loaded, spec, format } = plan;
-  const indexes = shardIndexes(cellCount(spec), plan.shard, plan.shards);
+  const indexes = shardIndexes(spec, plan.shard, plan.shards);
   if (format === 'csv') {
     // Rows go out as soon as every earlier one is in, in chunks, so big sweeps stream.
     let buf = sweepCsvHeader();

@@ -119,7 +119,7 @@ export function parseAxis(params: readonly ParamDef[], text: string, flag = '--x
 }
 
 /** How many runs a sweep has: values on x × values on y × seeds. */
-export function cellCount(spec: Pick<SweepSpec, 'x' | 'y' | 'seeds'>): number {
+export function runCount(spec: Pick<SweepSpec, 'x' | 'y' | 'seeds'>): number {
   return spec.x.values.length * (spec.y ? spec.y.values.length : 1) * spec.seeds;
 }
 
@@ -129,10 +129,14 @@ export function cellAt(spec: Pick<SweepSpec, 'x' | 'y' | 'seeds'>, index: number
   return { si: index % spec.seeds, xi: Math.floor(index / spec.seeds) % nx, yi: Math.floor(index / (spec.seeds * nx)) };
 }
 
-/** The indexes a shard runs: those that are `shard − 1` modulo `shards` (1-based shard). */
-export function shardIndexes(total: number, shard = 1, shards = 1): number[] {
+/**
+ * The runs a shard does: those of the grid's cells (points, each with its K seeds) whose index in
+ * grid order is `shard − 1` modulo `shards` (1-based shard), in grid order.
+ */
+export function shardIndexes(spec: Pick<SweepSpec, 'x' | 'y' | 'seeds'>, shard = 1, shards = 1): number[] {
   const out: number[] = [];
-  for (let k = shard - 1; k < total; k += shards) out.push(k);
+  const cells = runCount(spec) / spec.seeds;
+  for (let c = shard - 1; c < cells; c += shards) for (let s = 0; s < spec.seeds; s++) out.push(c * spec.seeds + s);
   return out;
 }
 

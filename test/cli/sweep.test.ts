@@ -38,8 +38,9 @@ describe('npm run sweep', () => {
     const body = one.trim().split('\n').slice(1);
     const parts = [1, 2, 3].map((i) => sweep(...GRID, '--workers', i === 1 ? '2' : '1', '--shard', `${i}/3`).stdout.trim().split('\n'));
     parts.forEach((p) => expect(p[0]).toBe(HEADER));
+    // A shard has whole cells (a point with its two seeds): every third, from its own.
     const merged: string[] = [];
-    parts.forEach((p, i) => p.slice(1).forEach((row, j) => (merged[j * 3 + i] = row)));
+    parts.forEach((p, i) => p.slice(1).forEach((row, j) => (merged[(Math.floor(j / 2) * 3 + i) * 2 + (j % 2)] = row)));
     expect(merged).toEqual(body);
   });
 

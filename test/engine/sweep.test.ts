@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/engine/run.ts';
 import { M } from '../../src/engine/state.ts';
 import {
-  cellAt, cellCount, defaultService, parseAxis, runCell, shardIndexes, sweepCsv, type Axis, type CellResult, type SweepSpec,
+  cellAt, runCount, defaultService, parseAxis, runCell, shardIndexes, sweepCsv, type Axis, type CellResult, type SweepSpec,
 } from '../../src/engine/sweep.ts';
 import { outcomeOf, troubleSecondsTo } from '../../src/engine/trouble.ts';
 import { model } from '../helpers.ts';
@@ -28,7 +28,7 @@ function spec(x: string, y: string | null, extra: Partial<SweepSpec> = {}, loade
 }
 
 function grid(s: SweepSpec): CellResult[] {
-  return Array.from({ length: cellCount(s) }, (_, k) => runCell(single, s, k));
+  return Array.from({ length: runCount(s) }, (_, k) => runCell(single, s, k));
 }
 
 /** The same figures, read from an ordinary sampled run (as `simulate` makes it). */
@@ -81,14 +81,15 @@ describe('sweep axes', () => {
 });
 
 describe('sweep grid', () => {
-  it('is in grid order: y outer, x inner, then seed; shards are every N-th cell', () => {
+  it('is in grid order: y outer, x inner, then seed; shards are every N-th cell, with its seeds', () => {
     const s = spec('load=100:300:3', 'trigger.duration=0,30', { seeds: 2 });
-    expect(cellCount(s)).toBe(12);
+    expect(runCount(s)).toBe(12);
     expect([0, 1, 2, 5, 6, 11].map((k) => cellAt(s, k))).toEqual([
       { xi: 0, yi: 0, si: 0 }, { xi: 0, yi: 0, si: 1 }, { xi: 1, yi: 0, si: 0 }, { xi: 2, yi: 0, si: 1 }, { xi: 0, yi: 1, si: 0 }, { xi: 2, yi: 1, si: 1 },
     ]);
-    expect(shardIndexes(12, 2, 5)).toEqual([1, 6, 11]);
-    const all = [1, 2, 3, 4, 5].flatMap((i) => shardIndexes(12, i, 5)).sort((a, b) => a - b);
+    // Six cells of two seeds: shard 2 of 4 has cells 1 and 5.
+    expect(shardIndexes(s, 2, 4)).toEqual([2, 3, 10, 11]);
+    const all = [1, 2, 3, 4].flatMap((i) => shardIndexes(s, i, 4)).sort((a, b) => a - b);
     expect(all).toEqual([...Array(12).keys()]);
   });
 
@@ -96,7 +97,7 @@ describe('sweep grid', () => {
     const s = spec('load=700,300', 'trigger.duration=30', {
       seeds: 2, seed: 7, params: { 'retry.attempts': '2' }, changes: [{ atS: 400, id: 'retry.attempts', value: '0' }],
     });
-    for (let k = 0; k < cellCount(s); k++) {
+    for (let k = 0; k < runCount(s); k++) {
       const cell = runCell(single, s, k);
       const { xi, si } = cellAt(s, k);
       const ref = fromRun(single, { 'retry.attempts': '2', load: s.x.values[xi], 'trigger.duration': 30 }, s.changes, 'local/server', 7 + si);
