@@ -111,7 +111,7 @@ export function drawCompareTable(lab: Lab, model: ModelInfo): void {
   const at = (t: number | null) => (t === null ? '—' : formatTime(t, model.clockStart));
   const rows: [string, string, string][] = [
     [`${door.label} in trouble`, at(a.troubleAt), at(bScore.troubleAt)],
-    [`${door.label} healthy again`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
+    [`${door.label} out of trouble`, a.troubleAt === null ? '—' : at(a.recoveredAt), bScore.troubleAt === null ? '—' : at(bScore.recoveredAt)],
     ...model.regions.map((r): [string, string, string] => [
       `Minutes ${door.label} in trouble${model.regions.length > 1 ? `, ${r.label}` : ''}`,
       String(Math.round(outageMinutes(a, r.id, door.id))),

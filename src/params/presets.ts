@@ -16,7 +16,7 @@ const NONE = { 'retry.budget': 'off', 'throttle.k': 'off', breaker: 'off' } as c
 
 export const CLIENT_POLICIES: readonly ClientPolicy[] = [
   { id: 'azure-identity', label: 'Azure Identity SDK', note: '5 retries from 800 ms, doubling, up to 60 s', params: { ...NONE, 'retry.attempts': 5, 'retry.baseDelay': 0.8, 'retry.maxDelay': 60, 'retry.jitter': 'none' } },
-  { id: 'imds', label: 'IMDS guidance', note: '5 retries, delays about 2, 6, 14, 30 s (exponential from 2 s), up to 60 s', params: { ...NONE, 'retry.attempts': 5, 'retry.baseDelay': 2, 'retry.maxDelay': 60, 'retry.jitter': 'none' } },
+  { id: 'imds', label: 'IMDS guidance', note: '5 retries, about 2, 6, 14, 30 and 62 s after a failure that comes at once (delays doubling from 2 s, at most 60 s)', params: { ...NONE, 'retry.attempts': 5, 'retry.baseDelay': 2, 'retry.maxDelay': 60, 'retry.jitter': 'none' } },
   { id: 'azure-core', label: 'Azure.Core (.NET)', note: '3 retries from 0.8 s, up to 60 s, ×0.8–1.2 jitter (as equal jitter)', params: { ...NONE, 'retry.attempts': 3, 'retry.baseDelay': 0.8, 'retry.maxDelay': 60, 'retry.jitter': 'equal' } },
   { id: 'aws-standard', label: 'AWS SDK standard', note: '3 attempts, full jitter, 20 s cap; its 500-token retry quota approximated by a 20 % retry budget', params: { ...NONE, 'retry.attempts': 2, 'retry.baseDelay': 1, 'retry.maxDelay': 20, 'retry.jitter': 'full', 'retry.budget': 20 } },
   { id: 'grpc', label: 'gRPC with retry throttling', note: '4 attempts, 0.1 s to 1 s, full jitter; retryThrottling approximated by a 10 % retry budget', params: { ...NONE, 'retry.attempts': 3, 'retry.baseDelay': 0.1, 'retry.maxDelay': 1, 'retry.jitter': 'full', 'retry.budget': 10 } },

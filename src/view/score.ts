@@ -30,8 +30,8 @@ export function scoreRows(model: ModelInfo, sample: Score): ScoreRow[] {
         s.troubleAt === null
           ? 'no trouble so far'
           : s.recoveredAt !== null
-            ? `trouble ${at(s.troubleAt)}, healthy again ${at(s.recoveredAt)} (${Math.round((s.recoveredAt - s.troubleAt) / 60)} min)`
-            : `trouble since ${at(s.troubleAt)}, not recovered yet`,
+            ? `in trouble from ${at(s.troubleAt)}, out of trouble ${at(s.recoveredAt)} (${Math.round((s.recoveredAt - s.troubleAt) / 60)} min)`
+            : `in trouble since ${at(s.troubleAt)}, still in trouble`,
     },
     { key: 'amp', label: 'Peak amplification', text: (s) => `${s.peakAmplification.toFixed(1)}× (attempts ÷ first tries over a minute, worst region)` },
     { key: 'wasted', label: 'Wasted work', text: (s) => `${formatRate(s.wasted)} requests served after their caller gave up` },

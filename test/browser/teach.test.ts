@@ -123,7 +123,7 @@ describe('teaching', () => {
     await page.getByRole('button', { name: 'Play' }).click();
     await expect.poll(() => page.textContent('#clock'), { timeout: 30_000 }).toBe('07:00');
     const managed = (await page.locator('dl.score dd').first().textContent()) ?? '';
-    const m = /healthy again (\d\d):(\d\d)/.exec(managed);
+    const m = /out of trouble (\d\d):(\d\d)/.exec(managed);
     expect(m, managed).not.toBeNull();
     const hour = Number(m![1]);
     // The script recovered at about 06:10; this is hours earlier.

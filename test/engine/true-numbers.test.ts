@@ -3,6 +3,7 @@
  * run that showed the fault, and the number it must show instead.
  */
 import { describe, expect, it } from 'vitest';
+import { scoreRun } from '../../src/engine/score.ts';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { mean, model, run, type Run } from '../helpers.ts';
 
@@ -93,15 +94,56 @@ describe('the story and the README say what the charts show', () => {
     expect(during / before).toBeLessThan(0.99);
   });
 
-  it('the scale-outs take East US identity from 30 k to 45 k to 75 k, and retries offer 10–25 × that', () => {
+  it('the scale-outs take East US identity from 30 k to 45 k to 75 k; the retries offer the same load, 25, 17 then 10 × capacity', () => {
     const replay = replayOnce();
     expect(replay.at('eastus/identity', '00:40').capacity_rps).toBeCloseTo(30000, -2);
     expect(replay.at('eastus/identity', '01:00').capacity_rps).toBeCloseTo(45000, -2);
     expect(replay.at('eastus/identity', '02:10').capacity_rps).toBeCloseTo(75000, -2);
-    for (const t of ['00:40', '01:30', '02:30', '03:30']) {
-      const x = replay.at('eastus/identity', t);
-      expect(x.offered_rps / x.capacity_rps, t).toBeGreaterThan(9);
-      expect(x.offered_rps / x.capacity_rps, t).toBeLessThan(27);
+    // The story and the figure's caption: "about 25 times", "17 times after the first and 10 after the second".
+    const ratio = (t: string) => replay.at('eastus/identity', t).offered_rps / replay.at('eastus/identity', t).capacity_rps;
+    expect(Math.round(ratio('00:40'))).toBe(25);
+    for (const t of ['01:10', '01:30', '01:50']) expect(Math.round(ratio(t)), t).toBe(17);
+    for (const t of ['02:10', '02:30', '03:30', '03:50']) expect(Math.round(ratio(t)), t).toBe(10);
+    // Capacity grew 2.5 times; what the retries offer did not move.
+    const offered = ['00:40', '01:30', '03:30'].map((t) => replay.at('eastus/identity', t).offered_rps);
+    expect(Math.max(...offered) / Math.min(...offered)).toBeLessThan(1.05);
+  });
+
+  it('the story\'s last hours: the backlog is gone by 05:40, nothing is in trouble from then, every service is healthy by 06:12', () => {
+    const replay = replayOnce();
+    expect(replay.at('eastus/identity', '05:35').backlog).toBeGreaterThan(1);
+    for (const x of replay.rows.filter((r) => r.t >= replay.seconds('05:40'))) {
+      expect(x.trouble, `${x.region}/${x.service} ${x.clock}`).toBe(0);
+      expect(x.backlog, `${x.region}/${x.service} ${x.clock}`).toBeLessThan(1);
+    }
+    expect(replay.at('eastus/identity', '06:05').state).not.toBe('healthy');
+    const at = replay.rows.filter((r) => r.t === replay.seconds('06:12'));
+    expect(at.length).toBeGreaterThan(30);
+    for (const x of at) expect(x.state, `${x.region}/${x.service}`).toBe('healthy');
+  });
+
+  it('the rollback restores half of the accounts first in five regions; East US\'s all at once, last, at 00:07', () => {
+    const restores = model('azure-2026-02').model.timeline.filter((e) => e.type === 'restore');
+    const last = restores[restores.length - 1];
+    expect(last.at).toBe('00:07');
+    const halves = restores.filter((e) => 'percent' in e && e.percent === 50).flatMap((e) => e.regions ?? []);
+    expect(halves.sort()).toEqual(['eastasia', 'northeurope', 'southeastasia', 'westeurope', 'westus']);
+    expect(restores.filter((e) => e.regions?.includes('eastus'))).toEqual([last]);
+    expect('percent' in last ? last.percent : undefined).toBeUndefined();
+  });
+});
+
+describe('what the lessons change, as their texts say', () => {
+  const identityMinutes = (params: Record<string, string | number>) =>
+    scoreRun(model('azure-2026-02'), { params }).families.find((f) => f.service === 'identity')!.minutes;
+
+  it('a retry budget ends the storm; jitter, with the budget or without it, changes the identity minutes by under 1 %', () => {
+    const plain = identityMinutes({});
+    const budget = identityMinutes({ 'retry.budget': 10, 'retry.jitter': 'none' });
+    expect(budget).toBeLessThan(0.05 * plain);
+    for (const jitter of ['equal', 'full', 'decorrelated']) {
+      expect(Math.abs(identityMinutes({ 'retry.jitter': jitter }) - plain) / plain, jitter).toBeLessThan(0.01);
+      expect(Math.abs(identityMinutes({ 'retry.budget': 10, 'retry.jitter': jitter }) - budget) / budget, jitter).toBeLessThan(0.01);
     }
   });
 });
