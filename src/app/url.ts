@@ -174,6 +174,8 @@ export const MAX_VALUE_CHARS = 200;
 export const MAX_NOTICES = 8;
 /** Changes and actions read from one link. */
 export const MAX_CHANGES = 500;
+/** Most settings an embed shows on its stage (`controls=`). */
+export const MAX_CONTROLS = 16;
 
 /** A number as a link writes it: plain decimals, no exponents, hexadecimal or infinities. */
 const DECIMAL = /^-?\d{1,15}(?:\.\d{1,9})?$/;
@@ -313,10 +315,13 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   }
   // Settings an embed shows on its stage: `controls=retry.attempts,failover`.
   const controls: string[] = [];
-  for (const id of (last('controls') ?? '').split(',').map((x) => x.trim()).filter(Boolean).slice(0, 16)) {
-    if (defs.has(id)) controls.push(id);
-    else notices.add(`"${clip(id)}" is not a setting of this model, so it is not shown.`);
+  const asked = [...new Set((last('controls') ?? '').split(',').map((x) => x.trim()).filter(Boolean))];
+  for (const id of asked) {
+    if (!defs.has(id)) notices.add(`"${clip(id)}" is not a setting of this model, so it is not shown.`);
+    else if (controls.length < MAX_CONTROLS) controls.push(id);
   }
+  const over = asked.filter((id) => defs.has(id)).length - controls.length;
+  if (over > 0) notices.add(`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${over.toLocaleString('en-US')} more are not.`);
   const page: PageOptions = { embed: last('embed') === '1', present: last('present') === '1', hide };
   if (controls.length) page.controls = controls;
   return { state, page, notices: notices.list() };

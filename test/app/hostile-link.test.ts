@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../src/app/link.ts';
-import { decodeLink, encodeLink, MAX_NOTICES, opToAction, type Decoded } from '../../src/app/url.ts';
+import { decodeLink, encodeLink, MAX_CONTROLS, MAX_NOTICES, opToAction, type Decoded } from '../../src/app/url.ts';
 import { parseValue } from '../../src/params/registry.ts';
 
 const catalog = builtinCatalog();
@@ -24,6 +24,10 @@ function expectSane(r: Decoded): void {
       expect(value).toBeLessThanOrEqual(def.max!);
     } else expect(def.kind === 'enum' ? def.options : ['off']).toContain(value);
   }
+  if (r.page.controls) {
+    expect(new Set(r.page.controls).size).toBe(r.page.controls.length);
+    expect(r.page.controls.length).toBeLessThanOrEqual(MAX_CONTROLS);
+  }
   const duration = catalog.durationOf!(r.state.model);
   if (r.state.t !== undefined) expect(r.state.t >= 0 && r.state.t <= duration).toBe(true);
   for (const c of r.state.changes ?? []) {
@@ -35,7 +39,7 @@ function expectSane(r: Decoded): void {
   }
 }
 
-const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'embed', 'present', 'file', 'retry.attempts', 'retry.baseDelay', 'timeout', 'queue.limit', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
+const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'controls', 'embed', 'present', 'file', 'retry.attempts', 'retry.baseDelay', 'timeout', 'queue.limit', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
 const WORDS = ['', '0', '-1', '2.5', '0.5', '-0.5', '1e3', '.5', '1e308', '0x10', 'off', 'NaN', 'Infinity', '00:10', '25:99', 'constructor', '__proto__', 'single-service', 'azure-2026-02', 'identity', 'eastus', '*', '(', ')', ',', ':', '=', '%', '&', '\u0000', '\u001b[31m', '<b>', 'w:batched', 'admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'rollout.disable', 'server', 'local'];
 const value = fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom(...WORDS), { maxLength: 8 }).map((w) => w.join('')), fc.integer().map(String), fc.double().map(String));
 const link = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 })), value), { maxLength: 20 }).map((pairs) => new URLSearchParams(pairs).toString());
@@ -50,6 +54,17 @@ describe('hostile links', () => {
       expect(r.notices.join(' ')).toContain(`"00:10:${name}(,*,5)" could not be read`);
       expectSane(r);
     }
+  });
+
+  it('an embed shows each setting once and at most MAX_CONTROLS of them, and says which it left out', () => {
+    const ids = catalog.paramsOf('azure-2026-02').map((d) => d.id);
+    const twice = decodeLink(`?controls=retry.attempts,failover,retry.attempts, failover`, catalog);
+    expect(twice.page.controls).toEqual(['retry.attempts', 'failover']);
+    expect(twice.notices).toEqual([]);
+    expect(ids.length).toBeGreaterThan(MAX_CONTROLS);
+    const all = decodeLink(`?controls=${[...ids, ...ids].join(',')}`, catalog);
+    expect(all.page.controls).toEqual(ids.slice(0, MAX_CONTROLS));
+    expect(all.notices).toEqual([`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${ids.length - MAX_CONTROLS} more are not.`]);
   });
 
   it('never throws, keeps every value finite and in range, and bounds its notices (property)', () => {
