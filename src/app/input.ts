@@ -13,7 +13,7 @@ import { forgetStory, goToChapter } from './teaching.ts';
 export function wireControls(lab: Lab, session: Session): void {
   const { store } = lab;
   const play = $<HTMLButtonElement>('play');
-  play.addEventListener('click', () => store.setState({ playing: !store.getState().playing }));
+  play.addEventListener('click', () => togglePlay(lab, session));
   $('step').addEventListener('click', () => {
     store.setState({ playing: false });
     const simS = store.getState().model?.sampleEveryS ?? 60;
@@ -71,6 +71,13 @@ export function wireControls(lab: Lab, session: Session): void {
   });
 }
 
+/** Play or pause; Play at the end of the clock plays the run again from its start, as a video player does. */
+function togglePlay(lab: Lab, session: Session): void {
+  const playing = lab.store.getState().playing;
+  if (!playing && lab.run.latest?.done) session.seekTo(0);
+  lab.store.setState({ playing: !playing });
+}
+
 /** Help, and the keys: space plays, R restarts, C compares, the arrows page through the story. */
 function wireKeys(lab: Lab, session: Session): void {
   const { store } = lab;
@@ -83,7 +90,7 @@ function wireKeys(lab: Lab, session: Session): void {
     const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button', 'grid', 'gridcell'].includes(target.getAttribute('role') ?? '');
     if (e.key === ' ' && !typing) {
       e.preventDefault();
-      store.setState({ playing: !store.getState().playing });
+      togglePlay(lab, session);
     } else if (e.key === '?' && !help.open) {
       help.showModal();
     } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {

@@ -86,6 +86,17 @@ describe('the lab in a browser', () => {
     await page.close();
   }, 60_000);
 
+  it('Play at the end of the clock plays the run again from its start', async () => {
+    const { page, errors } = await openLab(lab(), '?t=07:00');
+    await expect.poll(() => page.textContent('#clock'), { timeout: 20_000 }).toBe('07:00');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(async () => at((await page.textContent('#clock'))!)).toBeLessThan(at('19:00'));
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('works from the keyboard: space plays and pauses, the timeline seeks with arrow keys', async () => {
     const { page, errors } = await openLab(lab());
     await page.locator('body').click({ position: { x: 5, y: 200 } });
