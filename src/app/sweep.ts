@@ -367,8 +367,18 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     download(lab.store, `${fileName()}.png`, await canvasToBlob(canvas), 'image/png');
   });
 
+  /**
+   * In an embed the drawer opens below the page's bar, so Play and "Open the full lab" stay in
+   * reach in a frame the drawer would otherwise fill.
+   */
+  const place = () => {
+    const bar = document.documentElement.classList.contains('embed') ? document.querySelector('header') : null;
+    panel.style.top = bar ? `${Math.max(0, Math.round(bar.getBoundingClientRect().bottom))}px` : '';
+  };
+  window.addEventListener('resize', () => panel.hidden || place());
   const show = (on: boolean) => {
     panel.hidden = !on;
+    if (on) place();
     open.setAttribute('aria-expanded', String(on));
     if (on) {
       const loaded = loadedNow();
@@ -389,17 +399,15 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   close.addEventListener('click', closeAndReturn);
 
   // A sweep in the link opens the drawer and runs once the model has loaded.
-  if (fromLink) {
-    const key = decodeSweepKey(fromLink);
-    if (key) pendingKey = key;
-    else lab.store.setState({ notice: 'The map in this link could not be read, so it was left out.' });
-  }
+  // The link's reader (url.ts) has already refused, with a notice, a map it cannot read.
+  if (fromLink) pendingKey = decodeSweepKey(fromLink);
   lab.store.subscribe((s, prev) => {
     if (s.model === prev.model || !s.model) return;
     if (pendingKey) {
       const key = pendingKey;
       pendingKey = null;
       panel.hidden = false;
+      place();
       open.setAttribute('aria-expanded', 'true');
       queueMicrotask(() => start(key, true));
     } else if (current && current.loaded.model.id !== s.model.id) {

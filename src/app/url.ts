@@ -12,6 +12,7 @@
  */
 import { describeAllowed, formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { PANELS, panelNamed } from './panels.ts';
+import { decodeSweepKey } from './sweep-link.ts';
 
 export const URL_VERSION = 1;
 
@@ -257,7 +258,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   }
   const sweep = last('sweep');
   if (sweep !== null) {
-    if (sweep.length <= 600 && /^[\w.=:,;*+-]+$/.test(sweep)) state.sweep = sweep;
+    if (sweep.length <= 600 && /^[\w.=:,;*+-]+$/.test(sweep) && decodeSweepKey(sweep)) state.sweep = sweep;
     else notices.add(`The map "${clip(sweep)}" could not be read, so it was left out.`);
   }
   const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));

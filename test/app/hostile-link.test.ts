@@ -39,7 +39,7 @@ function expectSane(r: Decoded): void {
   }
 }
 
-const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'controls', 'embed', 'present', 'file', 'retry.attempts', 'retry.baseDelay', 'timeout', 'queue.limit', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
+const KEYS = ['v', 'model', 'seed', 't', 'chapter', 'compare', 'at', 'op', 'hide', 'controls', 'sweep', 'embed', 'present', 'file', 'retry.attempts', 'retry.baseDelay', 'timeout', 'queue.limit', 'admission', 'load', 'failover', 'constructor', '__proto__', 'toString'];
 const WORDS = ['', '0', '-1', '2.5', '0.5', '-0.5', '1e3', '.5', '1e308', '0x10', 'off', 'NaN', 'Infinity', '00:10', '25:99', 'constructor', '__proto__', 'single-service', 'azure-2026-02', 'identity', 'eastus', '*', '(', ')', ',', ':', '=', '%', '&', '\u0000', '\u001b[31m', '<b>', 'w:batched', 'admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'rollout.disable', 'server', 'local'];
 const value = fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom(...WORDS), { maxLength: 8 }).map((w) => w.join('')), fc.integer().map(String), fc.double().map(String));
 const link = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 })), value), { maxLength: 20 }).map((pairs) => new URLSearchParams(pairs).toString());
@@ -53,6 +53,18 @@ describe('hostile links', () => {
       expect(Object.keys(r.state.params)).toEqual([]);
       expect(r.notices.join(' ')).toContain(`"00:10:${name}(,*,5)" could not be read`);
       expectSane(r);
+    }
+  });
+
+  it('a map it cannot read is left out with a notice beside the link\'s other notices', () => {
+    const r = decodeLink('?retry.attempts=abc&sweep=x=load;by=nothing', catalog);
+    expect(r.state.sweep).toBeUndefined();
+    expect(r.notices).toHaveLength(2);
+    expect(r.notices).toContain('The map "x=load;by=nothing" could not be read, so it was left out.');
+    expect(r.notices).toContain('Retries: "abc" is not a valid value and was ignored.');
+    expect(decodeLink('?sweep=x=retry.attempts=0:4:5;by=trouble_s;seeds=2', catalog).state.sweep).toBe('x=retry.attempts=0:4:5;by=trouble_s;seeds=2');
+    for (const bad of ['x=', 'by=outcome', 'x=load=1:2:3;seeds=0', 'x=load=1:2:3;seeds=11', ';;', 'x=load=1:2:3;by=__proto__']) {
+      expect(decodeLink(`?sweep=${encodeURIComponent(bad)}`, catalog).state.sweep, bad).toBeUndefined();
     }
   });
 

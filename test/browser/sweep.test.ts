@@ -212,6 +212,17 @@ describe('map the space', () => {
     await page.context().close();
   }, 60_000);
 
+  it('in a 650 px embed a map from the link leaves Play in reach, and Play plays', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 650, height: 650 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=single-service&embed=1&sweep=${encodeURIComponent(SMALL)}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^(\d+) of \1 runs/);
+    const [bar, drawer] = await page.evaluate(() => [document.querySelector('header')!.getBoundingClientRect().bottom, document.querySelector('#sweep-panel')!.getBoundingClientRect().top]);
+    expect(drawer).toBeGreaterThanOrEqual(bar - 0.5);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    await page.context().close();
+  }, 120_000);
+
   it('axe finds nothing to fix in the open map, a point focused and its figures shown', async () => {
     const { page, errors } = await openMap(SMALL);
     expect((await axe(page)).join('\n')).toBe('');
