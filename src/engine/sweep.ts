@@ -95,16 +95,26 @@ export function parseAxis(params: readonly ParamDef[], text: string, flag = '--x
     if (def.kind === 'enum') return { ok: false, error: `${flag} ${id}=${body}: ${id} is an enum (${def.options!.join(', ')}); sweep its values with ${flag} ${id}=*` };
     const m = /^([^:]+):([^:]+):([^:]+)$/.exec(body);
     if (!m) return { ok: false, error: `${flag} ${id}=${body}: expected FROM:TO:N` };
-    const from = Number(m[1]);
-    const to = Number(m[2]);
-    if (m[1].trim() === '' || m[2].trim() === '' || !Number.isFinite(from) || !Number.isFinite(to)) {
-      return { ok: false, error: `${flag} ${id}=${body}: FROM and TO must be numbers; ${id} takes ${describeAllowed(def)}` };
+    // The ends are read as every other value is (decimal only, finite, within the parameter's
+    // range), so the values between them are finite too.
+    const ends: number[] = [];
+    for (const [name, end] of [['FROM', m[1]], ['TO', m[2]]] as const) {
+      const p = parseValue(def, end);
+      if (!p.ok || typeof p.value !== 'number') {
+        const list = p.ok ? `; off goes in a list, e.g. ${flag} ${id}=off,V1,V2` : '';
+        return { ok: false, error: `${flag} ${id}=${body}: ${name} "${end.trim()}" is not allowed; ${id} takes ${describeAllowed(def)}${list}` };
+      }
+      ends.push(p.value);
     }
+    const [from, to] = ends;
     const n = Number(m[3]);
     if (!/^\d+$/.test(m[3].trim()) || n < 1 || n > MAX_AXIS_VALUES) {
       return { ok: false, error: `${flag} ${id}=${body}: N must be a whole number from 1 to ${MAX_AXIS_VALUES}` };
     }
-    raw = Array.from({ length: n }, (_, k) => String(n === 1 ? from : clean(from + ((to - from) * k) / (n - 1))));
+    // The ends as given; between them, never past either end by rounding.
+    const [lo, hi] = [Math.min(from, to), Math.max(from, to)];
+    const at = (k: number) => (k === 0 ? from : k === n - 1 ? to : Math.min(hi, Math.max(lo, clean(from + ((to - from) * k) / (n - 1)))));
+    raw = Array.from({ length: n }, (_, k) => String(at(k)));
   } else {
     raw = body.split(',').map((s) => s.trim());
     if (raw.length > MAX_AXIS_VALUES) return { ok: false, error: `${flag} ${id}: at most ${MAX_AXIS_VALUES} values` };

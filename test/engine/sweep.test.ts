@@ -3,11 +3,13 @@
  * record of trouble; the grid's order is fixed; and on the teaching model the map shows the
  * metastable band of MODEL.md §3 — stable below C/(R+1), stuck after a big enough trigger above it.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseValue } from '../../src/params/registry.ts';
 import { runScenario } from '../../src/engine/run.ts';
 import { M } from '../../src/engine/state.ts';
 import {
-  cellAt, runCount, defaultService, parseAxis, runCell, shardIndexes, sweepCsv, type Axis, type CellResult, type SweepSpec,
+  cellAt, runCount, defaultService, MAX_AXIS_VALUES, parseAxis, runCell, shardIndexes, sweepCsv, type Axis, type CellResult, type SweepSpec,
 } from '../../src/engine/sweep.ts';
 import { outcomeOf, troubleSecondsTo } from '../../src/engine/trouble.ts';
 import { model } from '../helpers.ts';
@@ -77,6 +79,58 @@ describe('sweep axes', () => {
     expect(err('load=0:20000:3')).toMatch(/20000.*not allowed.*0 to 10000/);
     expect(err('load=off,10')).toMatch(/off.*not allowed/);
     expect(err('retry.attempts=0:10:4')).toMatch(/3\.33333.*not allowed; expected a whole number/);
+  });
+
+  it('reads FROM and TO as the registry reads any value: finite decimals within range, never hex', () => {
+    const err = (t: string) => {
+      const r = parseAxis(single.params, t);
+      return r.ok ? '' : r.error;
+    };
+    // The values between these ends would overflow to Infinity and NaN.
+    expect(err('load=-1e308:1e308:3')).toBe('--x load=-1e308:1e308:3: FROM "-1e308" is not allowed; load takes a number from 0 to 10000 (req/s)');
+    expect(err('load=0:1e999:3')).toBe('--x load=0:1e999:3: TO "1e999" is not allowed; load takes a number from 0 to 10000 (req/s)');
+    expect(err('load=-Infinity:Infinity:2')).toMatch(/^--x load=-Infinity:Infinity:2: FROM "-Infinity" is not allowed; load takes a number from 0 to 10000/);
+    // Hex, binary and octal are numbers to JavaScript, not to `simulate --set`.
+    expect(err('load=0x10:0x20:2')).toBe('--x load=0x10:0x20:2: FROM "0x10" is not allowed; load takes a number from 0 to 10000 (req/s)');
+    expect(err('load=10:0b11:2')).toMatch(/TO "0b11" is not allowed/);
+    expect(err('load=0o7:10:2')).toMatch(/FROM "0o7" is not allowed/);
+    expect(err('queue.limit=off:100:2')).toMatch(/FROM "off" is not allowed; .*off goes in a list, e\.g\. --x queue\.limit=off,V1,V2$/);
+  });
+
+  it('for any FROM and TO: every value a finite number the registry allows, or one line naming the flag and the axis', () => {
+    const load = single.params.find((p) => p.id === 'load')!;
+    const end = fc.oneof(
+      fc.double().map(String),
+      fc.double({ min: -1, max: 2e4, noNaN: true }).map(String),
+      fc.integer({ min: 0, max: 10000 }).map((k) => '0x' + k.toString(16)),
+      fc.constantFrom('1e308', '-1e308', '1e999', 'Infinity', 'NaN', ' 5 ', '1_0', '', 'off', '0o17', '0b1'),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(end, end, fc.integer({ min: 1, max: MAX_AXIS_VALUES }), (a, b, n) => {
+        const text = `load=${a}:${b}:${n}`;
+        const r = parseAxis(single.params, text, '--y');
+        const endsOk = [a, b].every((e) => parseValue(load, e).ok);
+        if (r.ok) {
+          expect(endsOk).toBe(true);
+          expect(r.axis.values).toHaveLength(n);
+          // Both ends exactly as given.
+          expect(r.axis.values[0]).toBe(Number(a));
+          expect(r.axis.values[n - 1]).toBe(Number(n === 1 ? a : b));
+          for (const x of r.axis.values) {
+            expect(Number.isFinite(x)).toBe(true);
+            expect(parseValue(load, String(x)).ok).toBe(true);
+          }
+        } else {
+          expect(r.error).toMatch(/^--y load=/);
+          expect(r.error).not.toMatch(/\n/);
+          if (!/NaN/.test(text)) expect(r.error).not.toMatch(/NaN/);
+          // With both ends allowed, the values between them are too (load is any number from 0 to 10000).
+          if (!/[:,*]/.test(a + b) && a.trim() && b.trim()) expect(endsOk).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
