@@ -57,6 +57,35 @@ function whole(flag: string, value: string, min: number, max: number): number {
 }
 
 /**
+ * `--flag -5` as `--flag=-5`: in strict mode util.parseArgs refuses a value that starts with a dash
+ * as ambiguous, so a negative number would never reach the option's own check, which names the
+ * range allowed. A string option takes the next argument when it starts with one dash and is not
+ * an option itself (-h); `--flag --other` is still refused as a missing value.
+ */
+function joinDashValues(argv: readonly string[], options: Record<string, { type: string; short?: string }>): string[] {
+  const shorts = new Set(Object.values(options).map((o) => o.short && `-${o.short}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : '';
+    const next = argv[i + 1] ?? '';
+    if (Object.hasOwn(options, name) && options[name].type === 'string' && /^-[^-]/.test(next) && !shorts.has(next)) out.push(`${a}=${argv[++i]}`);
+    else out.push(a);
+    if (a === '--') return [...out, ...argv.slice(i + 1)];
+  }
+  return out;
+}
+
+/** util.parseArgs' complaint about an option's value, as one sentence naming the option. */
+function valueError(message: string): string {
+  const flag = /^Option '(?:-\w, )?(--[^' ]+)/.exec(message)?.[1];
+  if (!flag) return message.split('\n')[0];
+  if (/does not take an argument/.test(message)) return `${flag} takes no value`;
+  if (/ambiguous/.test(message)) return `${flag} needs a value; a value that starts with "-" goes after "=", as ${flag}=VALUE`;
+  return `${flag} needs a value`;
+}
+
+/**
  * The plan, or `'help'`. Throws `UsageError` on any bad input. `extra` names string options a
  * command adds (figure:map's --out, --metric, --title); their values come back in `plan.extra`.
  */
@@ -65,7 +94,7 @@ export function planSweep(argv: string[], extra: readonly string[] = []): SweepP
   const options = { ...OPTIONS, ...Object.fromEntries(extra.map((k) => [k, { type: 'string' } as const])) };
   let all: Record<string, unknown>;
   try {
-    all = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    all = parseArgs({ args: joinDashValues(argv, options), options, strict: true, allowPositionals: false }).values;
     v = all as typeof v;
   } catch (e) {
     const err = e as Error & { code?: string };
@@ -75,6 +104,7 @@ export function planSweep(argv: string[], extra: readonly string[] = []): SweepP
       throw new UsageError(`unknown option ${m ? `"${m[1]}"` : ''}; options are ${names}`);
     }
     if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument; options are ${names}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(valueError(err.message));
     throw new UsageError(err.message.split('\n')[0]);
   }
   if (v.help) return 'help';

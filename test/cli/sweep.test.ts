@@ -1,6 +1,9 @@
 /** The `sweep` command as a user runs it: real processes, real output. */
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/model-ref.ts';
+import { planSweep } from '../../src/cli/sweep-args.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -80,6 +83,11 @@ describe('npm run sweep', () => {
     [['--x', 'load=100', '--shard', '3/2'], /--shard/],
     [['--x', 'load=100', '--service', 'moon/base'], /--service "moon\/base".*local\/server/],
     [['--x', 'load=100', '--wat'], /unknown option "--wat"/],
+    [['--x', 'load=100:200:2', '--seed', '-1'], /^sweep: --seed "-1": expected a whole number from 0 to 4294967295\n$/],
+    [['--x', 'load=100:200:2', '--duration', '-5'], /^sweep: --duration "-5": expected seconds, more than 0 and at most 604800\n$/],
+    [['--x', 'load=100', '--seed', '-x'], /^sweep: --seed "-x": expected a whole number from 0 to 4294967295\n$/],
+    [['--x', 'load=100', '--seed', '--seeds', '2'], /^sweep: --seed needs a value; a value that starts with "-" goes after "=", as --seed=VALUE\n$/],
+    [['--x', 'load=100', '--seed'], /^sweep: --seed needs a value\n$/],
     [['--model', '/dev/zero', '--x', 'load=100'], /model file \/dev\/zero is not a regular file/],
   ])('refuses %j: one line on stderr, exit 2, nothing on stdout', (args, message) => {
     const r = sweep('--model', 'single-service', ...args);
@@ -87,5 +95,44 @@ describe('npm run sweep', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('sweep options, read with util.parseArgs', () => {
+  const error = (argv: string[]) => {
+    try {
+      planSweep(argv);
+    } catch (e) {
+      if (e instanceof UsageError) return e.message;
+      throw e;
+    }
+    return '';
+  };
+
+  it('reads a negative number after a flag as its value, refused by the flag\'s own check naming the range', () => {
+    const flags = { '--seed': /from 0 to 4294967295$/, '--seeds': /from 1 to 1000$/, '--duration': /more than 0 and at most 604800$/, '--workers': /from 1 to 256$/, '--shard': /1 ≤ I ≤ N/ };
+    const negative = fc.oneof(
+      fc.integer({ max: -1 }).map(String),
+      fc.double({ max: -Number.MIN_VALUE, noNaN: true }).map(String),
+      fc.nat().map((k) => `-.${k}`),
+      fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom('x', 'e', '1', '.', '-', 'I') }).filter((t) => !t.startsWith('-')).map((t) => `-${t}`),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(flags)), negative, fc.boolean(), (flag, value, joined) => {
+        const message = error(['--model', 'single-service', '--x', 'load=100', ...(joined ? [`${flag}=${value}`] : [flag, value])]);
+        expect(message.startsWith(`${flag} "${value}": expected `)).toBe(true);
+        expect(message).toMatch(flags[flag as keyof typeof flags]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the same values with or without the join, and words what parseArgs refuses', () => {
+    const plan = planSweep(['--model', 'single-service', '--x', 'load=100', '--seed', '7', '--duration=60', '--format', 'json']);
+    expect(plan).toMatchObject({ format: 'json', spec: { seed: 7, durationS: 60 } });
+    expect(error(['--x', '--seed', '1'])).toBe('--x needs a value; a value that starts with "-" goes after "=", as --x=VALUE');
+    expect(error(['--x', 'load=100', '--seed', '-h'])).toBe('--seed needs a value; a value that starts with "-" goes after "=", as --seed=VALUE');
+    expect(error(['--x', 'load=100', '--help=1'])).toBe('--help takes no value');
+    expect(error(['--x', 'load=100', '--', '--seed', '-1'])).toMatch(/^unexpected argument/);
   });
 });
