@@ -85,7 +85,7 @@ export function parseArgs(argv: readonly string[], defaultModel: string): Parsed
       }
       case 'every': {
         const d = Number(value);
-        if (!/^\d{1,9}(\.\d{1,9})?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--every "${echo(value)}": expected seconds, more than 0` };
+        if (!/^\d{1,9}(\.\d{1,9})?$/.test(value) || !(d > 0) || d > MAX_DURATION_S) return { ok: false, error: `--every "${echo(value)}": expected seconds, more than 0 and at most ${MAX_DURATION_S}` };
         o.everyS = d;
         break;
       }

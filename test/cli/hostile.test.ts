@@ -63,6 +63,12 @@ describe('npm run simulate, refusing hostile input', () => {
     refused(['--frobnicate\u001b[2J'], /^simulate: unknown option "--frobnicate\?\[2J"; options are /);
   });
 
+  it('reads a negative number after a flag as its value and names the range allowed', () => {
+    refused(['--model', 'single-service', '--seed', '-1'], /^simulate: --seed "-1": expected a whole number from 0 to 4294967295$/);
+    refused(['--model', 'single-service', '--duration', '-5'], /^simulate: --duration "-5": expected seconds, more than 0 and at most 604800$/);
+    refused(['--model', 'single-service', '--every', '-.5'], /^simulate: --every "-\.5": expected seconds, more than 0 and at most 604800$/);
+  });
+
   it('names the built-in models, never what the language keeps behind them', () => {
     refused(['--model', 'constructor'], /^simulate: unknown model "constructor"; built-in models are azure-2026-02, single-service/);
     refused(['--model', '__proto__'], /^simulate: unknown model "__proto__"/);
@@ -105,6 +111,10 @@ describe('options, read with util.parseArgs', () => {
     expect(err(['--model'])).toBe('--model needs a value');
     expect(err(['--model='])).toBe('--model needs a model id or a path to a model file');
     expect(err(['--seed', '-1'])).toBe('--seed "-1": expected a whole number from 0 to 4294967295');
+    expect(err(['--seed', '-x'])).toBe('--seed "-x": expected a whole number from 0 to 4294967295');
+    expect(err(['--duration', '-5'])).toBe('--duration "-5": expected seconds, more than 0 and at most 604800');
+    expect(err(['--every', '-1'])).toBe('--every "-1": expected seconds, more than 0 and at most 604800');
+    expect(err(['--every', '604801'])).toBe('--every "604801": expected seconds, more than 0 and at most 604800');
     expect(err(['--set', 'novalue'])).toBe('--set "novalue": expected ID=VALUE, e.g. --set retry.attempts=0');
   });
 });
