@@ -19,21 +19,29 @@ export type LoadResult = { ok: true; value: LoadedModel } | { ok: false; errors:
 export const MAX_TEXT_CHARS = 2000;
 /** Most values (objects, arrays, numbers, texts) in a model file. */
 const MAX_VALUES = 200_000;
+/**
+ * Deepest nesting of objects and arrays in a model (the model itself is level 1; a model needs
+ * about six): the page's file loader and the command line are held to it alike.
+ */
+export const MAX_MODEL_DEPTH = 32;
 
 /**
- * Every text in the data is bounded and so is its size, checked before the schema sees it: no
- * later check, message or view ever handles an unbounded text.
+ * Every text in the data is bounded and so are its size and its depth, checked before the schema
+ * sees it: no later check, message, view or copy to a worker ever handles an unbounded text or
+ * recurses without bound.
  */
 function tooLong(data: unknown): string | null {
-  const stack: [unknown, string][] = [[data, '(model)']];
+  // Each value with its path, its level and the top-level field it is under.
+  const stack: [unknown, string, number, string][] = [[data, '(model)', 1, '(model)']];
   for (let seen = 0; stack.length; seen++) {
     if (seen > MAX_VALUES) return `(model): more than ${MAX_VALUES} values`;
-    const [x, path] = stack.pop()!;
+    const [x, path, depth, top] = stack.pop()!;
     if (typeof x === 'string' && x.length > MAX_TEXT_CHARS) return `${path}: a text of ${x.length} characters; at most ${MAX_TEXT_CHARS}`;
     if (x === null || typeof x !== 'object') continue;
+    if (depth > MAX_MODEL_DEPTH) return `${top}: nested more than ${MAX_MODEL_DEPTH} levels deep; a model needs about six`;
     for (const [k, val] of Object.entries(x)) {
       if (k.length > 100) return `${path}: a key of ${k.length} characters; at most 100`;
-      stack.push([val, path === '(model)' ? k : `${path}.${k}`]);
+      stack.push([val, path === '(model)' ? k : `${path}.${k}`, depth + 1, depth === 1 ? k : top]);
     }
   }
   return null;

@@ -43,6 +43,16 @@ describe('npm run simulate, refusing hostile input', () => {
     refused(['--model', big], /big\.json is larger than 1 MiB$/);
   });
 
+  it('refuses a model file nested more than 32 levels deep, as the page does', () => {
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, '['.repeat(10_000) + ']'.repeat(10_000));
+    refused(['--model', deep], /^simulate: model .*deep\.json is invalid: 0: nested more than 32 levels deep; a model needs about six$/);
+    // A valid model with something deep in a field the schema ignores.
+    const noted = join(dir, 'noted.json');
+    writeFileSync(noted, JSON.stringify({ ...single, note: JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40)) }));
+    refused(['--model', noted], /^simulate: model .*noted\.json is invalid: note: nested more than 32 levels deep; a model needs about six$/);
+  });
+
   it('refuses a huge value quickly, echoing a few dozen characters of it', () => {
     const digits = '1'.repeat(100_000);
     refused(['--set', `retry.attempts=${digits}x`], /^simulate: --set: a value of 100016 characters is too long; at most 4096$/);

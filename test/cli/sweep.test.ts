@@ -1,7 +1,11 @@
 /** The `sweep` command as a user runs it: real processes, real output. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_MODELS } from '../../models/index.ts';
 import { UsageError } from '../../src/cli/model-ref.ts';
 import { planSweep } from '../../src/cli/sweep-args.ts';
 
@@ -13,6 +17,13 @@ function cli(file: string, ...args: string[]) {
 }
 const sweep = (...args: string[]) => cli('src/cli/sweep.ts', ...args);
 const simulate = (...args: string[]) => cli('src/cli/main.ts', ...args);
+
+/** The single-service model with 10 000 nested arrays in a field the schema ignores. */
+function deepModel(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cascade-sweep-')), 'deep.json');
+  writeFileSync(file, JSON.stringify(BUILTIN_MODELS['single-service']).slice(0, -1) + ',"note":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}');
+  return file;
+}
 
 const HEADER = 'x,y,seed,outcome,trouble_s,recovery_s,goodput_share,peak_amplification,wasted';
 const GRID = ['--model', 'single-service', '--x', 'load=300:700:3', '--y', 'trigger.duration=10,40', '--seeds', '2'];
@@ -89,6 +100,7 @@ describe('npm run sweep', () => {
     [['--x', 'load=100', '--seed', '--seeds', '2'], /^sweep: --seed needs a value; a value that starts with "-" goes after "=", as --seed=VALUE\n$/],
     [['--x', 'load=100', '--seed'], /^sweep: --seed needs a value\n$/],
     [['--model', '/dev/zero', '--x', 'load=100'], /model file \/dev\/zero is not a regular file/],
+    [['--model', deepModel(), '--x', 'load=100,200', '--workers', '2'], /^sweep: model .*deep\.json is invalid: note: nested more than 32 levels deep; a model needs about six\n$/],
   ])('refuses %j: one line on stderr, exit 2, nothing on stdout', (args, message) => {
     const r = sweep('--model', 'single-service', ...args);
     expect(r.status).toBe(2);

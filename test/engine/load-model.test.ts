@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { loadModel } from '../../src/engine/load-model.ts';
+import { loadModel, MAX_MODEL_DEPTH } from '../../src/engine/load-model.ts';
 
 const valid = () => structuredClone(BUILTIN_MODELS['single-service']) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -44,5 +45,54 @@ describe('loading models', () => {
 
   it('refuses what is not a model at all', () => {
     for (const data of [null, 42, 'model', [], {}]) expect(loadModel(data).ok).toBe(false);
+  });
+});
+
+/** Deepest nesting of brackets in JSON text, outside strings: how the page measures a model file before parsing it. */
+function textDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
+describe('the nesting limit', () => {
+  it('refuses a model nested more than 32 levels deep, naming the field, as the page refuses the file', () => {
+    expect(MAX_MODEL_DEPTH).toBe(32);
+    for (const data of Object.values(BUILTIN_MODELS)) expect(textDepth(JSON.stringify(data))).toBeLessThanOrEqual(8);
+    const deep = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+    expect(loadModel(deep(10_000))).toEqual({ ok: false, errors: ['0: nested more than 32 levels deep; a model needs about six'] });
+    const m = valid();
+    m.note = deep(10_000);
+    expect(loadModel(m)).toEqual({ ok: false, errors: ['note: nested more than 32 levels deep; a model needs about six'] });
+  });
+
+  it('refuses exactly the models whose JSON text is nested more than 32 levels deep', () => {
+    // A value nested `levels` deep, each level an array or an object with a short key, strings with brackets in them along the way.
+    const level = fc.tuple(fc.boolean(), fc.string({ maxLength: 4, unit: fc.constantFrom('a', '[', '{', '"', '\\') }));
+    const nested = fc
+      .integer({ min: 0, max: 45 })
+      .chain((n) => fc.array(level, { minLength: n, maxLength: n }))
+      .map((levels) => levels.reduce<unknown>((inner, [asArray, key]) => (asArray ? [key, inner] : { [key || 'k']: inner, s: key }), 1));
+    fc.assert(
+      fc.property(nested, (note) => {
+        const m = valid();
+        m.note = note;
+        const r = loadModel(m);
+        const tooDeep = textDepth(JSON.stringify(m)) > 32;
+        expect(r.ok).toBe(!tooDeep);
+        if (!r.ok) expect(r.errors).toEqual(['note: nested more than 32 levels deep; a model needs about six']);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
