@@ -53,6 +53,9 @@ export function moveFor(key: string, ctrl: boolean, [xi, yi]: Point, nx: number,
 
 const pct = (part: number, whole: number) => `${(100 * part) / whole}%`;
 
+/** Above this many points the grid keeps only the focused point in the page (a virtual grid). */
+export const VIRTUAL_ABOVE = 2500;
+
 export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
   const element = document.createElement('div');
   element.className = 'sweep-grid';
@@ -68,28 +71,72 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
   });
   let nx = 0;
   let ny = 0;
-  /** The cells in grid order (y outer, x inner), as the sweep's results are. */
+  /**
+   * The cells in grid order (y outer, x inner), as the sweep's results are; in a virtual grid
+   * (more than VIRTUAL_ABOVE points) only the focused point's cell is in the page, as its row's
+   * one cell, and the grid says its size (aria-rowcount, aria-colcount) and each cell its place.
+   */
   let cells: HTMLElement[] = [];
+  let virtual: HTMLElement | null = null;
   let settled = new Uint8Array(0);
   let stop = 0;
+  /** Each point's name: as it finished, else as it was named when the sweep began. */
+  let first: (p: Point) => string = () => '';
+  let finishedNow: readonly unknown[] = [];
+  let finishedName: ((p: Point, done: never) => string) | null = null;
+  const nameOf = (k: number) => (finishedNow[k] && finishedName ? finishedName(pointOf(k), finishedNow[k] as never) : first(pointOf(k)));
 
   const pointOf = (k: number): Point => [k % nx, Math.floor(k / nx)];
-  const indexOf = (cell: Element | null) => (cell ? cells.indexOf(cell as HTMLElement) : -1);
+  const indexOf = (cell: Element | null) => (!cell ? -1 : virtual ? (cell === virtual ? stop : -1) : cells.indexOf(cell as HTMLElement));
+  const makeCell = (k: number) => {
+    const cell = document.createElement('div');
+    cell.setAttribute('role', 'gridcell');
+    cell.tabIndex = -1;
+    cell.ariaLabel = nameOf(k);
+    return cell;
+  };
+
+  /** The virtual grid's row and cell for point k, placed over it. */
+  const virtualCell = (k: number) => {
+    const [xi, yi] = pointOf(k);
+    const cell = makeCell(k);
+    cell.setAttribute('aria-colindex', String(xi + 1));
+    Object.assign(cell.style, { left: pct(xi, nx), top: pct(ny - 1 - yi, ny), width: pct(1, nx), height: pct(1, ny) });
+    const row = document.createElement('div');
+    row.setAttribute('role', 'row');
+    row.setAttribute('aria-rowindex', String(ny - yi));
+    row.append(cell);
+    return { row, cell };
+  };
 
   /** Makes cell k the grid's one Tab stop, and the one the tooltip describes. */
   const rove = (k: number) => {
-    cells[stop].tabIndex = -1;
-    cells[stop].removeAttribute('aria-describedby');
+    const from = virtual ?? cells[stop];
+    from.tabIndex = -1;
+    from.removeAttribute('aria-describedby');
     stop = k;
-    cells[k].tabIndex = 0;
-    cells[k].setAttribute('aria-describedby', describedBy);
+    const to = virtual ?? cells[k];
+    to.tabIndex = 0;
+    to.setAttribute('aria-describedby', describedBy);
+  };
+
+  /** Moves the focus to point k: in a virtual grid, to a new cell put in for it (so it is announced). */
+  const focusPoint = (k: number) => {
+    if (!virtual) return cells[k].focus();
+    const old = virtual.parentElement!;
+    const { row, cell } = virtualCell(k);
+    element.append(row);
+    virtual = cell;
+    rove(k);
+    cell.focus();
+    old.remove();
   };
 
   element.addEventListener('focusin', (e) => {
     const k = indexOf(e.target as Element);
     if (k < 0) return;
     rove(k);
-    on.focus({ point: pointOf(k), cell: cells[k] });
+    on.focus({ point: pointOf(k), cell: virtual ?? cells[k] });
   });
   element.addEventListener('focusout', (e) => {
     if (!element.contains(e.relatedTarget as Node | null)) on.blur();
@@ -104,7 +151,7 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
     // plays, the arrows page through the story) would act on the run behind it.
     e.preventDefault();
     e.stopPropagation();
-    if (to) cells[to[1] * nx + to[0]].focus();
+    if (to) focusPoint(to[1] * nx + to[0]);
     else on.open(pointOf(k));
   });
 
@@ -113,28 +160,48 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
     reset(label, nxNew, nyNew, name) {
       nx = nxNew;
       ny = nyNew;
+      first = name;
+      finishedNow = [];
+      finishedName = null;
       element.ariaLabel = label;
       element.hidden = false;
-      cells = Array.from({ length: nx * ny }, (_, k) => {
-        const cell = document.createElement('div');
-        cell.setAttribute('role', 'gridcell');
-        cell.tabIndex = -1;
-        cell.ariaLabel = name(pointOf(k));
-        return cell;
-      });
       settled = new Uint8Array(nx * ny);
-      const rows = Array.from({ length: ny }, (_, r) => {
-        const row = document.createElement('div');
-        row.setAttribute('role', 'row');
-        const yi = ny - 1 - r;
-        row.append(...cells.slice(yi * nx, (yi + 1) * nx));
-        return row;
-      });
-      element.replaceChildren(...rows);
       stop = (ny - 1) * nx;
+      const big = nx * ny > VIRTUAL_ABOVE;
+      element.classList.toggle('virtual', big);
+      if (big) {
+        element.setAttribute('aria-rowcount', String(ny));
+        element.setAttribute('aria-colcount', String(nx));
+        cells = [];
+        const { row, cell } = virtualCell(stop);
+        virtual = cell;
+        element.replaceChildren(row);
+      } else {
+        element.removeAttribute('aria-rowcount');
+        element.removeAttribute('aria-colcount');
+        virtual = null;
+        cells = Array.from({ length: nx * ny }, (_, k) => makeCell(k));
+        const rows = Array.from({ length: ny }, (_, r) => {
+          const row = document.createElement('div');
+          row.setAttribute('role', 'row');
+          const yi = ny - 1 - r;
+          row.append(...cells.slice(yi * nx, (yi + 1) * nx));
+          return row;
+        });
+        element.replaceChildren(...rows);
+      }
       rove(stop);
     },
     settle(finished, name) {
+      finishedNow = finished;
+      finishedName = name as (p: Point, done: never) => string;
+      if (virtual) {
+        if (finished[stop] && !settled[stop]) {
+          settled[stop] = 1;
+          virtual.ariaLabel = nameOf(stop);
+        }
+        return;
+      }
       finished.forEach((done, k) => {
         if (!done || settled[k]) return;
         settled[k] = 1;
@@ -143,13 +210,14 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
     },
     focused() {
       const k = indexOf(document.activeElement);
-      return k < 0 ? null : { point: pointOf(k), cell: cells[k] };
+      return k < 0 ? null : { point: pointOf(k), cell: virtual ?? cells[k] };
     },
     clear() {
       element.hidden = true;
       element.replaceChildren();
       element.removeAttribute('aria-label');
       cells = [];
+      virtual = null;
       nx = ny = 0;
     },
   };

@@ -13,7 +13,7 @@ import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-m
 import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
-import { cellsOf, coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
+import { cellsOf, coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
@@ -246,16 +246,19 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     run.disabled = !!current.run && !complete && !current.stopped;
     stop.disabled = !run.disabled;
   };
-  // At most five redraws a second: the whole map is redrawn (a finished coarse point changes the
-  // faded points around it), and the main thread stays free for the lab.
+  // At most five redraws a second, and never more than a tenth of the main thread's time: the
+  // whole map is redrawn (a finished coarse point changes the faded points around it), and the
+  // lab behind it keeps its frames.
   let lastDraw = 0;
+  let drawCost = 0;
   const queueDraw = () => {
     if (drawQueued) return;
     drawQueued = true;
     setTimeout(() => requestAnimationFrame(() => {
       lastDraw = performance.now();
       redraw();
-    }), Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()));
+      drawCost = performance.now() - lastDraw;
+    }), Math.max(0, lastDraw + Math.max(DRAW_EVERY_MS, 10 * drawCost) - performance.now()));
   };
 
   const readForm = (): SweepKey => ({
@@ -343,9 +346,16 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   });
 
   // Hover or focus: a point's figures; click or Enter: its run (first seed) in the main view, and in the link.
+  // By place, not by element: a large map draws many points as one rectangle.
   const pointAt = (e: MouseEvent): Point | null => {
-    const el = (e.target as Element).closest?.('rect.cell');
-    return el ? [Number(el.getAttribute('data-x')), Number(el.getAttribute('data-y'))] : null;
+    const picture = map.querySelector('svg');
+    if (!current || !picture || !(e.target as Element).closest?.('rect.cell')) return null;
+    const box = picture.getBoundingClientRect();
+    const { spec } = current;
+    return pointAtPlot(
+      ((e.clientX - box.left) / box.width) * PHASE_SIZE.width, ((e.clientY - box.top) / box.height) * PHASE_SIZE.height,
+      spec.x.values.length, spec.y ? spec.y.values.length : 1,
+    );
   };
   map.addEventListener('mousemove', (e) => {
     const p = current && pointAt(e);

@@ -104,6 +104,20 @@ function positionOf(values: ParamValue[], centre: (k: number) => number, v: numb
   return values.length === 1 && values[0] === v ? centre(0) : null;
 }
 
+/** Above this many points a row's neighbours of one colour are drawn as one rectangle. */
+export const MERGE_ABOVE = 2500;
+
+/**
+ * The point under a place in the picture, in the picture's own units (its viewBox), or null
+ * outside the plot: how the page finds the point under the pointer, whatever the cells are drawn as.
+ */
+export function pointAtPlot(vx: number, vy: number, nx: number, ny: number): [number, number] | null {
+  const { left, top, width, height } = PHASE_PLOT;
+  const xi = Math.floor(((vx - left) / width) * nx);
+  const yi = Math.floor(((top + height - vy) / height) * ny);
+  return xi >= 0 && xi < nx && yi >= 0 && yi < ny ? [xi, yi] : null;
+}
+
 export function phaseSvg(input: PhaseInput): string {
   const { width: W, height: H } = PHASE_SIZE;
   const nx = input.x.values.length;
@@ -132,8 +146,18 @@ export function phaseSvg(input: PhaseInput): string {
   s += `<text x="${M.l}" y="22" font-size="15" font-weight="600" fill="#1a1a1a">${esc(input.title)}</text>`;
   const done = cells.filter(Boolean).length;
   if (done < cells.length) s += `<text x="${W - 12}" y="22" text-anchor="end" fill="#555">${done} of ${cells.length} points</text>`;
-  // Cells: finished ones in full, the others as their nearest finished coarser cell, faded.
+  // Cells: finished ones in full, the others as their nearest finished coarser cell, faded. A
+  // large grid draws each row's neighbours of one colour as one rectangle: a 200 × 200 map is a
+  // few hundred elements instead of 40 000, and redraws in milliseconds as it fills in.
+  const merge = nx * ny > MERGE_ABOVE;
   for (let yi = 0; yi < ny; yi++) {
+    let runFrom = 0;
+    let runFill = '';
+    const flush = (to: number) => {
+      if (to === runFrom) return;
+      const [fill, faded] = [runFill.slice(1), runFill[0] === 'f'];
+      s += `<rect class="cell" x="${(M.l + runFrom * cw).toFixed(2)}" y="${(M.t + ph - (yi + 1) * ch).toFixed(2)}" width="${((to - runFrom) * cw).toFixed(2)}" height="${ch.toFixed(2)}" fill="${fill}"${faded ? ' fill-opacity="0.35"' : ''} shape-rendering="crispEdges"/>`;
+    };
     for (let xi = 0; xi < nx; xi++) {
       const p = yi * nx + xi;
       let rows = cells[p];
@@ -145,26 +169,41 @@ export function phaseSvg(input: PhaseInput): string {
       const x0 = M.l + xi * cw;
       const y0 = M.t + ph - (yi + 1) * ch;
       const fill = rows ? fillOf(rows) : '#f2f2f2';
+      if (merge) {
+        // Points not run yet take their coarser point's colour unfaded: the map sharpens as it
+        // fills in, as a progressive image does, instead of turning to stripes.
+        const key = `n${fill}`;
+        if (key !== runFill) {
+          flush(xi);
+          runFrom = xi;
+          runFill = key;
+        }
+        continue;
+      }
       s += `<rect class="cell" data-x="${xi}" data-y="${yi}" x="${x0.toFixed(2)}" y="${y0.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${fill}"${faded ? ' fill-opacity="0.35"' : ''} stroke="#ffffff" stroke-width="${Math.min(1, cw / 20).toFixed(2)}"/>`;
       const share = cells[p] && input.seeds > 1 ? stuckShare(cells[p]!) : 0;
       if (cells[p] && share > 0 && share < 1 && cw >= 26 && ch >= 14) {
         s += `<text x="${cx(xi).toFixed(1)}" y="${(cy(yi) + 4).toFixed(1)}" text-anchor="middle" font-size="${Math.min(11, ch * 0.6).toFixed(0)}" fill="#1a1a1a" pointer-events="none">${Math.round(share * 100)}%</text>`;
       }
     }
+    if (merge) flush(nx);
   }
   s += theoryMarkup(input, cx, cy, cw, ch);
   // Axes: a label per value, thinned to what fits.
   const every = (n: number, room: number) => Math.max(1, Math.ceil(n / Math.max(1, Math.floor(room))));
-  const ex = every(nx, pw / 44);
+  // Every e-th value and the last, leaving out one that would crowd the last.
+  const labelled = (k: number, n: number, e: number) => k === n - 1 || (k % e === 0 && n - 1 - k >= e);
+  // A label takes about 7 px a character and a gap: long ones (115.254) are thinned further.
+  const ex = every(nx, pw / Math.max(44, 12 + 7 * Math.max(...input.x.values.map((v) => fmt(v).length))));
   input.x.values.forEach((v, k) => {
-    if (k % ex !== 0 && k !== nx - 1) return;
+    if (!labelled(k, nx, ex)) return;
     s += `<text x="${cx(k).toFixed(1)}" y="${M.t + ph + 16}" text-anchor="middle" fill="#333">${esc(fmt(v))}</text>`;
   });
   s += `<text x="${M.l + pw / 2}" y="${M.t + ph + 40}" text-anchor="middle" font-weight="600" fill="#1a1a1a">${esc(axisTitle(input.x))}</text>`;
   if (input.y) {
     const ey = every(ny, ph / 18);
     input.y.values.forEach((v, k) => {
-      if (k % ey !== 0 && k !== ny - 1) return;
+      if (!labelled(k, ny, ey)) return;
       s += `<text x="${M.l - 8}" y="${(cy(k) + 4).toFixed(1)}" text-anchor="end" fill="#333">${esc(fmt(v))}</text>`;
     });
     s += `<text transform="translate(${M.l - 64},${M.t + ph / 2}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#1a1a1a">${esc(axisTitle(input.y))}</text>`;

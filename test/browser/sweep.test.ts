@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PHASE_PLOT, PHASE_SIZE } from '../../src/view/phase.ts';
 import { openLab, useLab } from './browser.ts';
 
 const lab = useLab();
@@ -211,6 +212,31 @@ describe('map the space', () => {
     expect(overflow).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  it('a large map (60 × 60) keeps one cell for the keyboard, draws merged rows, and opens the point under the pointer', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=load=100:1000:60;y=trigger.duration=0:59:60;by=outcome;seeds=1')}`);
+    // 3600 runs: a link that big waits for Run.
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 20_000 }).toMatch(/^This map takes 3,600 runs: press Run/);
+    await page.click('#sweep-run');
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 90_000 }).toMatch(/^3600 of 3600 runs/);
+    expect(await page.locator('#sweep-map rect.cell').count()).toBeLessThan(400);
+    await page.focus('#sweep-run');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const at = await focused(page);
+    expect(at).toMatchObject({ role: 'gridcell', name: expect.stringMatching(/^load = 115\.254, trigger\.duration = 58: ok$/), outline: 'solid 3px', tabStops: 1 });
+    expect(await page.locator('[role="gridcell"]').count()).toBe(1);
+    expect(await page.evaluate(() => [document.activeElement!.getAttribute('aria-colindex'), document.activeElement!.parentElement!.getAttribute('aria-rowindex')])).toEqual(['2', '2']);
+    // The point under the pointer: 40 % across is the 24th load (x = 23), 10 % up the 6th length.
+    const box = (await page.locator('#sweep-map svg').boundingBox())!;
+    const [l, t, w, h] = [PHASE_PLOT.left, PHASE_PLOT.top, PHASE_PLOT.width, PHASE_PLOT.height].map((v, k) => v * (k % 2 ? box.height / PHASE_SIZE.height : box.width / PHASE_SIZE.width));
+    await page.mouse.click(box.x + l + w * 0.395, box.y + t + h * 0.905);
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('trigger.duration')), { timeout: 20_000 }).toBe('5');
+    expect(Number(new URLSearchParams(await page.evaluate(() => location.search)).get('load'))).toBeCloseTo(100 + 23 * (900 / 59), 6);
+    await page.context().close();
+  }, 150_000);
 
   it('in a 650 px embed a map from the link leaves Play in reach, and Play plays', async () => {
     const page = await (await lab().browser.newContext({ viewport: { width: 650, height: 650 } })).newPage();

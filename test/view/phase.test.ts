@@ -1,7 +1,7 @@
 /** The phase diagram: coarse-to-fine order, cells drawn from coarser ones meanwhile, the theory's lines. */
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/engine/sweep.ts';
-import { coarseToFine, phaseSvg, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
+import { coarseToFine, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
 
 const axis = (id: string, values: number[]): PhaseAxis => ({ id, label: id, unit: '', values });
 const row = (x: number, y: number, outcome: CellResult['outcome']): CellResult => ({
@@ -26,6 +26,39 @@ describe('phase diagram', () => {
     expect(svg.match(/class="cell"/g)).toHaveLength(6);
     expect(svg.match(/fill-opacity="0.35"/g)).toHaveLength(5); // all five from (0,0), the only one run
     expect(svg).toContain('1 of 6 points');
+  });
+
+  it('a large map draws a row\'s neighbours of one colour as one rectangle, covering the plot exactly', () => {
+    const n = 200;
+    const x = axis('load', Array.from({ length: n }, (_, k) => k));
+    const y = axis('trigger.duration', Array.from({ length: n }, (_, k) => k));
+    const results: (CellResult | undefined)[] = new Array(n * n);
+    // Stuck right of a diagonal, ok left of it: two rectangles a row.
+    for (let yi = 0; yi < n; yi++) for (let xi = 0; xi < n; xi++) results[yi * n + xi] = row(xi, yi, xi > yi ? 'stuck' : 'ok');
+    expect(n * n).toBeGreaterThan(MERGE_ABOVE);
+    const svg = phaseSvg({ title: 't', x, y, seeds: 1, metric: 'outcome', results });
+    const rects = [...svg.matchAll(/<rect class="cell" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"/g)];
+    expect(rects.length).toBe(2 * n - 1); // the top row is all ok
+    const area = rects.reduce((a, r) => a + Number(r[3]) * Number(r[4]), 0);
+    expect(area).toBeCloseTo(PHASE_PLOT.width * PHASE_PLOT.height, -1);
+    // Each rectangle is one colour: a stuck one never reaches left of the diagonal.
+    for (const r of rects) {
+      const [x0, y0, w] = [Number(r[1]), Number(r[2]), Number(r[3])];
+      const first = pointAtPlot(x0 + 0.01, y0 + 0.01, n, n)!;
+      const last = pointAtPlot(x0 + w - 0.01, y0 + 0.01, n, n)!;
+      expect(first[1]).toBe(last[1]);
+      const stuck = r[5] === OUTCOME_COLOR.stuck;
+      expect(stuck ? first[0] > first[1] : last[0] <= last[1]).toBe(true);
+    }
+  });
+
+  it('finds the point under a place in the plot, and none outside it', () => {
+    const { left, top, width, height } = PHASE_PLOT;
+    expect(pointAtPlot(left + 0.5, top + height - 0.5, 10, 5)).toEqual([0, 0]);
+    expect(pointAtPlot(left + width - 0.5, top + 0.5, 10, 5)).toEqual([9, 4]);
+    expect(pointAtPlot(left + width * 0.35, top + height * 0.5, 10, 5)).toEqual([3, 2]);
+    expect(pointAtPlot(left - 1, top + 1, 10, 5)).toBeNull();
+    expect(pointAtPlot(left + 1, top + height + 1, 10, 5)).toBeNull();
   });
 
   it('places C/(R+1) and C on the load axis, per row when the other axis is retries', () => {
