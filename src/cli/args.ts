@@ -42,6 +42,12 @@ export function echo(text: string): string {
   return printable.length > 60 ? printable.slice(0, 57) + '…' : printable;
 }
 
+/** Every message is one line of printable text, whatever a file or an argument held. */
+export function oneLine(message: string): string {
+  const printable = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return printable.length > 2000 ? printable.slice(0, 1997) + '…' : printable;
+}
+
 export function parseArgs(argv: readonly string[], defaultModel: string): ParsedArgs {
   const o: CliOptions = { model: defaultModel, sets: [], ats: [], everyS: 60, format: 'csv' };
   const { tokens } = parseTokens({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });

@@ -7,7 +7,7 @@ import { CLI_BUDGET, overBudget, workOf, type LoadedModel } from '../engine/load
 import type { TimedChange } from '../engine/run.ts';
 import { ParamError } from '../engine/simulation.ts';
 import { describeAllowed, parseValue } from '../params/registry.ts';
-import { echo, parseArgs, USAGE, type CliOptions } from './args.ts';
+import { echo, oneLine, parseArgs, USAGE, type CliOptions } from './args.ts';
 import { atSeconds, resolveModel, UsageError } from './model-ref.ts';
 import { renderRun } from '../engine/output.ts';
 
@@ -71,12 +71,6 @@ function main(argv: string[]): number {
   const spec = { seed: o.seed, params: p.params, changes: p.changes, durationS: p.durationS, everyS: o.everyS };
   process.stdout.write(renderRun(p.loaded, spec, o.format));
   return 0;
-}
-
-/** Every message is one line of printable text, whatever a file or an argument held. */
-function oneLine(message: string): string {
-  const printable = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return printable.length > 2000 ? printable.slice(0, 1997) + '…' : printable;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { defaultValues } from '../engine/load-model.ts';
 import { runCount, SWEEP_METRICS, type CellResult, type SweepMetric } from '../engine/sweep.ts';
 import { phaseSvg, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
+import { oneLine } from './args.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep } from './sweep-args.ts';
 import { runSweep } from './sweep-pool.ts';
@@ -36,6 +37,6 @@ try {
   process.stderr.write(`wrote ${out} (${results.length} runs)\n`);
 } catch (e) {
   if (!(e instanceof UsageError)) throw e;
-  process.stderr.write(`figure:map: ${e.message}\n`);
+  process.stderr.write(`figure:map: ${oneLine(e.message)}\n`);
   process.exitCode = 2;
 }

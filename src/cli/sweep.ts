@@ -5,6 +5,7 @@
  */
 import { ParamError } from '../engine/simulation.ts';
 import { shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow, type CellResult } from '../engine/sweep.ts';
+import { oneLine } from './args.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep, SWEEP_USAGE, type SweepPlan } from './sweep-args.ts';
 import { runSweep } from './sweep-pool.ts';
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     plan = planSweep(argv);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ParamError) {
-      process.stderr.write(`sweep: ${e.message}\n`);
+      process.stderr.write(`sweep: ${oneLine(e.message)}\n`);
       return 2;
     }
     throw e;

@@ -110,6 +110,19 @@ describe('npm run sweep', () => {
   });
 });
 
+describe('sweep messages', () => {
+  it('are one line of printable text whatever an argument held, a few thousand characters at most', () => {
+    for (const x of ['lo\nad=1', 'load=1\u001b[31m:2:3', 'load=1,\r' + '9'.repeat(50_000)]) {
+      const r = sweep('--model', 'single-service', '--x', x);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^sweep: --x/);
+      expect(r.stderr.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(r.stderr.length).toBeLessThan(2100);
+    }
+  });
+});
+
 describe('sweep options, read with util.parseArgs', () => {
   const error = (argv: string[]) => {
     try {
