@@ -23,6 +23,7 @@ export function builtinCatalog(): ModelCatalog {
     servicesOf: (id) => loaded[id].model.services.map((x) => x.id),
     regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
     durationOf: (id) => loaded[id].model.durationS,
+    stepOf: (id) => loaded[id].model.dtS,
   };
 }
 

@@ -131,6 +131,8 @@ export interface ModelCatalog {
   regionsOf?(id: string): string[];
   /** Length of the model's clock, in seconds. */
   durationOf?(id: string): number;
+  /** The model's step, in seconds: the engine counts every time in whole steps. */
+  stepOf?(id: string): number;
 }
 
 /** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
@@ -380,8 +382,16 @@ function readOp(raw: string, model: string, catalog: ModelCatalog, timeIn: (s: s
     }
     if (!DECIMAL.test(text)) return { notice: `The operator action "${clip(raw)}" was left out: its ${spec.label} "${clip(text)}" is not a number of ${spec.unit}.` };
     const n = Number(text);
-    const v = Math.min(spec.max, Math.max(spec.min, n));
+    let v = Math.min(spec.max, Math.max(spec.min, n));
     if (v !== n) clamped.push(`The operator action "${clip(raw)}": ${spec.label} ${clip(text)} ${spec.unit} is outside ${spec.min} to ${spec.max} ${spec.unit}, so ${v} ${spec.unit} is used.`);
+    // The engine counts seconds in whole steps: say so where that changes the number (0.3 s of
+    // latency in 1 s steps would otherwise be none at all, without a word).
+    const step = spec.unit === 's' ? catalog.stepOf?.(model) : undefined;
+    const snapped = step ? Math.max(spec.min, Number((Math.round(v / step) * step).toFixed(9))) : v;
+    if (Math.abs(snapped - v) > 1e-9) {
+      clamped.push(`The operator action "${clip(raw)}": ${spec.label} ${v} s is not a whole number of this model's ${step} s steps, so ${snapped} s is used.`);
+      v = snapped;
+    }
     args.push(v);
   }
   return { change: { t, action: { type, service: service || undefined, regions: region === '*' ? undefined : [region], args } }, clamped };

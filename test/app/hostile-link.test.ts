@@ -68,6 +68,18 @@ describe('hostile links', () => {
     }
   });
 
+  it('an operator action\'s seconds are whole steps of the model, and a link that said otherwise is told', () => {
+    const r = decodeLink('?model=single-service&op=60:latency(server,local,0.1,30)&op=90:latency(server,local,2.6,30.5)', catalog);
+    expect(r.state.changes!.map((c) => ('action' in c ? c.action.args : []))).toEqual([[0, 30], [2.5, 30.5]]);
+    expect(r.notices).toEqual([
+      'The operator action "60:latency(server,local,0.1,30)": latency added 0.1 s is not a whole number of this model\'s 0.25 s steps, so 0 s is used.',
+      'The operator action "90:latency(server,local,2.6,30.5)": latency added 2.6 s is not a whole number of this model\'s 0.25 s steps, so 2.5 s is used.',
+    ]);
+    // Whole steps pass without a word, and the link writes back what was used.
+    const again = decodeLink('?' + encodeLink({ ...r.state }, catalog), catalog);
+    expect(again.notices).toEqual([]);
+  });
+
   it('an embed shows each setting once and at most MAX_CONTROLS of them, and says which it left out', () => {
     const ids = catalog.paramsOf('azure-2026-02').map((d) => d.id);
     const twice = decodeLink(`?controls=retry.attempts,failover,retry.attempts, failover`, catalog);
