@@ -135,6 +135,9 @@ export interface ModelCatalog {
   stepOf?(id: string): number;
 }
 
+/** The views of the run on the stage: a link may hide some of them, not all. */
+const STAGE_VIEWS = ['map', 'graph', 'charts', 'timeline'] as const;
+
 /** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
 export const HIDEABLE: readonly string[] = [...PANELS, 'controls'];
 
@@ -315,6 +318,12 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     const shown = refused.slice(0, 3).map((x) => `"${clip(x)}"`).join(', ');
     const more = refused.length > 3 ? ` and ${(refused.length - 3).toLocaleString('en-US')} more` : '';
     notices.add(`${shown}${more} cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
+  }
+  // A link that hides every view of the run would open an empty page: the views stay.
+  const multiRegion = (catalog.regionsOf?.(state.model).length ?? 2) > 1;
+  if (STAGE_VIEWS.every((v) => hide.has(v) || (v === 'map' && !multiRegion))) {
+    for (const v of STAGE_VIEWS) hide.delete(v);
+    notices.add(`This link hides every view of the run (${STAGE_VIEWS.join(', ')}), which would leave an empty page, so they are shown.`);
   }
   // Settings an embed shows on its stage: `controls=retry.attempts,failover`.
   const controls: string[] = [];

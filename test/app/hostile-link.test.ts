@@ -28,6 +28,8 @@ function expectSane(r: Decoded): void {
     expect(new Set(r.page.controls).size).toBe(r.page.controls.length);
     expect(r.page.controls.length).toBeLessThanOrEqual(MAX_CONTROLS);
   }
+  const views = ['map', 'graph', 'charts', 'timeline'].filter((v) => v !== 'map' || r.state.model !== 'single-service');
+  expect(views.every((v) => r.page.hide.has(v))).toBe(false);
   const duration = catalog.durationOf!(r.state.model);
   if (r.state.t !== undefined) expect(r.state.t >= 0 && r.state.t <= duration).toBe(true);
   for (const c of r.state.changes ?? []) {
@@ -78,6 +80,18 @@ describe('hostile links', () => {
     // Whole steps pass without a word, and the link writes back what was used.
     const again = decodeLink('?' + encodeLink({ ...r.state }, catalog), catalog);
     expect(again.notices).toEqual([]);
+  });
+
+  it('a link cannot hide every view of the run: the page would be empty', () => {
+    const all = decodeLink('?hide=story,whatifs,operator,scoreboard,settings,charts,timeline,map,graph,share,compare,checks,controls', catalog);
+    expect([...all.page.hide].sort()).toEqual(['checks', 'compare', 'controls', 'operator', 'scoreboard', 'settings', 'share', 'story', 'whatifs']);
+    expect(all.notices).toEqual(['This link hides every view of the run (map, graph, charts, timeline), which would leave an empty page, so they are shown.']);
+    // single-service has no map: graph, charts and timeline are all its views.
+    expect(decodeLink('?model=single-service&hide=graph,charts,timeline', catalog).page.hide.size).toBe(0);
+    // Hiding some of them is a choice the link keeps.
+    const some = decodeLink('?hide=map,graph,charts', catalog);
+    expect([...some.page.hide].sort()).toEqual(['charts', 'graph', 'map']);
+    expect(some.notices).toEqual([]);
   });
 
   it('an embed shows each setting once and at most MAX_CONTROLS of them, and says which it left out', () => {
