@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { COMMON_PARAMS, describeAllowed, fitToStep, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { secondsAtTimeOfDay } from './clock.ts';
 import { ModelSchema, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
@@ -201,6 +202,7 @@ function crossCheck(model: Model): string[] {
 
   model.regions.forEach((r, i) => {
     if (r.pair !== undefined && !regions.has(r.pair)) errors.push(`regions.${i}.pair: no region "${r.pair}"`);
+    if (r.pair === r.id) errors.push(`regions.${i}.pair: a region cannot fail over to itself; name another region or leave pair out`);
   });
   const checkScales = (path: string, scales: Record<string, number> | undefined) => {
     for (const id of Object.keys(scales ?? {})) if (!regions.has(id)) errors.push(`${path}.${id}: no such region`);
@@ -276,8 +278,19 @@ function crossCheck(model: Model): string[] {
     if (c.service && !services.has(c.service)) errors.push(`story.${i}.service: no service "${c.service}"`);
     c.highlight.forEach((h, j) => !services.has(h) && errors.push(`story.${i}.highlight.${j}: no service "${h}"`));
   });
+  // A fixed time after the end of the run would never come: say so rather than let it pass unseen.
+  const end = model.durationS;
+  const late = (path: string, at: number | string | undefined) => {
+    const t = typeof at === 'number' ? at : typeof at === 'string' && !at.startsWith('$') ? secondsAtTimeOfDay(model, at) : null;
+    if (t !== null && t > end) errors.push(`${path}: ${at} is after the end of the run (durationS ${end} s); move it earlier or lengthen durationS`);
+  };
+  model.story.forEach((c, i) => {
+    late(`story.${i}.at`, c.at);
+    late(`story.${i}.from`, c.from);
+  });
   model.timeline.forEach((ev, i) => {
     const path = `timeline.${i}`;
+    late(`${path}.at`, ev.at);
     if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors);
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));

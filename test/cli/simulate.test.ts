@@ -60,10 +60,15 @@ describe('npm run simulate', () => {
   it('reads a model file from a path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cascade-'));
     const file = join(dir, 'mine.json');
-    writeFileSync(file, JSON.stringify({ ...(BUILTIN_MODELS['single-service'] as object), id: 'mine', durationS: 120 }));
+    // Two minutes of it: the story's chapters, later than that, go too (a model cannot tell of what it does not run).
+    writeFileSync(file, JSON.stringify({ ...(BUILTIN_MODELS['single-service'] as object), id: 'mine', durationS: 120, story: [] }));
     const r = simulate('--model', file, '--every', '60');
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    writeFileSync(file, JSON.stringify({ ...(BUILTIN_MODELS['single-service'] as object), id: 'mine', durationS: 120 }));
+    const late = simulate('--model', file, '--every', '60');
+    expect(late.status).toBe(2);
+    expect(late.stderr).toMatch(/story\.\d\.at: \d+ is after the end of the run \(durationS 120 s\); move it earlier or lengthen durationS/);
   });
 
   const refusals: [string[], RegExp][] = [

@@ -25,6 +25,9 @@ describe('loading models', () => {
       [(m) => (m.params[0].default = 'lots'), /^params\.0\.default: /],
       [(m) => (m.schema = 2), /^schema: /],
       [(m) => (m.id = '<script>'), /^id: /],
+      [(m) => (m.regions[0].pair = m.regions[0].id), /^regions\.0\.pair: a region cannot fail over to itself/],
+      [(m) => (m.timeline[0].at = m.durationS + 1), /^timeline\.0\.at: \d+ is after the end of the run \(durationS \d+ s\)/],
+      [(m) => (m.story[0].at = m.durationS * 2), /^story\.0\.at: \d+ is after the end of the run/],
     ];
     for (const [mutate, message] of cases) {
       const m = valid();
@@ -33,6 +36,22 @@ describe('loading models', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.errors.join('\n')).toMatch(message);
     }
+  });
+
+  it('refuses an incident event or chapter after the end of its clock, and takes one at the very end', () => {
+    const incident = () => structuredClone(BUILTIN_MODELS['azure-2026-02']) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const late = incident();
+    late.timeline[0].at = '07:30';
+    late.story[0].from = '17:00'; // before 17:30: tomorrow, after the end
+    const r = loadModel(late);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors).toContain('timeline.0.at: 07:30 is after the end of the run (durationS 48600 s); move it earlier or lengthen durationS');
+      expect(r.errors.some((e) => e.startsWith('story.0.from: 17:00 is after the end of the run'))).toBe(true);
+    }
+    const edge = incident();
+    edge.timeline[0].at = '07:00';
+    expect(loadModel(edge).ok).toBe(true);
   });
 
   it('refuses a call graph with a cycle', () => {

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../models/index.ts';
+import { secondsAtTimeOfDay } from '../../src/engine/clock.ts';
 import { loadModel, overBudget, workOf } from '../../src/engine/load-model.ts';
 import { runScenario } from '../../src/engine/run.ts';
 import { SimHost } from '../../src/worker/host.ts';
@@ -84,7 +85,11 @@ describe('hostile model files', () => {
     ran = 0;
     // Fixed seeds: the same models every run, so the count below is exact, not luck.
     fc.assert(fc.property(fc.oneof(mutated(single), atBounds(single)), expectFiniteRun), { numRuns: 200, seed: 20261130 });
-    const shortIncident = { ...incident, durationS: 2 * 3600, story: [] };
+    // Two hours of the incident, with the events that fall in them (a later one would be refused).
+    const timeline = (incident.timeline as { at: string }[]).filter((e) => secondsAtTimeOfDay(incident as never, e.at)! <= 2 * 3600);
+    expect(timeline.length).toBeGreaterThanOrEqual(2);
+    const shortIncident = { ...incident, durationS: 2 * 3600, story: [], timeline };
+    expect(loadModel(shortIncident).ok).toBe(true);
     fc.assert(fc.property(atBounds(shortIncident), expectFiniteRun), { numRuns: 10, seed: 20261130 });
     expect(ran).toBeGreaterThan(30);
   }, 300_000);
