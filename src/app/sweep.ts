@@ -279,15 +279,24 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const x = parseAxis(loaded.params, key.x, 'Across');
     const y = key.y ? parseAxis(loaded.params, key.y, 'Up') : null;
     const error = !x.ok ? x.error : y && !y.ok ? y.error : y?.ok && x.ok && y.axis.id === x.axis.id ? 'choose two different settings' : null;
+    // What the form shows is what was asked for, the link's map included, so it can be mended.
+    const showAsked = () => {
+      if (loaded.params.some((p) => p.id === key.x.slice(0, key.x.indexOf('=')))) applyAxes(key.x, key.y && loaded.params.some((p) => p.id === key.y!.slice(0, key.y!.indexOf('='))) ? key.y : null);
+      metric.value = key.metric;
+      seeds.value = String(key.seeds);
+      preset.value = '';
+    };
     if (error || !x.ok || (y && !y.ok)) {
+      showAsked();
       status.textContent = `Cannot map this: ${error}`;
       return;
     }
     const runs = x.axis.values.length * (y && y.ok ? y.axis.values.length : 1) * key.seeds;
     if (fromLink && runs > LINK_AUTORUN_MAX) {
-      applyAxes(x.axis.text, y && y.ok ? y.axis.text : null);
-      metric.value = key.metric;
-      seeds.value = String(key.seeds);
+      showAsked();
+      // The map stays in the link while it waits for Run.
+      setSweepKey(lab, encodeSweepKey(key));
+      writeUrl(lab);
       status.textContent = `This map takes ${runs.toLocaleString('en-US')} runs: press Run to start it.`;
       return;
     }

@@ -218,6 +218,10 @@ describe('map the space', () => {
     await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=load=100:1000:60;y=trigger.duration=0:59:60;by=outcome;seeds=1')}`);
     // 3600 runs: a link that big waits for Run.
     await expect.poll(() => page.textContent('#sweep-status'), { timeout: 20_000 }).toMatch(/^This map takes 3,600 runs: press Run/);
+    // Waiting, the form shows the link's map, and the link keeps it.
+    expect(await page.inputValue('#sweep-x-values')).toBe('100:1000:60');
+    expect(await page.inputValue('#sweep-y')).toBe('trigger.duration');
+    expect(new URLSearchParams(await page.evaluate(() => location.search)).get('sweep')).toBe('x=load=100:1000:60;y=trigger.duration=0:59:60;by=outcome;seeds=1');
     await page.click('#sweep-run');
     await expect.poll(() => page.textContent('#sweep-status'), { timeout: 90_000 }).toMatch(/^3600 of 3600 runs/);
     expect(await page.locator('#sweep-map rect.cell').count()).toBeLessThan(400);
@@ -237,6 +241,18 @@ describe('map the space', () => {
     expect(Number(new URLSearchParams(await page.evaluate(() => location.search)).get('load'))).toBeCloseTo(100 + 23 * (900 / 59), 6);
     await page.context().close();
   }, 150_000);
+
+  it('a map the model refuses opens with what the link asked for in the form, and says what is wrong', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=timeout=0:99:3;y=load=100:900:3;by=trouble_s;seeds=2')}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 20_000 }).toMatch(/^Cannot map this: .*timeout/);
+    expect(await page.inputValue('#sweep-x')).toBe('timeout');
+    expect(await page.inputValue('#sweep-x-values')).toBe('0:99:3');
+    expect(await page.inputValue('#sweep-y-values')).toBe('100:900:3');
+    expect(await page.inputValue('#sweep-metric')).toBe('trouble_s');
+    expect(await page.inputValue('#sweep-seeds')).toBe('2');
+    await page.context().close();
+  }, 60_000);
 
   it('in a 650 px embed a map from the link leaves Play in reach, and Play plays', async () => {
     const page = await (await lab().browser.newContext({ viewport: { width: 650, height: 650 } })).newPage();
