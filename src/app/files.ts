@@ -3,7 +3,7 @@
  * saving model files, and the charts, the view and a GIF of it as images.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { loadModel, overBudget } from '../engine/load-model.ts';
+import { loadModel, MAX_MODEL_DEPTH, overBudget } from '../engine/load-model.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
 import { forgetStory } from './teaching.ts';
@@ -104,9 +104,8 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
   store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });
 }
 
-/** Largest model file the lab opens, and its deepest nesting (a model needs about six levels). */
+/** Largest model file the lab opens. Its nesting is checked in the text before it is parsed, against loadModel's limit. */
 const MAX_MODEL_BYTES = 1 << 20;
-const MAX_MODEL_DEPTH = 32;
 
 /** Deepest nesting of brackets in JSON text, outside strings: checked before parsing anything. */
 function nestingDepth(text: string): number {
