@@ -13,7 +13,9 @@ import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-m
 import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
-import { cellsOf, coarseToFine, METRIC_LABEL, PHASE_SIZE, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../view/phase.ts';
+import {
+  cellPixels, coarseToFine, MERGE_ABOVE, METRIC_LABEL, PHASE_PLOT, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis, type PhaseInput,
+} from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
@@ -71,6 +73,17 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const status = h('p', { id: 'sweep-status', className: 'sweep-status' });
   status.setAttribute('role', 'status');
   const map = h('div', { id: 'sweep-map', className: 'sweep-map' });
+  // A large map's points are pixels of a canvas under the picture; a small one's are the picture's own.
+  const cellsCanvas = h('canvas', { className: 'sweep-cells', hidden: true });
+  const picture = h('div', { className: 'sweep-picture' });
+  map.append(cellsCanvas, picture);
+  const share = (part: number, whole: number) => `${(100 * part) / whole}%`;
+  Object.assign(cellsCanvas.style, {
+    left: share(PHASE_PLOT.left, PHASE_SIZE.width),
+    top: share(PHASE_PLOT.top, PHASE_SIZE.height),
+    width: share(PHASE_PLOT.width, PHASE_SIZE.width),
+    height: share(PHASE_PLOT.height, PHASE_SIZE.height),
+  });
   const tip = h('div', { id: 'sweep-tip', className: 'sweep-tip', hidden: true });
   tip.setAttribute('role', 'tooltip');
   const grid = pointGrid(tip.id, { focus: tipAtFocus, blur: hideTip, open: openPoint });
@@ -214,22 +227,34 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const def = loaded.params.find((p) => p.id === a.id)!;
     return { id: a.id, label: def.label, unit: def.unit, values: a.values };
   };
-  const svgOf = (s: Sweep) => {
+  const inputOf = (s: Sweep): PhaseInput => {
     const x = phaseAxis(s.loaded, s.spec.x);
     const y = s.spec.y ? phaseAxis(s.loaded, s.spec.y) : null;
     const values = { ...defaultValues(s.loaded.params), ...(s.spec.params as Record<string, ParamValue>) };
-    return phaseSvg({
+    return {
       title: `${s.loaded.model.title}: ${s.spec.service}`,
       x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results,
       theory: singleServiceTheory(s.loaded.model.id, x, y, values),
-    });
+    };
   };
+  /** The picture for a download: every point drawn in it. */
+  const svgOf = (s: Sweep) => phaseSvg(inputOf(s));
   const redraw = () => {
     drawQueued = false;
     if (!current) return;
-    map.innerHTML = svgOf(current);
-    const { spec, results } = current;
-    grid.settle(cellsOf({ x: spec.x, y: spec.y, seeds: spec.seeds, results }), (p, rows) => pointName(spec, p, rows));
+    const { spec } = current;
+    const input = inputOf(current);
+    const fills = phaseFills(input);
+    const [nx, ny] = [spec.x.values.length, spec.y ? spec.y.values.length : 1];
+    const large = nx * ny > MERGE_ABOVE;
+    picture.innerHTML = phaseSvg(input, !large, fills);
+    cellsCanvas.hidden = !large;
+    if (large) {
+      if (cellsCanvas.width !== nx || cellsCanvas.height !== ny) [cellsCanvas.width, cellsCanvas.height] = [nx, ny];
+      cellsCanvas.getContext('2d')!.putImageData(new ImageData(cellPixels(nx, ny, fills.fill), nx, ny), 0, 0);
+    }
+    const { results } = current;
+    grid.settle(fills.cells, (p, rows) => pointName(spec, p, rows));
     if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint));
     const n = current.results.length;
     const done = current.results.filter(Boolean).length;
@@ -357,9 +382,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   // Hover or focus: a point's figures; click or Enter: its run (first seed) in the main view, and in the link.
   // By place, not by element: a large map draws many points as one rectangle.
   const pointAt = (e: MouseEvent): Point | null => {
-    const picture = map.querySelector('svg');
-    if (!current || !picture || !(e.target as Element).closest?.('rect.cell')) return null;
-    const box = picture.getBoundingClientRect();
+    const svg = picture.querySelector('svg');
+    if (!current || !svg) return null;
+    const box = svg.getBoundingClientRect();
     const { spec } = current;
     return pointAtPlot(
       ((e.clientX - box.left) / box.width) * PHASE_SIZE.width, ((e.clientY - box.top) / box.height) * PHASE_SIZE.height,
@@ -433,7 +458,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       // Another model: the map was of the last one.
       current.run?.stop();
       current = null;
-      map.replaceChildren();
+      picture.replaceChildren();
+      cellsCanvas.hidden = true;
       grid.clear();
       hideTip();
       status.textContent = '';

@@ -5,7 +5,7 @@
  * Cells not run yet show their nearest finished coarser cell, faded, so a coarse-to-fine sweep
  * reads as a map from its first few runs.
  */
-import { interpolateViridis, scaleSequential } from 'd3';
+import { interpolateViridis, rgb, scaleSequential } from 'd3';
 import type { CellResult, SweepMetric } from '../engine/sweep.ts';
 import { metricOf } from '../engine/sweep.ts';
 import type { ParamValue } from '../params/registry.ts';
@@ -118,7 +118,73 @@ export function pointAtPlot(vx: number, vy: number, nx: number, ny: number): [nu
   return xi >= 0 && xi < nx && yi >= 0 && yi < ny ? [xi, yi] : null;
 }
 
-export function phaseSvg(input: PhaseInput): string {
+/** Each point's colour in grid order, and whether it stands in for a point not run yet (faded). */
+export interface PhaseFills {
+  fill: string[];
+  faded: Uint8Array;
+  /** The colour scale of a numeric metric, and its domain, for the legend. */
+  colour: (v: number) => string;
+  domain: [number, number];
+  /** Per point its seeds' results, or null while any is missing. */
+  cells: (CellResult[] | null)[];
+}
+
+/** What every point is drawn as: finished ones in full, the others as their nearest finished coarser point, faded. */
+export function phaseFills(input: PhaseInput): PhaseFills {
+  const nx = input.x.values.length;
+  const ny = input.y ? input.y.values.length : 1;
+  const cells = cellsOf(input);
+  const metric = input.metric;
+  let domain: [number, number] = [0, 1];
+  const means = metric === 'outcome' ? null : cells.map((c) => (c ? meanMetric(c, metric) : null));
+  if (means) {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const v of means) if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    if (lo <= hi) domain = [lo, hi];
+    if (domain[0] === domain[1]) domain = [domain[0], domain[0] + 1];
+  }
+  const colour = scaleSequential(interpolateViridis).domain(domain);
+  const own: (string | null)[] = cells.map((rows, p) => (!rows ? null : !means ? outcomeFill(rows) : means[p] === null ? '#d9d9d9' : colour(means[p]!)));
+  const fill: string[] = new Array(nx * ny);
+  const faded = new Uint8Array(nx * ny);
+  for (let yi = 0; yi < ny; yi++) {
+    for (let xi = 0; xi < nx; xi++) {
+      const p = yi * nx + xi;
+      let f = own[p];
+      for (let step = 2; f === null && step < 2 * Math.max(nx, ny); step *= 2) {
+        f = own[(yi - (yi % step)) * nx + (xi - (xi % step))];
+        faded[p] = 1;
+      }
+      fill[p] = f ?? '#f2f2f2';
+    }
+  }
+  return { fill, faded, colour, domain, cells };
+}
+
+/** A large map's points, one pixel each (row 0 at the top, as drawn), for a canvas stretched over the plot. */
+export function cellPixels(nx: number, ny: number, fill: readonly string[]): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(new ArrayBuffer(nx * ny * 4));
+  const rgbOf = new Map<string, [number, number, number]>();
+  for (let yi = 0; yi < ny; yi++) {
+    for (let xi = 0; xi < nx; xi++) {
+      const f = fill[yi * nx + xi];
+      let c = rgbOf.get(f);
+      if (!c) {
+        const { r, g, b } = rgb(f);
+        rgbOf.set(f, (c = [r, g, b]));
+      }
+      const o = ((ny - 1 - yi) * nx + xi) * 4;
+      [out[o], out[o + 1], out[o + 2], out[o + 3]] = [c[0], c[1], c[2], 255];
+    }
+  }
+  return out;
+}
+
+/**
+ * The phase diagram as SVG text. With `drawCells` false the plot is left empty and see-through,
+ * for a page that paints a large map's points on a canvas under it.
+ */
+export function phaseSvg(input: PhaseInput, drawCells = true, fills: PhaseFills = phaseFills(input)): string {
   const { width: W, height: H } = PHASE_SIZE;
   const nx = input.x.values.length;
   const ny = input.y ? input.y.values.length : 1;
@@ -127,22 +193,9 @@ export function phaseSvg(input: PhaseInput): string {
   const ch = ph / ny;
   const cx = (k: number) => M.l + (k + 0.5) * cw;
   const cy = (k: number) => M.t + ph - (k + 0.5) * ch;
-  const cells = cellsOf(input);
-  const metric = input.metric;
-  let domain: [number, number] = [0, 1];
-  if (metric !== 'outcome') {
-    const vs = cells.flatMap((c) => (c ? [meanMetric(c, metric)] : [])).filter((v): v is number => v !== null);
-    if (vs.length) domain = [Math.min(...vs), Math.max(...vs)];
-    if (domain[0] === domain[1]) domain = [domain[0], domain[0] + 1];
-  }
-  const colour = scaleSequential(interpolateViridis).domain(domain);
-  const fillOf = (rows: CellResult[]) => {
-    if (metric === 'outcome') return outcomeFill(rows);
-    const v = meanMetric(rows, metric);
-    return v === null ? '#d9d9d9' : colour(v);
-  };
+  const { fill: fillAt, faded: fadedAt, colour, domain, cells } = fills;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${esc(input.title)}">`;
-  s += `<rect width="${W}" height="${H}" fill="#ffffff"/>`;
+  if (drawCells) s += `<rect width="${W}" height="${H}" fill="#ffffff"/>`;
   s += `<text x="${M.l}" y="22" font-size="15" font-weight="600" fill="#1a1a1a">${esc(input.title)}</text>`;
   const done = cells.filter(Boolean).length;
   if (done < cells.length) s += `<text x="${W - 12}" y="22" text-anchor="end" fill="#555">${done} of ${cells.length} points</text>`;
@@ -150,7 +203,7 @@ export function phaseSvg(input: PhaseInput): string {
   // large grid draws each row's neighbours of one colour as one rectangle: a 200 × 200 map is a
   // few hundred elements instead of 40 000, and redraws in milliseconds as it fills in.
   const merge = nx * ny > MERGE_ABOVE;
-  for (let yi = 0; yi < ny; yi++) {
+  for (let yi = 0; yi < ny && drawCells; yi++) {
     let runFrom = 0;
     let runFill = '';
     const flush = (to: number) => {
@@ -160,15 +213,10 @@ export function phaseSvg(input: PhaseInput): string {
     };
     for (let xi = 0; xi < nx; xi++) {
       const p = yi * nx + xi;
-      let rows = cells[p];
-      let faded = false;
-      for (let step = 2; !rows && step < 2 * Math.max(nx, ny); step *= 2) {
-        rows = cells[(yi - (yi % step)) * nx + (xi - (xi % step))];
-        faded = true;
-      }
+      const faded = fadedAt[p] === 1;
       const x0 = M.l + xi * cw;
       const y0 = M.t + ph - (yi + 1) * ch;
-      const fill = rows ? fillOf(rows) : '#f2f2f2';
+      const fill = fillAt[p];
       if (merge) {
         // Points not run yet take their coarser point's colour unfaded: the map sharpens as it
         // fills in, as a progressive image does, instead of turning to stripes.
