@@ -1,7 +1,7 @@
 /** The phase diagram: coarse-to-fine order, cells drawn from coarser ones meanwhile, the theory's lines. */
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/engine/sweep.ts';
-import { coarseToFine, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
+import { cellPixels, coarseToFine, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
 
 const axis = (id: string, values: number[]): PhaseAxis => ({ id, label: id, unit: '', values });
 const row = (x: number, y: number, outcome: CellResult['outcome']): CellResult => ({
@@ -50,6 +50,12 @@ describe('phase diagram', () => {
       const stuck = r[5] === OUTCOME_COLOR.stuck;
       expect(stuck ? first[0] > first[1] : last[0] <= last[1]).toBe(true);
     }
+  });
+
+  it('a large map\'s pixels: the top row first, as drawn, each point in its own colour', () => {
+    // 2 × 2: bottom row ok, stuck; top row a viridis colour and grey.
+    const px = cellPixels(2, 2, [OUTCOME_COLOR.ok, OUTCOME_COLOR.stuck, 'rgb(68, 1, 84)', '#d9d9d9']);
+    expect([...px]).toEqual([68, 1, 84, 255, 0xd9, 0xd9, 0xd9, 255, 0x00, 0x85, 0x77, 255, 0xc7, 0x5a, 0x00, 255]);
   });
 
   it('finds the point under a place in the plot, and none outside it', () => {
