@@ -27,6 +27,7 @@ import { describePoint, pointName } from '../view/phase-tip.ts';
 import { pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
 import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
+import { formatCount } from '../view/format.ts';
 
 const MAX_SEEDS = 10;
 /** A map from a link runs by itself up to this many runs. */
@@ -322,7 +323,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       // The map stays in the link while it waits for Run.
       setSweepKey(lab, encodeSweepKey(key));
       writeUrl(lab);
-      status.textContent = `This map takes ${runs.toLocaleString('en-US')} runs: press Run to start it.`;
+      status.textContent = `This map takes ${formatCount(runs)} runs: press Run to start it.`;
       return;
     }
     current?.run?.stop();

@@ -13,6 +13,7 @@
 import { describeAllowed, formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { PANELS, panelNamed } from './panels.ts';
 import { decodeSweepKey } from './sweep-link.ts';
+import { formatCount } from '../view/format.ts';
 
 export const URL_VERSION = 1;
 
@@ -205,7 +206,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
 function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices): Decoded {
   let text = search.startsWith('?') ? search.slice(1) : search;
   if (text.length > MAX_LINK_CHARS) {
-    notices.add(`This link is ${text.length.toLocaleString('en-US')} characters long; only its first ${MAX_LINK_CHARS.toLocaleString('en-US')} were read.`);
+    notices.add(`This link is ${formatCount(text.length)} characters long; only its first ${formatCount(MAX_LINK_CHARS)} were read.`);
     const cut = text.lastIndexOf('&', MAX_LINK_CHARS);
     text = text.slice(0, cut > 0 ? cut : MAX_LINK_CHARS);
   }
@@ -286,11 +287,11 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   }
   const changes: LinkChange[] = [];
   const entries = [...q.getAll('at').map((raw) => ['at', raw] as const), ...q.getAll('op').map((raw) => ['op', raw] as const)];
-  if (entries.length > MAX_CHANGES) notices.add(`This link has ${entries.length.toLocaleString('en-US')} changes and actions; only the first ${MAX_CHANGES} were read.`);
+  if (entries.length > MAX_CHANGES) notices.add(`This link has ${formatCount(entries.length)} changes and actions; only the first ${MAX_CHANGES} were read.`);
   for (const [key, raw] of entries.slice(0, MAX_CHANGES)) {
     const what = key === 'at' ? 'change' : 'operator action';
     if (raw.length > MAX_VALUE_CHARS) {
-      notices.add(`The ${what} "${clip(raw)}" is too long (${raw.length.toLocaleString('en-US')} characters) and was left out.`);
+      notices.add(`The ${what} "${clip(raw)}" is too long (${formatCount(raw.length)} characters) and was left out.`);
       continue;
     }
     const r = key === 'at' ? readChange(raw, defs, timeIn) : readOp(raw, model, catalog, timeIn);
@@ -316,7 +317,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   }
   if (refused.length) {
     const shown = refused.slice(0, 3).map((x) => `"${clip(x)}"`).join(', ');
-    const more = refused.length > 3 ? ` and ${(refused.length - 3).toLocaleString('en-US')} more` : '';
+    const more = refused.length > 3 ? ` and ${formatCount(refused.length - 3)} more` : '';
     notices.add(`${shown}${more} cannot be hidden; parts that can: ${HIDEABLE.join(', ')}.`);
   }
   // A link that hides every view of the run would open an empty page: the views stay.
@@ -333,7 +334,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     else if (controls.length < MAX_CONTROLS) controls.push(id);
   }
   const over = asked.filter((id) => defs.has(id)).length - controls.length;
-  if (over > 0) notices.add(`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${over.toLocaleString('en-US')} more are not.`);
+  if (over > 0) notices.add(`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${formatCount(over)} more are not.`);
   const page: PageOptions = { embed: last('embed') === '1', present: last('present') === '1', hide };
   if (controls.length) page.controls = controls;
   return { state, page, notices: notices.list() };
@@ -341,7 +342,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
 
 /** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */
 function readSetting(def: ParamDef, raw: string): { value?: ParamValue; notice?: string } {
-  if (raw.length > MAX_VALUE_CHARS) return { notice: `${def.label}: a value of ${raw.length.toLocaleString('en-US')} characters is too long and was ignored.` };
+  if (raw.length > MAX_VALUE_CHARS) return { notice: `${def.label}: a value of ${formatCount(raw.length)} characters is too long and was ignored.` };
   const parsed = parseValue(def, raw);
   if (parsed.ok) return { value: parsed.value };
   const text = raw.trim();
@@ -415,7 +416,7 @@ class Notices {
     else this.more++;
   }
   list(): string[] {
-    return this.more ? [...this.shown, `${this.more.toLocaleString('en-US')} more things in the link were ignored.`] : [...this.shown];
+    return this.more ? [...this.shown, `${formatCount(this.more)} more things in the link were ignored.`] : [...this.shown];
   }
 }
 

@@ -8,6 +8,9 @@ const clock = utcFormat('%H:%M');
 const minutesSeconds = utcFormat('%-M m %S s');
 const hoursMinutes = utcFormat('%-H h %M m');
 
+/** A count in full, with thousands separated: "3,600". (Not toLocaleString: its first call builds ICU's tables, a long task.) */
+export const formatCount = (n: number): string => whole(n);
+
 /** A rate or count: "0.5", "42", "1.23k", "45.6M". */
 export function formatRate(x: number): string {
   if (!Number.isFinite(x)) return '–';

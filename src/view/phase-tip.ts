@@ -2,6 +2,7 @@
 import type { CellResult, SweepSpec } from '../engine/sweep.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { cellsOf, meanMetric, stuckShare } from './phase.ts';
+import { formatCount } from './format.ts';
 
 const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]) => {
   const el = Object.assign(document.createElement(tag), props);
@@ -37,7 +38,7 @@ export function describePoint(spec: SweepSpec, results: readonly (CellResult | u
   const rows = cellsOf({ x: spec.x, y: spec.y, seeds: spec.seeds, results })[yi * nx + xi];
   const out = [h('strong', { textContent: pointValues(spec, [xi, yi]) })];
   if (!rows) return [...out, h('div', { textContent: 'not run yet' })];
-  const n = (x: number | null, unit = '') => (x === null ? '–' : `${Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Math.round(x * 100) / 100}${unit}`);
+  const n = (x: number | null, unit = '') => (x === null ? '–' : `${Math.abs(x) >= 1000 ? formatCount(x) : Math.round(x * 100) / 100}${unit}`);
   const line = (label: string, text: string) => h('div', {}, `${label}: `, text);
   if (rows.length > 1) out.push(line('stuck', `${Math.round(stuckShare(rows) * 100)} % of ${rows.length} seeds (${rows.map((r) => r.outcome).join(', ')})`));
   else out.push(line('outcome', rows[0].outcome));

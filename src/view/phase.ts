@@ -9,6 +9,7 @@ import { interpolateViridis, rgb, scaleSequential } from 'd3';
 import type { CellResult, SweepMetric } from '../engine/sweep.ts';
 import { metricOf } from '../engine/sweep.ts';
 import type { ParamValue } from '../params/registry.ts';
+import { formatCount } from './format.ts';
 
 export interface PhaseAxis {
   id: string;
@@ -311,7 +312,7 @@ function legendMarkup(input: PhaseInput, x: number, y: number, colour: (v: numbe
       const v = domain[1] - ((domain[1] - domain[0]) * k) / (steps - 1);
       s += `<rect x="${x}" y="${y + 16 + k * 4}" width="16" height="4.5" fill="${colour(v)}"/>`;
     }
-    const f = (v: number) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 1000) / 1000));
+    const f = (v: number) => (Math.abs(v) >= 1000 ? formatCount(v) : String(Math.round(v * 1000) / 1000));
     s += `<text x="${x + 22}" y="${y + 26}" fill="#333">${f(domain[1])}</text><text x="${x + 22}" y="${y + 16 + steps * 4}" fill="#333">${f(domain[0])}</text>`;
     s += `<rect x="${x}" y="${y + 30 + steps * 4}" width="16" height="16" fill="#d9d9d9"/><text x="${x + 22}" y="${y + 42 + steps * 4}" fill="#333">none</text>`;
     y += 50 + steps * 4;
