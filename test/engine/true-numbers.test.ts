@@ -86,6 +86,17 @@ describe('the story and the README say what the charts show', () => {
     expect(withRetries.between('local/server', 200, 900).every((x) => x.trouble === 1)).toBe(true);
   });
 
+  it('the story\'s normal evening: identity runs at about half its capacity in every region, West US with less than East US', () => {
+    const evening = run('azure-2026-02', { durationS: 3600, everyS: 60 });
+    for (const region of ['eastus', 'westus', 'westeurope', 'northeurope', 'southeastasia', 'eastasia']) {
+      const x = evening.at(`${region}/identity`, '17:45');
+      expect(x.demand_rps / x.capacity_rps, region).toBeGreaterThan(0.4);
+      expect(x.demand_rps / x.capacity_rps, region).toBeLessThan(0.55);
+      expect(x.trouble, region).toBe(0);
+    }
+    expect(evening.at('westus/identity', '17:45').capacity_rps).toBeLessThan(evening.at('eastus/identity', '17:45').capacity_rps);
+  });
+
   it('Managed Identity carries about 95 % of its normal load while the VM work is blocked', () => {
     const replay = replayOnce();
     const before = replay.at('eastus/identity', '17:50').demand_rps;
