@@ -90,13 +90,18 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
       return null;
     }
   };
-  for (let k = 0; k < Math.min(size, order.length); k++) {
-    const w = typeof Worker !== 'undefined' ? start() : null;
-    if (!w) break;
-    workers.push(w);
-  }
-  if (workers.length === 0 && order.length > 0) mainThread();
+  // The workers start in a task of their own, after the one that asked for them (which draws the
+  // empty map): a worker's start costs tens of milliseconds, and the two together were a long task.
+  const spawn = () => {
+    for (let k = 0; k < Math.min(size, order.length) && !stopped; k++) {
+      const w = typeof Worker !== 'undefined' ? start() : null;
+      if (!w) break;
+      workers.push(w);
+    }
+    if (workers.length === 0 && !stopped) mainThread();
+  };
   if (order.length === 0) queueMicrotask(finish);
+  else setTimeout(spawn, 0);
   return {
     stop() {
       stopped = true;
@@ -105,6 +110,8 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
     get where() {
       return fallback ? 'main thread' : 'workers';
     },
-    size: Math.max(1, workers.length),
+    get size() {
+      return Math.max(1, workers.length);
+    },
   };
 }

@@ -158,13 +158,21 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
   }
 
+  // The run's model, checked once per model: checking the incident takes tens of milliseconds,
+  // too long to repeat in the task that starts a map.
+  let checked: { data: unknown; loaded: LoadedModel | null } | null = null;
   const loadedNow = (): LoadedModel | null => {
     const data = lab.run.modelData;
-    try {
-      return mustLoadModel(typeof data === 'string' ? BUILTIN_MODELS[data] : data);
-    } catch {
-      return null;
+    if (checked?.data !== data) {
+      let loaded: LoadedModel | null = null;
+      try {
+        loaded = mustLoadModel(typeof data === 'string' ? BUILTIN_MODELS[data] : data);
+      } catch {
+        loaded = null;
+      }
+      checked = { data, loaded };
     }
+    return checked.loaded;
   };
 
   /** Fills the pickers for the loaded model (once per model). */
