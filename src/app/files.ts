@@ -3,7 +3,7 @@
  * saving model files, and the charts, the view and a GIF of it as images.
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { loadModel, MAX_MODEL_DEPTH, overBudget } from '../engine/load-model.ts';
+import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
 import { forgetStory } from './teaching.ts';
@@ -128,7 +128,7 @@ function nestingDepth(text: string): number {
 export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {
   const { store } = lab;
   if (file.size > MAX_MODEL_BYTES) {
-    store.setState({ notice: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
+    store.setState({ notice: `${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
     return;
   }
   const text = await file.text();
@@ -137,7 +137,7 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
     data = JSON.parse(text);
   } catch (e) {
-    store.setState({ notice: `${file.name} is not a model file: ${(e as Error).message}. Nothing was changed.` });
+    store.setState({ notice: `${shown(file.name)} is not a model file: ${shown((e as Error).message)}. Nothing was changed.` });
     return;
   }
   // Checked here too, before anything is sent: a model that is invalid or too big to run changes nothing.
@@ -145,7 +145,7 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
   const problems = loaded.ok ? overBudget(loaded.value.model) : loaded.errors;
   if (problems.length) {
     const what = loaded.ok ? 'the model is too big to run here' : 'the model is invalid';
-    store.setState({ notice: `${file.name}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.` });
+    store.setState({ notice: `${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.` });
     return;
   }
   store.setState({ playing: false, notice: null });
@@ -154,10 +154,10 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     session.load(data as object, {}, () => {
       lab.run.seed = undefined;
       forgetStory(lab);
-      store.setState({ notice: `Opened ${file.name}: this model comes from a file, not from the lab.` });
+      store.setState({ notice: `Opened ${shown(file.name)}: this model comes from a file, not from the lab.` });
     });
   } catch (e) {
-    store.setState({ notice: `${file.name} could not be opened: ${(e as Error).message}. Nothing was changed.` });
+    store.setState({ notice: `${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.` });
   }
 }
 

@@ -157,9 +157,12 @@ export function overBudget(model: Model, durationS = model.durationS, budget: { 
   return errors;
 }
 
-/** An error is shown to people and echoes what a file holds: printable, and a few lines at most. */
-function shown(error: string): string {
-  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+/**
+ * An error is shown to people and echoes what a file holds: printable (no control characters,
+ * line separators or direction overrides), and a few lines at most.
+ */
+export function shown(error: string): string {
+  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
   return printable.length > 300 ? printable.slice(0, 297) + '…' : printable;
 }
 

@@ -35,6 +35,8 @@ describe('exports and model files', () => {
       { name: 'deep.json', buffer: Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)), says: /(not a model file|the model is invalid)/ },
       { name: 'huge.json', path: huge, says: /50\.0 MB; model files can be at most 1 MB/ },
       { name: 'broken.json', buffer: Buffer.from('{ "schema": 1, '), says: /not a model file/ },
+      // What the file holds and its name are echoed printable: no escape sequence, no direction override.
+      { name: 'ctl\u202e.json', buffer: Buffer.from('\u001b[31m\u202e{'), says: /^ctl\?\.json is not a model file: [^\u0000-\u001f\u202a-\u202e]*\. Nothing was changed\.$/ },
     ];
     for (const f of files) {
       await input.setInputFiles(f.path ?? { name: f.name, mimeType: 'application/json', buffer: f.buffer! });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { loadModel, MAX_MODEL_DEPTH } from '../../src/engine/load-model.ts';
+import { loadModel, MAX_MODEL_DEPTH, shown } from '../../src/engine/load-model.ts';
 
 const valid = () => structuredClone(BUILTIN_MODELS['single-service']) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -60,6 +60,11 @@ describe('loading models', () => {
     const r = loadModel(m);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatch(/cycle/);
+  });
+
+  it('an error echoes what a file holds printable: control characters, line separators and direction overrides become "?"', () => {
+    expect(shown('a\u001b[31mb\u202ec\u2028d\u2066e')).toBe('a?[31mb?c?d?e');
+    expect(shown('x'.repeat(400))).toHaveLength(298);
   });
 
   it('refuses what is not a model at all', () => {
