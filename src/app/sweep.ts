@@ -14,7 +14,8 @@ import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
 import {
-  cellPixels, coarseToFine, MERGE_ABOVE, METRIC_LABEL, PHASE_PLOT, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis, type PhaseInput,
+  cellPixels, cellsMarkup, coarseToFine, frameKey, MERGE_ABOVE, METRIC_LABEL, PHASE_PLOT, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
+  singleServiceTheory, type PhaseAxis, type PhaseInput,
 } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
@@ -117,6 +118,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   let current: Sweep | null = null;
   let pendingKey: SweepKey | null = null;
   let drawQueued = false;
+  /** The frame the picture shows now (see frameKey). */
+  let drawnKey = '';
   let modelFor = '';
   /** The point the tooltip shows, kept while the map fills in so its figures follow. */
   let tipPoint: Point | null = null;
@@ -256,7 +259,16 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const fills = phaseFills(input);
     const [nx, ny] = [spec.x.values.length, spec.y ? spec.y.values.length : 1];
     const large = nx * ny > MERGE_ABOVE;
-    picture.innerHTML = phaseSvg(input, !large, fills);
+    // While the frame (axes, legend, lines) is the same, only the points and the progress change.
+    const key = frameKey(input, fills);
+    const drawn = picture.firstElementChild;
+    if (drawn && drawnKey === key) {
+      drawn.querySelector('g.cells')!.innerHTML = large ? '' : cellsMarkup(input, fills);
+      drawn.querySelector('text.progress')!.textContent = progressText(fills);
+    } else {
+      picture.innerHTML = phaseSvg(input, !large, fills);
+      drawnKey = key;
+    }
     cellsCanvas.hidden = !large;
     if (large) {
       if (cellsCanvas.width !== nx || cellsCanvas.height !== ny) [cellsCanvas.width, cellsCanvas.height] = [nx, ny];

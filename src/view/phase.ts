@@ -181,9 +181,70 @@ export function cellPixels(nx: number, ny: number, fill: readonly string[]): Uin
   return out;
 }
 
+/** "40 of 100 points" while a map fills in; empty once every point is done. */
+export function progressText(fills: Pick<PhaseFills, 'cells'>): string {
+  const done = fills.cells.filter(Boolean).length;
+  return done < fills.cells.length ? `${done} of ${fills.cells.length} points` : '';
+}
+
+/**
+ * What the picture around the points depends on (title, axes, legend, theory lines): while it is
+ * the same, a page redraws only the points and the progress text.
+ */
+export function frameKey(input: PhaseInput, fills: Pick<PhaseFills, 'domain'>): string {
+  const axis = (a: PhaseAxis | null) => (a ? [a.id, a.label, a.unit, a.values] : null);
+  return JSON.stringify([input.title, axis(input.x), axis(input.y), input.seeds, input.metric, input.metric === 'outcome' ? null : fills.domain, input.theory ?? null]);
+}
+
+/**
+ * The points, as SVG elements: finished ones in full, the others as their nearest finished
+ * coarser point, faded. A large grid draws each row's neighbours of one colour as one rectangle:
+ * a 200 × 200 map is a few hundred elements instead of 40 000.
+ */
+export function cellsMarkup(input: PhaseInput, fills: PhaseFills): string {
+  const nx = input.x.values.length;
+  const ny = input.y ? input.y.values.length : 1;
+  const { width: pw, height: ph } = PHASE_PLOT;
+  const cw = pw / nx;
+  const ch = ph / ny;
+  const { fill: fillAt, faded: fadedAt, cells } = fills;
+  let s = '';
+  const merge = nx * ny > MERGE_ABOVE;
+  for (let yi = 0; yi < ny; yi++) {
+    let runFrom = 0;
+    let runFill = '';
+    const y0 = (M.t + ph - (yi + 1) * ch).toFixed(2);
+    const flush = (to: number) => {
+      if (to > runFrom) s += `<rect class="cell" x="${(M.l + runFrom * cw).toFixed(2)}" y="${y0}" width="${((to - runFrom) * cw).toFixed(2)}" height="${ch.toFixed(2)}" fill="${runFill}" shape-rendering="crispEdges"/>`;
+    };
+    for (let xi = 0; xi < nx; xi++) {
+      const p = yi * nx + xi;
+      const fill = fillAt[p];
+      if (merge) {
+        // Points not run yet take their coarser point's colour unfaded: the map sharpens as it
+        // fills in, as a progressive image does, instead of turning to stripes.
+        if (fill !== runFill) {
+          flush(xi);
+          runFrom = xi;
+          runFill = fill;
+        }
+        continue;
+      }
+      s += `<rect class="cell" data-x="${xi}" data-y="${yi}" x="${(M.l + xi * cw).toFixed(2)}" y="${y0}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${fill}"${fadedAt[p] ? ' fill-opacity="0.35"' : ''} stroke="#ffffff" stroke-width="${Math.min(1, cw / 20).toFixed(2)}"/>`;
+      const share = cells[p] && input.seeds > 1 ? stuckShare(cells[p]!) : 0;
+      if (cells[p] && share > 0 && share < 1 && cw >= 26 && ch >= 14) {
+        s += `<text x="${(M.l + (xi + 0.5) * cw).toFixed(1)}" y="${(M.t + ph - (yi + 0.5) * ch + 4).toFixed(1)}" text-anchor="middle" font-size="${Math.min(11, ch * 0.6).toFixed(0)}" fill="#1a1a1a" pointer-events="none">${Math.round(share * 100)}%</text>`;
+      }
+    }
+    if (merge) flush(nx);
+  }
+  return s;
+}
+
 /**
  * The phase diagram as SVG text. With `drawCells` false the plot is left empty and see-through,
- * for a page that paints a large map's points on a canvas under it.
+ * for a page that paints a large map's points on a canvas under it. The points are in
+ * `g.cells` and the progress in `text.progress`, for a page to redraw alone (see frameKey).
  */
 export function phaseSvg(input: PhaseInput, drawCells = true, fills: PhaseFills = phaseFills(input)): string {
   const { width: W, height: H } = PHASE_SIZE;
@@ -194,49 +255,12 @@ export function phaseSvg(input: PhaseInput, drawCells = true, fills: PhaseFills 
   const ch = ph / ny;
   const cx = (k: number) => M.l + (k + 0.5) * cw;
   const cy = (k: number) => M.t + ph - (k + 0.5) * ch;
-  const { fill: fillAt, faded: fadedAt, colour, domain, cells } = fills;
+  const { colour, domain } = fills;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${esc(input.title)}">`;
   if (drawCells) s += `<rect width="${W}" height="${H}" fill="#ffffff"/>`;
   s += `<text x="${M.l}" y="22" font-size="15" font-weight="600" fill="#1a1a1a">${esc(input.title)}</text>`;
-  const done = cells.filter(Boolean).length;
-  if (done < cells.length) s += `<text x="${W - 12}" y="22" text-anchor="end" fill="#555">${done} of ${cells.length} points</text>`;
-  // Cells: finished ones in full, the others as their nearest finished coarser cell, faded. A
-  // large grid draws each row's neighbours of one colour as one rectangle: a 200 × 200 map is a
-  // few hundred elements instead of 40 000, and redraws in milliseconds as it fills in.
-  const merge = nx * ny > MERGE_ABOVE;
-  for (let yi = 0; yi < ny && drawCells; yi++) {
-    let runFrom = 0;
-    let runFill = '';
-    const flush = (to: number) => {
-      if (to === runFrom) return;
-      const [fill, faded] = [runFill.slice(1), runFill[0] === 'f'];
-      s += `<rect class="cell" x="${(M.l + runFrom * cw).toFixed(2)}" y="${(M.t + ph - (yi + 1) * ch).toFixed(2)}" width="${((to - runFrom) * cw).toFixed(2)}" height="${ch.toFixed(2)}" fill="${fill}"${faded ? ' fill-opacity="0.35"' : ''} shape-rendering="crispEdges"/>`;
-    };
-    for (let xi = 0; xi < nx; xi++) {
-      const p = yi * nx + xi;
-      const faded = fadedAt[p] === 1;
-      const x0 = M.l + xi * cw;
-      const y0 = M.t + ph - (yi + 1) * ch;
-      const fill = fillAt[p];
-      if (merge) {
-        // Points not run yet take their coarser point's colour unfaded: the map sharpens as it
-        // fills in, as a progressive image does, instead of turning to stripes.
-        const key = `n${fill}`;
-        if (key !== runFill) {
-          flush(xi);
-          runFrom = xi;
-          runFill = key;
-        }
-        continue;
-      }
-      s += `<rect class="cell" data-x="${xi}" data-y="${yi}" x="${x0.toFixed(2)}" y="${y0.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${fill}"${faded ? ' fill-opacity="0.35"' : ''} stroke="#ffffff" stroke-width="${Math.min(1, cw / 20).toFixed(2)}"/>`;
-      const share = cells[p] && input.seeds > 1 ? stuckShare(cells[p]!) : 0;
-      if (cells[p] && share > 0 && share < 1 && cw >= 26 && ch >= 14) {
-        s += `<text x="${cx(xi).toFixed(1)}" y="${(cy(yi) + 4).toFixed(1)}" text-anchor="middle" font-size="${Math.min(11, ch * 0.6).toFixed(0)}" fill="#1a1a1a" pointer-events="none">${Math.round(share * 100)}%</text>`;
-      }
-    }
-    if (merge) flush(nx);
-  }
+  s += `<text class="progress" x="${W - 12}" y="22" text-anchor="end" fill="#555">${progressText(fills)}</text>`;
+  s += `<g class="cells">${drawCells ? cellsMarkup(input, fills) : ''}</g>`;
   s += theoryMarkup(input, cx, cy, cw, ch);
   // Axes: a label per value, thinned to what fits.
   const every = (n: number, room: number) => Math.max(1, Math.ceil(n / Math.max(1, Math.floor(room))));

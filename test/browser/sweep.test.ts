@@ -64,7 +64,7 @@ describe('map the space', () => {
       w.__maps = [];
       new MutationObserver((list) => {
         const map = document.getElementById('sweep-map');
-        if (!map || !list.some((m) => m.target === map || m.target.parentNode === map)) return;
+        if (!map || !list.some((m) => map.contains(m.target))) return;
         const cells = [...map.querySelectorAll('rect.cell')];
         const faded = cells.filter((c) => c.hasAttribute('fill-opacity')).length;
         w.__maps.push({ done: cells.filter((c) => c.getAttribute('fill') !== '#f2f2f2').length - faded, faded });

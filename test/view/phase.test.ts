@@ -1,7 +1,7 @@
 /** The phase diagram: coarse-to-fine order, cells drawn from coarser ones meanwhile, the theory's lines. */
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/engine/sweep.ts';
-import { cellPixels, coarseToFine, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseSvg, pointAtPlot, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
+import { cellPixels, cellsMarkup, coarseToFine, frameKey, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseFills, phaseSvg, pointAtPlot, progressText, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
 
 const axis = (id: string, values: number[]): PhaseAxis => ({ id, label: id, unit: '', values });
 const row = (x: number, y: number, outcome: CellResult['outcome']): CellResult => ({
@@ -56,6 +56,27 @@ describe('phase diagram', () => {
     // 2 × 2: bottom row ok, stuck; top row a viridis colour and grey.
     const px = cellPixels(2, 2, [OUTCOME_COLOR.ok, OUTCOME_COLOR.stuck, 'rgb(68, 1, 84)', '#d9d9d9']);
     expect([...px]).toEqual([68, 1, 84, 255, 0xd9, 0xd9, 0xd9, 255, 0x00, 0x85, 0x77, 255, 0xc7, 0x5a, 0x00, 255]);
+  });
+
+  it('the frame around the points stays while they fill in; a page redraws the points and the progress alone', () => {
+    const x = axis('load', [100, 200, 300]);
+    const results: (CellResult | undefined)[] = new Array(3);
+    const input = (metric: 'outcome' | 'trouble_s') => ({ title: 't', x, y: null, seeds: 1, metric, results });
+    results[0] = { ...row(100, 0, 'stuck'), troubleS: 50 };
+    const one = phaseFills(input('outcome'));
+    const svg = phaseSvg(input('outcome'), true, one);
+    expect(svg).toContain(`<g class="cells">${cellsMarkup(input('outcome'), one)}</g>`);
+    expect(svg).toContain('<text class="progress" x="748" y="22" text-anchor="end" fill="#555">1 of 3 points</text>');
+    const keyOne = frameKey(input('outcome'), one);
+    const keyOneMetric = frameKey(input('trouble_s'), phaseFills(input('trouble_s')));
+    results[2] = { ...row(300, 0, 'ok'), troubleS: 0 };
+    const two = phaseFills(input('outcome'));
+    expect(frameKey(input('outcome'), two)).toBe(keyOne);
+    expect(progressText(two)).toBe('2 of 3 points');
+    // Coloured by a metric, a new value outside the legend's range redraws the frame.
+    expect(frameKey(input('trouble_s'), phaseFills(input('trouble_s')))).not.toBe(keyOneMetric);
+    results[1] = row(200, 0, 'ok');
+    expect(progressText(phaseFills(input('outcome')))).toBe('');
   });
 
   it('finds the point under a place in the plot, and none outside it', () => {
