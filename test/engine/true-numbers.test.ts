@@ -148,7 +148,7 @@ describe('what the lessons change, as their texts say', () => {
   const identityMinutes = (params: Record<string, string | number>) =>
     scoreRun(model('azure-2026-02'), { params }).families.find((f) => f.service === 'identity')!.minutes;
 
-  it('a retry budget ends the storm; jitter, with the budget or without it, changes the identity minutes by under 1 %', () => {
+  it('a retry budget ends the storm; jitter, with the budget or without it, changes the time in trouble by under 1 % (the what-if\'s text)', () => {
     const plain = identityMinutes({});
     const budget = identityMinutes({ 'retry.budget': 10, 'retry.jitter': 'none' });
     expect(budget).toBeLessThan(0.05 * plain);
