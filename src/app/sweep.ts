@@ -118,6 +118,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   let current: Sweep | null = null;
   let pendingKey: SweepKey | null = null;
   let drawQueued = false;
+  /** The model whose map the drawer shows — running, done, waiting for Run or refused — if any. */
+  let mapOf: string | null = null;
   /** The frame the picture shows now (see frameKey). */
   let drawnKey = '';
   let modelFor = '';
@@ -272,7 +274,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     cellsCanvas.hidden = !large;
     if (large) {
       if (cellsCanvas.width !== nx || cellsCanvas.height !== ny) [cellsCanvas.width, cellsCanvas.height] = [nx, ny];
-      cellsCanvas.getContext('2d')!.putImageData(new ImageData(cellPixels(nx, ny, fills.fill), nx, ny), 0, 0);
+      cellsCanvas.getContext('2d')!.putImageData(new ImageData(cellPixels(nx, ny, fills.fill, fills.faded), nx, ny), 0, 0);
     }
     const { results } = current;
     grid.settle(fills.cells, (p, rows) => pointName(spec, p, rows));
@@ -322,6 +324,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const loaded = loadedNow();
     if (!loaded) return;
     fillPickers(loaded);
+    mapOf = loaded.model.id;
     const x = parseAxis(loaded.params, key.x, 'Across');
     const y = key.y ? parseAxis(loaded.params, key.y, 'Up') : null;
     const error = !x.ok ? x.error : y && !y.ok ? y.error : y?.ok && x.ok && y.axis.id === x.axis.id ? 'choose two different settings' : null;
@@ -475,9 +478,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       place();
       open.setAttribute('aria-expanded', 'true');
       queueMicrotask(() => start(key, true));
-    } else if (current && current.loaded.model.id !== s.model.id) {
-      // Another model: the map was of the last one.
-      current.run?.stop();
+    } else if (mapOf !== null && mapOf !== s.model.id) {
+      // Another model: the map (running, done, waiting for Run or refused) was of the last one.
+      mapOf = null;
+      current?.run?.stop();
       current = null;
       picture.replaceChildren();
       cellsCanvas.hidden = true;

@@ -162,8 +162,11 @@ export function phaseFills(input: PhaseInput): PhaseFills {
   return { fill, faded, colour, domain, cells };
 }
 
-/** A large map's points, one pixel each (row 0 at the top, as drawn), for a canvas stretched over the plot. */
-export function cellPixels(nx: number, ny: number, fill: readonly string[]): Uint8ClampedArray<ArrayBuffer> {
+/**
+ * A large map's points, one pixel each (row 0 at the top, as drawn), for a canvas stretched over
+ * the plot on white: a point not run yet is its coarser point's colour, faded as in the picture.
+ */
+export function cellPixels(nx: number, ny: number, fill: readonly string[], faded?: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(new ArrayBuffer(nx * ny * 4));
   const rgbOf = new Map<string, [number, number, number]>();
   for (let yi = 0; yi < ny; yi++) {
@@ -175,7 +178,7 @@ export function cellPixels(nx: number, ny: number, fill: readonly string[]): Uin
         rgbOf.set(f, (c = [r, g, b]));
       }
       const o = ((ny - 1 - yi) * nx + xi) * 4;
-      [out[o], out[o + 1], out[o + 2], out[o + 3]] = [c[0], c[1], c[2], 255];
+      [out[o], out[o + 1], out[o + 2], out[o + 3]] = [c[0], c[1], c[2], faded?.[yi * nx + xi] ? 89 : 255];
     }
   }
   return out;
@@ -214,19 +217,21 @@ export function cellsMarkup(input: PhaseInput, fills: PhaseFills): string {
     let runFrom = 0;
     let runFill = '';
     const y0 = (M.t + ph - (yi + 1) * ch).toFixed(2);
+    let runFaded = 0;
     const flush = (to: number) => {
-      if (to > runFrom) s += `<rect class="cell" x="${(M.l + runFrom * cw).toFixed(2)}" y="${y0}" width="${((to - runFrom) * cw).toFixed(2)}" height="${ch.toFixed(2)}" fill="${runFill}" shape-rendering="crispEdges"/>`;
+      if (to > runFrom) s += `<rect class="cell" x="${(M.l + runFrom * cw).toFixed(2)}" y="${y0}" width="${((to - runFrom) * cw).toFixed(2)}" height="${ch.toFixed(2)}" fill="${runFill}"${runFaded ? ' fill-opacity="0.35"' : ''} shape-rendering="crispEdges"/>`;
     };
     for (let xi = 0; xi < nx; xi++) {
       const p = yi * nx + xi;
       const fill = fillAt[p];
       if (merge) {
-        // Points not run yet take their coarser point's colour unfaded: the map sharpens as it
-        // fills in, as a progressive image does, instead of turning to stripes.
-        if (fill !== runFill) {
+        // A point not run yet stays faded, so a picture of a map stopped half way shows which
+        // points are guesses.
+        if (fill !== runFill || fadedAt[p] !== runFaded) {
           flush(xi);
           runFrom = xi;
           runFill = fill;
+          runFaded = fadedAt[p];
         }
         continue;
       }

@@ -249,6 +249,20 @@ describe('map the space', () => {
     await page.context().close();
   }, 150_000);
 
+  it('a map waiting for Run is of its model: another model clears it from the drawer and the link', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=load=100:1000:60;y=trigger.duration=0:59:60;by=outcome;seeds=1')}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 20_000 }).toMatch(/^This map takes 3,600 runs/);
+    await page.selectOption('#model', 'azure-2026-02');
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('model')), { timeout: 20_000 }).toBe('azure-2026-02');
+    expect(new URLSearchParams(await page.evaluate(() => location.search)).has('sweep')).toBe(false);
+    expect(await page.isVisible('#sweep-panel')).toBe(true);
+    expect(await page.textContent('#sweep-status')).toBe('');
+    // The drawer offers the new model's first preset.
+    expect(await page.inputValue('#sweep-x')).toBe('retry.attempts');
+    await page.context().close();
+  }, 60_000);
+
   it('a map the model refuses opens with what the link asked for in the form, and says what is wrong', async () => {
     const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=timeout=0:99:3;y=load=100:900:3;by=trouble_s;seeds=2')}`);

@@ -56,6 +56,9 @@ describe('phase diagram', () => {
     // 2 × 2: bottom row ok, stuck; top row a viridis colour and grey.
     const px = cellPixels(2, 2, [OUTCOME_COLOR.ok, OUTCOME_COLOR.stuck, 'rgb(68, 1, 84)', '#d9d9d9']);
     expect([...px]).toEqual([68, 1, 84, 255, 0xd9, 0xd9, 0xd9, 255, 0x00, 0x85, 0x77, 255, 0xc7, 0x5a, 0x00, 255]);
+    // A point not run yet is faded, as in the picture.
+    const faded = cellPixels(2, 1, [OUTCOME_COLOR.ok, OUTCOME_COLOR.ok], new Uint8Array([0, 1]));
+    expect([...faded]).toEqual([0x00, 0x85, 0x77, 255, 0x00, 0x85, 0x77, 89]);
   });
 
   it('the frame around the points stays while they fill in; a page redraws the points and the progress alone', () => {
@@ -77,6 +80,18 @@ describe('phase diagram', () => {
     expect(frameKey(input('trouble_s'), phaseFills(input('trouble_s')))).not.toBe(keyOneMetric);
     results[1] = row(200, 0, 'ok');
     expect(progressText(phaseFills(input('outcome')))).toBe('');
+  });
+
+  it('a large map stopped half way shows its guesses faded in a download: one run done, every other point faded', () => {
+    const n = 51;
+    const x = axis('load', Array.from({ length: n }, (_, k) => k));
+    const y = axis('trigger.duration', Array.from({ length: n }, (_, k) => k));
+    const results: (CellResult | undefined)[] = new Array(n * n);
+    results[0] = row(0, 0, 'stuck');
+    const rects = [...phaseSvg({ title: 't', x, y, seeds: 1, metric: 'outcome', results }).matchAll(/<rect class="cell"[^>]*>/g)].map((m) => m[0]);
+    // Row 0: the point run, then the rest of the row as a guess; every other row a guess.
+    expect(rects).toHaveLength(n + 1);
+    expect(rects.filter((r) => !r.includes('fill-opacity="0.35"'))).toHaveLength(1);
   });
 
   it('finds the point under a place in the plot, and none outside it', () => {
