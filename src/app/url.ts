@@ -394,9 +394,10 @@ function readOp(raw: string, model: string, catalog: ModelCatalog, timeIn: (s: s
     const n = Number(text);
     let v = Math.min(spec.max, Math.max(spec.min, n));
     if (v !== n) clamped.push(`The operator action "${clip(raw)}": ${spec.label} ${clip(text)} ${spec.unit} is outside ${spec.min} to ${spec.max} ${spec.unit}, so ${v} ${spec.unit} is used.`);
-    // The engine counts seconds in whole steps: say so where that changes the number (0.3 s of
-    // latency in 1 s steps would otherwise be none at all, without a word).
-    const step = spec.unit === 's' ? catalog.stepOf?.(model) : undefined;
+    // The engine counts a fault's latency and length in whole steps (to the nearest): say so where
+    // that changes the number (0.3 s of latency in 1 s steps would otherwise be none at all,
+    // without a word). A scale-out's delay is not rounded: it lands on the first step after it.
+    const step = names[k] === 'addS' || names[k] === 'durationS' ? catalog.stepOf?.(model) : undefined;
     const snapped = step ? Math.max(spec.min, Number((Math.round(v / step) * step).toFixed(9))) : v;
     if (Math.abs(snapped - v) > 1e-9) {
       clamped.push(`The operator action "${clip(raw)}": ${spec.label} ${v} s is not a whole number of this model's ${step} s steps, so ${snapped} s is used.`);

@@ -281,19 +281,23 @@ function crossCheck(model: Model): string[] {
     if (c.service && !services.has(c.service)) errors.push(`story.${i}.service: no service "${c.service}"`);
     c.highlight.forEach((h, j) => !services.has(h) && errors.push(`story.${i}.highlight.${j}: no service "${h}"`));
   });
-  // A fixed time after the end of the run would never come: say so rather than let it pass unseen.
+  // A fixed time the run never reaches would never come: say so rather than let it pass unseen.
+  // An event happens on a step, and the run's last step begins one step before its end; a
+  // chapter is a moment to look at, and the end itself can be looked at.
   const end = model.durationS;
-  const late = (path: string, at: number | string | undefined) => {
+  const late = (path: string, at: number | string | undefined, what: 'event' | 'chapter') => {
     const t = typeof at === 'number' ? at : typeof at === 'string' && !at.startsWith('$') ? secondsAtTimeOfDay(model, at) : null;
-    if (t !== null && t > end) errors.push(`${path}: ${at} is after the end of the run (durationS ${end} s); move it earlier or lengthen durationS`);
+    if (t === null) return;
+    if (what === 'chapter' ? t > end : Math.round(t / model.dtS) >= Math.round(end / model.dtS))
+      errors.push(`${path}: ${at} is ${what === 'event' ? 'at or ' : ''}after the end of the run (durationS ${end} s), so it would never happen; move it earlier or lengthen durationS`);
   };
   model.story.forEach((c, i) => {
-    late(`story.${i}.at`, c.at);
-    late(`story.${i}.from`, c.from);
+    late(`story.${i}.at`, c.at, 'chapter');
+    late(`story.${i}.from`, c.from, 'chapter');
   });
   model.timeline.forEach((ev, i) => {
     const path = `timeline.${i}`;
-    late(`${path}.at`, ev.at);
+    late(`${path}.at`, ev.at, 'event');
     if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors);
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));

@@ -77,6 +77,10 @@ describe('hostile links', () => {
       'The operator action "60:latency(server,local,0.1,30)": latency added 0.1 s is not a whole number of this model\'s 0.25 s steps, so 0 s is used.',
       'The operator action "90:latency(server,local,2.6,30.5)": latency added 2.6 s is not a whole number of this model\'s 0.25 s steps, so 2.5 s is used.',
     ]);
+    // A scale-out's delay is not counted in steps by the engine (it lands on the first step after it): kept as written.
+    const delay = decodeLink('?op=00:10:scaleout(identity,eastus,50,0.4)', catalog);
+    expect(delay.state.changes!.map((c) => ('action' in c ? c.action.args : []))).toEqual([[50, 0.4]]);
+    expect(delay.notices).toEqual([]);
     // Whole steps pass without a word, and the link writes back what was used.
     const again = decodeLink('?' + encodeLink({ ...r.state }, catalog), catalog);
     expect(again.notices).toEqual([]);

@@ -68,7 +68,7 @@ describe('npm run simulate', () => {
     writeFileSync(file, JSON.stringify({ ...(BUILTIN_MODELS['single-service'] as object), id: 'mine', durationS: 120 }));
     const late = simulate('--model', file, '--every', '60');
     expect(late.status).toBe(2);
-    expect(late.stderr).toMatch(/story\.\d\.at: \d+ is after the end of the run \(durationS 120 s\); move it earlier or lengthen durationS/);
+    expect(late.stderr).toMatch(/story\.\d\.at: \d+ is after the end of the run \(durationS 120 s\), so it would never happen; move it earlier or lengthen durationS/);
   });
 
   const refusals: [string[], RegExp][] = [

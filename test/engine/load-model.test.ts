@@ -26,7 +26,7 @@ describe('loading models', () => {
       [(m) => (m.schema = 2), /^schema: /],
       [(m) => (m.id = '<script>'), /^id: /],
       [(m) => (m.regions[0].pair = m.regions[0].id), /^regions\.0\.pair: a region cannot fail over to itself/],
-      [(m) => (m.timeline[0].at = m.durationS + 1), /^timeline\.0\.at: \d+ is after the end of the run \(durationS \d+ s\)/],
+      [(m) => (m.timeline[0].at = m.durationS + 1), /^timeline\.0\.at: \d+ is at or after the end of the run \(durationS \d+ s\)/],
       [(m) => (m.story[0].at = m.durationS * 2), /^story\.0\.at: \d+ is after the end of the run/],
     ];
     for (const [mutate, message] of cases) {
@@ -46,12 +46,18 @@ describe('loading models', () => {
     const r = loadModel(late);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors).toContain('timeline.0.at: 07:30 is after the end of the run (durationS 48600 s); move it earlier or lengthen durationS');
+      expect(r.errors).toContain('timeline.0.at: 07:30 is at or after the end of the run (durationS 48600 s), so it would never happen; move it earlier or lengthen durationS');
       expect(r.errors.some((e) => e.startsWith('story.0.from: 17:00 is after the end of the run'))).toBe(true);
     }
-    const edge = incident();
-    edge.timeline[0].at = '07:00';
-    expect(loadModel(edge).ok).toBe(true);
+    // An event at the very end never happens: the last step begins a step before it. A chapter
+    // there is a moment to look at.
+    const atEnd = incident();
+    atEnd.timeline[0].at = '07:00';
+    expect(loadModel(atEnd).ok).toBe(false);
+    const lastMinute = incident();
+    lastMinute.timeline[0].at = '06:59';
+    lastMinute.story[0].at = '07:00';
+    expect(loadModel(lastMinute).ok).toBe(true);
   });
 
   it('refuses a call graph with a cycle', () => {
