@@ -103,3 +103,32 @@ export function parseArgs(argv: readonly string[], defaultModel: string): Parsed
   }
   return { ok: true, options: o };
 }
+
+/**
+ * `--flag -5` as `--flag=-5`: in strict mode util.parseArgs refuses a value that starts with a dash
+ * as ambiguous, so a negative number would never reach the option's own check, which names the
+ * range allowed. A string option takes the next argument when it starts with one dash and is not
+ * an option itself (-h); `--flag --other` is still refused as a missing value.
+ */
+export function joinDashValues(argv: readonly string[], options: Record<string, { type: string; short?: string }>): string[] {
+  const shorts = new Set(Object.values(options).map((o) => o.short && `-${o.short}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : '';
+    const next = argv[i + 1] ?? '';
+    if (Object.hasOwn(options, name) && options[name].type === 'string' && /^-[^-]/.test(next) && !shorts.has(next)) out.push(`${a}=${argv[++i]}`);
+    else out.push(a);
+    if (a === '--') return [...out, ...argv.slice(i + 1)];
+  }
+  return out;
+}
+
+/** util.parseArgs' complaint about an option's value, as one sentence naming the option. */
+export function valueError(message: string): string {
+  const flag = /^Option '(?:-\w, )?(--[^' ]+)/.exec(message)?.[1];
+  if (!flag) return message.split('\n')[0];
+  if (/does not take an argument/.test(message)) return `${flag} takes no value`;
+  if (/ambiguous/.test(message)) return `${flag} needs a value; a value that starts with "-" goes after "=", as ${flag}=VALUE`;
+  return `${flag} needs a value`;
+}

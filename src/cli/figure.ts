@@ -10,16 +10,24 @@ import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt } from '../engine/clock.ts';
 import { mustLoadModel } from '../engine/load-model.ts';
 import { runScenario } from '../engine/run.ts';
+import { joinDashValues, oneLine, valueError } from './args.ts';
 
 const fail = (message: string): never => {
   process.stderr.write(`figure: ${message}\n`);
   process.exit(2);
 };
+const OPTIONS = { model: { type: 'string' }, out: { type: 'string' }, set: { type: 'string', multiple: true } } as const;
 let values: { model?: string; out?: string; set?: string[] };
 try {
-  ({ values } = parseArgs({ options: { model: { type: 'string' }, out: { type: 'string' }, set: { type: 'string', multiple: true } } }));
+  ({ values } = parseArgs({ args: joinDashValues(process.argv.slice(2), OPTIONS), options: OPTIONS }));
 } catch (e) {
-  values = fail((e as Error).message.split('\n')[0]);
+  const err = e as Error & { code?: string };
+  const options = Object.keys(OPTIONS).map((o) => `--${o}`).join(', ');
+  values = fail(
+    err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+      ? `${oneLine(err.message.split('.')[0])}; options are ${options}`
+      : oneLine(valueError(err.message)),
+  );
 }
 const modelId = values.model ?? DEFAULT_MODEL_ID;
 const out = values.out ?? 'public/replay.svg';

@@ -128,3 +128,19 @@ describe('options, read with util.parseArgs', () => {
     expect(err(['--set', 'novalue'])).toBe('--set "novalue": expected ID=VALUE, e.g. --set retry.attempts=0');
   });
 });
+
+describe('npm run figure, given what a hostile user would give it', () => {
+  const figure = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/figure.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  it.each([
+    [['--model', '-1'], /^figure: unknown model "-1"; built-in models are /],
+    [['--model'], /^figure: --model needs a value/],
+    [['--bogus'], /^figure: Unknown option '--bogus'; options are --model, --out, --set$/],
+    [['stray'], /^figure: Unexpected argument 'stray'; options are --model, --out, --set$/],
+  ])('refuses %j in one line, exit 2, nothing written', (args, message) => {
+    const r = figure(...args, '--out', join(dir, 'never.svg'));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+  });
+});
