@@ -6,7 +6,7 @@
  * redrawn as runs finish, but this grid is built once per sweep and only renamed, so the focus
  * stays where it is meanwhile. It takes no pointer events: the picture's own cells have those.
  */
-import { PHASE_PLOT, PHASE_SIZE } from '../view/phase.ts';
+import { LARGE_MAP, PHASE_PLOT, PHASE_SIZE } from '../view/phase.ts';
 
 /** A point as [xi, yi]: its place along x and along y. */
 export type Point = [number, number];
@@ -53,8 +53,15 @@ export function moveFor(key: string, ctrl: boolean, [xi, yi]: Point, nx: number,
 
 const pct = (part: number, whole: number) => `${(100 * part) / whole}%`;
 
-/** Above this many points the grid keeps only the focused point in the page (a virtual grid). */
-export const VIRTUAL_ABOVE = 2500;
+/** Places an element over the picture's plot: the picture scales with the drawer, so in shares of its size. */
+export function overPlot(el: HTMLElement): void {
+  Object.assign(el.style, {
+    left: pct(PHASE_PLOT.left, PHASE_SIZE.width),
+    top: pct(PHASE_PLOT.top, PHASE_SIZE.height),
+    width: pct(PHASE_PLOT.width, PHASE_SIZE.width),
+    height: pct(PHASE_PLOT.height, PHASE_SIZE.height),
+  });
+}
 
 export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
   const element = document.createElement('div');
@@ -62,18 +69,12 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
   element.setAttribute('role', 'grid');
   // A grid without rows is not a grid: hidden until there is a sweep.
   element.hidden = true;
-  // Over the picture's plot: the picture scales with the drawer, so in shares of its size.
-  Object.assign(element.style, {
-    left: pct(PHASE_PLOT.left, PHASE_SIZE.width),
-    top: pct(PHASE_PLOT.top, PHASE_SIZE.height),
-    width: pct(PHASE_PLOT.width, PHASE_SIZE.width),
-    height: pct(PHASE_PLOT.height, PHASE_SIZE.height),
-  });
+  overPlot(element);
   let nx = 0;
   let ny = 0;
   /**
    * The cells in grid order (y outer, x inner), as the sweep's results are; in a virtual grid
-   * (more than VIRTUAL_ABOVE points) only the focused point's cell is in the page, as its row's
+   * (a large map: more than LARGE_MAP points) only the focused point's cell is in the page, as its row's
    * one cell, and the grid says its size (aria-rowcount, aria-colcount) and each cell its place.
    */
   let cells: HTMLElement[] = [];
@@ -167,7 +168,7 @@ export function pointGrid(describedBy: string, on: PointGridHooks): PointGrid {
       element.hidden = false;
       settled = new Uint8Array(nx * ny);
       stop = (ny - 1) * nx;
-      const big = nx * ny > VIRTUAL_ABOVE;
+      const big = nx * ny > LARGE_MAP;
       element.classList.toggle('virtual', big);
       if (big) {
         element.setAttribute('aria-rowcount', String(ny));

@@ -14,7 +14,7 @@ import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
 import {
-  cellPixels, cellsMarkup, coarseToFine, frameKey, MERGE_ABOVE, METRIC_LABEL, PHASE_PLOT, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
+  cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, METRIC_LABEL, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
   singleServiceTheory, type PhaseAxis, type PhaseInput,
 } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
@@ -25,7 +25,7 @@ import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
 import { describePoint, pointName } from '../view/phase-tip.ts';
-import { pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
+import { overPlot, pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
 import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 import { formatCount } from '../view/format.ts';
@@ -79,13 +79,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const cellsCanvas = h('canvas', { className: 'sweep-cells', hidden: true });
   const picture = h('div', { className: 'sweep-picture' });
   map.append(cellsCanvas, picture);
-  const share = (part: number, whole: number) => `${(100 * part) / whole}%`;
-  Object.assign(cellsCanvas.style, {
-    left: share(PHASE_PLOT.left, PHASE_SIZE.width),
-    top: share(PHASE_PLOT.top, PHASE_SIZE.height),
-    width: share(PHASE_PLOT.width, PHASE_SIZE.width),
-    height: share(PHASE_PLOT.height, PHASE_SIZE.height),
-  });
+  overPlot(cellsCanvas);
   const tip = h('div', { id: 'sweep-tip', className: 'sweep-tip', hidden: true });
   tip.setAttribute('role', 'tooltip');
   const grid = pointGrid(tip.id, { focus: tipAtFocus, blur: hideTip, open: openPoint });
@@ -260,7 +254,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const input = inputOf(current);
     const fills = phaseFills(input);
     const [nx, ny] = [spec.x.values.length, spec.y ? spec.y.values.length : 1];
-    const large = nx * ny > MERGE_ABOVE;
+    const large = nx * ny > LARGE_MAP;
     // While the frame (axes, legend, lines) is the same, only the points and the progress change.
     const key = frameKey(input, fills);
     const drawn = picture.firstElementChild;

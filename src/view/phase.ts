@@ -105,8 +105,11 @@ function positionOf(values: ParamValue[], centre: (k: number) => number, v: numb
   return values.length === 1 && values[0] === v ? centre(0) : null;
 }
 
-/** Above this many points a row's neighbours of one colour are drawn as one rectangle. */
-export const MERGE_ABOVE = 2500;
+/**
+ * Above this many points a map is large: its picture draws a row's neighbours of one colour as one
+ * rectangle, the page paints its points on a canvas, and its keyboard grid is virtual.
+ */
+export const LARGE_MAP = 2500;
 
 /**
  * The point under a place in the picture, in the picture's own units (its viewBox), or null
@@ -212,7 +215,7 @@ export function cellsMarkup(input: PhaseInput, fills: PhaseFills): string {
   const ch = ph / ny;
   const { fill: fillAt, faded: fadedAt, cells } = fills;
   let s = '';
-  const merge = nx * ny > MERGE_ABOVE;
+  const merge = nx * ny > LARGE_MAP;
   for (let yi = 0; yi < ny; yi++) {
     let runFrom = 0;
     let runFill = '';

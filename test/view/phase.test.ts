@@ -1,7 +1,7 @@
 /** The phase diagram: coarse-to-fine order, cells drawn from coarser ones meanwhile, the theory's lines. */
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/engine/sweep.ts';
-import { cellPixels, cellsMarkup, coarseToFine, frameKey, MERGE_ABOVE, OUTCOME_COLOR, PHASE_PLOT, phaseFills, phaseSvg, pointAtPlot, progressText, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
+import { cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, OUTCOME_COLOR, PHASE_PLOT, phaseFills, phaseSvg, pointAtPlot, progressText, singleServiceTheory, type PhaseAxis } from '../../src/view/phase.ts';
 
 const axis = (id: string, values: number[]): PhaseAxis => ({ id, label: id, unit: '', values });
 const row = (x: number, y: number, outcome: CellResult['outcome']): CellResult => ({
@@ -35,7 +35,7 @@ describe('phase diagram', () => {
     const results: (CellResult | undefined)[] = new Array(n * n);
     // Stuck right of a diagonal, ok left of it: two rectangles a row.
     for (let yi = 0; yi < n; yi++) for (let xi = 0; xi < n; xi++) results[yi * n + xi] = row(xi, yi, xi > yi ? 'stuck' : 'ok');
-    expect(n * n).toBeGreaterThan(MERGE_ABOVE);
+    expect(n * n).toBeGreaterThan(LARGE_MAP);
     const svg = phaseSvg({ title: 't', x, y, seeds: 1, metric: 'outcome', results });
     const rects = [...svg.matchAll(/<rect class="cell" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"/g)];
     expect(rects.length).toBe(2 * n - 1); // the top row is all ok
