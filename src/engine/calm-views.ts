@@ -16,6 +16,7 @@
  * together (the kernel keeps both calm, or neither).
  */
 import { follow, powOf, type FlowRates } from './flow.ts';
+import { goesOnShare } from './ledger.ts';
 import { rampLimitAt } from './node.ts';
 import type { SimState } from './state.ts';
 import type { Topology } from './topology.ts';
@@ -37,6 +38,20 @@ export class CalmViews {
   readonly pRefused_f: Float64Array;
   readonly held0_f: Float64Array;
   readonly held1_f: Float64Array;
+  /**
+   * By flow, as the interval ends: its first tries served at home and waiting on a held call
+   * (`await0[0]`), the share of its retries waiting as the interval began that still wait
+   * (`await0[1…]`), and the share of what waited that went on in the last step.
+   */
+  readonly await_f: Float64Array;
+  readonly awaitScale_f: Float64Array;
+  readonly goesOn_f: Float64Array;
+  /** By flow: its retries waiting on a held call as the interval began. */
+  private readonly awaitRest_f: Float64Array;
+  /** By flow, in a step: what went on of what waits (admitted from a door, or done waiting). */
+  private readonly stepOut_f: Float64Array;
+  /** By node, in a step: the share of what its calls wait on that went on in their last step. */
+  private readonly goesOnNow_i: Float64Array;
   /** By node: what a request served now will see done (its outlook), and 1 for a door that may hold work. */
   private readonly pDoneNow_i: Float64Array;
   private readonly door_i: Uint8Array;
@@ -66,6 +81,12 @@ export class CalmViews {
     this.pRefused_f = new Float64Array(F);
     this.held0_f = new Float64Array(F);
     this.held1_f = new Float64Array(F);
+    this.await_f = new Float64Array(F);
+    this.awaitScale_f = new Float64Array(F);
+    this.awaitRest_f = new Float64Array(F);
+    this.goesOn_f = new Float64Array(F);
+    this.stepOut_f = new Float64Array(F);
+    this.goesOnNow_i = new Float64Array(N);
     this.pDoneNow_i = new Float64Array(N);
     this.door_i = new Uint8Array(N);
     this.stepSucc_f = new Float64Array(F);
@@ -107,6 +128,11 @@ export class CalmViews {
       this.pRefused_f[f] = fl.pRefused;
       this.held0_f[f] = fl.held0;
       this.held1_f[f] = fl.held1;
+      this.await_f[f] = fl.await0[0];
+      this.awaitScale_f[f] = 1;
+      this.awaitRest_f[f] = fl.awaitTotal - fl.await0[0];
+      this.goesOn_f[f] = fl.goesOn;
+      this.stepOut_f[f] = 0;
     }
     for (let j = 0; j < K; j++) {
       const t = t0 + j;
@@ -118,9 +144,14 @@ export class CalmViews {
           const i = ids[q];
           const deps = nodes[i].depFlows;
           let pDone = 1;
-          for (let d = 0; d < deps.length; d++) pDone *= powOf(this.pDone_f[deps[d]], perRequest_f[deps[d]]);
+          let goesOn = 1;
+          for (let d = 0; d < deps.length; d++) {
+            pDone *= powOf(this.pDone_f[deps[d]], perRequest_f[deps[d]]);
+            goesOn = Math.min(goesOn, this.goesOn_f[deps[d]]);
+          }
           // Every view of success (pOk) is 1 here.
           this.pDoneNow_i[i] = Math.min(pDone, 1);
+          this.goesOnNow_i[i] = goesOn;
         }
       }
       for (let r = 0; r < R; r++) {
@@ -136,6 +167,22 @@ export class CalmViews {
         if (regions[r] !== 1) continue;
         for (let q = 0, ids = flowsOf_r[r]; q < ids.length; q++) {
           const f = ids[q];
+          // Work waiting on a held call goes on as it does (`resolveAwaiting`): nothing fails
+          // here, so what is answered is done.
+          const home = nodes[this.topo.flows[f].home];
+          const goesOn = this.goesOnNow_i[home.index];
+          const rest = this.awaitRest_f[f] * this.awaitScale_f[f];
+          if (this.await_f[f] + rest > 0 && goesOn > 0 && this.pDoneNow_i[home.index] > TINY) {
+            const stays = goesOn >= 1 ? 0 : 1 - goesOn;
+            const moved = this.await_f[f] * (1 - stays) + rest * (1 - stays);
+            this.await_f[f] *= stays;
+            this.awaitScale_f[f] *= stays;
+            this.stepSucc_f[f] += moved;
+            this.stepOut_f[f] += moved;
+          }
+          const waits = this.await_f[f] + this.awaitRest_f[f] * this.awaitScale_f[f];
+          this.goesOn_f[f] = goesOnShare(this.stepOut_f[f], this.held0_f[f] + this.held1_f[f] + waits);
+          this.stepOut_f[f] = 0;
           const succ = this.stepSucc_f[f];
           const deferred = this.stepDeferred_f[f];
           const waiting = this.stepWait_f[f];
@@ -168,6 +215,7 @@ export class CalmViews {
       if (got <= 0) continue;
       this.stepSucc_f[f] += got * pDone;
       this.stepWait_f[f] += got * (1 - pDone);
+      this.await_f[f] += got * (1 - pDone);
     }
     this.offered_i[i] += arriving;
     this.served_i[i] += arriving;
@@ -210,6 +258,7 @@ export class CalmViews {
       if (admit < 1) inn *= admit;
       const h = home ? this.held0_f[f] : this.held1_f[f];
       inn += h * admit;
+      this.stepOut_f[f] += h * admit;
       portIn[p] = inn;
       this.stepDeferred_f[f] += sNow * (1 - admit);
       if (home) this.held0_f[f] = (h + sNow) * (1 - admit);

@@ -39,6 +39,7 @@ import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, setLate
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
+import { goesOnShare, newShareOf, parkedRelease, settleSource, stockOf } from './ledger.ts';
 import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
@@ -88,6 +89,8 @@ export class CalmRegions {
   /** By flow and interval: of its first tries, the new ones (a source's resumed work is not new). By node and interval: its new work (demand). */
   private readonly fresh_fm: Float64Array;
   private readonly demand_im: Float64Array;
+  /** By node and interval: the share of new work among what it admits (`newShareOf`). */
+  private readonly newShare_im: Float64Array;
   private readonly peak_f: Float64Array;
   private readonly succPer_f: Float64Array;
   private readonly waitPer_f: Float64Array;
@@ -137,6 +140,7 @@ export class CalmRegions {
     this.first_fm = new Float64Array(F * STRETCH);
     this.fresh_fm = new Float64Array(F * STRETCH);
     this.demand_im = new Float64Array(N * STRETCH);
+    this.newShare_im = new Float64Array(N * STRETCH);
     this.peak_f = new Float64Array(F);
     this.succPer_f = new Float64Array(F);
     this.waitPer_f = new Float64Array(F);
@@ -332,6 +336,9 @@ export class CalmRegions {
       const f = ids[q];
       const fl = s.flows[f];
       if (fl.dueTotal !== 0 || fl.first !== 0) return false;
+      // Work waiting on a held call: the kernel carries what waits at home; what waits on a call
+      // served in a paired region is stepped.
+      if (fl.awaitTotal !== 0 && !waitsAtHomeOnly(fl)) return false;
       if (fl.held0 !== 0 && !this.doorSet(s, topo.flows[f].home)) return false;
       if (fl.held1 !== 0 && !this.doorSet(s, topo.flows[f].pair)) return false;
       // A breaker that is open or probing changes what is sent.
@@ -351,6 +358,14 @@ export class CalmRegions {
       if (n.errorShare > 0 || st.errors_s[svc] > 0) return false;
     }
     return true;
+  }
+
+  /** The share of what node `i`'s calls wait on that went on in their last step: the least of its calls' (`awaitViewOf`). */
+  private goesOnFor(s: SimState, i: number): number {
+    const deps = this.c.topo.nodes[i].depFlows;
+    let goesOn = 1;
+    for (let d = 0; d < deps.length; d++) goesOn = Math.min(goesOn, s.flows[deps[d]].goesOn);
+    return goesOn;
   }
 
   /** Whether a front door of region `r` that is set, not shut, holds work. */
@@ -405,7 +420,7 @@ export class CalmRegions {
       const fl = s.flows[f];
       // Moving views: every try is accepted (done, or held for later), and none refused.
       if (moving && (fl.pOk !== 1 || fl.pRefused !== 0)) return NOT_CALM;
-      for (let m = 0; m < J; m++) fm[f * STRETCH + m] = 0;
+      for (let m = 0; m < J; m++) fm[f * STRETCH + m] = this.fresh_fm[f * STRETCH + m] = 0;
       peak_f[f] = 0;
       if (stepwise) for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
       if (averaged) protections.load(f, fl);
@@ -437,8 +452,7 @@ export class CalmRegions {
           const fresh = Math.max(0, perTick * factor);
           let first = fresh;
           if (releasing && parked > 0) {
-            let x = st.batchedRelease ? batch : parked * resume;
-            if (x > parked || parked < perTick + 1e-6) x = parked;
+            const x = parkedRelease(parked, perTick, st.batchedRelease, batch, resume);
             parked -= x;
             released += x;
             first += x;
@@ -519,11 +533,13 @@ export class CalmRegions {
           if (info.inPorts[p] !== 0) continue;
           const f = info.inFlows[p];
           arriving += fm[f * STRETCH + m];
-          // New work: a source's own, and every call a served request makes.
-          demand += topo.source_f[f] >= 0 ? this.fresh_fm[f * STRETCH + m] : fm[f * STRETCH + m];
+          // New work: a source's own, and the new part of the calls served requests make.
+          demand += this.fresh_fm[f * STRETCH + m];
         }
         am[i * STRETCH + m] = arriving;
         this.demand_im[i * STRETCH + m] = demand;
+        // Nothing is held at an open door in a calm region: the share of new work is the step's.
+        this.newShare_im[i * STRETCH + m] = arriving > 0 ? newShareOf(demand, 0, arriving) : n.newShare;
       }
       // What each first try of a caller comes to.
       for (let p = 0; p < info.inFlows.length; p++) {
@@ -533,6 +549,10 @@ export class CalmRegions {
         this.waitPer_f[f] = shut ? 1 : pass * (pOk - pDone);
         this.refPer_f[f] = b + pass * pRefused;
         this.held_f[f] = shut ? 1 : 0;
+        // Work that waits on a held call stays put only if something it waits on does not go on
+        // (its own views then stay put too); where it would go on, the views move.
+        const waits = s.flows[f].awaitTotal > 0 || (!shut && this.waitPer_f[f] > 0);
+        if (!moving && waits && this.goesOnFor(s, i) !== 0) return MOVING;
       }
       if (stepwise) {
         for (let j = 0; j < K; j++) served_k[j] = 0;
@@ -548,7 +568,11 @@ export class CalmRegions {
         const f = deps[d];
         const k = flows[f].perRequest;
         if (stepwise) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
-        for (let m = 0; m < J; m++) fm[f * STRETCH + m] += am[i * STRETCH + m] * pass * k * reach;
+        for (let m = 0; m < J; m++) {
+          const calls = am[i * STRETCH + m] * pass * k * reach;
+          fm[f * STRETCH + m] += calls;
+          this.fresh_fm[f * STRETCH + m] += calls * this.newShare_im[i * STRETCH + m];
+        }
         peak_f[f] += peakServed * k * reach;
         reach *= powOf(s.flows[f].pOk, k);
       }
@@ -628,6 +652,7 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = nodes[i];
       cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
+      if (this.arrive_im[i * STRETCH + m] > 0) n.newShare = this.newShare_im[i * STRETCH + m];
       if (views) {
         // Stepped by its views: nothing refused or failed.
         cum[M.offered * N + i] += views.offered_i[i];
@@ -671,7 +696,20 @@ export class CalmRegions {
       if (views) {
         fl.held0 = views.held0_f[f];
         fl.held1 = views.held1_f[f];
+        // What waited as the interval began went on in the same share in every row; first tries were added.
+        const scale = views.awaitScale_f[f];
+        let total = (fl.await0[0] = views.await_f[f]);
+        for (let k = 1; k < fl.await0.length; k++) total += fl.await0[k] = scale === 0 ? 0 : fl.await0[k] * scale;
+        fl.awaitTotal = total;
       } else if (this.held_f[f] === 1) fl.held0 += sum; // held at a shut front door, and waited for
+      else if (this.waitPer_f[f] > 0) {
+        // Served, and waiting on calls held at a shut door: nothing it waits on goes on (isSteady).
+        const w = sum * this.waitPer_f[f];
+        fl.await0[0] += w;
+        fl.awaitTotal += w;
+      }
+      // Nothing of what waits goes on while a region is calm, unless its views move.
+      fl.goesOn = views ? views.goesOn_f[f] : goesOnShare(0, stockOf(fl));
       if (averaged) this.protections.save(f, fl);
       if (m === 0) {
         fl.first = 0;
@@ -690,10 +728,21 @@ export class CalmRegions {
         src.holding = holdsBacklog(src.holding, src.failedShare);
       }
       const ref = sum * this.refPer_f[f];
+      const fresh = this.fresh_fm[f * STRETCH + m];
+      src.asked += fresh;
+      cum[M.asked * N + home] += fresh;
       // Resuming parked work: nothing parks (the plan checked), and the backlog runs down.
-      if (this.releasing_k[k] === 1) src.parked = this.parked_km[k * STRETCH + m];
-      else if (parks_f[f] === 1) src.parked += ref;
-      else cum[M.abandoned * N + home] += ref;
+      const succ = views ? views.succ_f[f] : sum * this.succPer_f[f];
+      if (this.releasing_k[k] === 1) {
+        const released = this.released_km[k * STRETCH + m];
+        cum[M.released * N + home] += released;
+        src.parked = this.parked_km[k * STRETCH + m];
+        src.completed += succ;
+      } else {
+        // The same rule as a step's (Simulation.learnOutcomes).
+        cum[M.abandoned * N + home] += settleSource(src, parks_f[f] === 1, succ, 0, ref);
+      }
+      cum[M.completed * N + home] += succ;
     }
     if (t0 + K === this.stretchEnd[r]) this.settle(s, r, m + 1);
   }
@@ -729,14 +778,8 @@ export class CalmRegions {
       const k = flows[f].source;
       fl.sentFirst += sum;
       fl.sentNow = fl.firstNow = this.first_fm[f * STRETCH + J - 1] / K;
-      if (views) {
-        fl.succeeded += views.succ_f[f];
-        fl.waited += views.wait_f[f];
-      } else {
-        fl.succeeded += sum * this.succPer_f[f];
-        // Work a shut door holds is waited for, but not served and waiting on a held call.
-        if (this.held_f[f] === 0) fl.waited += sum * this.waitPer_f[f];
-      }
+      // Work a shut door holds, or that waits on a held call, was added to the ledger's pending in `commit`.
+      fl.succeeded += views ? views.succ_f[f] : sum * this.succPer_f[f];
       const ref = sum * this.refPer_f[f];
       if (k < 0) {
         // Work items created: every call made.
@@ -753,8 +796,7 @@ export class CalmRegions {
         let released = 0;
         for (let m = 0; m < J; m++) released += this.released_km[k * STRETCH + m];
         src.released += released;
-      } else if (parks_f[f] === 1) src.parkedTotal += ref;
-      else fl.refusedDone += ref;
+      } else if (parks_f[f] !== 1) fl.refusedDone += ref;
     }
   }
 }
@@ -769,6 +811,12 @@ const DOOR_MARGIN = 1e-9;
 
 /** The most control intervals a calm region is planned for at once (four minutes at 5 s). */
 const STRETCH = 48;
+
+/** Whether all of a flow's work waiting on a held call was served at home. */
+function waitsAtHomeOnly(fl: FlowState): boolean {
+  for (let k = 0; k < fl.await1.length; k++) if (fl.await1[k] !== 0) return false;
+  return true;
+}
 
 function still(a: number, b: number): boolean {
   return Math.abs(a - b) <= STILL;

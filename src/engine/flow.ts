@@ -117,6 +117,12 @@ export function fitFlowRings(f: FlowState, st: Settings, tick: number): void {
     const fail = new Float64Array(rows);
     fail.set(f.fail);
     f.fail = fail;
+    const await0 = new Float64Array(rows);
+    await0.set(f.await0);
+    f.await0 = await0;
+    const await1 = new Float64Array(rows);
+    await1.set(f.await1);
+    f.await1 = await1;
   }
   f.rows = rows;
   f.Wp = Wp;
@@ -143,6 +149,7 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   const fo = hasPair ? st.failover : 0;
   in0[0] = f.first;
   in1[0] = 0;
+  f.stockOut = 0;
   let total = f.first;
   // With no retry pending only first tries move: rows above 0 stay untouched (and zero).
   f.live = f.dueTotal > 0 ? rows : 1;
@@ -280,7 +287,6 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   f.deferred = 0;
   f.waiting = 0;
   f.succeeded += succ;
-  f.waited += waiting;
   f.givenUp += given;
 
   // Work accepted for later — held at a front door, or served but waiting on a held call — is

@@ -15,6 +15,7 @@
  */
 import { resizeRing } from './ring.ts';
 import { DEADLINE, FIFO, LIFO, type Settings } from './settings.ts';
+import { newShareOf } from './ledger.ts';
 import { M, type FlowState, type NodeState } from './state.ts';
 import type { NodeInfo } from './topology.ts';
 
@@ -162,6 +163,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
     }
   }
   cum[M.demand * N + i] += demand;
+  if (arriving + held > 0) n.newShare = newShareOf(demand, held, arriving);
 
   // Front door: work over the limit waits outside (held) and is admitted later as a first try.
   if (x.doorLimit === x.doorLimit || held > 0) {
@@ -177,6 +179,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
       if (admit < 1) for (let k = 0; k < f.live; k++) inn[k] *= admit;
       const h = home ? f.held0 : f.held1;
       inn[0] += h * admit;
+      f.stockOut += h * admit;
       const s = portSum[p];
       // Calls newly held are accepted for later: their callers stop retrying them.
       f.deferred += s * (1 - admit);
@@ -427,10 +430,13 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
   const pOk = x.pOk;
   const pRefused = x.pRefused;
   const pFail = Math.max(0, 1 - pOk - pRefused);
+  const pWait = pOk - x.pDone;
   const flows = x.flows;
   for (let p = 0; p < info.inFlows.length; p++) {
     const f = flows[info.inFlows[p]];
-    const inn = info.inPorts[p] === 0 ? f.in0 : f.in1;
+    const home = info.inPorts[p] === 0;
+    const inn = home ? f.in0 : f.in1;
+    const aw = home ? f.await0 : f.await1;
     let got = 0;
     for (let k = 0; k < f.live; k++) {
       const v = inn[k];
@@ -438,10 +444,14 @@ function serveNow(info: NodeInfo, x: NodeStepInput, amount: number): void {
       inn[k] = 0;
       got += v;
       if (pFail > 0) f.fail[k] += v * pFail;
+      if (pWait > 0) aw[k] += v * pWait;
     }
     f.succ += got * x.pDone;
-    f.waiting += got * (pOk - x.pDone);
     f.refused += got * pRefused;
+    if (pWait > 0) {
+      f.waiting += got * pWait;
+      f.awaitTotal += got * pWait;
+    }
   }
   const N = x.nodeCount;
   const i = info.index;
@@ -472,10 +482,13 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number):
   const pOk = x.pOk;
   const pRefused = x.pRefused;
   const pFail = Math.max(0, 1 - pOk - pRefused);
+  const pWait = pOk - x.pDone;
   const flows = x.flows;
   for (let p = 0; p < info.inFlows.length; p++) {
     const f = flows[info.inFlows[p]];
-    const arr = info.inPorts[p] === 0 ? f.arr0 : f.arr1;
+    const home = info.inPorts[p] === 0;
+    const arr = home ? f.arr0 : f.arr1;
+    const aw = home ? f.await0 : f.await1;
     const Wp = f.Wp;
     const as = a % Wp;
     f.failHi = f.rows;
@@ -485,10 +498,14 @@ function serveCohort(n: NodeState, info: NodeInfo, x: NodeStepInput, a: number):
       if (v <= 0) continue;
       got += v;
       if (pFail > 0) f.fail[k] += v * pFail;
+      if (pWait > 0) aw[k] += v * pWait;
     }
     f.succ += got * x.pDone;
-    f.waiting += got * (pOk - x.pDone);
     f.refused += got * pRefused;
+    if (pWait > 0) {
+      f.waiting += got * pWait;
+      f.awaitTotal += got * pWait;
+    }
   }
   x.cum[M.goodput * N + i] += take * x.pDone;
   x.cum[M.waiting * N + i] += take * (pOk - x.pDone);

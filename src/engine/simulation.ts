@@ -10,6 +10,7 @@ import { parseValue, type ParamDef, type ParamValue } from '../params/registry.t
 import { eventSeconds, resolveNumber } from './clock.ts';
 import { callOutlook, finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
+import { awaitViewOf, goesOnShare, parkedRelease, resolveAwaiting, settleSource, stockOf, type AwaitView } from './ledger.ts';
 import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
@@ -90,6 +91,7 @@ export class Simulation {
   /** The sources, flows and nodes of the regions stepped tick by tick. */
   private readonly stepped: Stepped;
   private readonly outcome: FlowOutcome = settleNumberFields({ givenUp: 0, refused: 0, succeeded: 0, waiting: 0 });
+  private readonly awaitView: AwaitView = settleNumberFields({ pOk: 0.5, pDone: 0.5, pRefused: 0.5, goesOn: 0.5 });
   private readonly nodeInput: NodeStepInput;
   /** Per-service and per-flow facts of the model, as arrays for the step loop. */
   private readonly fixed: StepFacts;
@@ -144,7 +146,7 @@ export class Simulation {
         params,
         nodes: nodes.map(() => newNodeState()),
         flows: flows.map(() => newFlowState()),
-        sources: sources.map((_, k) => ({ rng: seedState(opts.seed ?? this.model.seed, k), parked: 0, failedShare: 0, holding: 0, parkedTotal: 0, released: 0 })),
+        sources: sources.map((_, k) => ({ rng: seedState(opts.seed ?? this.model.seed, k), parked: 0, failedShare: 0, holding: 0, parkedTotal: 0, released: 0, asked: 0, completed: 0, abandoned: 0 })),
         modelFired: new Uint8Array(this.model.timeline.length),
         pending: [],
         fired: [],
@@ -387,6 +389,7 @@ export class Simulation {
     const s = this.state;
     const noise = this.model.noise;
     const dt = this.dtS;
+    const N = this.topo.nodes.length;
     const { sources: stepped, sourceCount } = this.stepped;
     for (let q = 0; q < sourceCount; q++) {
       const k = stepped[q];
@@ -400,12 +403,14 @@ export class Simulation {
       f.first += fresh;
       f.firstNew += fresh;
       f.created += fresh;
+      src.asked += fresh;
+      const home = this.topo.flows[info.flow].home;
+      s.cum[M.asked * N + home] += fresh;
       if (src.parked > 0 && src.holding === 0) {
-        let r = this.st.batchedRelease ? def.batchFactor * rate * dt : src.parked * (1 - Math.exp(-dt / def.resumeS));
-        // The stragglers go with the last second's worth of new work.
-        if (r > src.parked || src.parked < rate * dt + 1e-6) r = src.parked;
+        const r = parkedRelease(src.parked, rate * dt, this.st.batchedRelease, def.batchFactor * rate * dt, 1 - Math.exp(-dt / def.resumeS));
         src.parked -= r;
         src.released += r;
+        s.cum[M.released * N + home] += r;
         f.first += r;
       }
     }
@@ -457,14 +462,15 @@ export class Simulation {
       stepNode(n, info, x);
       const served = x.served;
       if (served > 0) {
-        // Every request served (even one nobody waits for) makes its calls downstream.
+        // Every request served (even one nobody waits for) makes its calls downstream: new work in
+        // the share of new work among what this service admitted.
         let reach = 1;
         for (let d = 0; d < deps.length; d++) {
           const df = fs[deps[d]];
           const k = perRequest_f[deps[d]];
           const calls = served * k * reach;
           df.first += calls;
-          df.firstNew += calls;
+          df.firstNew += calls * n.newShare;
           df.created += calls;
           reach *= powOf(df.pOk, k);
         }
@@ -487,7 +493,9 @@ export class Simulation {
       const f = stepped[g];
       const flow = fs[f];
       flow.firstNew = 0;
+      if (flow.awaitTotal > 0) this.goOnWaiting(f);
       finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
+      flow.goesOn = goesOnShare(flow.stockOut, stockOf(flow));
       const srcIndex = source_f[f];
       if (srcIndex < 0) {
         flow.refusedDone += out.refused;
@@ -499,16 +507,26 @@ export class Simulation {
       const done = out.succeeded + out.waiting + out.givenUp + out.refused;
       if (done > 1e-9) src.failedShare = follow(src.failedShare, (out.refused + out.givenUp) / done, alphaOutcome);
       src.holding = holdsBacklog(src.holding, src.failedShare);
-      if (parks_f[f] === 1) {
-        // Orchestrated work is never abandoned: refused by a missing dependency, or out of
-        // retries, it goes back to its orchestrator's backlog and is tried again later.
-        src.parked += out.refused + out.givenUp;
-        src.parkedTotal += out.refused + out.givenUp;
-        flow.givenUp -= out.givenUp;
-      } else {
-        flow.refusedDone += out.refused;
-        cum[M.abandoned * N + home_f[f]] += out.givenUp + out.refused;
-      }
+      // Orchestrated work is never abandoned: refused by a missing dependency, or out of retries,
+      // it goes back to its orchestrator's backlog and is tried again later.
+      const abandoned = settleSource(src, parks_f[f] === 1, out.succeeded, out.givenUp, out.refused);
+      if (parks_f[f] === 1) flow.givenUp -= out.givenUp;
+      else flow.refusedDone += out.refused;
+      cum[M.abandoned * N + home_f[f]] += abandoned;
+      cum[M.completed * N + home_f[f]] += out.succeeded;
+    }
+  }
+
+  /** Flow `f`'s work waiting on held calls goes on as those calls do, at home and at the paired region. */
+  private goOnWaiting(f: number): void {
+    const { nodes, flows, perRequest_f } = this.topo;
+    const fl = this.state.flows[f];
+    const v = this.awaitView;
+    awaitViewOf(nodes[flows[f].home].depFlows, perRequest_f, this.state.flows, v);
+    resolveAwaiting(fl, fl.await0, v);
+    if (flows[f].pair >= 0 && fl.awaitTotal > 0) {
+      awaitViewOf(nodes[flows[f].pair].depFlows, perRequest_f, this.state.flows, v);
+      resolveAwaiting(fl, fl.await1, v);
     }
   }
 

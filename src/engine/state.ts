@@ -39,6 +39,11 @@ export interface NodeState {
   /** Requests older than the ring whose clients are all gone (FIFO serves them first). */
   stale: number;
   queued: number;
+  /**
+   * Share of the tries this node last admitted that were new work (new tries, or tries held at its
+   * door): the calls a served request makes are new work in this share (see `newShareOf`).
+   */
+  newShare: number;
   /** Health as observed at the last control step (see health.ts) and the machine's state code. */
   condition: number;
   health: number;
@@ -79,6 +84,21 @@ export interface FlowState {
   deferred: number;
   /** This tick's calls served whose own calls are held at a front door: waiting, not yet done. */
   waiting: number;
+  /**
+   * Work served, waiting on a call held at a front door, by attempt: served at home (`await0`) and
+   * at the paired region (`await1`), and their sum. It goes on as the held calls are admitted
+   * (`resolveAwaiting`).
+   */
+  await0: Float64Array;
+  await1: Float64Array;
+  awaitTotal: number;
+  /**
+   * What this flow's callers may be waiting on — its work held at a door, and its own work waiting
+   * on a held call (`stockOf`) —: how much of it went on this step (`stockOut`), and the share of
+   * what waited that went on in its last step (`goesOn`: 1 when nothing waited).
+   */
+  stockOut: number;
+  goesOn: number;
   /** Ticks every outcome of this tick reaches the caller late (a latency fault at the callee). */
   lateTicks: number;
   /** Work waiting at a closed front door, home / pair. */
@@ -105,10 +125,12 @@ export interface FlowState {
   /** Cumulative attempts sent: first tries, and retries. */
   sentFirst: number;
   sentRetry: number;
-  /** Cumulative work-item counts (`waited`: served, but finishing only once a held call is admitted). */
+  /**
+   * The ledger, cumulative: work items created (a source's new work, or every call a served
+   * request makes), and how they ended: succeeded, given up, refused. The rest is pending (see audit.ts).
+   */
   created: number;
   succeeded: number;
-  waited: number;
   givenUp: number;
   refusedDone: number;
 }
@@ -139,6 +161,10 @@ export interface SourceState {
   /** Cumulative: work parked, released. */
   parkedTotal: number;
   released: number;
+  /** The ledger of this source's work items, cumulative: asked (new work), completed, abandoned (given up, or refused by a missing dependency). */
+  asked: number;
+  completed: number;
+  abandoned: number;
 }
 
 export interface ScheduledEvent {
@@ -197,14 +223,17 @@ export const M = {
   abandoned: 14, // work items entering here that their caller gave up (retries exhausted or budget)
   sent: 15, // attempts sent by this node's callers, here or failed over to the paired region
   tries: 16, // of which first tries (new work, released backlog, calls made by served requests)
-  count: 17,
+  released: 17, // parked work that sources entering here sent again
+  asked: 18, // new work items of the sources entering here
+  completed: 19, // of which completed
+  count: 20,
 } as const;
 
 export function newNodeState(): NodeState {
   return {
     blocked: 0, faultFactor: 1, faultEnd: -1, errorShare: 0, errorEnd: -1, latencyTicks: 0, latencyEnd: -1, lateTicks: 0, addedRps: 0,
     doorLimit: NaN, rampFrom: 0, rampTo: 0, rampStart: 0, rampEnd: -1,
-    W: 0, init: new Float64Array(0), rem: new Float64Array(0), oldest: 0, timedThrough: -1, stale: 0, queued: 0,
+    W: 0, init: new Float64Array(0), rem: new Float64Array(0), oldest: 0, timedThrough: -1, stale: 0, queued: 0, newShare: 1,
     condition: 0, health: 0,
   };
 }
@@ -213,9 +242,9 @@ export function newFlowState(): FlowState {
   const z = new Float64Array(0);
   return {
     first: 0, firstNew: 0, rows: 0, live: 1, failHi: 1, dueTotal: 0, Wp: 0, arr0: z, arr1: z, Hd: 0, due: z, in0: z, in1: z, sum0: 0, sum1: 0, fail: z,
-    succ: 0, refused: 0, sentNow: 0, firstNow: 0, deferred: 0, waiting: 0, lateTicks: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
+    succ: 0, refused: 0, sentNow: 0, firstNow: 0, deferred: 0, waiting: 0, await0: z, await1: z, awaitTotal: 0, stockOut: 0, goesOn: 1, lateTicks: 0, held0: 0, held1: 0, tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0,
     brkFail: 0, brkTotal: 0, brkMode: 0, brkClass: 0, pOk: 1, pDone: 1, pRefused: 0,
-    sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, waited: 0, givenUp: 0, refusedDone: 0,
+    sentFirst: 0, sentRetry: 0, created: 0, succeeded: 0, givenUp: 0, refusedDone: 0,
   };
 }
 
