@@ -58,13 +58,16 @@ export default defineConfig({
   // The dev server serves modules; let sandboxed (origin "null") test pages load them.
   server: { cors: { origin: '*' } },
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/browser/global-setup.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Browser tests wait for what a person would see; on a busy machine that can take seconds.
     expect: { poll: { timeout: 15_000 } },
     reporters: ['default', './test/summary-reporter.ts'],
+    // Two projects: the page is built (global setup) only when browser tests run.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/browser/**'] } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/browser/global-setup.ts'] } },
+    ],
   },
 });
