@@ -41,7 +41,11 @@ export function resolveNumber(value: NumOrRef, params: Readonly<Record<string, P
 /** When an event happens, in seconds from the start (NaN if it refers to a parameter that is off). */
 export function eventSeconds(model: Pick<Model, 'clock'>, at: number | string, params: Readonly<Record<string, ParamValue>>): number {
   if (typeof at === 'number') return at;
-  if (at.startsWith('$')) return resolveNumber(at, params);
+  if (at.startsWith('$')) {
+    // A parameter read as a time: seconds, or a time of day (an option such as "21:18").
+    const v = params[at.slice(1)];
+    return typeof v === 'string' ? (secondsAtTimeOfDay(model, v) ?? NaN) : resolveNumber(at, params);
+  }
   return secondsAtTimeOfDay(model, at) ?? NaN;
 }
 

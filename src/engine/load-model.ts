@@ -298,7 +298,7 @@ function crossCheck(model: Model): string[] {
   model.timeline.forEach((ev, i) => {
     const path = `timeline.${i}`;
     late(`${path}.at`, ev.at, 'event');
-    if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors);
+    if (typeof ev.at === 'string' && ev.at.startsWith('$')) checkRef(`${path}.at`, ev.at, allParams, errors, model.clock ? 'time' : 'number');
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));
     if ('service' in ev && !services.has(ev.service)) errors.push(`${path}.service: no service "${ev.service}"`);
@@ -312,10 +312,12 @@ function crossCheck(model: Model): string[] {
   return errors;
 }
 
-function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[]): void {
+/** A `$param` reference: to a number, or for a time on a clocked model, to a choice of times of day ("21:18"). */
+function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[], takes: 'number' | 'time' = 'number'): void {
   const def = params.get(ref.slice(1));
+  const times = takes === 'time' && def?.kind === 'enum' && (def.options ?? []).every((o) => /^([01]?\d|2[0-3]):[0-5]\d$/.test(o));
   if (!def) errors.push(`${path}: no parameter "${ref.slice(1)}"`);
-  else if (def.kind !== 'number') errors.push(`${path}: parameter "${def.id}" is not a number`);
+  else if (def.kind !== 'number' && !times) errors.push(`${path}: parameter "${def.id}" is not a number${takes === 'time' ? ' nor a choice of times of day' : ''}`);
 }
 
 /** Default value of every parameter. */

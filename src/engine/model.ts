@@ -129,6 +129,13 @@ const Rollout = v.object({
   stageIntervalS: Positive,
   /** The service whose failures a seeing health gate watches. */
   gateWatches: Id,
+  /**
+   * Seconds the workflow takes to lock all of a region's targeted accounts once it reaches the
+   * region (the share grows steadily); 0: all at once.
+   */
+  growS: v.optional(NonNeg, 0),
+  /** How often the workflow moves on within the regions it has reached (default: the stage interval). */
+  lockStepS: v.optional(Positive),
   /** A halted rollout restores the regions it touched after this delay. */
   rollbackS: v.optional(NonNeg, 600),
   provenance: v.optional(Provenance),

@@ -152,7 +152,7 @@ export class Simulation {
         fired: [],
         cum: new Float64Array(M.count * nodes.length),
         ctrlCum: new Float64Array(M.count * nodes.length),
-        rollout: { nextStage: Infinity, touched: [] },
+        rollout: { nextStage: Infinity, touched: [], since: [], protectedToo: 0 },
         isolated: new Uint8Array(this.model.regions.length),
         trouble: newTroubleState(nodes.length, this.ctrlEvery * this.dtS),
       };
@@ -206,12 +206,13 @@ export class Simulation {
     const ro = this.model.rollout;
     this.rollout = ro
       ? createActor(rolloutMachine, {
-          input: { order: [...ro.order], stageIntervalS: ro.stageIntervalS },
+          input: { order: [...ro.order], stageIntervalS: ro.stageIntervalS, growS: ro.growS, lockStepS: ro.lockStepS ?? ro.stageIntervalS },
           ...(m ? { snapshot: m.rollout as never } : {}),
         })
       : null;
     if (this.rollout && ro) {
       this.rollout.on('apply', (e) => this.applyPolicy(e.region, e.includesProtected, ro.service));
+      this.rollout.on('lock', (e) => this.lockAccounts(e.now, ro.service, ro.growS));
       this.rollout.on('halt', (e) => this.haltRollout(e.regions, ro.service, ro.rollbackS));
       this.rollout.subscribe((s) => {
         this.rolloutActive = s.value === 'rolling';
@@ -614,6 +615,8 @@ export class Simulation {
       const watch = this.model.services.findIndex((x) => x.id === this.model.rollout!.gateWatches);
       const failing = this.state.rollout.touched.some((r) => this.state.nodes[this.topo.nodeIndex(r, watch)].health !== 0);
       this.rollout.send({ type: 'STAGE_DUE', now, touchedRegionsFailing: failing });
+      // The rollout acted: what a node is may have changed (its accounts locked).
+      this.firedAt = t;
     }
     if (this.timedCount === 0) return;
     const nodes = this.state.nodes;
@@ -654,10 +657,31 @@ export class Simulation {
 
   private applyPolicy(region: string, includesProtected: boolean, service: string): void {
     const r = this.topo.regionIds.indexOf(region);
-    if (!this.state.rollout.touched.includes(r)) this.state.rollout.touched.push(r);
-    const label = includesProtected ? `Policy reaches ${region}: extension packages locked` : `Policy reaches ${region}: protected accounts skipped`;
+    const ro = this.state.rollout;
+    if (!ro.touched.includes(r)) {
+      ro.touched.push(r);
+      ro.since.push(this.time);
+    }
+    const gradual = (this.model.rollout?.growS ?? 0) > 0;
+    const label = !includesProtected
+      ? `Policy reaches ${region}: protected accounts skipped`
+      : gradual
+        ? `Policy reaches ${region}: it starts locking extension packages`
+        : `Policy reaches ${region}: extension packages locked`;
     this.log('rollout.stage', label, 'engine', [region]);
-    if (includesProtected) this.state.nodes[this.topo.nodeIndex(r, this.topo.serviceIds.indexOf(service))].blocked = 1;
+    ro.protectedToo = includesProtected ? 1 : 0;
+    if (includesProtected && !gradual) this.state.nodes[this.topo.nodeIndex(r, this.topo.serviceIds.indexOf(service))].blocked = 1;
+  }
+
+  /** The workflow locks the share of each reached region's accounts it has got to by `now` (`growS` after its stage began, all). */
+  private lockAccounts(now: number, service: string, growS: number): void {
+    const ro = this.state.rollout;
+    if (ro.protectedToo !== 1 || !(growS > 0)) return;
+    const svc = this.topo.serviceIds.indexOf(service);
+    for (let k = 0; k < ro.touched.length; k++) {
+      const n = this.state.nodes[this.topo.nodeIndex(ro.touched[k], svc)];
+      n.blocked = Math.max(n.blocked, Math.min(1, (now - ro.since[k]) / growS));
+    }
   }
 
   private haltRollout(regions: string[], service: string, rollbackS: number): void {

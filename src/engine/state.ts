@@ -197,7 +197,8 @@ export interface SimState {
   cum: Float64Array;
   /** `cum` at the last control step: the machines judge the window since then. */
   ctrlCum: Float64Array;
-  rollout: { nextStage: number; touched: number[] };
+  /** The regions the rollout has reached, in order, when each stage began (s), and 1 if it locks protected accounts too. */
+  rollout: { nextStage: number; touched: number[]; since: number[]; protectedToo: number };
   /** Regions cut off from failover routing (1), by region. */
   isolated: Uint8Array;
   /** Who is in trouble, and for how long (see trouble.ts). */

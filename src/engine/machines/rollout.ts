@@ -3,12 +3,21 @@
  * A blind gate advances on schedule whatever happens; a gate that sees VM failures halts the
  * rollout and has the touched regions rolled back. A pre-flight diff keeps protected accounts
  * (the extension packages) out of its targets.
+ *
+ * Within a region the workflow locks accounts as it goes: every `lockStepS` it says how far it has
+ * got (`lock`), and the simulation locks the share of each region's accounts it has reached
+ * (`growS` after the region's stage began, all of them). Disabled, it touches nothing more; what it
+ * had not reached stays as it was.
  */
 import { assign, emit, setup } from 'xstate';
 
 export interface RolloutInput {
   order: string[];
   stageIntervalS: number;
+  /** Seconds to lock all of a region's targeted accounts (0: all at once). */
+  growS: number;
+  /** How often the workflow moves on within the regions it has reached. */
+  lockStepS: number;
 }
 
 type RolloutEvent =
@@ -18,11 +27,26 @@ type RolloutEvent =
 
 export type RolloutEmitted =
   | { type: 'apply'; region: string; includesProtected: boolean }
+  | { type: 'lock'; now: number }
   | { type: 'halt'; regions: string[] };
+
+type Context = RolloutInput & {
+  stage: number;
+  /** When the machine next wants to hear from the clock (`STAGE_DUE`). */
+  nextStageAt: number;
+  /** When the next region's stage begins, and when the last region's accounts are all locked. */
+  nextRegionAt: number;
+  doneAt: number;
+  preflight: boolean;
+  gateSeesFailures: boolean;
+};
+
+/** The machine's tick: the stage interval, or the lock step while accounts are locked gradually. */
+const tickS = (c: RolloutInput) => (c.growS > 0 ? Math.min(c.lockStepS, c.stageIntervalS) : c.stageIntervalS);
 
 export const rolloutMachine = setup({
   types: {
-    context: {} as RolloutInput & { stage: number; nextStageAt: number; preflight: boolean; gateSeesFailures: boolean },
+    context: {} as Context,
     events: {} as RolloutEvent,
     input: {} as RolloutInput,
     emitted: {} as RolloutEmitted,
@@ -30,26 +54,36 @@ export const rolloutMachine = setup({
   guards: {
     gateSeesFailures: ({ context, event }) =>
       context.gateSeesFailures && event.type === 'STAGE_DUE' && event.touchedRegionsFailing,
-    hasMoreRegions: ({ context }) => context.stage + 1 < context.order.length,
+    nextRegionIsDue: ({ context, event }) => context.stage + 1 < context.order.length && event.type === 'STAGE_DUE' && event.now >= context.nextRegionAt - 1e-9,
+    stillLocking: ({ context, event }) => context.stage + 1 < context.order.length || (event.type === 'STAGE_DUE' && event.now < context.doneAt - 1e-9),
   },
   actions: {
     begin: assign(({ context, event }) =>
       event.type === 'START'
-        ? { stage: 0, nextStageAt: event.now + context.stageIntervalS, preflight: event.preflight, gateSeesFailures: event.gateSeesFailures }
+        ? {
+            stage: 0,
+            nextStageAt: event.now + tickS(context),
+            nextRegionAt: event.now + context.stageIntervalS,
+            doneAt: event.now + context.stageIntervalS * (context.order.length - 1) + context.growS,
+            preflight: event.preflight,
+            gateSeesFailures: event.gateSeesFailures,
+          }
         : {},
     ),
-    advance: assign(({ context, event }) => ({ stage: context.stage + 1, nextStageAt: event.now + context.stageIntervalS })),
+    nextRegion: assign(({ context }) => ({ stage: context.stage + 1, nextRegionAt: context.nextRegionAt + context.stageIntervalS })),
+    scheduleTick: assign(({ context, event }) => ({ nextStageAt: (event.type === 'STAGE_DUE' ? event.now : 0) + tickS(context) })),
     applyStage: emit(({ context }) => ({
       type: 'apply' as const,
       region: context.order[context.stage],
       includesProtected: !context.preflight,
     })),
+    lock: emit(({ event }) => ({ type: 'lock' as const, now: event.type === 'STAGE_DUE' ? event.now : 0 })),
     haltAndRollBack: emit(({ context }) => ({ type: 'halt' as const, regions: context.order.slice(0, context.stage + 1) })),
   },
 }).createMachine({
   id: 'rollout',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, stage: -1, nextStageAt: Infinity, preflight: false, gateSeesFailures: false }),
+  context: ({ input }) => ({ ...input, stage: -1, nextStageAt: Infinity, nextRegionAt: Infinity, doneAt: Infinity, preflight: false, gateSeesFailures: false }),
   states: {
     idle: {
       on: { START: { target: 'rolling', actions: ['begin', 'applyStage'] }, DISABLE: 'disabled' },
@@ -58,8 +92,9 @@ export const rolloutMachine = setup({
       on: {
         STAGE_DUE: [
           { guard: 'gateSeesFailures', target: 'halted', actions: 'haltAndRollBack' },
-          { guard: 'hasMoreRegions', actions: ['advance', 'applyStage'] },
-          { target: 'complete' },
+          { guard: 'nextRegionIsDue', actions: ['nextRegion', 'applyStage', 'lock', 'scheduleTick'] },
+          { guard: 'stillLocking', actions: ['lock', 'scheduleTick'] },
+          { target: 'complete', actions: 'lock' },
         ],
         DISABLE: 'disabled',
       },
