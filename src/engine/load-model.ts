@@ -3,9 +3,9 @@
  * (references between ids, an acyclic call graph, parameter tables). Every error names the field.
  */
 import * as v from 'valibot';
-import { COMMON_PARAMS, describeAllowed, fitToStep, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { COMMON_PARAMS, describeAllowed, fitToStep, isMultipleOf, namesObjectMember, objectMemberError, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { secondsAtTimeOfDay } from './clock.ts';
-import { ModelSchema, type Model } from './model.ts';
+import { ModelSchema, ownValue, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
 export interface LoadedModel {
@@ -29,7 +29,8 @@ export const MAX_MODEL_DEPTH = 32;
 /**
  * Every text in the data is bounded and so are its size and its depth, checked before the schema
  * sees it: no later check, message, view or copy to a worker ever handles an unbounded text or
- * recurses without bound.
+ * recurses without bound. No key names a member every object has (`constructor`, `__proto__`):
+ * the schema would drop such a key without a word, and a lookup would find the language's own.
  */
 function tooLong(data: unknown): string | null {
   // Each value with its path, its level and the top-level field it is under.
@@ -42,6 +43,7 @@ function tooLong(data: unknown): string | null {
     if (depth > MAX_MODEL_DEPTH) return `${top}: nested more than ${MAX_MODEL_DEPTH} levels deep; a model needs about six`;
     for (const [k, val] of Object.entries(x)) {
       if (k.length > 100) return `${path}: a key of ${k.length} characters; at most 100`;
+      if (namesObjectMember(k)) return objectMemberError(path === '(model)' ? k : `${path}.${k}`, k);
       stack.push([val, path === '(model)' ? k : `${path}.${k}`, depth + 1, depth === 1 ? k : top]);
     }
   }
@@ -110,12 +112,12 @@ export function workOf(model: Model, durationS = model.durationS): Work {
   let peakAt = '';
   model.regions.forEach((r, i) => {
     const load = new Float64Array(S);
-    for (const src of model.sources) load[index.get(src.service)!] += src.rateRps * r.scale * (src.regionScale?.[r.id] ?? 1);
+    for (const src of model.sources) load[index.get(src.service)!] += src.rateRps * r.scale * (ownValue(src.regionScale, r.id) ?? 1);
     for (const j of order) {
       const from = model.services[j].id;
       for (const c of model.calls) {
         if (c.from !== from) continue;
-        load[index.get(c.to)!] += load[j] * MAX_TRIES * (c.regionPerRequest?.[r.id] ?? c.perRequest);
+        load[index.get(c.to)!] += load[j] * MAX_TRIES * (ownValue(c.regionPerRequest, r.id) ?? c.perRequest);
       }
     }
     load.forEach((rps, j) => {
@@ -188,6 +190,19 @@ function paramsOf(model: Model): ParamDef[] {
 
 function crossCheck(model: Model): string[] {
   const errors: string[] = [];
+  // Ids that name a member every object has are refused before anything looks them up.
+  const member = (path: string, id: string | undefined) => id !== undefined && namesObjectMember(id) && errors.push(objectMemberError(path, id));
+  member('id', model.id);
+  model.regions.forEach((r, i) => member(`regions.${i}.id`, r.id));
+  model.services.forEach((s, i) => member(`services.${i}.id`, s.id));
+  model.sources.forEach((s, i) => member(`sources.${i}.id`, s.id));
+  model.params.forEach((p, i) => {
+    member(`params.${i}.id`, p.id);
+    if (p.knob.kind === 'timeline.group') member(`params.${i}.knob.group`, p.knob.group);
+  });
+  model.whatIfs.forEach((w, i) => member(`whatIfs.${i}.id`, w.id));
+  model.timeline.forEach((ev, i) => member(`timeline.${i}.group`, ev.group));
+  if (errors.length > 0) return errors;
   const regions = new Set(model.regions.map((r) => r.id));
   const services = new Set(model.services.map((s) => s.id));
   const sources = new Set(model.sources.map((s) => s.id));
@@ -201,6 +216,7 @@ function crossCheck(model: Model): string[] {
   dup('regions', model.regions.map((r) => r.id));
   dup('services', model.services.map((s) => s.id));
   dup('sources', model.sources.map((s) => s.id));
+  dup('whatIfs', model.whatIfs.map((w) => w.id));
   dup('params', [...COMMON_PARAMS.map((p) => p.id), ...model.params.map((p) => p.id)]);
 
   model.regions.forEach((r, i) => {
@@ -287,7 +303,16 @@ function crossCheck(model: Model): string[] {
   const end = model.durationS;
   const late = (path: string, at: number | string | undefined, what: 'event' | 'chapter') => {
     const t = typeof at === 'number' ? at : typeof at === 'string' && !at.startsWith('$') ? secondsAtTimeOfDay(model, at) : null;
+    // A time of day past 23:59 never comes: it is refused, not left to pass unseen.
+    if (t === null && typeof at === 'string' && !at.startsWith('$') && model.clock) {
+      errors.push(`${path}: "${at}" is not a time of day; expected HH:MM with hours 00 to 23 and minutes 00 to 59`);
+    }
     if (t === null) return;
+    // An event happens on a step: one between two steps would be moved to the nearest without a word.
+    if (what === 'event' && !isMultipleOf(t, model.dtS)) {
+      errors.push(`${path}: ${at} is not on a step of this model (dtS ${model.dtS} s), so it cannot happen then; use a multiple of ${model.dtS} s`);
+      return;
+    }
     if (what === 'chapter' ? t > end : Math.round(t / model.dtS) >= Math.round(end / model.dtS))
       errors.push(`${path}: ${at} is ${what === 'event' ? 'at or ' : ''}after the end of the run (durationS ${end} s), so it would never happen; move it earlier or lengthen durationS`);
   };
