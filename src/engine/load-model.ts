@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { COMMON_PARAMS, describeAllowed, fitToStep, isMultipleOf, namesObjectMember, objectMemberError, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { argError, argRange, describeRange } from '../params/actions.ts';
 import { secondsAtTimeOfDay } from './clock.ts';
 import { ModelSchema, ownValue, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
@@ -327,20 +328,46 @@ function crossCheck(model: Model): string[] {
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));
     if ('service' in ev && !services.has(ev.service)) errors.push(`${path}.service: no service "${ev.service}"`);
-    for (const key of ['capacityPercent', 'durationS', 'addPercent', 'delayS', 'percent', 'toPercent', 'addS'] as const) {
-      const val = (ev as Record<string, unknown>)[key];
-      if (typeof val === 'string' && val.startsWith('$')) checkRef(`${path}.${key}`, val, allParams, errors);
+    // Every argument within the one table of ranges the operator's seat and links read.
+    for (const [key, val] of Object.entries(ev)) {
+      const range = argRange(ev.type, key, model.dtS);
+      if (!range) continue;
+      if (typeof val === 'string' && val.startsWith('$')) {
+        const def = checkRef(`${path}.${key}`, val, allParams, errors);
+        // A parameter's whole range must fit; a length may be 0, which turns the event off.
+        const min = range.steps ? 0 : range.min;
+        if (def && (def.min! < min || def.max! > range.max)) {
+          errors.push(`${path}.${key}: parameter "${def.id}" runs from ${def.min} to ${def.max}, outside the ${range.label}'s ${describeRange({ ...range, min })}; narrow its min and max`);
+        }
+      } else if (typeof val === 'number' || val === 'off') {
+        const e = argError(range, val, model.dtS, true);
+        if (e) errors.push(`${path}.${key}: ${e}`);
+      }
     }
     if ((ev.type === 'rollout.start' || ev.type === 'rollout.disable') && !model.rollout)
       errors.push(`${path}: a rollout event needs the model's rollout`);
   });
+  // The operator's seat offers these durations (a fault for ½, 1, 2 or 4 times faultS): each within the table.
+  const seat: [string, number, ReturnType<typeof argRange>][] = [
+    ['operator.scaleoutDelayS', model.operator.scaleoutDelayS, argRange('scaleout', 'delayS', model.dtS)],
+    ['operator.rampS', model.operator.rampS, argRange('ramp', 'durationS', model.dtS)],
+    ['operator.faultS', model.operator.faultS / 2, argRange('fault', 'durationS', model.dtS)],
+    ['operator.faultS', model.operator.faultS * 4, argRange('fault', 'durationS', model.dtS)],
+  ];
+  for (const [path, value, range] of seat) {
+    const e = argError(range!, value, model.dtS, false);
+    if (e) errors.push(`${path}: the operator's seat would offer ${e}`);
+  }
   return errors;
 }
 
-function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[]): void {
+/** The number parameter a "$id" names, or undefined (with an error). */
+function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[]): ParamDef | undefined {
   const def = params.get(ref.slice(1));
   if (!def) errors.push(`${path}: no parameter "${ref.slice(1)}"`);
   else if (def.kind !== 'number') errors.push(`${path}: parameter "${def.id}" is not a number`);
+  else return def;
+  return undefined;
 }
 
 /** Default value of every parameter. */
