@@ -21,6 +21,9 @@ export const USAGE =
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 const MAX_DURATION_S = 7 * 86400;
+/** Largest output one process prints, in rows (simulate: regions × services per sample; sweep: runs): about 150 MB of CSV. */
+export const MAX_ROWS = { csv: 1_000_000, json: 250_000 } as const;
+
 /** Longest option value read: a model path, a setting or a change (longer ones are refused unread). */
 export const MAX_ARG_CHARS = 4096;
 

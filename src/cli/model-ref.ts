@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { describeAllowed, parseValue } from '../params/registry.ts';
 import { echo } from './args.ts';
 
 const MAX_MODEL_BYTES = 1 << 20;
@@ -79,4 +80,11 @@ export function atSeconds(loaded: LoadedModel, time: string, where: string, endS
   } else atS = Number(time);
   if (atS > endS) throw new UsageError(`${where}: the time is after the end of the run (${endS} s)`);
   return atS;
+}
+
+/** A `--set` or `--at` value: a parameter of the model (its own entry), and a value it takes. */
+export function checkParam(loaded: LoadedModel, id: string, value: string, where: string): void {
+  const def = loaded.params.find((p) => p.id === id);
+  if (!def) throw new UsageError(`${where}: unknown parameter "${echo(id)}"; ${loaded.model.id} has ${loaded.params.map((p) => p.id).join(', ')}`);
+  if (!parseValue(def, value).ok) throw new UsageError(`${where}: ${def.id}: "${echo(value)}" is not allowed; expected ${describeAllowed(def)}`);
 }

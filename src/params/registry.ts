@@ -188,9 +188,11 @@ export type Parsed = { ok: true; value: ParamValue } | { ok: false; error: strin
 
 /** Parses and validates one value given as text (CLI, URL) or as JSON (model files). */
 export function parseValue(def: ParamDef, raw: unknown): Parsed {
+  // The value as it was given, a few dozen characters of it (a number too large to read is not "null").
+  const given = typeof raw === 'string' ? JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}…` : raw) + (raw.length > 40 ? ` (${raw.length} characters)` : '') : String(raw);
   const bad = (): Parsed => ({
     ok: false,
-    error: `${def.id}: ${JSON.stringify(raw)} is not allowed; expected ${describeAllowed(def)}`,
+    error: `${def.id}: ${given} is not allowed; expected ${describeAllowed(def)}`,
   });
   if (def.kind === 'enum') {
     const word = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
