@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { decodeModelText } from '../engine/model-text.ts';
 import { describeAllowed, parseValue } from '../params/registry.ts';
 import { echo } from './args.ts';
 
@@ -32,7 +33,9 @@ function readModelFile(ref: string): string {
     let n = 0;
     for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
     if (n > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
-    return buf.subarray(0, n).toString('utf8');
+    const decoded = decodeModelText(buf.subarray(0, n));
+    if (!decoded.ok) throw new UsageError(`model file ${name}: ${decoded.error}`);
+    return decoded.text;
   } finally {
     closeSync(fd);
   }

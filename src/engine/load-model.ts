@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { COMMON_PARAMS, describeAllowed, fitToStep, isMultipleOf, namesObjectMember, objectMemberError, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { argError, argRange, describeRange } from '../params/actions.ts';
 import { secondsAtTimeOfDay } from './clock.ts';
+import { escapeControls } from './model-text.ts';
 import { ModelSchema, ownValue, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
@@ -69,7 +70,9 @@ export function loadModel(data: unknown): LoadResult {
     const def = params.find((p) => p.id === id);
     if (!def) errors.push(`defaults.${id}: no such parameter`);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { model, params } };
+  if (errors.length > 0) return { ok: false, errors };
+  escapeTexts(model);
+  return { ok: true, value: { model, params: paramsOf(model) } };
 }
 
 /**
@@ -165,8 +168,26 @@ export function overBudget(model: Model, durationS = model.durationS, budget: { 
  * line separators or direction overrides), and a few lines at most.
  */
 export function shown(error: string): string {
-  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+  const printable = escapeControls(error.length > 600 ? error.slice(0, 600) : error);
   return printable.length > 300 ? printable.slice(0, 297) + '…' : printable;
+}
+
+/**
+ * Every text of a loaded model (titles, labels, descriptions, story) with its control characters
+ * escaped, so that a page or a command showing it shows what the file holds (`\u202E`) instead
+ * of letting it reorder or break the text around it. Ids cannot hold any.
+ */
+function escapeTexts(data: unknown): void {
+  const stack: unknown[] = [data];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (typeof o[k] === 'string') o[k] = escapeControls(o[k] as string);
+      else stack.push(o[k]);
+    }
+  }
 }
 
 /** Loads a model that must be valid (built-in models); throws with every error otherwise. */
