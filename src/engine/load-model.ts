@@ -200,7 +200,7 @@ export function mustLoadModel(data: unknown): LoadedModel {
 function paramsOf(model: Model): ParamDef[] {
   const common = COMMON_PARAMS.map((p0) => {
     const p = fitToStep(p0, model.dtS);
-    const d = model.defaults[p.id];
+    const d = ownValue(model.defaults, p.id);
     if (d === undefined) return p;
     const parsed = parseValue(p, d);
     return parsed.ok ? { ...p, default: parsed.value } : p;
