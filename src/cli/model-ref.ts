@@ -8,7 +8,7 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import { loadModel, type LoadedModel } from '../engine/load-model.ts';
 import { decodeModelText } from '../engine/model-text.ts';
-import { describeAllowed, parseValue } from '../params/registry.ts';
+import { describeAllowed, isMultipleOf, parseValue } from '../params/registry.ts';
 import { echo } from './args.ts';
 
 const MAX_MODEL_BYTES = 1 << 20;
@@ -81,6 +81,8 @@ export function atSeconds(loaded: LoadedModel, time: string, where: string, endS
     }
     atS = t;
   } else atS = Number(time);
+  // A change happens on a step: one between two steps would be moved to the nearest without a word.
+  if (!isMultipleOf(atS, loaded.model.dtS)) throw new UsageError(`${where}: ${echo(time)} s is not on a step of ${loaded.model.id} (dtS ${loaded.model.dtS} s); use a multiple of ${loaded.model.dtS} s`);
   if (atS > endS) throw new UsageError(`${where}: the time is after the end of the run (${endS} s)`);
   return atS;
 }

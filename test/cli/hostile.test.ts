@@ -78,6 +78,11 @@ describe('npm run simulate, refusing hostile input', () => {
     refused(['--model', rlo], /^simulate: model .*rlo\.json is invalid: defaults\.x\\u202Ey: no such parameter$/);
   });
 
+  it('refuses a change at a time off the model\'s step, rather than rounding it', () => {
+    refused(['--model', 'single-service', '--at', '60.1:load=100'], /^simulate: --at 60\.1: 60\.1 s is not on a step of single-service \(dtS 0\.25 s\); use a multiple of 0\.25 s$/);
+    expect(simulate('--model', 'single-service', '--at', '60.25:load=100', '--every', '300').status).toBe(0);
+  });
+
   it('reads a model file with a UTF-8 byte-order mark, and refuses UTF-16', () => {
     const bom = join(dir, 'bom.json');
     writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(single))]));
