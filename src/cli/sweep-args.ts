@@ -70,8 +70,9 @@ function whole(flag: string, value: string, min: number, max: number): number {
 }
 
 /**
- * The plan, or `'help'`. Throws `UsageError` on any bad input. `extra` names string options a
- * command adds (figure:map's --out, --metric, --title); their values come back in `plan.extra`.
+ * The plan, or `'help'`. Throws `UsageError` on any bad input, before any run: every value over
+ * 4,096 characters, a model over simulate's work budget, more rows than one process prints.
+ * `command` says what a command that draws the sweep (figure:map) adds, refuses and holds.
  */
 export function planSweep(argv: string[], command: SweepCommand = {}): SweepPlan | 'help' {
   let v: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values'];
