@@ -4,6 +4,7 @@
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
+import { decodeModelText } from '../engine/model-text.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
 import { forgetStory } from './teaching.ts';
@@ -131,9 +132,11 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     store.setState({ notice: `${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
     return;
   }
-  const text = await file.text();
+  const decoded = decodeModelText(new Uint8Array(await file.arrayBuffer()));
   let data: unknown;
   try {
+    if (!decoded.ok) throw new Error(decoded.error);
+    const text = decoded.text;
     if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
     data = JSON.parse(text);
   } catch (e) {

@@ -2,8 +2,25 @@
  * The map in the link: `sweep=x=ID=VALUES;y=ID=VALUES;by=METRIC;seeds=K` (y optional), read
  * and written here; the axes are checked against the model's registry when the map runs.
  */
+import { workOf } from '../engine/load-model.ts';
+import type { Model } from '../engine/model.ts';
 import { SWEEP_METRICS, type SweepMetric } from '../engine/sweep.ts';
 import type { Lab } from './lab.ts';
+import { formatCount } from '../view/format.ts';
+
+/** A map from a link runs by itself up to this many runs… */
+export const LINK_AUTORUN_RUNS = 1000;
+/** …and this many node updates (runs × steps × services in every region): a shared link does not spend a reader's CPU without asking. */
+export const LINK_AUTORUN_UPDATES = 20e6;
+
+/** Why a map from a link waits for Run (a sentence ending in "press Run to start it."), or null if it runs by itself. */
+export function linkMapWaits(runs: number, model: Model): string | null {
+  const w = workOf(model);
+  const updates = runs * w.steps * w.nodes;
+  if (runs <= LINK_AUTORUN_RUNS && updates <= LINK_AUTORUN_UPDATES) return null;
+  const big = updates > LINK_AUTORUN_UPDATES ? `, ${Number((updates / 1e6).toPrecision(3))} million node updates` : '';
+  return `This map takes ${formatCount(runs)} runs${big}: press Run to start it.`;
+}
 
 export interface SweepKey {
   x: string;

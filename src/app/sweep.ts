@@ -26,13 +26,10 @@ import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
 import { describePoint, pointName } from '../view/phase-tip.ts';
 import { overPlot, pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
-import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
+import { decodeSweepKey, encodeSweepKey, linkMapWaits, setSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
-import { formatCount } from '../view/format.ts';
 
 const MAX_SEEDS = 10;
-/** A map from a link runs by itself up to this many runs. */
-const LINK_AUTORUN_MAX = 1000;
 const DRAW_EVERY_MS = 200;
 
 interface Sweep {
@@ -335,12 +332,13 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       return;
     }
     const runs = x.axis.values.length * (y && y.ok ? y.axis.values.length : 1) * key.seeds;
-    if (fromLink && runs > LINK_AUTORUN_MAX) {
+    const waits = fromLink ? linkMapWaits(runs, loaded.model) : null;
+    if (waits) {
       showAsked();
       // The map stays in the link while it waits for Run.
       setSweepKey(lab, encodeSweepKey(key));
       writeUrl(lab);
-      status.textContent = `This map takes ${formatCount(runs)} runs: press Run to start it.`;
+      status.textContent = waits;
       return;
     }
     current?.run?.stop();

@@ -10,6 +10,7 @@
  * keys are dropped, out-of-range numbers clamped, malformed values dropped, and each is reported
  * as a notice the page shows.
  */
+import { argRange } from '../params/actions.ts';
 import { describeAllowed, formatValue, parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { PANELS, panelNamed } from './panels.ts';
 import { decodeSweepKey } from './sweep-link.ts';
@@ -65,27 +66,8 @@ export function isOpType(name: unknown): name is OpType {
 /** Operator actions that act on a service (the others act on regions or the whole run). */
 const ON_SERVICE: ReadonlySet<OpType> = new Set(['admission', 'ramp', 'scaleout', 'fault', 'errors', 'latency', 'restore', 'block']);
 
-const WEEK_S = 7 * 86400;
-/** What each operator argument accepts, as parameters declare it: a label, a unit and a range. */
-interface ArgSpec {
-  label: string;
-  unit: string;
-  min: number;
-  max: number;
-  off?: boolean;
-}
-const OP_ARGS: Readonly<Record<string, ArgSpec>> = {
-  percent: { label: 'share', unit: '%', min: 0, max: 200, off: true },
-  toPercent: { label: 'ramp to', unit: '%', min: 0, max: 200 },
-  durationS: { label: 'duration', unit: 's', min: 1, max: WEEK_S },
-  addPercent: { label: 'capacity added', unit: '%', min: 0, max: 1000 },
-  delayS: { label: 'delay', unit: 's', min: 0, max: WEEK_S },
-  capacityPercent: { label: 'capacity left', unit: '%', min: 0, max: 100 },
-  addS: { label: 'latency added', unit: 's', min: 0, max: 600 },
-};
-/** Error faults answer a share of tries with errors: at most all of them. */
-const ERRORS_PERCENT: ArgSpec = { label: 'share of tries failed', unit: '%', min: 0, max: 100 };
-const argSpec = (type: OpType, name: string) => (type === 'errors' && name === 'percent' ? ERRORS_PERCENT : OP_ARGS[name]);
+/** What each operator argument accepts: the one table of argument ranges (params/actions.ts). */
+const argSpec = (type: OpType, name: string, stepS?: number) => argRange(type, name, stepS)!;
 
 /** The action a link's op stands for, in the engine's vocabulary. */
 export function opToAction(op: Extract<LinkChange, { action: unknown }>['action']): Record<string, unknown> & { type: string } {
@@ -384,7 +366,7 @@ function readOp(raw: string, model: string, catalog: ModelCatalog, timeIn: (s: s
   const args: (number | 'off')[] = [];
   const clamped: string[] = [];
   for (let k = 0; k < names.length; k++) {
-    const spec = argSpec(type, names[k]);
+    const spec = argSpec(type, names[k], catalog.stepOf?.(model));
     const text = parts[2 + k];
     if (text === 'off' && spec.off) {
       args.push('off');

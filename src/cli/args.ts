@@ -3,6 +3,7 @@
  * it returns the options or one error sentence naming what was wrong and what is allowed.
  */
 import { parseArgs as parseTokens } from 'node:util';
+import { escapeControls } from '../engine/model-text.ts';
 
 export interface CliOptions {
   model: string;
@@ -21,6 +22,9 @@ export const USAGE =
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 const MAX_DURATION_S = 7 * 86400;
+/** Largest output one process prints, in rows (simulate: regions × services per sample; sweep: runs): about 150 MB of CSV. */
+export const MAX_ROWS = { csv: 1_000_000, json: 250_000 } as const;
+
 /** Longest option value read: a model path, a setting or a change (longer ones are refused unread). */
 export const MAX_ARG_CHARS = 4096;
 
@@ -36,15 +40,15 @@ const OPTIONS = {
 } as const;
 const KNOWN = ['--model', '--set', '--at', '--seed', '--duration', '--every', '--format'];
 
-/** Text from the command line echoed in a message: printable, and a few dozen characters at most. */
+/** Text from the command line echoed in a message: control characters escaped (`\u202E`), a few dozen characters at most. */
 export function echo(text: string): string {
-  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const printable = escapeControls(text.length > 200 ? text.slice(0, 200) : text);
   return printable.length > 60 ? printable.slice(0, 57) + '…' : printable;
 }
 
-/** Every message is one line of printable text, whatever a file or an argument held. */
+/** Every message is one line of printable text, whatever a file or an argument held: control characters are escaped. */
 export function oneLine(message: string): string {
-  const printable = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const printable = escapeControls(message.length > 4000 ? message.slice(0, 4000) : message);
   return printable.length > 2000 ? printable.slice(0, 1997) + '…' : printable;
 }
 

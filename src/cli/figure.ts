@@ -3,17 +3,18 @@
  * run — for each region with a front door (the protected service), offered load, goodput and
  * capacity over time, with the timeline's events. Drawn with d3-scale and d3-shape, no DOM.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { line, scaleLinear, scaleLog } from 'd3';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt } from '../engine/clock.ts';
-import { mustLoadModel } from '../engine/load-model.ts';
+import { mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import { runScenario } from '../engine/run.ts';
-import { joinDashValues, oneLine, valueError } from './args.ts';
+import { echo, joinDashValues, MAX_ARG_CHARS, oneLine, valueError } from './args.ts';
+import { checkParam, UsageError } from './model-ref.ts';
+import { checkOut, writeOut } from './out-file.ts';
 
 const fail = (message: string): never => {
-  process.stderr.write(`figure: ${message}\n`);
+  process.stderr.write(`figure: ${oneLine(message)}\n`);
   process.exit(2);
 };
 const OPTIONS = { model: { type: 'string' }, out: { type: 'string' }, set: { type: 'string', multiple: true } } as const;
@@ -25,20 +26,35 @@ try {
   const options = Object.keys(OPTIONS).map((o) => `--${o}`).join(', ');
   values = fail(
     err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-      ? `${oneLine(err.message.split('.')[0])}; options are ${options}`
-      : oneLine(valueError(err.message)),
+      ? `${err.message.split('.')[0]}; options are ${options}`
+      : valueError(err.message),
   );
 }
-const modelId = values.model ?? DEFAULT_MODEL_ID;
-const out = values.out ?? 'public/replay.svg';
+// Every bad input is one line and exit 2, checked before the run: as simulate and sweep answer.
+let modelId = '';
+let out = '';
+let loaded = undefined as unknown as LoadedModel;
 const params: Record<string, string> = {};
-for (const set of values.set ?? []) {
-  const k = set.indexOf('=');
-  if (k <= 0) fail(`--set needs ID=VALUE, not "${set}"`);
-  params[set.slice(0, k)] = set.slice(k + 1);
+try {
+  for (const [name, value] of Object.entries(values)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one === 'string' && one.length > MAX_ARG_CHARS) throw new UsageError(`--${name}: a value of ${one.length} characters is too long; at most ${MAX_ARG_CHARS}`);
+    }
+  }
+  modelId = values.model ?? DEFAULT_MODEL_ID;
+  if (!Object.hasOwn(BUILTIN_MODELS, modelId)) throw new UsageError(`unknown model "${echo(modelId)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
+  loaded = mustLoadModel(BUILTIN_MODELS[modelId]);
+  for (const set of values.set ?? []) {
+    const m = /^([^=\s]+)=(.*)$/.exec(set);
+    if (!m) throw new UsageError(`--set "${echo(set)}": expected ID=VALUE, e.g. --set retry.attempts=0`);
+    checkParam(loaded, m[1], m[2], '--set');
+    params[m[1]] = m[2];
+  }
+  out = checkOut(values.out ?? 'public/replay.svg');
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  fail(e.message);
 }
-if (!Object.hasOwn(BUILTIN_MODELS, modelId)) fail(`unknown model "${modelId}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
-const loaded = mustLoadModel(BUILTIN_MODELS[modelId]);
 const door = loaded.model.services.find((s) => s.door)!;
 const { samples, events, sim } = runScenario(loaded, { params, everyS: Math.max(loaded.model.dtS, loaded.model.durationS / 600) });
 const regions = loaded.model.regions.filter((r) =>
@@ -94,5 +110,10 @@ for (const e of events.filter((e) => e.origin === 'model' && e.type !== 'note').
   svg += `<line x1="${ex}" x2="${ex}" y1="${M.t}" y2="${axisY - 14}" stroke="#999" stroke-dasharray="2,3"><title>${esc(e.label)}</title></line>`;
 }
 svg += '</svg>\n';
-writeFileSync(out, svg);
+try {
+  writeOut(out, svg);
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  fail(e.message);
+}
 process.stdout.write(`wrote ${out}\n`);

@@ -6,19 +6,10 @@ import { DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { CLI_BUDGET, overBudget, workOf, type LoadedModel } from '../engine/load-model.ts';
 import type { TimedChange } from '../engine/run.ts';
 import { ParamError } from '../engine/simulation.ts';
-import { describeAllowed, parseValue } from '../params/registry.ts';
-import { echo, oneLine, parseArgs, USAGE, type CliOptions } from './args.ts';
-import { atSeconds, resolveModel, UsageError } from './model-ref.ts';
+import { echo, MAX_ROWS, oneLine, parseArgs, USAGE, type CliOptions } from './args.ts';
+import { atSeconds, checkParam, resolveModel, UsageError } from './model-ref.ts';
 import { renderRun } from '../engine/output.ts';
 
-/** Largest output printed, in rows (regions × services per sample): about 150 MB of CSV. */
-export const MAX_ROWS = { csv: 1_000_000, json: 250_000 } as const;
-
-function checkParam(loaded: LoadedModel, id: string, value: string, where: string): void {
-  const def = loaded.params.find((p) => p.id === id);
-  if (!def) throw new UsageError(`${where}: unknown parameter "${echo(id)}"; ${loaded.model.id} has ${loaded.params.map((p) => p.id).join(', ')}`);
-  if (!parseValue(def, value).ok) throw new UsageError(`${where}: ${def.id}: "${echo(value)}" is not allowed; expected ${describeAllowed(def)}`);
-}
 
 function plan(o: CliOptions): { loaded: LoadedModel; params: Record<string, string>; changes: TimedChange[]; durationS: number } {
   const { loaded } = resolveModel(o.model);

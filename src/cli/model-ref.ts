@@ -7,6 +7,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { secondsAtTimeOfDay } from '../engine/clock.ts';
 import { loadModel, type LoadedModel } from '../engine/load-model.ts';
+import { decodeModelText } from '../engine/model-text.ts';
+import { describeAllowed, isMultipleOf, parseValue } from '../params/registry.ts';
 import { echo } from './args.ts';
 
 const MAX_MODEL_BYTES = 1 << 20;
@@ -31,7 +33,9 @@ function readModelFile(ref: string): string {
     let n = 0;
     for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
     if (n > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
-    return buf.subarray(0, n).toString('utf8');
+    const decoded = decodeModelText(buf.subarray(0, n));
+    if (!decoded.ok) throw new UsageError(`model file ${name}: ${decoded.error}`);
+    return decoded.text;
   } finally {
     closeSync(fd);
   }
@@ -77,6 +81,15 @@ export function atSeconds(loaded: LoadedModel, time: string, where: string, endS
     }
     atS = t;
   } else atS = Number(time);
+  // A change happens on a step: one between two steps would be moved to the nearest without a word.
+  if (!isMultipleOf(atS, loaded.model.dtS)) throw new UsageError(`${where}: ${echo(time)} s is not on a step of ${loaded.model.id} (dtS ${loaded.model.dtS} s); use a multiple of ${loaded.model.dtS} s`);
   if (atS > endS) throw new UsageError(`${where}: the time is after the end of the run (${endS} s)`);
   return atS;
+}
+
+/** A `--set` or `--at` value: a parameter of the model (its own entry), and a value it takes. */
+export function checkParam(loaded: LoadedModel, id: string, value: string, where: string): void {
+  const def = loaded.params.find((p) => p.id === id);
+  if (!def) throw new UsageError(`${where}: unknown parameter "${echo(id)}"; ${loaded.model.id} has ${loaded.params.map((p) => p.id).join(', ')}`);
+  if (!parseValue(def, value).ok) throw new UsageError(`${where}: ${def.id}: "${echo(value)}" is not allowed; expected ${describeAllowed(def)}`);
 }

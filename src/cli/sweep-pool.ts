@@ -13,9 +13,20 @@ const WORKER_FILE = new URL('./sweep-worker.ts', import.meta.url).href;
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const WORKER_SOURCE = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE)}); })`;
 
+/** The heap each worker may use, in MB: a worker over it is stopped and the sweep ends. */
+export const WORKER_HEAP_MB = 512;
+
+/** A worker of the pool ran out of its memory: the sweep ends with one line saying so. */
+export class WorkerMemoryError extends Error {
+  constructor(readonly heapMb: number) {
+    super(`a sweep worker ran out of its ${heapMb} MB of memory, so the sweep stopped; run fewer workers (--workers), a shorter --duration or a smaller model`);
+  }
+}
+
 /**
  * Runs `indexes` (grid positions) and calls `onRow` with each result in that order.
- * With one worker the cells run on this thread (no start-up cost).
+ * With one worker the cells run on this thread (no start-up cost). Each worker may use
+ * `heapMb` of heap (`WORKER_HEAP_MB`); one over it rejects with a `WorkerMemoryError`.
  */
 export async function runSweep(
   modelData: unknown,
@@ -24,6 +35,7 @@ export async function runSweep(
   indexes: readonly number[],
   workers: number,
   onRow: (row: CellResult, k: number) => void,
+  heapMb = WORKER_HEAP_MB,
 ): Promise<void> {
   if (workers <= 1 || indexes.length <= 1) {
     indexes.forEach((index, k) => onRow(runCell(loaded, spec, index), k));
@@ -44,7 +56,7 @@ export async function runSweep(
       };
       const count = Math.min(workers, indexes.length);
       for (let i = 0; i < count; i++) {
-        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { model: modelData, spec } });
+        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { model: modelData, spec }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
         pool.push(w);
         w.on('message', (m: { index: number; row: CellResult }) => {
           done[(w as Worker & { k?: number }).k!] = m.row;
@@ -57,7 +69,7 @@ export async function runSweep(
           if (finished === indexes.length) resolve();
           else feed(w);
         });
-        w.on('error', reject);
+        w.on('error', (e: Error & { code?: string }) => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerMemoryError(heapMb) : e));
         w.on('exit', (code) => {
           if (finished < indexes.length) reject(new Error(`a sweep worker stopped (exit ${code})`));
         });

@@ -8,7 +8,7 @@ import { shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow,
 import { oneLine } from './args.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep, SWEEP_USAGE, type SweepPlan } from './sweep-args.ts';
-import { runSweep } from './sweep-pool.ts';
+import { runSweep, WorkerMemoryError } from './sweep-pool.ts';
 
 async function main(argv: string[]): Promise<number> {
   let plan: SweepPlan | 'help';
@@ -25,6 +25,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(SWEEP_USAGE + '\n');
     return 0;
   }
+  for (const note of plan.notes) process.stderr.write(`sweep: ${oneLine(note)}\n`);
+  try {
+    return await print(plan);
+  } catch (e) {
+    if (!(e instanceof WorkerMemoryError)) throw e;
+    process.stderr.write(`sweep: ${oneLine(e.message)}\n`);
+    return 2;
+  }
+}
+
+async function print(plan: SweepPlan): Promise<number> {
   const { loaded, spec, format } = plan;
   const indexes = shardIndexes(spec, plan.shard, plan.shards);
   if (format === 'csv') {

@@ -34,7 +34,8 @@ export function secondsAtTimeOfDay(model: Pick<Model, 'clock'>, hhmm: string): n
 /** A number or "$param" read from the current parameter values. */
 export function resolveNumber(value: NumOrRef, params: Readonly<Record<string, ParamValue>>): number {
   if (typeof value === 'number') return value;
-  const v = params[value.slice(1)];
+  const id = value.slice(1);
+  const v = Object.hasOwn(params, id) ? params[id] : undefined;
   return typeof v === 'number' ? v : NaN;
 }
 

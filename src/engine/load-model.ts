@@ -3,9 +3,11 @@
  * (references between ids, an acyclic call graph, parameter tables). Every error names the field.
  */
 import * as v from 'valibot';
-import { COMMON_PARAMS, describeAllowed, fitToStep, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { COMMON_PARAMS, describeAllowed, fitToStep, isMultipleOf, namesObjectMember, objectMemberError, parseValue, RESERVED_IDS, type ParamDef, type ParamValue } from '../params/registry.ts';
+import { argError, argRange, describeRange } from '../params/actions.ts';
 import { secondsAtTimeOfDay } from './clock.ts';
-import { ModelSchema, type Model } from './model.ts';
+import { escapeControls } from './model-text.ts';
+import { ModelSchema, ownValue, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
 
 export interface LoadedModel {
@@ -29,7 +31,8 @@ export const MAX_MODEL_DEPTH = 32;
 /**
  * Every text in the data is bounded and so are its size and its depth, checked before the schema
  * sees it: no later check, message, view or copy to a worker ever handles an unbounded text or
- * recurses without bound.
+ * recurses without bound. No key names a member every object has (`constructor`, `__proto__`):
+ * the schema would drop such a key without a word, and a lookup would find the language's own.
  */
 function tooLong(data: unknown): string | null {
   // Each value with its path, its level and the top-level field it is under.
@@ -42,6 +45,7 @@ function tooLong(data: unknown): string | null {
     if (depth > MAX_MODEL_DEPTH) return `${top}: nested more than ${MAX_MODEL_DEPTH} levels deep; a model needs about six`;
     for (const [k, val] of Object.entries(x)) {
       if (k.length > 100) return `${path}: a key of ${k.length} characters; at most 100`;
+      if (namesObjectMember(k)) return objectMemberError(path === '(model)' ? k : `${path}.${k}`, k);
       stack.push([val, path === '(model)' ? k : `${path}.${k}`, depth + 1, depth === 1 ? k : top]);
     }
   }
@@ -66,7 +70,9 @@ export function loadModel(data: unknown): LoadResult {
     const def = params.find((p) => p.id === id);
     if (!def) errors.push(`defaults.${id}: no such parameter`);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { model, params } };
+  if (errors.length > 0) return { ok: false, errors };
+  escapeTexts(model);
+  return { ok: true, value: { model, params: paramsOf(model) } };
 }
 
 /**
@@ -110,12 +116,12 @@ export function workOf(model: Model, durationS = model.durationS): Work {
   let peakAt = '';
   model.regions.forEach((r, i) => {
     const load = new Float64Array(S);
-    for (const src of model.sources) load[index.get(src.service)!] += src.rateRps * r.scale * (src.regionScale?.[r.id] ?? 1);
+    for (const src of model.sources) load[index.get(src.service)!] += src.rateRps * r.scale * (ownValue(src.regionScale, r.id) ?? 1);
     for (const j of order) {
       const from = model.services[j].id;
       for (const c of model.calls) {
         if (c.from !== from) continue;
-        load[index.get(c.to)!] += load[j] * MAX_TRIES * (c.regionPerRequest?.[r.id] ?? c.perRequest);
+        load[index.get(c.to)!] += load[j] * MAX_TRIES * (ownValue(c.regionPerRequest, r.id) ?? c.perRequest);
       }
     }
     load.forEach((rps, j) => {
@@ -162,8 +168,26 @@ export function overBudget(model: Model, durationS = model.durationS, budget: { 
  * line separators or direction overrides), and a few lines at most.
  */
 export function shown(error: string): string {
-  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+  const printable = escapeControls(error.length > 600 ? error.slice(0, 600) : error);
   return printable.length > 300 ? printable.slice(0, 297) + '…' : printable;
+}
+
+/**
+ * Every text of a loaded model (titles, labels, descriptions, story) with its control characters
+ * escaped, so that a page or a command showing it shows what the file holds (`\u202E`) instead
+ * of letting it reorder or break the text around it. Ids cannot hold any.
+ */
+function escapeTexts(data: unknown): void {
+  const stack: unknown[] = [data];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (typeof o[k] === 'string') o[k] = escapeControls(o[k] as string);
+      else stack.push(o[k]);
+    }
+  }
 }
 
 /** Loads a model that must be valid (built-in models); throws with every error otherwise. */
@@ -176,7 +200,7 @@ export function mustLoadModel(data: unknown): LoadedModel {
 function paramsOf(model: Model): ParamDef[] {
   const common = COMMON_PARAMS.map((p0) => {
     const p = fitToStep(p0, model.dtS);
-    const d = model.defaults[p.id];
+    const d = ownValue(model.defaults, p.id);
     if (d === undefined) return p;
     const parsed = parseValue(p, d);
     return parsed.ok ? { ...p, default: parsed.value } : p;
@@ -188,6 +212,19 @@ function paramsOf(model: Model): ParamDef[] {
 
 function crossCheck(model: Model): string[] {
   const errors: string[] = [];
+  // Ids that name a member every object has are refused before anything looks them up.
+  const member = (path: string, id: string | undefined) => id !== undefined && namesObjectMember(id) && errors.push(objectMemberError(path, id));
+  member('id', model.id);
+  model.regions.forEach((r, i) => member(`regions.${i}.id`, r.id));
+  model.services.forEach((s, i) => member(`services.${i}.id`, s.id));
+  model.sources.forEach((s, i) => member(`sources.${i}.id`, s.id));
+  model.params.forEach((p, i) => {
+    member(`params.${i}.id`, p.id);
+    if (p.knob.kind === 'timeline.group') member(`params.${i}.knob.group`, p.knob.group);
+  });
+  model.whatIfs.forEach((w, i) => member(`whatIfs.${i}.id`, w.id));
+  model.timeline.forEach((ev, i) => member(`timeline.${i}.group`, ev.group));
+  if (errors.length > 0) return errors;
   const regions = new Set(model.regions.map((r) => r.id));
   const services = new Set(model.services.map((s) => s.id));
   const sources = new Set(model.sources.map((s) => s.id));
@@ -201,6 +238,7 @@ function crossCheck(model: Model): string[] {
   dup('regions', model.regions.map((r) => r.id));
   dup('services', model.services.map((s) => s.id));
   dup('sources', model.sources.map((s) => s.id));
+  dup('whatIfs', model.whatIfs.map((w) => w.id));
   dup('params', [...COMMON_PARAMS.map((p) => p.id), ...model.params.map((p) => p.id)]);
 
   model.regions.forEach((r, i) => {
@@ -287,7 +325,16 @@ function crossCheck(model: Model): string[] {
   const end = model.durationS;
   const late = (path: string, at: number | string | undefined, what: 'event' | 'chapter') => {
     const t = typeof at === 'number' ? at : typeof at === 'string' && !at.startsWith('$') ? secondsAtTimeOfDay(model, at) : null;
+    // A time of day past 23:59 never comes: it is refused, not left to pass unseen.
+    if (t === null && typeof at === 'string' && !at.startsWith('$') && model.clock) {
+      errors.push(`${path}: "${at}" is not a time of day; expected HH:MM with hours 00 to 23 and minutes 00 to 59`);
+    }
     if (t === null) return;
+    // An event happens on a step: one between two steps would be moved to the nearest without a word.
+    if (what === 'event' && !isMultipleOf(t, model.dtS)) {
+      errors.push(`${path}: ${at} is not on a step of this model (dtS ${model.dtS} s), so it cannot happen then; use a multiple of ${model.dtS} s`);
+      return;
+    }
     if (what === 'chapter' ? t > end : Math.round(t / model.dtS) >= Math.round(end / model.dtS))
       errors.push(`${path}: ${at} is ${what === 'event' ? 'at or ' : ''}after the end of the run (durationS ${end} s), so it would never happen; move it earlier or lengthen durationS`);
   };
@@ -302,22 +349,50 @@ function crossCheck(model: Model): string[] {
     else if (typeof ev.at === 'string' && !model.clock) errors.push(`${path}.at: "HH:MM" times need a clocked model`);
     ev.regions?.forEach((id, j) => !regions.has(id) && errors.push(`${path}.regions.${j}: no region "${id}"`));
     if ('service' in ev && !services.has(ev.service)) errors.push(`${path}.service: no service "${ev.service}"`);
-    for (const key of ['capacityPercent', 'durationS', 'addPercent', 'delayS', 'percent', 'toPercent', 'addS'] as const) {
-      const val = (ev as Record<string, unknown>)[key];
-      if (typeof val === 'string' && val.startsWith('$')) checkRef(`${path}.${key}`, val, allParams, errors);
+    // Every argument within the one table of ranges the operator's seat and links read.
+    for (const [key, val] of Object.entries(ev)) {
+      const range = argRange(ev.type, key, model.dtS);
+      if (!range) continue;
+      if (typeof val === 'string' && val.startsWith('$')) {
+        const def = checkRef(`${path}.${key}`, val, allParams, errors);
+        // A parameter's whole range must fit; a length may be 0, which turns the event off.
+        const min = range.steps ? 0 : range.min;
+        if (def && (def.min! < min || def.max! > range.max)) {
+          errors.push(`${path}.${key}: parameter "${def.id}" runs from ${def.min} to ${def.max}, outside the ${range.label}'s ${describeRange({ ...range, min })}; narrow its min and max`);
+        }
+      } else if (typeof val === 'number' || val === 'off') {
+        const e = argError(range, val, model.dtS, true);
+        if (e) errors.push(`${path}.${key}: ${e}`);
+      }
     }
     if ((ev.type === 'rollout.start' || ev.type === 'rollout.disable') && !model.rollout)
       errors.push(`${path}: a rollout event needs the model's rollout`);
   });
+  // The operator's seat offers these durations (a fault for ½, 1, 2 or 4 times faultS): each within the table.
+  const seat: [string, number, ReturnType<typeof argRange>][] = [
+    ['operator.scaleoutDelayS', model.operator.scaleoutDelayS, argRange('scaleout', 'delayS', model.dtS)],
+    ['operator.rampS', model.operator.rampS, argRange('ramp', 'durationS', model.dtS)],
+    ['operator.faultS', model.operator.faultS / 2, argRange('fault', 'durationS', model.dtS)],
+    ['operator.faultS', model.operator.faultS * 4, argRange('fault', 'durationS', model.dtS)],
+  ];
+  for (const [path, value, range] of seat) {
+    const e = argError(range!, value, model.dtS, false);
+    if (e) errors.push(`${path}: the operator's seat would offer ${e}`);
+  }
   return errors;
 }
 
-/** A `$param` reference: to a number, or for a time on a clocked model, to a choice of times of day ("21:18"). */
-function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[], takes: 'number' | 'time' = 'number'): void {
+/**
+ * The parameter a "$id" names, or undefined (with an error): a number parameter, or for a time on
+ * a clocked model (`takes` 'time') a choice of times of day such as "21:18".
+ */
+function checkRef(path: string, ref: string, params: Map<string, ParamDef>, errors: string[], takes: 'number' | 'time' = 'number'): ParamDef | undefined {
   const def = params.get(ref.slice(1));
   const times = takes === 'time' && def?.kind === 'enum' && (def.options ?? []).every((o) => /^([01]?\d|2[0-3]):[0-5]\d$/.test(o));
   if (!def) errors.push(`${path}: no parameter "${ref.slice(1)}"`);
   else if (def.kind !== 'number' && !times) errors.push(`${path}: parameter "${def.id}" is not a number${takes === 'time' ? ' nor a choice of times of day' : ''}`);
+  else return def;
+  return undefined;
 }
 
 /** Default value of every parameter. */

@@ -267,3 +267,8 @@ export type Action = TimelineEventDef extends infer E
     : never
   : never;
 export type NumOrRef = number | string;
+
+/** A table's own entry for `key` (a region's scale, …), never a member of its prototype. */
+export function ownValue<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -83,7 +83,7 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
   for (const def of defs) {
     const knob = def.knob;
     if (!knob) continue;
-    const value = params[def.id];
+    const value = Object.hasOwn(params, def.id) ? params[def.id] : undefined;
     switch (knob.kind) {
       case 'source.rate':
         model.sources.forEach((src, d) => src.id === knob.source && (s.rate_d[d] = num(value, src.rateRps)));
@@ -92,7 +92,7 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
         model.services.forEach((svc, i) => svc.id === knob.service && (s.capacity_s[i] = num(value, svc.capacityRps)));
         break;
       case 'service.quota':
-        model.services.forEach((svc, i) => svc.id === knob.service && (s.quota_s[i] = isOff(value) ? NaN : num(value, NaN) / 100));
+        model.services.forEach((svc, i) => svc.id === knob.service && (s.quota_s[i] = value === undefined || isOff(value) ? NaN : num(value, NaN) / 100));
         break;
       case 'service.errors':
         model.services.forEach((svc, i) => svc.id === knob.service && (s.errors_s[i] = Math.min(1, Math.max(0, num(value, 0) / 100))));

@@ -4,7 +4,7 @@
  * are stepped so that callers always run before the services they call.
  * Array names carry their index space: `nodeOf_s` is indexed by source, `flows_n` by node.
  */
-import type { Model } from './model.ts';
+import { ownValue, type Model } from './model.ts';
 
 export interface NodeInfo {
   index: number;
@@ -77,7 +77,7 @@ export function compileTopology(model: Model): Topology {
     for (let s = 0; s < S; s++) {
       const index = nodeIndex(r, s);
       const svc = model.services[s];
-      capacityShare_n[index] = model.regions[r].scale * (svc.regionScale?.[regionIds[r]] ?? 1);
+      capacityShare_n[index] = model.regions[r].scale * (ownValue(svc.regionScale, regionIds[r]) ?? 1);
       nodes.push({ index, region: r, service: s, id: `${regionIds[r]}/${serviceIds[s]}`, inFlows: [], inPorts: [], depFlows: [] });
     }
   }
@@ -107,7 +107,7 @@ export function compileTopology(model: Model): Topology {
     for (const call of model.calls) {
       const from = serviceOf.get(call.from)!;
       const to = serviceOf.get(call.to)!;
-      const per = call.regionPerRequest?.[regionIds[r]] ?? call.perRequest;
+      const per = ownValue(call.regionPerRequest, regionIds[r]) ?? call.perRequest;
       const f = addFlow(nodeIndex(r, from), -1, r, to, per, `${regionIds[r]}: ${call.from} → ${call.to}`);
       nodes[nodeIndex(r, from)].depFlows.push(f);
     }
@@ -118,7 +118,7 @@ export function compileTopology(model: Model): Topology {
     for (let r = 0; r < R; r++) {
       const s = serviceOf.get(src.service)!;
       const flow = addFlow(-1, sources.length, r, s, 1, `${regionIds[r]}: ${src.label} → ${src.service}`);
-      const baseShare = model.regions[r].scale * (src.regionScale?.[regionIds[r]] ?? 1);
+      const baseShare = model.regions[r].scale * (ownValue(src.regionScale, regionIds[r]) ?? 1);
       sources.push({ index: sources.length, def, region: r, flow, baseShare });
     }
   });

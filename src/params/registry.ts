@@ -69,6 +69,24 @@ export const RESERVED_IDS: readonly string[] = [
   'secret', 'speed', 'region', 'service', 'sweep', 'theme', 'lang', 'view',
 ];
 
+/**
+ * Names every JavaScript object answers to through its prototype (`constructor`, `__proto__`,
+ * `toString`, …). An id spelled like one would be looked up as the language's own member wherever
+ * a table is a plain object, so no model id, key or reference may take one: files, links and
+ * models built in the page are held to this one rule.
+ */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Whether `id` names a member of `Object.prototype` (and so cannot be an id or a key). */
+export function namesObjectMember(id: string): boolean {
+  return OBJECT_MEMBERS.has(id);
+}
+
+/** The sentence every refusal of such an id uses. */
+export function objectMemberError(path: string, id: string): string {
+  return `${path}: "${id}" is a name every object has built in (like constructor or toString), so it cannot be an id here; choose another`;
+}
+
 /** Parameters every model has. Models may override their defaults (`defaults` in the model file). */
 export const COMMON_PARAMS: readonly ParamDef[] = [
   {
@@ -170,9 +188,11 @@ export type Parsed = { ok: true; value: ParamValue } | { ok: false; error: strin
 
 /** Parses and validates one value given as text (CLI, URL) or as JSON (model files). */
 export function parseValue(def: ParamDef, raw: unknown): Parsed {
+  // The value as it was given, a few dozen characters of it (a number too large to read is not "null").
+  const given = typeof raw === 'string' ? JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}…` : raw) + (raw.length > 40 ? ` (${raw.length} characters)` : '') : String(raw);
   const bad = (): Parsed => ({
     ok: false,
-    error: `${def.id}: ${JSON.stringify(raw)} is not allowed; expected ${describeAllowed(def)}`,
+    error: `${def.id}: ${given} is not allowed; expected ${describeAllowed(def)}`,
   });
   if (def.kind === 'enum') {
     const word = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;

@@ -10,6 +10,7 @@ import { Sampler } from '../engine/sampler.ts';
 import { ParamError, Simulation, type Snapshot } from '../engine/simulation.ts';
 import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
+import { actionArgErrors } from '../params/actions.ts';
 import { renderRun } from '../engine/output.ts';
 import { scoreOf, scoreRun, verdict } from '../engine/score.ts';
 import { allChecks } from '../engine/validation.ts';
@@ -76,12 +77,16 @@ export class SimHost {
         case 'restart':
           this.start({ ...this.need().state.params });
           return [{ type: 'frame', ...this.frame() }];
-        case 'act':
+        case 'act': {
+          // The operator's seat is held to the same argument ranges as model files and links.
+          const wrong = actionArgErrors(msg.action as Record<string, unknown> & { type: string }, this.need().dtS);
+          if (wrong.length) throw new RefusedError(`the operator action was refused: ${wrong.join('; ')}`);
           this.need().act(msg.action);
           this.changes.push({ tick: this.need().state.tick, action: msg.action });
           this.nextChange = this.changes.length;
           this.recipeChanged = true;
           return [{ type: 'frame', ...this.frame() }];
+        }
         case 'export':
           return [this.exportRun(msg.format)];
         case 'whatIf':

@@ -36,7 +36,9 @@ describe('exports and model files', () => {
       { name: 'huge.json', path: huge, says: /50\.0 MB; model files can be at most 1 MB/ },
       { name: 'broken.json', buffer: Buffer.from('{ "schema": 1, '), says: /not a model file/ },
       // What the file holds and its name are echoed printable: no escape sequence, no direction override.
-      { name: 'ctl\u202e.json', buffer: Buffer.from('\u001b[31m\u202e{'), says: /^ctl\?\.json is not a model file: [^\u0000-\u001f\u202a-\u202e]*\. Nothing was changed\.$/ },
+      { name: 'ctl\u202e.json', buffer: Buffer.from('\u001b[31m\u202e{'), says: /^ctl\\u202E\.json is not a model file: [^\u0000-\u001f\u202a-\u202e]*\. Nothing was changed\.$/ },
+      // UTF-16 is refused, as the command line refuses it.
+      { name: 'utf16.json', buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(base), 'utf16le')]), says: /^utf16\.json is not a model file: it is UTF-16 \(or holds NUL bytes\); save it as UTF-8\. Nothing was changed\.$/ },
     ];
     for (const f of files) {
       await input.setInputFiles(f.path ?? { name: f.name, mimeType: 'application/json', buffer: f.buffer! });
@@ -45,10 +47,10 @@ describe('exports and model files', () => {
       expect(await page.locator('output[for="param-load"]').textContent()).toBe('500 req/s');
       expect(await page.locator('#notice script').count()).toBe(0);
     }
-    // A good file opens, and its text is shown as text.
-    const good = { ...base, id: 'my-model', title: '<b>My</b> model' };
-    await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
-    await expect.poll(() => page.textContent('#model-title')).toBe('<b>My</b> model');
+    // A good file opens (a UTF-8 byte-order mark is fine), and its text is shown as text, a direction override escaped.
+    const good = { ...base, id: 'my-model', title: '<b>My</b> \u202emodel' };
+    await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(good))]) });
+    await expect.poll(() => page.textContent('#model-title')).toBe('<b>My</b> \\u202Emodel');
     expect(await page.locator('#model-title b').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

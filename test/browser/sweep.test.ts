@@ -213,6 +213,15 @@ describe('map the space', () => {
     await page.context().close();
   }, 60_000);
 
+  it('a link\'s map of the incident over 20 million node updates waits for Run, saying what it would take', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(`${lab().url}?v=1&model=azure-2026-02&sweep=${encodeURIComponent('x=retry.attempts=0:3:4;y=failover=0,30,60;by=trouble_s;seeds=1')}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 20_000 }).toBe('This map takes 12 runs, 24.5 million node updates: press Run to start it.');
+    expect(await page.inputValue('#sweep-x-values')).toBe('0:3:4');
+    expect(page.url()).toContain('sweep=');
+    await page.context().close();
+  }, 60_000);
+
   it('a large map (60 × 60) keeps one cell for the keyboard, paints its points on a canvas, and opens the point under the pointer', async () => {
     const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     await page.goto(`${lab().url}?v=1&model=single-service&sweep=${encodeURIComponent('x=load=100:1000:60;y=trigger.duration=0:59:60;by=outcome;seeds=1')}`);

@@ -69,8 +69,33 @@ describe('npm run simulate, refusing hostile input', () => {
     const raw = join(dir, 'raw.json');
     writeFileSync(raw, '{"schema": 1, \u001b[2J\u001b[H}');
     refused(['--model', raw], /is not valid JSON/);
-    refused(['--set', 'retry.jitter=\u001b[31mx'], /retry\.jitter: "\?\[31mx" is not allowed/);
-    refused(['--frobnicate\u001b[2J'], /^simulate: unknown option "--frobnicate\?\[2J"; options are /);
+    refused(['--set', 'retry.jitter=\u001b[31mx'], /retry\.jitter: "\\u001B\[31mx" is not allowed/);
+    refused(['--frobnicate\u001b[2J'], /^simulate: unknown option "--frobnicate\\u001B\[2J"; options are /);
+    // A direction override is shown as what it is, not obeyed.
+    refused(['--set', 'retry.jitter=\u202efull'], /^simulate: --set: retry\.jitter: "\\u202Efull" is not allowed/);
+    const rlo = join(dir, 'rlo.json');
+    writeFileSync(rlo, JSON.stringify({ ...single, defaults: { 'x\u202ey': 1 } }));
+    refused(['--model', rlo], /^simulate: model .*rlo\.json is invalid: defaults\.x\\u202Ey: no such parameter$/);
+  });
+
+  it('refuses a change at a time off the model\'s step, rather than rounding it', () => {
+    refused(['--model', 'single-service', '--at', '60.1:load=100'], /^simulate: --at 60\.1: 60\.1 s is not on a step of single-service \(dtS 0\.25 s\); use a multiple of 0\.25 s$/);
+    expect(simulate('--model', 'single-service', '--at', '60.25:load=100', '--every', '300').status).toBe(0);
+  });
+
+  it('reads a model file with a UTF-8 byte-order mark, and refuses UTF-16', () => {
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(single))]));
+    const r = simulate('--model', bom, '--every', '300');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^t,clock,region,service,/);
+    const le = join(dir, 'utf16le.json');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(single), 'utf16le')]));
+    refused(['--model', le], /^simulate: model file .*utf16le\.json: it is UTF-16 \(or holds NUL bytes\); save it as UTF-8$/);
+    const be = join(dir, 'utf16be.json');
+    writeFileSync(be, Buffer.from(JSON.stringify(single), 'utf16le').swap16());
+    refused(['--model', be], /^simulate: model file .*utf16be\.json: it is UTF-16/);
   });
 
   it('reads a negative number after a flag as its value and names the range allowed', () => {
@@ -142,5 +167,14 @@ describe('npm run figure, given what a hostile user would give it', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(message);
+  });
+});
+
+describe('npm run validate, given an option it does not take', () => {
+  it('refuses it in one line with exit 2, rather than ignoring it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/validate.ts', '--junk'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('validate: unexpected argument "--junk"; validate takes no options\n');
   });
 });

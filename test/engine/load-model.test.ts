@@ -68,8 +68,8 @@ describe('loading models', () => {
     if (!r.ok) expect(r.errors[0]).toMatch(/cycle/);
   });
 
-  it('an error echoes what a file holds printable: control characters, line separators and direction overrides become "?"', () => {
-    expect(shown('a\u001b[31mb\u202ec\u2028d\u2066e')).toBe('a?[31mb?c?d?e');
+  it('an error echoes what a file holds printable: control characters, line separators and direction overrides are escaped', () => {
+    expect(shown('a\u001b[31mb\u202ec\u2028d\u2066e')).toBe('a\\u001B[31mb\\u202Ec\\u2028d\\u2066e');
     expect(shown('x'.repeat(400))).toHaveLength(298);
   });
 
