@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/model-ref.ts';
 import { planSweep, type SweepPlan } from '../../src/cli/sweep-args.ts';
@@ -56,6 +57,21 @@ describe('npm run sweep -- --merge', () => {
     const json = [...GRID, '--format', 'json'];
     expect(merge([file('s2.json'), file('s1.json'), file('s3.json')], json)).toBe(whole.json);
     expect(merge([file('s3.json'), file('s2.json'), file('s1.json')], json)).toBe(whole.json);
+  });
+
+  it('rebuilds it from any number of shards in any order (property)', () => {
+    const [head, ...rows] = whole.csv.trimEnd().split('\n');
+    const seeds = 2;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }))), ([n, order]) => {
+        const files = order.map((i) => {
+          const mine = rows.filter((_, k) => Math.floor(k / seeds) % n === i);
+          return file(`p${n}-${i + 1}.csv`, [head, ...mine].join('\n') + '\n');
+        });
+        expect(merge(files)).toBe(whole.csv);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('refuses a missing shard with exit 2, one line naming the first cell missing, and nothing on stdout', () => {
