@@ -199,5 +199,16 @@ describe('hostile or unknown input', () => {
     expect(r.settings.find((s) => s.id === 'retry.attempts')!.value).toBe(2);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
+  it('echoes what the file holds printable: no escape sequences or direction overrides, a few hundred characters at most', () => {
+    const codes = ['\u001b[31mRED', '\u202eevil', ...Array.from({ length: 500 }, (_, i) => `CODE_${i}`)];
+    const r = read(JSON.stringify({ methodConfig: [{ retryPolicy: { maxAttempts: 2, initialBackoff: '1s', maxBackoff: '1s', backoffMultiplier: 2, retryableStatusCodes: codes } }] }));
+    for (const n of r.notes) {
+      expect(n).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+      expect(n.length).toBeLessThanOrEqual(400);
+    }
+    expect(errorOf('{"Retry":{"MaxRetryAttempts":2,"Delay":"\u202e00:00:02"}}')).not.toMatch(/\u202e/);
+    expect(errorOf('{"methodConfig": [\u202e}')).not.toMatch(/\u202e/);
+  });
+
   it('refuses nesting deeper than 64 levels', () => expect(errorOf('{"a":'.repeat(100) + '{"Retry":{"MaxRetryAttempts":1}}' + '}'.repeat(100))).toMatch(/nested deeper than 64 levels/));
 });

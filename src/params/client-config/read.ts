@@ -69,11 +69,19 @@ export function get(obj: Tree, key: string): unknown {
 /** Whether `obj` has any of `keys`. */
 export const hasAny = (obj: Tree, keys: readonly string[]) => keys.some((k) => keyOf(obj, k) !== undefined);
 
+/**
+ * A message as shown to a user, whatever the file held: no control characters, escape sequences or
+ * direction overrides, and at most `max` characters.
+ */
+export function printable(text: string, max = 400): string {
+  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
 /** How a value is quoted in a message: short, printable. */
 export function shown(v: unknown): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? (Array.isArray(v) ? 'a list' : 'an object') : String(v);
-  const printable = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
-  return printable.length > 60 ? printable.slice(0, 57) + '…' : printable;
+  return printable(s, 60);
 }
 
 /** A number, written as a number or as a decimal string (.NET binds strings, INI has nothing else). */

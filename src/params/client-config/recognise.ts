@@ -10,7 +10,7 @@ import { isAzureCore, readAzureCore } from './azure-core.ts';
 import { isEnvoy, readEnvoy } from './envoy.ts';
 import { isGrpc, readGrpc } from './grpc.ts';
 import { isPolly, readPolly } from './polly.ts';
-import { ConfigError, FORMAT_LABELS, isObject, type ConfigRead, type FormatId, type ReadOptions, type Tree } from './read.ts';
+import { ConfigError, FORMAT_LABELS, isObject, printable, type ConfigRead, type FormatId, type ReadOptions, type Tree } from './read.ts';
 
 export type ReadResult = { ok: true; read: ConfigRead } | { ok: false; error: string };
 
@@ -96,10 +96,11 @@ export function readClientConfig(text: string, options: ReadOptions = {}): ReadR
     const { syntax, doc } = parse(text.replace(/^\uFEFF/, ''));
     checkTree(doc, syntax);
     format = recognise(syntax, doc);
-    return { ok: true, read: READERS[format](doc, options) };
+    const read = READERS[format](doc, options);
+    return { ok: true, read: { ...read, name: read.name === null ? null : printable(read.name, 120), notes: read.notes.map((n) => printable(n)) } };
   } catch (e) {
     if (e instanceof RangeError) return { ok: false, error: `${format ? `read as ${FORMAT_LABELS[format]}: ` : ''}nested too deeply` };
     if (!(e instanceof ConfigError)) throw e;
-    return { ok: false, error: format ? `read as ${FORMAT_LABELS[format]}: ${e.message}` : e.message };
+    return { ok: false, error: printable(format ? `read as ${FORMAT_LABELS[format]}: ${e.message}` : e.message) };
   }
 }

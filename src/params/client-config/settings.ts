@@ -5,7 +5,7 @@
  * with a note for every value changed. What comes out is accepted by `--set` as it is.
  */
 import { COMMON_PARAMS, formatValue, isMultipleOf, parseValue, type ParamDef, type ParamValue } from '../registry.ts';
-import { clean, POLICY_IDS, seconds, type ConfigRead, type Mapped } from './read.ts';
+import { clean, POLICY_IDS, printable, seconds, type ConfigRead, type Mapped } from './read.ts';
 
 export interface PolicySettings {
   /** Lab settings by parameter id, in the order `--set` prints them. */
@@ -37,7 +37,7 @@ export function fitToModel(read: ConfigRead, params: readonly ParamDef[], dtS: n
     let v = m.value;
     if (v < 0 || v > def.max!) {
       const unit = def.unit === 's' ? ' s' : def.unit === '%' ? ' %' : '';
-      return { ok: false, error: `${m.field} ${m.given === undefined || m.given === 'absent' ? m.value : m.given}: outside the lab's range for ${def.label.toLowerCase()} (${id}), ${common.min} to ${def.max}${unit}` };
+      return { ok: false, error: printable(`${m.field} ${m.given === undefined || m.given === 'absent' ? m.value : m.given}: outside the lab's range for ${def.label.toLowerCase()} (${id}), ${common.min} to ${def.max}${unit}`) };
     }
     const what = `${def.label.toLowerCase()} ${valueText(m, def)} (${source(m)})`;
     if (v < def.min!) {
@@ -51,7 +51,7 @@ export function fitToModel(read: ConfigRead, params: readonly ParamDef[], dtS: n
     if (!parsed.ok) throw new Error(`client-config: ${parsed.error}`);
     settings[id] = parsed.value;
   }
-  return { ok: true, value: { settings, notes } };
+  return { ok: true, value: { settings, notes: notes.map((n) => printable(n)) } };
 }
 
 /** The settings as `--set ID=VALUE` arguments, in order. */
