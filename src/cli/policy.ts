@@ -29,7 +29,7 @@ function run(argv: string[]): { out: string; notes: string[] } | 'help' {
   } catch (e) {
     const err = e as Error & { code?: string };
     const names = Object.keys(OPTIONS).map((k) => `--${k}`).join(', ');
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${/'([^']+)'/.exec(err.message)?.[1] ?? ''}; options are ${names}`);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option "${echo(/'([^']+)'/.exec(err.message)?.[1] ?? '')}"; options are ${names}`);
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(valueError(err.message));
     throw new UsageError(err.message.split('\n')[0]);
   }

@@ -86,6 +86,7 @@ export function shown(v: unknown): string {
 
 /** A number, written as a number or as a decimal string (.NET binds strings, INI has nothing else). */
 export function number(v: unknown, field: string): number {
+  if (v === undefined || v === null) throw new ConfigError(`${field} is missing`);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v)) return Number(v);
   throw new ConfigError(`${field} ${shown(v)} is not a number`);
