@@ -19,6 +19,8 @@ const manifests = (name: string): Doc[] => parseAllDocuments(readFileSync(join(R
 
 describe('GNU parallel recipe', () => {
   it('runs the shards on this machine’s cores and merges them into the unsharded run, byte for byte', () => {
+    const found = spawnSync('parallel', ['--version'], { encoding: 'utf8' });
+    expect(found.status, 'GNU parallel is missing: node scripts/ensure-parallel.mjs installs it (as .ci/run does)').toBe(0);
     const out = join(mkdtempSync(join(tmpdir(), 'cascade-parallel-')), 'shards');
     const r = spawnSync('bash', ['examples/parallel/sweep-shards.sh', '3', out, ...GRID], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).toBe('');

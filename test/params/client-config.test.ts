@@ -90,6 +90,11 @@ describe('Envoy', () => {
     const s = mapped('envoy-retry-policy.json');
     expect([s['retry.attempts'], s['retry.baseDelay'], s['retry.maxDelay'], s['retry.budget']]).toEqual([2, 0.025, 0.25, 'off']);
   });
+  it('reads Envoy’s JSON in camelCase, as the proto JSON mapping writes it', () => {
+    const r = read('{"routes":[{"name":"r","route":{"cluster":"c","timeout":"30s","retryPolicy":{"retryOn":"5xx","numRetries":4,"perTryTimeout":"3s"}}}]}');
+    expect(r.format).toBe('envoy');
+    expect(Object.fromEntries(r.settings.map((m) => [m.id, m.value]))).toMatchObject({ 'retry.attempts': 4, timeout: 3 });
+  });
   it('a cluster alone maps its budget only (20 % by default)', () => {
     expect(mapped('envoy-cluster.yaml')).toEqual({ 'retry.budget': 20 });
   });
