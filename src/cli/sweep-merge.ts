@@ -117,7 +117,6 @@ function readShard(file: string, header: string): Shard {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as { rows?: unknown }).rows)) throw new UsageError(`shard ${name} is not a sweep's JSON (no rows)`);
   const { shard: _shard, rows: rawRows, ...rest } = doc as Record<string, unknown>;
-  void _shard;
   if (JSON.stringify(rest) !== header) {
     const want = JSON.parse(header) as Record<string, unknown>;
     const key = Object.keys(want).find((k) => JSON.stringify(want[k]) !== JSON.stringify(rest[k])) ?? 'header';
@@ -138,7 +137,6 @@ export function mergeShards(plan: SweepPlan, files: readonly string[], argv: rea
   if (plan.shards > 1) throw new UsageError('--merge puts every shard back together: leave out --shard');
   const whole = { ...plan, shard: 1, shards: 1 };
   const { rows: _rows, ...headerDoc } = sweepJsonDoc(whole, []);
-  void _rows;
   const header = JSON.stringify(headerDoc);
   const twice = files.find((f, i) => files.findIndex((g) => resolve(g) === resolve(f)) !== i);
   if (twice !== undefined) throw new UsageError(`shard ${echo(twice)} is given twice`);

@@ -42,10 +42,12 @@ export function fitToModel(read: ConfigRead, params: readonly ParamDef[], dtS: n
     const what = `${def.label.toLowerCase()} ${valueText(m, def)} (${source(m)})`;
     if (v < def.min!) {
       v = def.min!;
-      notes.push(`${what} is under ${isMultipleOf(def.min!, dtS) && def.min === dtS ? `the model's step of ${seconds(dtS)}` : `the lab's least, ${def.min}`}: ${def.unit === 's' ? seconds(v) : v} used`);
+      const shownMin = def.unit === 's' ? seconds(v) : String(v);
+      notes.push(`${what} is under ${def.min === dtS ? `the model's step of ${seconds(dtS)}` : `the lab's least, ${shownMin}`}: ${shownMin} used`);
     } else if (def.multipleOf && !isMultipleOf(v, def.multipleOf)) {
       v = clean(Math.max(def.min!, Math.round(v / def.multipleOf) * def.multipleOf));
-      notes.push(`${what} is not a whole number of the model's steps of ${seconds(def.multipleOf)}: ${seconds(v)} used`);
+      const grain = def.time === 'ticks' ? `a whole number of the model's steps of ${seconds(def.multipleOf)}` : `a multiple of ${def.multipleOf}`;
+      notes.push(`${what} is not ${grain}: ${def.unit === 's' ? seconds(v) : v} used`);
     }
     const parsed = parseValue(def, formatValue(clean(v)));
     if (!parsed.ok) throw new Error(`client-config: ${parsed.error}`);
