@@ -16,25 +16,27 @@ const MAX_MODEL_BYTES = 1 << 20;
 export class UsageError extends Error {}
 
 /**
- * A model file's text: only a regular file (not a device, a pipe or a directory) of at most 1 MiB,
+ * A file's text: only a regular file (not a device, a pipe or a directory) of at most 1 MiB (or `maxBytes`),
  * checked before anything is read. Opening does not wait on a pipe; the size is checked again on
- * the open file, and never more than the limit is read.
+ * the open file, and never more than the limit is read. `what` names the file in messages.
  */
-function readModelFile(ref: string): string {
-  const name = echo(ref);
+export function readSmallFile(ref: string, what = 'model file', maxBytes = MAX_MODEL_BYTES): string {
+  const name = `${what} ${echo(ref)}`;
+  const limit = `${maxBytes / (1 << 20)} MiB`;
   const before = statSync(ref);
-  if (!before.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
-  if (before.size > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
+  if (!before.isFile()) throw new UsageError(`${name} is not a regular file`);
+  if (before.size > maxBytes) throw new UsageError(`${name} is larger than ${limit}`);
   const fd = openSync(ref, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UsageError(`model file ${name} is not a regular file`);
-    const buf = Buffer.alloc(MAX_MODEL_BYTES + 1);
+    if (!st.isFile()) throw new UsageError(`${name} is not a regular file`);
+    const buf = Buffer.alloc(Math.min(maxBytes, st.size) + 1);
     let n = 0;
     for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
-    if (n > MAX_MODEL_BYTES) throw new UsageError(`model file ${name} is larger than 1 MiB`);
+    if (n > maxBytes) throw new UsageError(`${name} is larger than ${limit}`);
+    if (n > st.size) throw new UsageError(`${name} grew while it was read`);
     const decoded = decodeModelText(buf.subarray(0, n));
-    if (!decoded.ok) throw new UsageError(`model file ${name}: ${decoded.error}`);
+    if (!decoded.ok) throw new UsageError(`${name}: ${decoded.error}`);
     return decoded.text;
   } finally {
     closeSync(fd);
@@ -51,7 +53,7 @@ export function resolveModel(ref: string): { data: unknown; loaded: LoadedModel 
     }
     let text: string;
     try {
-      text = readModelFile(ref);
+      text = readSmallFile(ref);
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new UsageError(`cannot read model file ${echo(ref)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

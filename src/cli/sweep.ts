@@ -4,16 +4,21 @@
  * Any bad input prints one line on stderr naming it and what is allowed, and exits with 2.
  */
 import { ParamError } from '../engine/simulation.ts';
-import { shardIndexes, SWEEP_COLUMNS, sweepCsvHeader, sweepCsvRow, sweepJsonRow, type CellResult } from '../engine/sweep.ts';
+import { shardIndexes, sweepCsvHeader, sweepCsvRow, type CellResult } from '../engine/sweep.ts';
 import { oneLine } from './args.ts';
 import { UsageError } from './model-ref.ts';
 import { planSweep, SWEEP_USAGE, type SweepPlan } from './sweep-args.ts';
 import { runSweep, WorkerMemoryError } from './sweep-pool.ts';
+import { sweepJsonDoc } from './sweep-doc.ts';
+import { mergeShards, MERGE_USAGE, takeMerge } from './sweep-merge.ts';
 
 async function main(argv: string[]): Promise<number> {
   let plan: SweepPlan | 'help';
+  let merged: string | null = null;
   try {
-    plan = planSweep(argv);
+    const merge = takeMerge(argv);
+    plan = planSweep(merge.rest);
+    if (plan !== 'help' && merge.files.length > 0) merged = mergeShards(plan, merge.files, merge.rest);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ParamError) {
       process.stderr.write(`sweep: ${oneLine(e.message)}\n`);
@@ -22,7 +27,11 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (plan === 'help') {
-    process.stdout.write(SWEEP_USAGE + '\n');
+    process.stdout.write(SWEEP_USAGE + '\n' + MERGE_USAGE + '\n');
+    return 0;
+  }
+  if (merged !== null) {
+    process.stdout.write(merged);
     return 0;
   }
   for (const note of plan.notes) process.stderr.write(`sweep: ${oneLine(note)}\n`);
@@ -53,20 +62,7 @@ async function print(plan: SweepPlan): Promise<number> {
   }
   const rows: CellResult[] = [];
   await runSweep(plan.modelData, loaded, spec, indexes, plan.workers, (row) => rows.push(row));
-  const doc = {
-    model: loaded.model.id,
-    service: spec.service,
-    seed: spec.seed,
-    seeds: spec.seeds,
-    durationS: spec.durationS ?? loaded.model.durationS,
-    params: spec.params,
-    changes: spec.changes,
-    x: { id: spec.x.id, values: spec.x.values },
-    y: spec.y ? { id: spec.y.id, values: spec.y.values } : null,
-    ...(plan.shards > 1 ? { shard: `${plan.shard}/${plan.shards}` } : {}),
-    columns: SWEEP_COLUMNS,
-    rows: rows.map(sweepJsonRow),
-  };
+  const doc = sweepJsonDoc(plan, rows);
   process.stdout.write(JSON.stringify(doc) + '\n');
   return 0;
 }
