@@ -78,10 +78,11 @@ export class CalmRegions {
   private readonly stretchEnd: Float64Array;
   /** By source and interval of its region's stretch: its random stream as the interval begins. */
   private readonly savedRng: Int32Array;
-  /** By source and interval: its parked work as the interval ends, and what it resumed in it; by source: 1 while it resumes parked work. */
+  /** By source and interval: its parked work as the interval ends, and what it resumed in it. */
   private readonly parked_km: Float64Array;
   private readonly released_km: Float64Array;
-  private readonly releasing_k: Uint8Array;
+  /** Scratch: the outlook of a source's entry service (`refusedShareAt`). */
+  private readonly entryOutlook: CallOutlook = settleNumberFields({ pOk: 1, pDone: 1, pRefused: 0 });
   // What a stretch's plan works out. By flow and interval: first tries. By flow: a bound on any
   // one step's first tries, and what each first try comes to (done, waiting, refused). By node and
   // interval: what arrives; by node: its shares and its capacity over an interval.
@@ -134,7 +135,6 @@ export class CalmRegions {
     this.savedRng = new Int32Array(sources.length * STRETCH);
     this.parked_km = new Float64Array(sources.length * STRETCH);
     this.released_km = new Float64Array(sources.length * STRETCH);
-    this.releasing_k = new Uint8Array(sources.length);
     const F = flows.length;
     const N = nodes.length;
     this.first_fm = new Float64Array(F * STRETCH);
@@ -360,6 +360,18 @@ export class CalmRegions {
     return true;
   }
 
+  /**
+   * The share of the first tries arriving at node `i` that it refuses in a calm step: what a
+   * share of its accounts refuses (403), and of the rest what its calls' callers see refused
+   * (as `plan` works out `refPer_f`). Nothing, behind a shut door.
+   */
+  private refusedShareAt(s: SimState, st: Settings, i: number): number {
+    if (this.shut(s, st, i)) return 0;
+    callOutlook(this.c.topo.nodes[i].depFlows, this.c.topo.perRequest_f, s.flows, this.entryOutlook);
+    const b = s.nodes[i].blocked;
+    return b + (1 - b) * this.entryOutlook.pRefused;
+  }
+
   /** The share of what node `i`'s calls wait on that went on in their last step: the least of its calls' (`awaitViewOf`). */
   private goesOnFor(s: SimState, i: number): number {
     const deps = this.c.topo.nodes[i].depFlows;
@@ -426,7 +438,8 @@ export class CalmRegions {
       if (averaged) protections.load(f, fl);
     }
     // New work, drawn step by step from each source's own stream (kept as each interval begins).
-    // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same arithmetic.
+    // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same
+    // arithmetic, and what its entry service refuses parks again in the same step (settleSource).
     const noise = model.noise;
     const spread = noise * Math.sqrt(3);
     for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
@@ -438,10 +451,10 @@ export class CalmRegions {
       const perTick = rate * dtS;
       const batch = def.batchFactor * rate * dtS;
       const resume = 1 - Math.exp(-dtS / def.resumeS);
-      const releasing = src.parked > 0 && src.holding === 0;
-      this.releasing_k[k] = releasing ? 1 : 0;
+      const resumes = src.holding === 0;
       let parked = src.parked;
       const f = info.flow;
+      const refused = parks_f[f] === 1 ? this.refusedShareAt(s, st, topo.flows[f].home) : 0;
       let peak = 0;
       for (let m = 0; m < J; m++) {
         this.savedRng[k * STRETCH + m] = src.rng;
@@ -451,12 +464,13 @@ export class CalmRegions {
           const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
           const fresh = Math.max(0, perTick * factor);
           let first = fresh;
-          if (releasing && parked > 0) {
+          if (resumes && parked > 0) {
             const x = parkedRelease(parked, perTick, st.batchedRelease, batch, resume);
             parked -= x;
             released += x;
             first += x;
           }
+          if (refused > 0) parked += first * refused;
           if (stepwise) vec[f * K + j] += first;
           sum += fresh;
           if (first > peak) peak = first;
@@ -620,9 +634,9 @@ export class CalmRegions {
         if (!still(share, src.failedShare)) return NOT_CALM;
       }
       // A backlog that grows or waits must be held all along; one that resumes must not grow.
+      // A backlog held must stay held; one resuming may park again what its service refuses (the plan's step-by-step backlog).
       const held = src.holding === 1 && share >= RESUME_BELOW + STILL && src.failedShare >= RESUME_BELOW + STILL;
-      const resuming = src.holding === 0 && ref === 0;
-      if (parks_f[f] === 1 && (src.parked > 0 || ref > 0) && !held && !resuming) return NOT_CALM;
+      if (parks_f[f] === 1 && src.holding === 1 && (src.parked > 0 || ref > 0) && !held) return NOT_CALM;
       // Otherwise whether it holds may change only where the share does not move.
       if (holdsBacklog(src.holding, share) !== holdsBacklog(src.holding, src.failedShare)) return NOT_CALM;
       this.failedShare_k[k] = share;
@@ -731,18 +745,13 @@ export class CalmRegions {
       const fresh = this.fresh_fm[f * STRETCH + m];
       src.asked += fresh;
       cum[M.asked * N + home] += fresh;
-      // Resuming parked work: nothing parks (the plan checked), and the backlog runs down.
       const succ = views ? views.succ_f[f] : sum * this.succPer_f[f];
-      if (this.releasing_k[k] === 1) {
-        const released = this.released_km[k * STRETCH + m];
-        cum[M.released * N + home] += released;
-        src.parked = this.parked_km[k * STRETCH + m];
-        src.completed += succ;
-      } else {
-        // The same rule as a step's (Simulation.learnOutcomes).
-        cum[M.abandoned * N + home] += settleSource(src, parks_f[f] === 1, succ, 0, ref);
-      }
+      // The same rule as a step's (Simulation.learnOutcomes)…
+      cum[M.abandoned * N + home] += settleSource(src, parks_f[f] === 1, succ, 0, ref);
       cum[M.completed * N + home] += succ;
+      cum[M.released * N + home] += this.released_km[k * STRETCH + m];
+      // …and its backlog as the plan worked it out step by step: resumed, and parked again.
+      if (parks_f[f] === 1) src.parked = this.parked_km[k * STRETCH + m];
     }
     if (t0 + K === this.stretchEnd[r]) this.settle(s, r, m + 1);
   }
@@ -792,11 +801,8 @@ export class CalmRegions {
       for (let m = 0; m < J; m++) fresh += this.fresh_fm[f * STRETCH + m];
       fl.created += fresh;
       const src = s.sources[k];
-      if (this.releasing_k[k] === 1) {
-        let released = 0;
-        for (let m = 0; m < J; m++) released += this.released_km[k * STRETCH + m];
-        src.released += released;
-      } else if (parks_f[f] !== 1) fl.refusedDone += ref;
+      for (let m = 0; m < J; m++) src.released += this.released_km[k * STRETCH + m];
+      if (parks_f[f] !== 1) fl.refusedDone += ref;
     }
   }
 }

@@ -56,6 +56,10 @@ export function callOutlook(deps: readonly number[], perRequest_f: Float64Array,
     pOk *= powOf(df.pOk, k);
     pDone *= powOf(df.pDone, k);
   }
+  // Accepted or refused is all there is once the rest is no more than rounding: a caller's views
+  // are running averages, and 1 − pOk − pRefused left at 1e-16 would fail (and retry) that much of
+  // every request for ever.
+  if (pOk + pRefused > 1 - SETTLED) pRefused = 1 - pOk;
   out.pOk = pOk;
   out.pDone = Math.min(pDone, pOk);
   out.pRefused = pRefused;

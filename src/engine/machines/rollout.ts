@@ -9,7 +9,7 @@
  * (`growS` after the region's stage began, all of them). Disabled, it touches nothing more; what it
  * had not reached stays as it was.
  */
-import { assign, emit, setup } from 'xstate';
+import { assign, emit, enqueueActions, setup } from 'xstate';
 
 export interface RolloutInput {
   order: string[];
@@ -34,15 +34,17 @@ type Context = RolloutInput & {
   stage: number;
   /** When the machine next wants to hear from the clock (`STAGE_DUE`). */
   nextStageAt: number;
-  /** When the next region's stage begins, and when the last region's accounts are all locked. */
+  /** When the next region's stage begins, when the workflow next moves on within the regions reached, and when the last region's accounts are all locked. */
   nextRegionAt: number;
+  nextLockAt: number;
   doneAt: number;
   preflight: boolean;
   gateSeesFailures: boolean;
 };
 
-/** The machine's tick: the stage interval, or the lock step while accounts are locked gradually. */
-const tickS = (c: RolloutInput) => (c.growS > 0 ? Math.min(c.lockStepS, c.stageIntervalS) : c.stageIntervalS);
+/** When the machine next wants to hear from the clock: the next region's stage, the next lock step, or its end. */
+const nextTick = (c: Context) =>
+  Math.min(c.stage + 1 < c.order.length ? c.nextRegionAt : Infinity, c.growS > 0 ? c.nextLockAt : Infinity, c.doneAt);
 
 export const rolloutMachine = setup({
   types: {
@@ -55,23 +57,27 @@ export const rolloutMachine = setup({
     gateSeesFailures: ({ context, event }) =>
       context.gateSeesFailures && event.type === 'STAGE_DUE' && event.touchedRegionsFailing,
     nextRegionIsDue: ({ context, event }) => context.stage + 1 < context.order.length && event.type === 'STAGE_DUE' && event.now >= context.nextRegionAt - 1e-9,
-    stillLocking: ({ context, event }) => context.stage + 1 < context.order.length || (event.type === 'STAGE_DUE' && event.now < context.doneAt - 1e-9),
+    lockIsDue: ({ context, event }) => context.growS > 0 && event.type === 'STAGE_DUE' && event.now >= context.nextLockAt - 1e-9,
+    finished: ({ context, event }) => context.stage + 1 >= context.order.length && event.type === 'STAGE_DUE' && event.now >= context.doneAt - 1e-9,
   },
   actions: {
     begin: assign(({ context, event }) =>
       event.type === 'START'
         ? {
             stage: 0,
-            nextStageAt: event.now + tickS(context),
+            nextStageAt: event.now + (context.growS > 0 ? Math.min(context.stageIntervalS, context.lockStepS) : context.stageIntervalS),
             nextRegionAt: event.now + context.stageIntervalS,
-            doneAt: event.now + context.stageIntervalS * (context.order.length - 1) + context.growS,
+            nextLockAt: event.now + context.lockStepS,
+            // Its end: the last region's accounts all locked, or (locked at once) a stage after the last region's.
+            doneAt: event.now + context.stageIntervalS * (context.order.length - 1) + (context.growS > 0 ? context.growS : context.stageIntervalS),
             preflight: event.preflight,
             gateSeesFailures: event.gateSeesFailures,
           }
         : {},
     ),
     nextRegion: assign(({ context }) => ({ stage: context.stage + 1, nextRegionAt: context.nextRegionAt + context.stageIntervalS })),
-    scheduleTick: assign(({ context, event }) => ({ nextStageAt: (event.type === 'STAGE_DUE' ? event.now : 0) + tickS(context) })),
+    nextLock: assign(({ context }) => ({ nextLockAt: context.nextLockAt + context.lockStepS })),
+    scheduleTick: assign(({ context }) => ({ nextStageAt: nextTick(context) })),
     applyStage: emit(({ context }) => ({
       type: 'apply' as const,
       region: context.order[context.stage],
@@ -83,7 +89,7 @@ export const rolloutMachine = setup({
 }).createMachine({
   id: 'rollout',
   initial: 'idle',
-  context: ({ input }) => ({ ...input, stage: -1, nextStageAt: Infinity, nextRegionAt: Infinity, doneAt: Infinity, preflight: false, gateSeesFailures: false }),
+  context: ({ input }) => ({ ...input, stage: -1, nextStageAt: Infinity, nextRegionAt: Infinity, nextLockAt: Infinity, doneAt: Infinity, preflight: false, gateSeesFailures: false }),
   states: {
     idle: {
       on: { START: { target: 'rolling', actions: ['begin', 'applyStage'] }, DISABLE: 'disabled' },
@@ -92,9 +98,21 @@ export const rolloutMachine = setup({
       on: {
         STAGE_DUE: [
           { guard: 'gateSeesFailures', target: 'halted', actions: 'haltAndRollBack' },
-          { guard: 'nextRegionIsDue', actions: ['nextRegion', 'applyStage', 'lock', 'scheduleTick'] },
-          { guard: 'stillLocking', actions: ['lock', 'scheduleTick'] },
-          { target: 'complete', actions: 'lock' },
+          { guard: 'finished', target: 'complete', actions: 'lock' },
+          {
+            // The next region's stage if it is due, the next lock step if it is due, then the next tick.
+            actions: enqueueActions(({ enqueue, check }) => {
+              if (check('nextRegionIsDue')) {
+                enqueue('nextRegion');
+                enqueue('applyStage');
+              }
+              if (check('lockIsDue')) {
+                enqueue('lock');
+                enqueue('nextLock');
+              }
+              enqueue('scheduleTick');
+            }),
+          },
         ],
         DISABLE: 'disabled',
       },
