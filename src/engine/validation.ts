@@ -81,9 +81,6 @@ function within(r: Omit<CheckResult, 'pass' | 'kind' | 'reference'> & { referenc
   return { reference: 'published', ...r, kind: 'within', pass: relGap(r.measured, r.expected) <= r.tolerance };
 }
 
-function atMost(r: Omit<CheckResult, 'pass' | 'kind' | 'reference'> & { reference?: string }): CheckResult {
-  return { reference: 'published', ...r, kind: 'atMost', pass: r.measured <= r.expected * (1 + r.tolerance) };
-}
 
 /** The published results, measured on the engine. */
 export function publishedChecks(): CheckResult[] {
@@ -92,7 +89,12 @@ export function publishedChecks(): CheckResult[] {
   const noOverload = { capacity: 10000, load: 700, 'trigger.duration': 0, errors: 50, 'retry.jitter': 'none' };
   const p = 0.5;
   const b3 = measure(single, { ...noOverload, 'retry.attempts': 3 }, 'server', 120, 600);
-  const budget = measure(single, { ...noOverload, 'retry.attempts': 3, 'retry.budget': 10 }, 'server', 120, 600);
+  // A budget is judged where it matters: a server that fails every call, which 3 retries turn
+  // into 4 × the demand; a 10 % budget holds it near 1.1 × (an engine that never retried would
+  // pass an upper bound alone).
+  const down = { ...noOverload, errors: 100, 'retry.attempts': 3 };
+  const unbudgeted = measure(single, down, 'server', 120, 600);
+  const budget = measure(single, { ...down, 'retry.budget': 10 }, 'server', 120, 600);
   const layers = threeLayers();
   const top = measure(layers, { 'retry.attempts': 3, 'bottom.errors': 100 }, 'front', 120, 600);
   const bottom = measure(layers, { 'retry.attempts': 3, 'bottom.errors': 100 }, 'bottom', 120, 600);
@@ -105,9 +107,12 @@ export function publishedChecks(): CheckResult[] {
   return [
     within({ id: 'brooker-load', source: brooker, claim: 'A server failing p = 50 % of calls, 3 retries: offered load is 1 + p + p² + p³ times the demand.', expected: 1 + p + p * p + p ** 3, measured: b3.offered / b3.demand, tolerance: 0.02, unit: '×' }),
     within({ id: 'brooker-success', source: brooker, claim: 'The same: the share of requests that succeed is 1 − p⁴.', expected: 1 - p ** 4, measured: b3.goodput / b3.demand, tolerance: 0.01, unit: '' }),
-    atMost({ id: 'brooker-budget', source: brooker, claim: 'A 10 % retry budget keeps the load at most 1.1 times the demand.', expected: 1.1, measured: budget.offered / budget.demand, tolerance: 0.005, unit: '×' }),
+    within({ id: 'brooker-no-budget', source: brooker, claim: 'A server failing every call, 3 retries and no budget: offered load is 4 times the demand.', expected: 4, measured: unbudgeted.offered / unbudgeted.demand, tolerance: 0.02, unit: '×' }),
+    within({ id: 'brooker-budget', source: brooker, claim: 'The same server with a 10 % retry budget: the load stays at 1.1 times the demand.', expected: 1.1, measured: budget.offered / budget.demand, tolerance: 0.02, unit: '×' }),
     within({ id: 'sre-layers', source: 'Google SRE book, ch. 22 "Addressing Cascading Failures"', claim: '3 retries at each of 3 layers: 4³ = 64 attempts at the bottom for each request at the top, in a full outage.', expected: 64, measured: bottom.offered / top.demand, tolerance: 0.02, unit: '×' }),
-    within({ id: 'sre-throttle', source: 'Google SRE book, ch. 21 "Handling Overload"', claim: 'Adaptive throttling rejects locally with probability max(0, (requests − K·accepts) / (requests + 1)), K = 2 (over the last 2 minutes).', expected: formula, measured: rejected, tolerance: 0.05, unit: '' }),
+    // The book publishes the formula, not a figure: the expected value is the formula worked out
+    // on the run's own counts of requests and accepts (a formula check, said so).
+    within({ id: 'sre-throttle', source: 'Google SRE book, ch. 21 "Handling Overload"', reference: 'formula on the run\'s counts', claim: 'Adaptive throttling rejects locally with probability max(0, (requests − K·accepts) / (requests + 1)), K = 2 (over the last 2 minutes).', expected: formula, measured: rejected, tolerance: 0.05, unit: '' }),
   ];
 }
 
