@@ -14,7 +14,7 @@ import { awaitViewOf, goesOnShare, parkedRelease, resolveAwaiting, settleSource,
 import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
-import { rolloutMachine } from './machines/rollout.ts';
+import { lockedShare, rolloutMachine } from './machines/rollout.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
 import { capacityRpsOf, fitNodeRing, heldAtDoor, lateTicksOf, rampLimitAt, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
@@ -212,7 +212,7 @@ export class Simulation {
       : null;
     if (this.rollout && ro) {
       this.rollout.on('apply', (e) => this.applyPolicy(e.region, e.includesProtected, ro.service));
-      this.rollout.on('lock', (e) => this.lockAccounts(e.now, ro.service, ro.growS));
+      this.rollout.on('lock', (e) => this.lockAccounts(e.now, ro.service));
       this.rollout.on('halt', (e) => this.haltRollout(e.regions, ro.service, ro.rollbackS));
       this.rollout.subscribe((s) => {
         this.rolloutActive = s.value === 'rolling';
@@ -671,16 +671,19 @@ export class Simulation {
     this.log('rollout.stage', label, 'engine', [region]);
     ro.protectedToo = includesProtected ? 1 : 0;
     if (includesProtected && !gradual) this.state.nodes[this.topo.nodeIndex(r, this.topo.serviceIds.indexOf(service))].blocked = 1;
+    // Reaching a region, the workflow locks its first step's worth of accounts at once.
+    if (gradual) this.lockAccounts(this.time, service);
   }
 
-  /** The workflow locks the share of each reached region's accounts it has got to by `now` (`growS` after its stage began, all). */
-  private lockAccounts(now: number, service: string, growS: number): void {
+  /** The workflow locks the share of each reached region's accounts it has got to by `now` (`lockedShare`). */
+  private lockAccounts(now: number, service: string): void {
     const ro = this.state.rollout;
-    if (ro.protectedToo !== 1 || !(growS > 0)) return;
+    const def = this.model.rollout;
+    if (ro.protectedToo !== 1 || !def || !(def.growS > 0)) return;
     const svc = this.topo.serviceIds.indexOf(service);
     for (let k = 0; k < ro.touched.length; k++) {
       const n = this.state.nodes[this.topo.nodeIndex(ro.touched[k], svc)];
-      n.blocked = Math.max(n.blocked, Math.min(1, (now - ro.since[k]) / growS));
+      n.blocked = Math.max(n.blocked, lockedShare(now - ro.since[k], def.growS, def.lockStepS ?? def.stageIntervalS));
     }
   }
 

@@ -42,6 +42,14 @@ type Context = RolloutInput & {
   gateSeesFailures: boolean;
 };
 
+/**
+ * The share of a region's targeted accounts the workflow has locked `sinceS` after it reached the
+ * region: a step's worth at once, then a step's worth every lock step, all of them after `growS`.
+ */
+export function lockedShare(sinceS: number, growS: number, lockStepS: number): number {
+  return growS > 0 ? Math.min(1, (sinceS + lockStepS) / growS) : 1;
+}
+
 /** When the machine next wants to hear from the clock: the next region's stage, the next lock step, or its end. */
 const nextTick = (c: Context) =>
   Math.min(c.stage + 1 < c.order.length ? c.nextRegionAt : Infinity, c.growS > 0 ? c.nextLockAt : Infinity, c.doneAt);
