@@ -4,6 +4,8 @@ import { secondsAtTimeOfDay } from '../src/engine/clock.ts';
 import { mustLoadModel, type LoadedModel } from '../src/engine/load-model.ts';
 import { runScenario, type RunSpec } from '../src/engine/run.ts';
 import type { SampleRow } from '../src/engine/sampler.ts';
+import type { Simulation } from '../src/engine/simulation.ts';
+import type { FiredEvent } from '../src/engine/state.ts';
 
 const cache = new Map<string, LoadedModel>();
 
@@ -14,6 +16,9 @@ export function model(id: string): LoadedModel {
 
 export interface Run {
   rows: SampleRow[];
+  /** The simulation as the run ended, and the events that fired. */
+  sim: Simulation;
+  events: FiredEvent[];
   spec: RunSpec;
   loaded: LoadedModel;
   /** The sample of `node` ("region/service") whose interval ends at or just after `t` (s or HH:MM). */
@@ -27,13 +32,16 @@ export interface Run {
 
 export function run(id: string, spec: RunSpec = {}): Run {
   const loaded = model(id);
-  const rows = runScenario(loaded, { everyS: 60, ...spec }).samples.flat();
+  const result = runScenario(loaded, { everyS: 60, ...spec });
+  const rows = result.samples.flat();
   const seconds = (t: number | string) => (typeof t === 'number' ? t : secondsAtTimeOfDay(loaded.model, t)!);
   const of = (node: string) => rows.filter((r) => `${r.region}/${r.service}` === node);
   return {
     rows,
     spec,
     loaded,
+    sim: result.sim,
+    events: result.events,
     seconds,
     at(node, t) {
       const s = seconds(t);
