@@ -5,7 +5,8 @@ import type { Model } from '../engine/model.ts';
 /**
  * The incident model with every region copied `k` times (pairs kept within each copy), each copy
  * living the same incident: every event that names a region names its copies too, and the rollout
- * reaches a region's copies one after another within the time it took to reach the region.
+ * reaches a region's copies one after another within the time it took to reach the region, locking
+ * each region's accounts at once (so `withRegions(model, 1)` is the incident with that rollout).
  */
 export function withRegions(base: Model, k: number): LoadedModel {
   const m = structuredClone(base) as Model;
@@ -20,6 +21,9 @@ export function withRegions(base: Model, k: number): LoadedModel {
   if (m.rollout) {
     m.rollout.order = m.rollout.order.flatMap((id) => Array.from({ length: k }, (_, c) => id + sfx(c)));
     m.rollout.stageIntervalS = Math.max(m.dtS, Math.round(m.rollout.stageIntervalS / k / m.dtS) * m.dtS);
+    // Each region's accounts locked at once when the rollout reaches it: locked a step at a time on
+    // one clock for all, copies reached a few minutes apart would lock different shares.
+    m.rollout.growS = 0;
   }
   m.calls = m.calls.map((call) => ({ ...call, regionPerRequest: byRegion(call.regionPerRequest) }));
   m.sources = m.sources.map((src) => ({ ...src, regionScale: byRegion(src.regionScale) }));
