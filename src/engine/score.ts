@@ -7,6 +7,7 @@
 import type { LoadedModel } from './load-model.ts';
 import { runScenario, type RunSpec } from './run.ts';
 import type { Simulation } from './simulation.ts';
+import { pendingByNode } from './audit.ts';
 import { M } from './state.ts';
 import { troubleSecondsTo } from './trouble.ts';
 
@@ -28,6 +29,14 @@ export interface FamilyScore {
   failed: number;
   /** Work items entering there that their callers gave up for good. */
   abandoned: number;
+  /**
+   * The ledger of the work its sources ask of it (audit.ts): items asked for (new work), completed,
+   * and pending (parked, or in flight) now; asked = completed + abandoned + pending. All 0 for a
+   * service no source asks directly (its work is its callers' calls).
+   */
+  asked: number;
+  completed: number;
+  pending: number;
   /** Largest attempts ÷ new demand over any 60 s window, worst region. */
   peakAmplification: number;
 }
@@ -81,11 +90,12 @@ export function scoreOf(sim: Simulation): Score {
     wasted += cum[M.wasted * N + i];
     abandoned += cum[M.abandoned * N + i];
   });
+  const pending = pendingByNode(sim);
   const family = (svc: number): FamilyScore => {
     const def = sim.model.services[svc];
     const f: FamilyScore = {
       service: def.id, label: def.family ?? def.label, troubleAt: null, recoveredAt: null, stuck: false, minutes: 0,
-      regions: [], failed: 0, abandoned: 0, peakAmplification: 1,
+      regions: [], failed: 0, abandoned: 0, asked: 0, completed: 0, pending: 0, peakAmplification: 1,
     };
     let lastEnd = -Infinity;
     for (const i of sim.topo.nodesByService[svc]) {
@@ -99,6 +109,9 @@ export function scoreOf(sim: Simulation): Score {
       f.minutes += troubleSecondsTo(tr, i, now) / 60;
       f.failed += cum[M.failed * N + i] + cum[M.rejected * N + i] + cum[M.errored * N + i] + cum[M.timedOut * N + i];
       f.abandoned += cum[M.abandoned * N + i];
+      f.asked += cum[M.asked * N + i];
+      f.completed += cum[M.completed * N + i];
+      f.pending += pending[i];
       f.peakAmplification = Math.max(f.peakAmplification, tr.peakAmp[i]);
     }
     f.minutes = d3Round(f.minutes, 1);

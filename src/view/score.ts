@@ -2,7 +2,7 @@
  * The one place the page reads a run's score: rows for the scoreboard, in the model's own words
  * (its judged service, its services' families). The comparison table reads the same fields.
  */
-import type { Score } from '../engine/score.ts';
+import type { FamilyScore, Score } from '../engine/score.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from './format.ts';
 
@@ -44,9 +44,10 @@ export function scoreRows(model: ModelInfo, sample: Score): ScoreRow[] {
       label: f.label,
       text: (s) => {
         const g = s.families.find((x) => x.service === f.service);
-        if (!g || g.troubleAt === null) return 'no trouble so far';
+        if (!g) return 'no trouble so far';
         const where = model.regions.length > 1 ? ' (all regions)' : '';
-        return `${Math.round(g.minutes)} min in trouble${where}${g.stuck ? ', still in trouble' : ''} · ${formatRate(g.failed)} calls failed`;
+        const trouble = g.troubleAt === null ? 'no trouble so far' : `${Math.round(g.minutes)} min in trouble${where}${g.stuck ? ', still in trouble' : ''} · ${formatRate(g.failed)} calls failed`;
+        return g.asked > 0 ? `${trouble} · ${ledgerText(g)}` : trouble;
       },
     });
   }
@@ -67,6 +68,11 @@ export function scoreRows(model: ModelInfo, sample: Score): ScoreRow[] {
     },
   });
   return rows;
+}
+
+/** The ledger of a family's work items: every item asked for is completed, abandoned or pending. */
+export function ledgerText(f: Pick<FamilyScore, 'asked' | 'completed' | 'abandoned' | 'pending'>): string {
+  return `asked ${formatRate(f.asked)}: ${formatRate(f.completed)} completed, ${formatRate(f.abandoned)} abandoned, ${formatRate(f.pending)} pending`;
 }
 
 /** Minutes a service was in trouble in one region. */

@@ -3,6 +3,7 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { mustLoadModel } from '../../src/engine/load-model.ts';
 import { runScenario } from '../../src/engine/run.ts';
 import { scoreOf, scoreRun, verdict, type Score } from '../../src/engine/score.ts';
+import { Simulation } from '../../src/engine/simulation.ts';
 import { model, run } from '../helpers.ts';
 
 const family = (s: Score, service: string) => s.families.find((f) => f.service === service)!;
@@ -63,5 +64,19 @@ describe('scoring a run', () => {
     const v = verdict(a, b);
     expect(v.text).toMatch(/^Server: out of trouble before the end, where it was not; \d+ min instead of \d+ min in trouble\.$/);
     expect(v.text).not.toMatch(/regions/);
+  });
+});
+
+describe('the scoreboard\'s ledger', () => {
+  it('per family, every item asked for is completed, abandoned or pending — mid-storm and at the end', () => {
+    for (const t of [3 * 3600, 8 * 3600, 11 * 3600]) {
+      const sim = new Simulation(model('azure-2026-02'));
+      sim.runTo(t);
+      for (const f of scoreOf(sim).families) {
+        expect(Math.abs(f.asked - f.completed - f.abandoned - f.pending), `${f.service} at ${t}`).toBeLessThanOrEqual(1e-9 * Math.max(1, f.asked));
+        if (f.service === 'vm' && t === 8 * 3600) expect(f.pending, 'East US VM operations pending in the storm').toBeGreaterThan(1e5);
+        if (f.service === 'identity') expect(f.asked, 'identity asks nothing of its own').toBe(0);
+      }
+    }
   });
 });
