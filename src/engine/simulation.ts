@@ -315,7 +315,7 @@ export class Simulation {
   }
 
   /**
-   * One step of simulated time, in the order the model happens (MODEL.md §3):
+   * One step of simulated time, in the order the model happens (docs/model.md §3):
    *  1. the timeline fires: the incident's script, operators' actions, the rollout's stages;
    *  2. timers run out: faults end, ramps move the front door, scale-outs land;
    *  3. every few seconds the machines observe: node health, circuit breakers, who is in trouble;

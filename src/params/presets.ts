@@ -1,5 +1,5 @@
 /**
- * Real client retry policies as presets (published defaults, MODEL.md §4), expressed with the
+ * Real client retry policies as presets (published defaults, docs/model.md §4), expressed with the
  * lab's parameters. Where a library's mechanism differs from the lab's (token-bucket retry quotas,
  * gRPC retry throttling), the nearest lab mechanism is named in `note`.
  */

@@ -1,5 +1,5 @@
 /**
- * The incident model against the report's timeline (MODEL.md §1) and each lesson's what-if.
+ * The incident model against the report's timeline (docs/model.md §1) and each lesson's what-if.
  * Times are UTC clock times of 2–3 February 2026; samples are one minute apart.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The basic dynamics of a retry storm on one service (MODEL.md §3), on the teaching model:
+ * The basic dynamics of a retry storm on one service (docs/model.md §3), on the teaching model:
  * 700 req/s against 1000 req/s, a 30 s drop to 20 % capacity at t = 60 s, 3 retries, 5 s timeout.
  */
 import { describe, expect, it } from 'vitest';

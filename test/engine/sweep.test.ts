@@ -1,7 +1,7 @@
 /**
  * Sweeps: each cell is the run `simulate` makes with the same settings, read from the engine's own
  * record of trouble; the grid's order is fixed; and on the teaching model the map shows the
- * metastable band of MODEL.md §3 — stable below C/(R+1), stuck after a big enough trigger above it.
+ * metastable band of docs/model.md §3 — stable below C/(R+1), stuck after a big enough trigger above it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -180,7 +180,7 @@ describe('sweep grid', () => {
   });
 });
 
-describe('the map of single-service (MODEL.md §3)', () => {
+describe('the map of single-service (docs/model.md §3)', () => {
   const loads = [100, 200, 240, 260, 300, 500, 700, 900, 980];
   const lengths = [0, 5, 10, 20, 40, 80];
   const s = spec(`load=${loads.join(',')}`, `trigger.duration=${lengths.join(',')}`);
