@@ -15,9 +15,9 @@
  * A flow's work held at a paired region's door is admitted there: paired regions are stepped
  * together (the kernel keeps both calm, or neither).
  */
-import { follow, powOf, type FlowRates } from './flow.ts';
+import { powOf, seeOutcomes, type CallerView, type FlowRates } from './flow.ts';
 import { goesOnShare } from './ledger.ts';
-import { rampLimitAt } from './node.ts';
+import { admitShare, rampLimitAt } from './node.ts';
 import type { SimState } from './state.ts';
 import type { Topology } from './topology.ts';
 
@@ -59,6 +59,8 @@ export class CalmViews {
   private readonly stepSucc_f: Float64Array;
   private readonly stepWait_f: Float64Array;
   private readonly stepDeferred_f: Float64Array;
+  /** Scratch: a caller's view. */
+  private readonly view: CallerView = { pOk: 0.5, pDone: 0.5, pRefused: 0.5 };
   /** By in-port of the largest node: what a door admits of each port in a step. */
   private readonly portIn: Float64Array;
 
@@ -191,10 +193,16 @@ export class CalmViews {
           this.wait_f[f] += waiting;
           const done = succ + deferred + waiting;
           const unchanged = succ === done && this.pOk_f[f] === 1 && this.pDone_f[f] === 1 && this.pRefused_f[f] === 0;
-          if (done > TINY && !unchanged) {
-            this.pOk_f[f] = follow(this.pOk_f[f], (succ + deferred + waiting) / done, alpha);
-            this.pDone_f[f] = follow(this.pDone_f[f], succ / done, alpha);
-            this.pRefused_f[f] = follow(this.pRefused_f[f], 0 / done, alpha);
+          if (!unchanged) {
+            // As a step sees them (finishFlow): nothing is refused here.
+            const v = this.view;
+            v.pOk = this.pOk_f[f];
+            v.pDone = this.pDone_f[f];
+            v.pRefused = this.pRefused_f[f];
+            seeOutcomes(v, succ, deferred + waiting, 0, done, alpha);
+            this.pOk_f[f] = v.pOk;
+            this.pDone_f[f] = v.pDone;
+            this.pRefused_f[f] = v.pRefused;
           }
         }
       }
@@ -243,9 +251,7 @@ export class CalmViews {
         held += this.held0_f[f];
       } else held += this.held1_f[f];
     }
-    const limit = doorLimit * perTickCap;
-    const want = held + arriving;
-    const admit = want > limit ? limit / want : 1;
+    const admit = admitShare(doorLimit * perTickCap, held + arriving);
     arriving = 0;
     let routed = 0;
     const portIn = this.portIn;

@@ -34,7 +34,7 @@
  * reject nothing in any step of the interval.
  */
 import { CalmViews } from './calm-views.ts';
-import { callOutlook, follow, powOf, throttleRejectShare, type CallOutlook, type FlowRates } from './flow.ts';
+import { callOutlook, failedShareAfter, powOf, seeOutcomes, throttleRejectShare, type CallerView, type CallOutlook, type FlowRates } from './flow.ts';
 import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
@@ -117,6 +117,8 @@ export class CalmRegions {
   private readonly pRefused_f: Float64Array;
   private readonly failedShare_k: Float64Array;
   private readonly outlook: CallOutlook = settleNumberFields({ pOk: 1, pDone: 1, pRefused: 0 });
+  /** Scratch: a caller's view as an interval's outcomes would move it. */
+  private readonly view: CallerView = settleNumberFields({ pOk: 0.5, pDone: 0.5, pRefused: 0.5 });
 
   constructor(private readonly c: CalmContext) {
     const { nodes, flows, sources, serviceOrder, nodesByService, regionIds } = c.topo;
@@ -610,27 +612,27 @@ export class CalmRegions {
       const wait = first * this.waitPer_f[f];
       const ref = first * this.refPer_f[f];
       const done = succ + wait + ref;
-      let pOk = fl.pOk;
-      let pDone = fl.pDone;
-      let pRefused = fl.pRefused;
+      const v = this.view;
+      v.pOk = fl.pOk;
+      v.pDone = fl.pDone;
+      v.pRefused = fl.pRefused;
       // All done and seen so, or all refused and seen so: nothing to move (most calm callers).
-      const known = (wait === 0 && ref === 0 && pOk === 1 && pDone === 1 && pRefused === 0) || (succ === 0 && wait === 0 && pOk === 0 && pDone === 0 && pRefused === 1);
-      if (done > EMPTY && !known) {
-        pOk = follow(pOk, (succ + wait) / done, rates.alphaOutcome);
-        pDone = follow(pDone, succ / done, rates.alphaOutcome);
-        pRefused = follow(pRefused, ref / done, rates.alphaOutcome);
-        if (!still(pOk, fl.pOk) || !still(pDone, fl.pDone) || !still(pRefused, fl.pRefused)) return MOVING;
+      const known = (wait === 0 && ref === 0 && v.pOk === 1 && v.pDone === 1 && v.pRefused === 0) || (succ === 0 && wait === 0 && v.pOk === 0 && v.pDone === 0 && v.pRefused === 1);
+      if (!known) {
+        // The interval's outcomes, seen as a step sees them (finishFlow): they must not move the view.
+        seeOutcomes(v, succ, wait, ref, done, rates.alphaOutcome);
+        if (!still(v.pOk, fl.pOk) || !still(v.pDone, fl.pDone) || !still(v.pRefused, fl.pRefused)) return MOVING;
       }
-      this.pOk_f[f] = pOk;
-      this.pDone_f[f] = pDone;
-      this.pRefused_f[f] = pRefused;
+      this.pOk_f[f] = v.pOk;
+      this.pDone_f[f] = v.pDone;
+      this.pRefused_f[f] = v.pRefused;
       const k = flows[f].source;
       if (k < 0) continue;
       const src = s.sources[k];
       let share = src.failedShare;
       const settled = (ref === 0 && share === 0) || (succ === 0 && wait === 0 && share === 1);
-      if (done > EMPTY && !settled) {
-        share = follow(share, ref / done, rates.alphaOutcome);
+      if (!settled) {
+        share = failedShareAfter(share, ref, done, rates.alphaOutcome);
         if (!still(share, src.failedShare)) return NOT_CALM;
       }
       // A backlog that grows or waits must be held all along; one that resumes must not grow.

@@ -76,6 +76,30 @@ export function follow(p: number, share: number, alpha: number): number {
   return gap < SETTLED && gap > -SETTLED ? share : p + gap * alpha;
 }
 
+/** What a caller has seen lately of its calls (EWMA over work items): accepted, done, refused. */
+export interface CallerView {
+  pOk: number;
+  pDone: number;
+  pRefused: number;
+}
+
+/**
+ * A caller sees a step's outcomes of `done` work items: `succ` done, `waiting` accepted for later
+ * (held at a door, or waiting on a held call: not retried, not done either), `refused`. The rest
+ * failed (given up). Its views move a share `alpha` of the way to this step's shares.
+ */
+export function seeOutcomes(v: CallerView, succ: number, waiting: number, refused: number, done: number, alpha: number): void {
+  if (!(done > TINY)) return;
+  v.pOk = follow(v.pOk, (succ + waiting) / done, alpha);
+  v.pDone = follow(v.pDone, succ / done, alpha);
+  v.pRefused = follow(v.pRefused, refused / done, alpha);
+}
+
+/** An orchestrator's share of recent work refused or given up, after a step that ended `done` items, `failed` of them so. */
+export function failedShareAfter(share: number, failed: number, done: number, alpha: number): number {
+  return done > TINY ? follow(share, failed / done, alpha) : share;
+}
+
 export interface FlowRates {
   dtS: number;
   alphaOutcome: number;
@@ -298,11 +322,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   const done = succ + given + refused + deferred + waiting;
   // All went well and the caller already knew it: nothing to update (the common case).
   const unchanged = succ === done && f.pOk === 1 && f.pDone === 1 && f.pRefused === 0;
-  if (done > TINY && !unchanged) {
-    f.pOk = follow(f.pOk, (succ + deferred + waiting) / done, r.alphaOutcome);
-    f.pDone = follow(f.pDone, succ / done, r.alphaOutcome);
-    f.pRefused = follow(f.pRefused, refused / done, r.alphaOutcome);
-  }
+  if (!unchanged) seeOutcomes(f, succ, deferred + waiting, refused, done, r.alphaOutcome);
   if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;
   if (st.breaker) {
     const backendFail = Math.max(0, failed - localRejected) + refused;

@@ -26,6 +26,14 @@ export function capacityRpsOf(st: Settings, svc: number, share: number, n: NodeS
   return st.capacity_s[svc] * share * n.faultFactor + n.addedRps;
 }
 
+/**
+ * The share a front door admits of what wants in (what it holds and what arrives, each in the
+ * same share): all of it, or its limit's worth; the rest waits outside.
+ */
+export function admitShare(limit: number, want: number): number {
+  return want > limit ? limit / want : 1;
+}
+
 /** Where a ramp puts a node's front door in step `t` (before the ramp's end), a share of capacity. */
 export function rampLimitAt(n: NodeState, t: number): number {
   return n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
@@ -167,9 +175,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
 
   // Front door: work over the limit waits outside (held) and is admitted later as a first try.
   if (x.doorLimit === x.doorLimit || held > 0) {
-    const limit = x.doorLimit === x.doorLimit ? x.doorLimit * perTickCap : Infinity;
-    const want = held + arriving;
-    const admit = want > limit ? limit / want : 1;
+    const admit = admitShare(x.doorLimit === x.doorLimit ? x.doorLimit * perTickCap : Infinity, held + arriving);
     arriving = 0;
     routed = 0;
     for (let p = 0; p < P; p++) {

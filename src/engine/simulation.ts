@@ -8,7 +8,7 @@
 import { createActor, type Actor } from 'xstate';
 import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { eventSeconds, resolveNumber } from './clock.ts';
-import { callOutlook, finishFlow, fitFlowRings, follow, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { callOutlook, failedShareAfter, finishFlow, fitFlowRings, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
 import { awaitViewOf, goesOnShare, parkedRelease, resolveAwaiting, settleSource, stockOf, type AwaitView } from './ledger.ts';
 import { CalmRegions } from './calm.ts';
@@ -506,7 +506,7 @@ export class Simulation {
       // Orchestrators hold their backlog while most of their work fails, and resume it once
       // work goes through again (or waits at a front door that has accepted it).
       const done = out.succeeded + out.waiting + out.givenUp + out.refused;
-      if (done > 1e-9) src.failedShare = follow(src.failedShare, (out.refused + out.givenUp) / done, alphaOutcome);
+      src.failedShare = failedShareAfter(src.failedShare, out.refused + out.givenUp, done, alphaOutcome);
       src.holding = holdsBacklog(src.holding, src.failedShare);
       // Orchestrated work is never abandoned: refused by a missing dependency, or out of retries,
       // it goes back to its orchestrator's backlog and is tried again later.
