@@ -34,7 +34,7 @@
  * reject nothing in any step of the interval.
  */
 import { CalmViews } from './calm-views.ts';
-import { callOutlook, failedShareAfter, powOf, seeOutcomes, throttleRejectShare, type CallerView, type CallOutlook, type FlowRates } from './flow.ts';
+import { breakerSees, budgetCaps, budgetEarns, callOutlook, failedShareAfter, powOf, seeOutcomes, throttleRejectShare, throttleSeesAccepts, throttleSeesRequests, type CallerView, type CallOutlook, type FlowRates, type ProtectionAverages } from './flow.ts';
 import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
@@ -836,20 +836,11 @@ function still(a: number, b: number): boolean {
  * closed breaker's window. Worked out in scratch, written back only if the region stays calm.
  */
 class Protections {
-  private readonly tokens: Float64Array;
-  private readonly firstRate: Float64Array;
-  private readonly thrReq: Float64Array;
-  private readonly thrAcc: Float64Array;
-  private readonly brkFail: Float64Array;
-  private readonly brkTotal: Float64Array;
+  /** By flow: its averages as the interval goes (scratch, written back only if the region stays calm). */
+  private readonly avg: ProtectionAverages[];
 
   constructor(F: number) {
-    this.tokens = new Float64Array(F);
-    this.firstRate = new Float64Array(F);
-    this.thrReq = new Float64Array(F);
-    this.thrAcc = new Float64Array(F);
-    this.brkFail = new Float64Array(F);
-    this.brkTotal = new Float64Array(F);
+    this.avg = Array.from({ length: F }, () => settleNumberFields({ tokens: 0.5, firstRate: 0.5, thrReq: 0.5, thrAcc: 0.5, brkFail: 0.5, brkTotal: 0.5 }));
   }
 
   /** Whether any protection keeps averages (if none, there is nothing to carry). */
@@ -858,20 +849,17 @@ class Protections {
   }
 
   load(f: number, fl: FlowState): void {
-    this.tokens[f] = fl.tokens;
-    this.firstRate[f] = fl.firstRate;
-    this.thrReq[f] = fl.thrReq;
-    this.thrAcc[f] = fl.thrAcc;
-    this.brkFail[f] = fl.brkFail;
-    this.brkTotal[f] = fl.brkTotal;
+    copyAverages(fl, this.avg[f]);
   }
 
   /**
    * Steps flow `f`'s averages through the interval's first tries `vec[f·K + j]`, served at once
-   * with these outcome shares. False if adaptive throttling would reject any of them.
+   * with these outcome shares, by the rules a step uses (flow.ts). False if adaptive throttling
+   * would reject any of them.
    */
   run(f: number, vec: Float64Array, K: number, blocked: number, pDone: number, pRefused: number, st: Settings, r: FlowRates): boolean {
     if (!this.on(st)) return true;
+    const a = this.avg[f];
     const budgeted = st.budget === st.budget;
     const throttled = st.throttleK === st.throttleK;
     for (let j = 0; j < K; j++) {
@@ -879,32 +867,31 @@ class Protections {
       const got = first * (1 - blocked);
       const succ = got * pDone;
       if (budgeted) {
-        this.tokens[f] += st.budget * first;
-        this.firstRate[f] += (first - this.firstRate[f]) * r.alphaBudget;
-        const cap = st.budget * this.firstRate[f] * r.windowTicksBudget + 1;
-        if (this.tokens[f] > cap) this.tokens[f] = cap;
+        budgetEarns(a, st.budget, first, r);
+        // Nothing fails in a calm step: no token is spent.
+        budgetCaps(a, st.budget, r);
       }
       if (throttled) {
         const w = r.windowTicksThrottle;
-        if (throttleRejectShare(this.thrReq[f] * w, this.thrAcc[f] * w, st.throttleK) > 0) return false;
-        this.thrReq[f] += (first - this.thrReq[f]) * r.alphaThrottle;
-        this.thrAcc[f] += (succ - this.thrAcc[f]) * r.alphaThrottle;
+        if (throttleRejectShare(a.thrReq * w, a.thrAcc * w, st.throttleK) > 0) return false;
+        throttleSeesRequests(a, first, r);
+        throttleSeesAccepts(a, succ, r);
       }
-      if (st.breaker) {
-        const refused = first * blocked + got * pRefused;
-        this.brkFail[f] += (refused - this.brkFail[f]) * r.alphaBreaker;
-        this.brkTotal[f] += (refused + succ - this.brkTotal[f]) * r.alphaBreaker;
-      }
+      if (st.breaker) breakerSees(a, first * blocked + got * pRefused, succ, r);
     }
     return true;
   }
 
   save(f: number, fl: FlowState): void {
-    fl.tokens = this.tokens[f];
-    fl.firstRate = this.firstRate[f];
-    fl.thrReq = this.thrReq[f];
-    fl.thrAcc = this.thrAcc[f];
-    fl.brkFail = this.brkFail[f];
-    fl.brkTotal = this.brkTotal[f];
+    copyAverages(this.avg[f], fl);
   }
+}
+
+function copyAverages(from: ProtectionAverages, to: ProtectionAverages): void {
+  to.tokens = from.tokens;
+  to.firstRate = from.firstRate;
+  to.thrReq = from.thrReq;
+  to.thrAcc = from.thrAcc;
+  to.brkFail = from.brkFail;
+  to.brkTotal = from.brkTotal;
 }

@@ -100,6 +100,44 @@ export function failedShareAfter(share: number, failed: number, done: number, al
   return done > TINY ? follow(share, failed / done, alpha) : share;
 }
 
+/** A caller's running averages for its protections (fields of FlowState). */
+export interface ProtectionAverages {
+  tokens: number;
+  firstRate: number;
+  thrReq: number;
+  thrAcc: number;
+  brkFail: number;
+  brkTotal: number;
+}
+
+/** Retry budget: each first try earns `budget` of a retry token; the first-try rate is averaged over the budget's window. */
+export function budgetEarns(a: ProtectionAverages, budget: number, first: number, r: FlowRates): void {
+  a.tokens += budget * first;
+  a.firstRate += (first - a.firstRate) * r.alphaBudget;
+}
+
+/** Retry budget: tokens never pile up past the window's worth (plus one). */
+export function budgetCaps(a: ProtectionAverages, budget: number, r: FlowRates): void {
+  const cap = budget * a.firstRate * r.windowTicksBudget + 1;
+  if (a.tokens > cap) a.tokens = cap;
+}
+
+/** Adaptive throttling (Google SRE, ch. 21): the average of requests a caller attempts… */
+export function throttleSeesRequests(a: ProtectionAverages, requests: number, r: FlowRates): void {
+  a.thrReq += (requests - a.thrReq) * r.alphaThrottle;
+}
+
+/** …and of those the backend accepted. */
+export function throttleSeesAccepts(a: ProtectionAverages, accepted: number, r: FlowRates): void {
+  a.thrAcc += (accepted - a.thrAcc) * r.alphaThrottle;
+}
+
+/** A closed breaker's window: failures from the backend and all answered calls, averaged over about 10 s. */
+export function breakerSees(a: ProtectionAverages, backendFail: number, succ: number, r: FlowRates): void {
+  a.brkFail += (backendFail - a.brkFail) * r.alphaBreaker;
+  a.brkTotal += (backendFail + succ - a.brkTotal) * r.alphaBreaker;
+}
+
 export interface FlowRates {
   dtS: number;
   alphaOutcome: number;
@@ -214,8 +252,7 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   }
   f.sentFirst += f.first;
   if (st.budget === st.budget) {
-    f.tokens += st.budget * f.first;
-    f.firstRate += (f.first - f.firstRate) * r.alphaBudget;
+    budgetEarns(f, st.budget, f.first, r);
   }
   f.first = 0;
 
@@ -224,7 +261,8 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
   if (st.throttleK === st.throttleK) {
     const w = r.windowTicksThrottle;
     pass *= 1 - throttleRejectShare(f.thrReq * w, f.thrAcc * w, st.throttleK);
-    f.thrReq += (total - f.thrReq) * r.alphaThrottle;
+    // Requests are seen now, accepts once the step's outcomes are known (finishFlow).
+    throttleSeesRequests(f, total, r);
   }
   if (pass >= 1 || total <= 0) {
     f.sentNow = total;
@@ -303,8 +341,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
     }
   }
   if (budgeted) {
-    const cap = st.budget * f.firstRate * r.windowTicksBudget + 1;
-    if (f.tokens > cap) f.tokens = cap;
+    budgetCaps(f, st.budget, r);
   }
   const succ = f.succ;
   const refused = f.refused;
@@ -323,7 +360,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   // All went well and the caller already knew it: nothing to update (the common case).
   const unchanged = succ === done && f.pOk === 1 && f.pDone === 1 && f.pRefused === 0;
   if (!unchanged) seeOutcomes(f, succ, deferred + waiting, refused, done, r.alphaOutcome);
-  if (st.throttleK === st.throttleK) f.thrAcc += (succ - f.thrAcc) * r.alphaThrottle;
+  if (st.throttleK === st.throttleK) throttleSeesAccepts(f, succ, r);
   if (st.breaker) {
     const backendFail = Math.max(0, failed - localRejected) + refused;
     if (f.brkMode === 2) {
@@ -331,8 +368,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
       f.brkFail += backendFail;
       f.brkTotal += backendFail + succ;
     } else {
-      f.brkFail += (backendFail - f.brkFail) * r.alphaBreaker;
-      f.brkTotal += (backendFail + succ - f.brkTotal) * r.alphaBreaker;
+      breakerSees(f, backendFail, succ, r);
     }
   }
   out.givenUp = given;

@@ -3,7 +3,7 @@
  * numbers a reader can check by hand (docs/model.md §6).
  */
 import { describe, expect, it } from 'vitest';
-import { failedShareAfter, follow, seeOutcomes, type CallerView } from '../../src/engine/flow.ts';
+import { breakerSees, budgetCaps, budgetEarns, failedShareAfter, flowRates, follow, seeOutcomes, throttleSeesAccepts, throttleSeesRequests, type CallerView, type ProtectionAverages } from '../../src/engine/flow.ts';
 import { admitShare } from '../../src/engine/node.ts';
 import { lockedShare } from '../../src/engine/machines/rollout.ts';
 
@@ -40,4 +40,33 @@ describe('lockedShare: how much of a region the remediation workflow has locked'
   it('a step more every step', () => expect(lockedShare(3600, 9000, 1800)).toBeCloseTo(0.6, 15));
   it('all of it at the end, never more', () => expect(lockedShare(20000, 9000, 1800)).toBe(1));
   it('all at once when it does not lock gradually', () => expect(lockedShare(0, 0, 1800)).toBe(1));
+});
+
+
+describe('the client protections\' averages, as the step and the calm kernel keep them', () => {
+  const r = flowRates(1);
+  const fresh = (): ProtectionAverages => ({ tokens: 0, firstRate: 0, thrReq: 0, thrAcc: 0, brkFail: 0, brkTotal: 0 });
+  it('a 10 % budget earns a tenth of a token per first try', () => {
+    const a = fresh();
+    budgetEarns(a, 0.1, 50, r);
+    expect(a.tokens).toBeCloseTo(5, 12);
+    expect(a.firstRate).toBeCloseTo(50 * r.alphaBudget, 12);
+  });
+  it('tokens never pile past the window\'s worth plus one', () => {
+    const a = { ...fresh(), tokens: 1000, firstRate: 10 };
+    budgetCaps(a, 0.1, r);
+    expect(a.tokens).toBeCloseTo(0.1 * 10 * r.windowTicksBudget + 1, 12);
+  });
+  it('throttling averages requests and accepts over its window', () => {
+    const a = fresh();
+    throttleSeesRequests(a, 100, r);
+    throttleSeesAccepts(a, 40, r);
+    expect(a.thrReq).toBeCloseTo(100 * r.alphaThrottle, 12);
+    expect(a.thrAcc).toBeCloseTo(40 * r.alphaThrottle, 12);
+  });
+  it('a closed breaker averages backend failures over all answered calls', () => {
+    const a = fresh();
+    breakerSees(a, 30, 70, r);
+    expect(a.brkFail / a.brkTotal).toBeCloseTo(0.3, 12);
+  });
 });
