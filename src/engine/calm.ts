@@ -35,7 +35,7 @@
  */
 import { CalmViews } from './calm-views.ts';
 import { breakerSees, budgetCaps, budgetEarns, callOutlook, failedShareAfter, powOf, seeOutcomes, throttleRejectShare, throttleSeesAccepts, throttleSeesRequests, type CallerView, type CallOutlook, type FlowRates, type ProtectionAverages } from './flow.ts';
-import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, setLateTicks } from './node.ts';
+import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, queueRoom, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
@@ -532,7 +532,7 @@ export class CalmRegions {
         // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
         const room = Math.max(0, perTickCap - peak * b * cost);
         if (peakServed > room) return NOT_CALM;
-        if (st.queueLimit < Infinity && peakServed > (st.queueLimit + room - cost * peakServed) / Math.max(1e-9, 1 - cost)) return NOT_CALM;
+        if (st.queueLimit < Infinity && peakServed > queueRoom(st.queueLimit, room, cost, peakServed, 0)) return NOT_CALM;
       }
       if (moving) this.views.markDoor(i, holds);
       this.perTickCap_i[i] = perTickCap;

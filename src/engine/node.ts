@@ -34,6 +34,15 @@ export function admitShare(limit: number, want: number): number {
   return want > limit ? limit / want : 1;
 }
 
+/**
+ * How many of `enqueued` arrivals a bounded queue takes: the limit is on what still waits after
+ * this step's service (`capacityLeft`), and rejecting costs a share `rejectCost` of serving, so each
+ * request accepted instead of rejected grows the queue by 1 − rejectCost.
+ */
+export function queueRoom(limit: number, capacityLeft: number, rejectCost: number, enqueued: number, queued: number): number {
+  return (limit + capacityLeft - rejectCost * enqueued - queued) / Math.max(1e-9, 1 - rejectCost);
+}
+
 /** Where a ramp puts a node's front door in step `t` (before the ramp's end), a share of capacity. */
 export function rampLimitAt(n: NodeState, t: number): number {
   return n.rampFrom + ((n.rampTo - n.rampFrom) * (t - n.rampStart)) / (n.rampEnd - n.rampStart);
@@ -272,7 +281,7 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   const budget0 = Math.max(0, perTickCap - (rejectedCount + errored) * c);
   let fit = 1;
   if (st.queueLimit < Infinity && enqueued > 0) {
-    const room = (st.queueLimit + budget0 - c * enqueued - n.queued) / Math.max(1e-9, 1 - c);
+    const room = queueRoom(st.queueLimit, budget0, c, enqueued, n.queued);
     if (enqueued > room) fit = Math.max(0, room) / enqueued;
   }
   if (fit < 1) {

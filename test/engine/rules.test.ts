@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { breakerSees, budgetCaps, budgetEarns, failedShareAfter, flowRates, follow, seeOutcomes, throttleSeesAccepts, throttleSeesRequests, type CallerView, type ProtectionAverages } from '../../src/engine/flow.ts';
-import { admitShare } from '../../src/engine/node.ts';
+import { admitShare, queueRoom } from '../../src/engine/node.ts';
 import { lockedShare } from '../../src/engine/machines/rollout.ts';
 
 describe('seeOutcomes: what a caller sees of a step', () => {
@@ -69,4 +69,9 @@ describe('the client protections\' averages, as the step and the calm kernel kee
     breakerSees(a, 30, 70, r);
     expect(a.brkFail / a.brkTotal).toBeCloseTo(0.3, 12);
   });
+});
+
+describe('queueRoom: a bounded queue', () => {
+  it('takes what fits after this step\'s service: limit 100, 50 served, 30 queued, rejecting free → 120', () => expect(queueRoom(100, 50, 0, 200, 30)).toBe(120));
+  it('rejecting costs a share of serving, so fewer fit: cost ½ of 100 arriving → (100 + 50 − 50 − 30) ÷ ½ = 140', () => expect(queueRoom(100, 50, 0.5, 100, 30)).toBe(140));
 });
