@@ -62,6 +62,8 @@ export class CalmRegions {
   readonly mask: Uint8Array;
   /** 1 for each region of the mask whose callers' views move in this interval (stepped by `views`). */
   private readonly moving_r: Uint8Array;
+  /** By region: 1 if its callers' views moved when it was last planned. */
+  private readonly viewsMoved_r: Uint8Array;
   private readonly views: CalmViews;
   /** By node: its capacity in a step (for `views`). */
   private readonly perTickCap_i: Float64Array;
@@ -125,6 +127,7 @@ export class CalmRegions {
     const R = regionIds.length;
     this.mask = new Uint8Array(R);
     this.moving_r = new Uint8Array(R);
+    this.viewsMoved_r = new Uint8Array(R);
     this.views = new CalmViews(c.topo, c.K, c.rates);
     this.perTickCap_i = new Float64Array(nodes.length);
     this.nodesOf_r = regionIds.map((_, r) => Int32Array.from(serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r))));
@@ -195,15 +198,18 @@ export class CalmRegions {
       for (let r = 0; r < R; r++) {
         // Planned already (this interval or earlier): its stretch runs past t0.
         if (this.mask[r] !== 1 || this.stretchEnd[r] > t0) continue;
-        let J = single || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
+        // A region whose views moved last time is tried for one interval: it is likely to again
+        // (after a change its callers' views take a minute or two to settle).
+        let J = single || this.viewsMoved_r[r] === 1 || (provisioning !== null && this.provisioningIn(r, provisioning)) ? 1 : Math.max(1, Math.min(STRETCH, Math.floor((limit - t0) / K)));
         // A door that holds work admits a share that moves every step: plan that straight away.
         const holds = doorsSet && this.holdsAtDoor(s, st, r);
         let found = holds ? MOVING : this.plan(s, st, r, t0, J, false);
+        this.viewsMoved_r[r] = found === MOVING && !holds ? 1 : 0;
         if (found === MOVING) {
-          // Its shares would move: one interval, its callers' views stepped.
+          // Its shares would move: one interval, its callers' views stepped — if they can be.
           if (!holds) this.giveBack(s, r, 0);
           J = 1;
-          found = this.plan(s, st, r, t0, J, true);
+          found = this.viewsCanMove(s, r) ? this.plan(s, st, r, t0, J, true) : NOT_CALM;
         }
         this.moving_r[r] = found === MOVING ? 1 : 0;
         if (found !== NOT_CALM) {
@@ -380,6 +386,19 @@ export class CalmRegions {
     let goesOn = 1;
     for (let d = 0; d < deps.length; d++) goesOn = Math.min(goesOn, s.flows[deps[d]].goesOn);
     return goesOn;
+  }
+
+  /**
+   * Whether region `r` could be stepped by its callers' views alone (`CalmViews`): every try
+   * accepted and none refused, no account refusing (what `plan` checks first when `moving`).
+   */
+  private viewsCanMove(s: SimState, r: number): boolean {
+    for (let q = 0, ids = this.flowsOf_r[r]; q < ids.length; q++) {
+      const fl = s.flows[ids[q]];
+      if (fl.pOk !== 1 || fl.pRefused !== 0) return false;
+    }
+    for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) if (s.nodes[ids[q]].blocked !== 0) return false;
+    return true;
   }
 
   /** Whether a front door of region `r` that is set, not shut, holds work. */
