@@ -209,7 +209,12 @@ export class CalmRegions {
           // Its shares would move: one interval, its callers' views stepped — if they can be.
           if (!holds) this.giveBack(s, r, 0);
           J = 1;
-          found = this.viewsCanMove(s, r) ? this.plan(s, st, r, t0, J, true) : NOT_CALM;
+          if (this.viewsCanMove(s, r)) found = this.plan(s, st, r, t0, J, true);
+          else {
+            // Not planned: the streams stay where they are (a region that leaves gives back what its plan drew).
+            this.keepStreams(s, r);
+            found = NOT_CALM;
+          }
         }
         this.moving_r[r] = found === MOVING ? 1 : 0;
         if (found !== NOT_CALM) {
@@ -663,6 +668,12 @@ export class CalmRegions {
       this.failedShare_k[k] = share;
     }
     return moving ? MOVING : FIXED;
+  }
+
+  /** Marks region `r`'s streams as they are now as where a plan would begin (so that giving back leaves them there). */
+  private keepStreams(s: SimState, r: number): void {
+    const ids = this.sourcesOf_r[r];
+    for (let q = 0; q < ids.length; q++) this.savedRng[ids[q] * STRETCH] = s.sources[ids[q]].rng;
   }
 
   /** Gives back the noise region `r` drew for the intervals of its plan from the `m`-th on. */
