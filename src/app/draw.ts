@@ -21,7 +21,7 @@ type ChartId = 'node' | 'doors' | 'amp';
 const CHART_IDS: readonly ChartId[] = ['node', 'doors', 'amp'];
 
 /** Starts the frame loop; `onScreen` tells whether the lab is in view (it only plays when it is). */
-export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boolean): void {
+export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boolean, watchRunB: (now: number) => void): void {
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
@@ -40,7 +40,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const r = model.regions.findIndex((x) => x.id === s.region);
     const j = model.services.findIndex((x) => x.id === s.service);
     const highlight = lab.story.highlight;
-    const comparison = lab.compare.run;
+    const comparison = lab.compare.run?.caughtUp ? lab.compare.run : null;
     views.regions?.draw(latest, s.region);
     views.graph.draw(latest, s.region, s.service, highlight);
     views.particles.update(latest, s.region);
@@ -80,6 +80,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
     lastWall = now;
     session.checkHeartbeat(now);
+    watchRunB(now);
     // Run B follows A's frames (session.ts); A never waits for B.
     if (s.playing && onScreen() && !session.client.busy && s.model) session.send({ type: 'advance', simS: s.speed * wallS });
     if (lab.dirty) draw();
@@ -98,7 +99,7 @@ const CHART_DRAW: Record<ChartId, (lab: Lab, model: ModelInfo, node: number, lab
 };
 
 /** Run B's history, when a comparison is showing. */
-const historyB = (lab: Lab) => (lab.compare.run?.latest ? lab.compare.run.history : null);
+const historyB = (lab: Lab) => (lab.compare.run?.latest && lab.compare.run.caughtUp ? lab.compare.run.history : null);
 
 /** The selected service's rates (and the comparison's table, which follows the same selection). */
 function drawNodeChart(lab: Lab, model: ModelInfo, node: number, label: string): void {

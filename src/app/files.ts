@@ -6,7 +6,6 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
 import { formatTime } from '../view/format.ts';
-import { forgetStory } from './teaching.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 import type { LabStore } from './store.ts';
@@ -23,7 +22,7 @@ export function download(store: LabStore, filename: string, data: string | Blob,
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   } catch {
     if (typeof data === 'string') void copy(store, data, filename);
-    else store.setState({ notice: `${filename} could not be saved here (downloads are not allowed in this frame).` });
+    else store.getState().say(`${filename} could not be saved here (downloads are not allowed in this frame).`);
   }
 }
 
@@ -31,13 +30,13 @@ export function download(store: LabStore, filename: string, data: string | Blob,
 export async function copy(store: LabStore, text: string, what: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
-    store.setState({ notice: `${what} copied.` });
+    store.getState().say(`${what} copied.`);
   } catch {
     const box = $<HTMLInputElement>('copy-box');
     box.value = text;
     box.hidden = false;
     box.select();
-    store.setState({ notice: `${what}: copy it from the box below.` });
+    store.getState().say(`${what}: copy it from the box below.`);
   }
 }
 
@@ -86,7 +85,8 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
   const model = store.getState().model;
   const latest = lab.run.latest;
   if (!model || !latest) return;
-  store.setState({ playing: false, notice: 'Making the GIF…' });
+  store.getState().pause();
+  store.getState().say('Making the GIF…');
   const from = latest.t;
   const to = Math.min(model.durationS, from + spanS);
   const steps = 24;
@@ -101,7 +101,7 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
     frames.push(await composeView(svgs, overlays, 1, underlays));
   }
   download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
-  store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });
+  store.getState().say(`GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.`);
 }
 
 /** Largest model file the lab opens. Its nesting is checked in the text before it is parsed, against loadModel's limit. */
@@ -128,7 +128,7 @@ function nestingDepth(text: string): number {
 export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {
   const { store } = lab;
   if (file.size > MAX_MODEL_BYTES) {
-    store.setState({ notice: `${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.`);
     return;
   }
   const text = await file.text();
@@ -137,7 +137,7 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
     data = JSON.parse(text);
   } catch (e) {
-    store.setState({ notice: `${shown(file.name)} is not a model file: ${shown((e as Error).message)}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} is not a model file: ${shown((e as Error).message)}. Nothing was changed.`);
     return;
   }
   // Checked here too, before anything is sent: a model that is invalid or too big to run changes nothing.
@@ -145,19 +145,19 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
   const problems = loaded.ok ? overBudget(loaded.value.model) : loaded.errors;
   if (problems.length) {
     const what = loaded.ok ? 'the model is too big to run here' : 'the model is invalid';
-    store.setState({ notice: `${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.`);
     return;
   }
-  store.setState({ playing: false, notice: null });
+  store.getState().pause();
+  store.getState().say(null);
   try {
     // Until the simulation accepts the model, the run, its seed and the story stay as they are.
-    session.load(data as object, {}, () => {
-      lab.run.seed = undefined;
-      forgetStory(lab);
-      store.setState({ notice: `Opened ${shown(file.name)}: this model comes from a file, not from the lab.` });
+    session.open(data as object, {}, () => {
+      store.getState().forgetRun();
+      store.getState().say(`Opened ${shown(file.name)}: this model comes from a file, not from the lab.`);
     });
   } catch (e) {
-    store.setState({ notice: `${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.`);
   }
 }
 
@@ -167,7 +167,7 @@ export function saveModel(lab: Lab): void {
   const source = lab.run.modelData;
   const data = (typeof source === 'string' ? (Object.hasOwn(BUILTIN_MODELS, source) ? BUILTIN_MODELS[source] : undefined) : source) as { id?: string; defaults?: Record<string, unknown> } | undefined;
   if (!data || !s.model) {
-    lab.store.setState({ notice: 'There is no model to save yet.' });
+    lab.store.getState().say('There is no model to save yet.');
     return;
   }
   const defaults = { ...(data.defaults ?? {}) };

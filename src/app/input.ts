@@ -2,41 +2,38 @@
  * The page's fixed controls — play, step, restart, speed, model, links, files, help, the keyboard —
  * and the store's subscription that keeps them (and the notice and failure panels) up to date.
  */
-import { compareWith, stopCompare } from './compare-panel.ts';
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
-import { currentLink, writeUrl } from './link.ts';
+import { currentLink } from './link.ts';
 import { wirePanels } from './panels.ts';
 import type { Session } from './session.ts';
-import { forgetStory, goToChapter } from './teaching.ts';
 
 export function wireControls(lab: Lab, session: Session): void {
   const { store } = lab;
   const play = $<HTMLButtonElement>('play');
   play.addEventListener('click', () => togglePlay(lab, session));
   $('step').addEventListener('click', () => {
-    store.setState({ playing: false });
+    store.getState().pause();
     const simS = store.getState().model?.sampleEveryS ?? 60;
     session.send({ type: 'advance', simS });
   });
   $('restart').addEventListener('click', () => session.send({ type: 'restart' }));
   const speed = $<HTMLSelectElement>('speed');
-  speed.addEventListener('change', () => store.setState({ speed: Number(speed.value) }));
+  speed.addEventListener('change', () => store.getState().setSpeed(Number(speed.value)));
   const picker = $<HTMLSelectElement>('model');
   picker.addEventListener('change', () => {
     // Read the choice before anything else: the store's subscriber keeps the picker on the loaded model.
     const id = picker.value;
-    store.setState({ playing: false, notice: null });
-    lab.run.seed = undefined;
-    forgetStory(lab);
-    session.load(id);
+    store.getState().forgetRun();
+    store.getState().say(null);
+    session.open(id);
   });
-  $('copy-link').addEventListener('click', () => copy(store, currentLink(lab), 'Link'));
+  $('copy-link').addEventListener('click', () => copy(store, currentLink(store, lab.catalog), 'Link'));
   $('copy-embed').addEventListener('click', () => copy(store, embedCode(lab), 'Embed code'));
   $('failure-restart').addEventListener('click', () => session.restartAfterFailure());
   wirePanels();
   wireOpenFull(lab);
-  $('compare-stop').addEventListener('click', () => stopCompare(lab));
+  $('compare-stop').addEventListener('click', () => store.getState().compare(undefined));
   $('export-csv').addEventListener('click', () => session.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => session.send({ type: 'export', format: 'json' }));
   $('save-model').addEventListener('click', () => saveModel(lab));
@@ -55,12 +52,13 @@ export function wireControls(lab: Lab, session: Session): void {
   });
   wireKeys(lab, session);
   store.subscribe((s, prev) => {
-    if (prev.playing && !s.playing) writeUrl(lab);
     play.textContent = s.playing ? 'Pause' : 'Play';
     // The map's arcs and glows move only while the run plays.
     document.documentElement.classList.toggle('playing', s.playing);
     play.setAttribute('aria-pressed', String(s.playing));
     if (s.params !== prev.params) lab.views?.controls.update(s.params);
+    if (s.whatIfs !== prev.whatIfs) lab.teach?.chips(s.whatIfs);
+    if (s.speed !== prev.speed && speed.value !== String(s.speed)) speed.value = String(s.speed);
     if (s.region !== prev.region || s.service !== prev.service || s.playing !== prev.playing) lab.dirty = true;
     const notice = $('notice');
     notice.textContent = s.notice ?? '';
@@ -73,9 +71,10 @@ export function wireControls(lab: Lab, session: Session): void {
 
 /** Play or pause; Play at the end of the clock plays the run again from its start, as a video player does. */
 function togglePlay(lab: Lab, session: Session): void {
-  const playing = lab.store.getState().playing;
-  if (!playing && lab.run.latest?.done) session.seekTo(0);
-  lab.store.setState({ playing: !playing });
+  const s = lab.store.getState();
+  if (s.playing) return s.pause();
+  if (lab.run.latest?.done) session.seekTo(0);
+  s.play();
 }
 
 /** Help, and the keys: space plays, R restarts, C compares, the arrows page through the story. */
@@ -96,15 +95,16 @@ function wireKeys(lab: Lab, session: Session): void {
     } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
       session.send({ type: 'restart' });
     } else if ((e.key === 'c' || e.key === 'C') && !typing && !e.ctrlKey && !e.metaKey) {
-      const first = store.getState().model?.whatIfs[0];
-      if (lab.compare.run) stopCompare(lab);
-      else if (first) compareWith(lab, `w:${first.id}`);
+      const s = store.getState();
+      const first = s.model?.whatIfs[0];
+      if (s.compareKey !== undefined) s.compare(undefined);
+      else if (first) s.compare(`w:${first.id}`);
     } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !typing && !e.altKey) {
       const n = store.getState().model?.story.length ?? 0;
       if (n === 0) return;
       e.preventDefault();
-      const chapter = lab.story.chapter;
-      goToChapter(lab, session, e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
+      const chapter = store.getState().chapter;
+      store.getState().goToChapter(e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
     }
   });
 }
@@ -114,7 +114,7 @@ function wireKeys(lab: Lab, session: Session): void {
  * of it, and embed.js, which sizes it to the lab's content from then on (never below 400 px).
  */
 export function embedCode(lab: Lab): string {
-  const src = currentLink(lab, '&embed=1');
+  const src = currentLink(lab.store, lab.catalog, '&embed=1');
   const script = new URL('embed.js', src).href;
   return (
     `<iframe src="${escapeAttr(src)}" title="Cascade Lab" sandbox="allow-scripts allow-popups" loading="lazy" style="width:100%;height:650px;min-height:400px;border:0"></iframe>\n` +
@@ -129,7 +129,7 @@ export function embedCode(lab: Lab): string {
 function wireOpenFull(lab: Lab): void {
   const open = $<HTMLAnchorElement>('open-full');
   open.addEventListener('click', (e) => {
-    const href = currentLink(lab).replace(/[?&]embed=1/, '');
+    const href = currentLink(lab.store, lab.catalog).replace(/[?&]embed=1/, '');
     open.href = href;
     e.preventDefault();
     let opened: Window | null = null;
@@ -147,6 +147,6 @@ function wireOpenFull(lab: Lab): void {
     box.hidden = false;
     box.focus();
     box.select();
-    lab.store.setState({ notice: 'This page cannot open new windows: copy the link to the full lab from the box below.' });
+    lab.store.getState().say('This page cannot open new windows: copy the link to the full lab from the box below.');
   });
 }

@@ -3,7 +3,6 @@
  * and written here; the axes are checked against the model's registry when the map runs.
  */
 import { SWEEP_METRICS, type SweepMetric } from '../engine/sweep.ts';
-import type { Lab } from './lab.ts';
 
 export interface SweepKey {
   x: string;
@@ -11,8 +10,6 @@ export interface SweepKey {
   metric: SweepMetric;
   seeds: number;
 }
-
-const keys = new WeakMap<Lab, string>();
 
 export function encodeSweepKey(k: SweepKey): string {
   return [`x=${k.x}`, ...(k.y ? [`y=${k.y}`] : []), `by=${k.metric}`, `seeds=${k.seeds}`].join(';');
@@ -31,12 +28,4 @@ export function decodeSweepKey(text: string): SweepKey | null {
   const seeds = Number(f.get('seeds') ?? '1');
   if (!x || !SWEEP_METRICS.includes(metric as SweepMetric) || !Number.isInteger(seeds) || seeds < 1 || seeds > 10) return null;
   return { x, y: f.get('y') ?? null, metric: metric as SweepMetric, seeds };
-}
-
-/** The map the page shows, as the link writes it (undefined: none). */
-export const sweepKeyOf = (lab: Lab): string | undefined => keys.get(lab);
-
-export function setSweepKey(lab: Lab, key: string | undefined): void {
-  if (key === undefined) keys.delete(lab);
-  else keys.set(lab, key);
 }

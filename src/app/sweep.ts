@@ -20,13 +20,12 @@ import {
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
-import { writeUrl } from './link.ts';
 import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
 import { describePoint, pointName } from '../view/phase-tip.ts';
 import { overPlot, pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
-import { decodeSweepKey, encodeSweepKey, setSweepKey, type SweepKey } from './sweep-link.ts';
+import { decodeSweepKey, encodeSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 import { formatCount } from '../view/format.ts';
 
@@ -152,9 +151,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const { spec } = current;
     const { params, seed } = cellParams(spec, (yi * spec.x.values.length + xi) * spec.seeds);
     const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
-    lab.store.setState({ playing: false });
-    if (seed !== (lab.run.seed ?? current.loaded.model.seed)) lab.run.seed = seed;
-    session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
+    lab.store.getState().pause();
+    // The model's own seed stays unnamed in the link.
+    const own = lab.store.getState().seed ?? current.loaded.model.seed;
+    session.open(lab.run.modelData, { seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes });
   }
 
   // The run's model, checked once per model: checking the incident takes tens of milliseconds,
@@ -225,8 +225,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   metric.addEventListener('change', () => {
     if (current) {
       current.key = { ...current.key, metric: metric.value as SweepMetric };
-      setSweepKey(lab, encodeSweepKey(current.key));
-      writeUrl(lab);
+      lab.store.getState().showSweep(encodeSweepKey(current.key));
     }
     redraw();
   });
@@ -338,8 +337,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (fromLink && runs > LINK_AUTORUN_MAX) {
       showAsked();
       // The map stays in the link while it waits for Run.
-      setSweepKey(lab, encodeSweepKey(key));
-      writeUrl(lab);
+      lab.store.getState().showSweep(encodeSweepKey(key));
       status.textContent = `This map takes ${formatCount(runs)} runs: press Run to start it.`;
       return;
     }
@@ -353,7 +351,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const changes = (recipe?.changes ?? []).flatMap((c) => ('id' in c ? [{ atS: c.t, id: c.id, value: c.value }] : []));
     const m = loaded.model;
     const spec: SweepSpec = {
-      x: x.axis, y: y && y.ok ? y.axis : null, seed: recipe?.seed ?? lab.run.seed ?? m.seed, seeds: key.seeds, params, changes,
+      x: x.axis, y: y && y.ok ? y.axis : null, seed: recipe?.seed ?? lab.store.getState().seed ?? m.seed, seeds: key.seeds, params, changes,
       service: `${m.focus?.region ?? m.regions[0].id}/${m.services[focusService({ model: m })].id}`,
     };
     xParam.value = spec.x.id;
@@ -366,8 +364,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       note: recipe?.changes.some((c) => 'action' in c) ? ' Operator actions of this run are not part of the map.' : '' };
     current = s;
     command.textContent = sweepCommand(typeof lab.run.modelData === 'string' ? lab.run.modelData : 'model.json', spec, m.seed, spec.service);
-    setSweepKey(lab, encodeSweepKey(key));
-    writeUrl(lab);
+    lab.store.getState().showSweep(encodeSweepKey(key));
     const order = coarseToFine(spec.x.values.length, spec.y ? spec.y.values.length : 1, spec.seeds);
     hideTip();
     grid.reset(
@@ -445,9 +442,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (on) {
       const loaded = loadedNow();
       if (loaded) fillPickers(loaded);
-      setSweepKey(lab, current ? encodeSweepKey(current.key) : undefined);
-    } else setSweepKey(lab, undefined);
-    writeUrl(lab);
+      lab.store.getState().showSweep(current ? encodeSweepKey(current.key) : undefined);
+    } else lab.store.getState().showSweep(undefined);
   };
   open.addEventListener('click', () => show(panel.hidden));
   // Closing gives focus back to the button that opened the map, not to the page.
@@ -483,7 +479,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       hideTip();
       status.textContent = '';
       command.textContent = '';
-      setSweepKey(lab, undefined);
+      lab.store.getState().showSweep(undefined);
       [csv, svg, png].forEach((b) => (b.disabled = true));
       run.disabled = false;
       stop.disabled = true;

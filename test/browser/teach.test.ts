@@ -93,7 +93,7 @@ describe('teaching', () => {
       const expected = verdict(base, scoreRun(azure, { everyS: 60, params: w.params })).text;
       await page.getByRole('button', { name: 'As it happened' }).click();
       await page.getByRole('button', { name: w.label, exact: true }).click();
-      await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}: ${expected}`);
+      await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}, measured against the run as it happened: ${expected}`);
     }
     // And the run now is the last what-if's.
     await expect.poll(() => page.locator('output[for="param-failover"]').textContent()).toBe('0 %');
