@@ -25,6 +25,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
+  let everDrawn = false;
   const chartsDrawn = Object.fromEntries(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }])) as Record<ChartId, { version: number; key: string; at: number }>;
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
@@ -36,6 +37,9 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const { views, run } = lab;
     const { latest, history } = run;
     if (!views || !latest || !history || !model) return;
+    // A link's run is drawn once it is at the link's time, not on its way there.
+    if (!everDrawn && !session.settled()) return;
+    everDrawn = true;
     const S = model.services.length;
     const r = model.regions.findIndex((x) => x.id === s.region);
     const j = model.services.findIndex((x) => x.id === s.service);
@@ -70,6 +74,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     }
     views.timeline.draw(latest.t, run.fired);
     $('clock').textContent = formatTime(latest.t, model.clockStart);
+    if (lab.compare.run) $('compare-clock').textContent = lab.compare.run.caughtUp && lab.compare.run.latest ? `at ${formatTime(lab.compare.run.latest.t, model.clockStart)}` : 'catching up…';
     lab.dirty = false;
     // For hosts, tests and benchmarks: a frame is on screen.
     document.dispatchEvent(new CustomEvent('lab:frame', { detail: { t: latest.t, params: latest.params } }));

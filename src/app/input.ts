@@ -51,7 +51,16 @@ export function wireControls(lab: Lab, session: Session): void {
     if (f) void openModelFile(lab, session, f);
   });
   wireKeys(lab, session);
+  const present = $<HTMLButtonElement>('present');
+  present.addEventListener('click', () => store.getState().setPresenter(!store.getState().presenter));
+  const showPresenter = (on: boolean) => {
+    document.documentElement.classList.toggle('present', on);
+    present.setAttribute('aria-pressed', String(on));
+    present.textContent = on ? 'Leave presenter mode' : 'Present';
+  };
+  showPresenter(store.getState().presenter);
   store.subscribe((s, prev) => {
+    if (s.presenter !== prev.presenter) showPresenter(s.presenter);
     play.textContent = s.playing ? 'Pause' : 'Play';
     // The map's arcs and glows move only while the run plays.
     document.documentElement.classList.toggle('playing', s.playing);
@@ -77,34 +86,79 @@ function togglePlay(lab: Lab, session: Session): void {
   s.play();
 }
 
-/** Help, and the keys: space plays, R restarts, C compares, the arrows page through the story. */
+/** Keys a focused element uses itself, so the page's shortcuts leave them to it. */
+export function keyBelongsTo(el: Element | null, key: string): boolean {
+  if (!el || el === document.body || el === document.documentElement) return false;
+  const tag = el.tagName;
+  const role = el.getAttribute('role') ?? '';
+  const type = (el as HTMLInputElement).type;
+  const arrowsAndPages = /^(Arrow(Left|Right|Up|Down)|Page(Up|Down)|Home|End)$/.test(key);
+  const activate = key === ' ' || key === 'Enter';
+  // Text fields and lists take every key (type-ahead included).
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || (el as HTMLElement).isContentEditable) return true;
+  if (tag === 'INPUT' && !['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file'].includes(type)) return true;
+  // Sliders and the map's grid of points move with the arrows and pages; the grid opens a point with Space.
+  if ((tag === 'INPUT' && type === 'range') || role === 'slider') return arrowsAndPages;
+  if (role === 'grid' || role === 'gridcell') return arrowsAndPages || activate;
+  // Text that scrolls (a long caption) scrolls with the arrows and pages.
+  if (role === 'region' && el.scrollHeight > el.clientHeight + 1) return arrowsAndPages || key === ' ';
+  // Buttons, switches and links are pressed with Space or Enter.
+  if (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || tag === 'INPUT' || role === 'button' || role === 'switch' || role === 'tab') return activate;
+  return false;
+}
+
+/** Help, and the keys: Space plays, R restarts, C compares, P presents, the arrows and page keys page through the story. */
 function wireKeys(lab: Lab, session: Session): void {
   const { store } = lab;
   const help = $<HTMLDialogElement>('help');
   $('help-open').addEventListener('click', () => help.showModal());
+  // A pointer click on a button does not leave focus on it: the keys stay the page's.
+  document.addEventListener('click', (e) => {
+    const button = (e.target as Element).closest?.('button, [role="button"], summary');
+    if (e.detail > 0 && button && button === document.activeElement && !button.closest('dialog')) (button as HTMLElement).blur();
+  });
   document.addEventListener('keydown', (e) => {
-    const target = e.target as HTMLElement;
-    // Keys that belong to the focused control (a slider, a region or service acting as a button,
-    // the map's grid of points) stay there.
-    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button', 'grid', 'gridcell'].includes(target.getAttribute('role') ?? '');
-    if (e.key === ' ' && !typing) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+    if (keyBelongsTo(document.activeElement, e.key)) return;
+    const s = store.getState();
+    const chapters = s.model?.story.length ?? 0;
+    const go = (step: number) => {
+      if (chapters === 0) return;
       e.preventDefault();
-      togglePlay(lab, session);
-    } else if (e.key === '?' && !help.open) {
-      help.showModal();
-    } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
-      session.send({ type: 'restart' });
-    } else if ((e.key === 'c' || e.key === 'C') && !typing && !e.ctrlKey && !e.metaKey) {
-      const s = store.getState();
-      const first = s.model?.whatIfs[0];
-      if (s.compareKey !== undefined) s.compare(undefined);
-      else if (first) s.compare(`w:${first.id}`);
-    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !typing && !e.altKey) {
-      const n = store.getState().model?.story.length ?? 0;
-      if (n === 0) return;
-      e.preventDefault();
-      const chapter = store.getState().chapter;
-      store.getState().goToChapter(e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
+      const at = s.chapter >= 0 ? s.chapter : lab.teach?.story.current() ?? -1;
+      s.goToChapter(Math.max(0, Math.min(chapters - 1, at + step)));
+    };
+    switch (e.key) {
+      case ' ':
+        e.preventDefault();
+        togglePlay(lab, session);
+        break;
+      case '?':
+        help.showModal();
+        break;
+      case 'r':
+      case 'R':
+        session.send({ type: 'restart' });
+        break;
+      case 'c':
+      case 'C': {
+        const first = s.model?.whatIfs[0];
+        if (s.compareKey !== undefined) s.compare(undefined);
+        else if (first) s.compare(`w:${first.id}`);
+        break;
+      }
+      case 'p':
+      case 'P':
+        s.setPresenter(!s.presenter);
+        break;
+      case 'ArrowRight':
+      case 'PageDown':
+        go(1);
+        break;
+      case 'ArrowLeft':
+      case 'PageUp':
+        go(-1);
+        break;
     }
   });
 }

@@ -60,11 +60,11 @@ export function currentLink(store: LabStore, catalog: ModelCatalog, extra = ''):
 export function followLink(store: LabStore, catalog: ModelCatalog): void {
   // The page's own keys stay as the link gave them (the last of each, as the link was read).
   const keep = new URLSearchParams(location.search);
-  const page = ['embed', 'hide', 'controls', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
+  const page = ['embed', 'hide', 'controls'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
   let written = '';
   store.subscribe((s) => {
     if (s.playing || !s.model || !s.recipe) return;
-    const q = linkQuery(s, catalog) + page;
+    const q = linkQuery(s, catalog) + page + (s.presenter ? '&present=1' : '');
     if (q === written) return;
     written = q;
     try {

@@ -49,7 +49,6 @@ followLink(store, catalog);
 
 const onScreen = watchEmbedding(link.page, () => currentLink(store, catalog));
 hideForLink(link.page.hide);
-document.documentElement.classList.toggle('present', link.page.present);
 wireControls(lab, session);
 wireSweep(lab, session, link.state.sweep);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);

@@ -85,6 +85,9 @@ export class Session {
     return this.lab.run.pendingSeek ?? this.seekGoal ?? this.restoring?.t ?? this.lab.run.latest?.t ?? 0;
   }
 
+  /** The last load sent: an answer to an earlier one (a second click before the first was answered) is passed over. */
+  private loadId = 0;
+
   /** Until when a long request (a what-if's two whole runs, an export) may go unanswered. */
   private patientUntil = 0;
   /** Where a long seek is going, one chunk at a time. */
@@ -92,7 +95,8 @@ export class Session {
 
   send(msg: ToWorkerMsg): void {
     if (msg.type === 'whatIf' || msg.type === 'export') this.patientUntil = performance.now() + 120_000;
-    this.seekGoal = null;
+    // Measuring a what-if or exporting does not move the run: a long seek under way goes on.
+    else this.seekGoal = null;
     this.client.send(msg);
   }
 
@@ -105,7 +109,7 @@ export class Session {
     this.onAccepted = accepted ?? null;
     this.seekGoal = null;
     if (!this.lab.run.history) this.startup = { model, options };
-    this.client.send({ type: 'load', model, ...options });
+    this.client.send({ type: 'load', model, ...options, id: ++this.loadId });
   }
 
   /** Opens another run (another model, a map's point, a file): its seed becomes the run's once accepted. */
@@ -223,6 +227,8 @@ export class Session {
   private receive(m: FromWorkerMsg): void {
     switch (m.type) {
       case 'loaded':
+        // A later load is on its way: it brings the run the page asked for last.
+        if (m.id !== undefined && m.id !== this.loadId) break;
         this.onLoaded(m.model, m.frame);
         break;
       case 'frame':

@@ -14,7 +14,7 @@ import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
 import {
-  cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, METRIC_LABEL, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
+  cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, METRIC_LABEL, metricLabel, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
   singleServiceTheory, type PhaseAxis, type PhaseInput,
 } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
@@ -124,7 +124,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (!current) return;
     tipPoint = p;
     tip.hidden = false;
-    tip.replaceChildren(...describePoint(current.spec, current.results, p));
+    tip.replaceChildren(...describePoint(current.spec, current.results, p, !!current.loaded.model.clock));
     const box = panel.getBoundingClientRect();
     tip.style.left = `${Math.min(clientX - box.left + 14, box.width - 260)}px`;
     tip.style.top = `${clientY - box.top + panel.scrollTop + 14}px`;
@@ -242,6 +242,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       title: `${s.loaded.model.title}: ${s.spec.service}`,
       x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results,
       theory: singleServiceTheory(s.loaded.model.id, x, y, values),
+      clocked: !!s.loaded.model.clock,
     };
   };
   /** The picture for a download: every point drawn in it. */
@@ -251,6 +252,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (!current) return;
     const { spec } = current;
     const input = inputOf(current);
+    for (const o of metric.options) o.textContent = metricLabel(o.value as SweepMetric, input.clocked);
     const fills = phaseFills(input);
     const [nx, ny] = [spec.x.values.length, spec.y ? spec.y.values.length : 1];
     const large = nx * ny > LARGE_MAP;
@@ -271,7 +273,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     }
     const { results } = current;
     grid.settle(fills.cells, (p, rows) => pointName(spec, p, rows));
-    if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint));
+    if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint, !!current?.loaded.model.clock));
     const n = current.results.length;
     const done = current.results.filter(Boolean).length;
     progress.max = n;

@@ -35,9 +35,19 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   $('model-description').textContent = model.description;
   $('stage').classList.toggle('no-map', !hasMap(model));
   const setParam = store.getState().setParam;
-  const controls = renderControls($('controls'), model.params, setParam);
+  // The protected service's capacity where the run is in view, for switches that come on at a few seconds of it.
+  const capacityRps = () => {
+    const h = lab.run.history;
+    const r = model.regions.findIndex((x) => x.id === store.getState().region);
+    const j = model.services.indexOf(judged(model));
+    if (r < 0 || j < 0) return undefined;
+    const node = r * model.services.length + j;
+    const series = h ? h.series(node, 'capacity') : [];
+    return series.length ? series[series.length - 1] : model.capacityRps[node];
+  };
+  const controls = renderControls($('controls'), model.params, setParam, capacityRps);
   const chosen = (lab.page.controls ?? []).map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
-  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam) : null;
+  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam, capacityRps) : null;
   $('embed-controls').hidden = !stageControls;
   lab.views = {
     regions: null,

@@ -162,6 +162,8 @@ export interface StoryView {
    * first chapter begins, or when the run's settings are not the story's.
    */
   moment(t: number, storyRun: boolean): void;
+  /** The chapter on screen: the one chosen, else the moment's (-1: none). */
+  current(): number;
 }
 
 /** Watches the caption's width (there is one caption on the page). */
@@ -249,6 +251,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
       atMoment = k;
       if (current < 0) show();
     },
+    current: from,
   };
 }
 

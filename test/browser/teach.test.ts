@@ -163,7 +163,7 @@ describe('teaching', () => {
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
     expect(size).toBeGreaterThanOrEqual(20);
     expect(await page.locator('#side').isVisible()).toBe(false);
-    expect(await page.locator('.panel-tabs').isVisible()).toBe(false);
+    expect(await page.locator('[data-open="settings"]').isVisible()).toBe(false);
     await page.close();
   }, 60_000);
 });

@@ -1,0 +1,178 @@
+/**
+ * Controls a person can trust, in Debian's Chromium: nothing moves under the pointer, switches come
+ * on at a sensible value, quick clicks are all applied, a link brings run B back at its time, the
+ * keys work after a click, presenter mode is a button away, text is readable on every state colour.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { contrastRatio } from '../../src/view/palette.ts';
+import { model } from '../helpers.ts';
+import { openLab, useLab } from './browser.ts';
+
+const lab = useLab();
+
+/** Top edge of each settings row, by its label. */
+function rowTops(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll<HTMLElement>('#controls .control')].map((r) => [r.querySelector('label')!.textContent!, Math.round(r.getBoundingClientRect().top - r.parentElement!.parentElement!.getBoundingClientRect().top)])),
+  );
+}
+
+describe('controls you can trust', () => {
+  it('settings stay put under the pointer, and a switch comes on at a sensible value', async () => {
+    const { page, errors } = await openLab(lab(), '?v=1&model=single-service');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const before = await rowTops(page);
+    // Hovering and focusing rows shows their description without moving any row.
+    for (const label of ['Retry budget', 'Queue limit', 'Front-door admission']) {
+      await page.locator('#controls .control', { has: page.locator('label', { hasText: label }) }).hover();
+      expect(await rowTops(page)).toEqual(before);
+      expect(await page.textContent('.desc-line')).toMatch(new RegExp(`^${label}: `));
+    }
+    // Retry budget comes on at 10 %, not at 0 % (no retries at all).
+    await page.getByRole('switch', { name: 'Retry budget: on or off' }).click();
+    await expect.poll(() => page.locator('output[for="param-retry-budget"]').textContent()).toBe('10 %');
+    expect(await rowTops(page)).toEqual(before);
+    // Admission comes on at 100 % (not a shut door); the queue timeout next to it stays off.
+    await page.getByRole('switch', { name: 'Front-door admission: on or off' }).click();
+    await expect.poll(() => page.locator('output[for="param-admission"]').textContent()).toBe('100 %');
+    expect(await page.locator('output[for="param-queueTimeout"]').textContent()).toBe('off');
+    // The queue limit holds 30 s of the server's capacity (1000 req/s here), not 1 request.
+    await page.getByRole('switch', { name: 'Queue limit: on or off' }).click();
+    await expect.poll(() => page.locator('output[for="param-queue-limit"]').textContent()).toBe('30000 requests');
+    expect(await rowTops(page)).toEqual(before);
+    // Off and on again: the value last used.
+    await page.locator('#param-retry-budget').fill('25');
+    await page.getByRole('switch', { name: 'Retry budget: on or off' }).click();
+    await expect.poll(() => page.locator('output[for="param-retry-budget"]').textContent()).toBe('off');
+    await page.getByRole('switch', { name: 'Retry budget: on or off' }).click();
+    await expect.poll(() => page.locator('output[for="param-retry-budget"]').textContent()).toBe('25 %');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('two what-ifs clicked 0.3 s apart are both applied at the same time, shown as chips; removing one restores what it replaced', async () => {
+    const azure = model('azure-2026-02').model;
+    const [preflight, , , budget] = azure.whatIfs;
+    const { page, errors } = await openLab(lab(), '?t=00:40');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await page.getByRole('button', { name: 'What if', exact: true }).click();
+    await page.getByRole('button', { name: preflight.label, exact: true }).click();
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: budget.label, exact: true }).click();
+    const chips = page.locator('.whatif-chips .chip-label');
+    await expect.poll(() => chips.allTextContents()).toEqual([preflight.label, budget.label]);
+    // Both are in the run, at the time it was at: never back to the start.
+    await expect.poll(() => page.locator('output[for="param-retry-budget"]').textContent(), { timeout: 30_000 }).toBe('10 %');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await expect.poll(() => page.url()).toContain('policy.preflight=on');
+    expect(decodeURIComponent(page.url())).toContain('t=00:40');
+    // The second verdict says what it was measured against.
+    await expect.poll(() => page.textContent('.verdict'), { timeout: 60_000 }).toMatch(new RegExp(`^${budget.label}, measured against the run with ${preflight.label}: (?!measuring)`));
+    // Removing the budget's chip puts back what it replaced (no budget, no jitter); the other stays.
+    await page.getByRole('button', { name: new RegExp(`^Remove ${budget.label}`) }).click();
+    await expect.poll(() => page.locator('output[for="param-retry-budget"]').textContent(), { timeout: 30_000 }).toBe('off');
+    await expect.poll(() => chips.allTextContents()).toEqual([preflight.label]);
+    await expect.poll(() => page.url()).not.toContain('retry.budget');
+    expect(page.url()).toContain('policy.preflight=on');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 150_000);
+
+  it('a link with compare= shows run B only once it is at the link\'s time, without Play', async () => {
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const seen: string[] = [];
+    await page.exposeFunction('seenB', (s: string) => seen.push(s));
+    await page.addInitScript(() => {
+      const look = () => {
+        const table = document.querySelector('#compare-table tbody tr');
+        const clock = document.getElementById('compare-clock')?.textContent;
+        if (table) (window as unknown as { seenB(s: string): void }).seenB(`${document.getElementById('clock')?.textContent} ${clock}`);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await page.goto(`${lab().url}?t=01:30&compare=w:isolated`);
+    await expect.poll(() => page.textContent('#compare-clock'), { timeout: 30_000 }).toBe('at 01:30');
+    await expect.poll(() => page.locator('#compare-table tbody tr').count()).toBeGreaterThan(3);
+    expect(new Set(seen)).toEqual(new Set(['01:30 at 01:30']));
+    // B's West US identity is in trouble by 01:30 in neither run's table as a blank: B has run.
+    const row = page.locator('#compare-table tr', { has: page.locator('th', { hasText: 'VM' }) }).first().locator('td');
+    await expect.poll(async () => (await row.allTextContents()).length).toBe(2);
+    await page.close();
+  }, 90_000);
+
+  it('keys work after a click and after a panel closes; Page Up / Page Down page the story; P presents', async () => {
+    const story = model('azure-2026-02').model.story;
+    const { page, errors } = await openLab(lab(), '?t=00:20');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(() => page.textContent('#clock')).toBe('00:20');
+    const title = () => page.textContent('.chapter-title');
+    await expect.poll(title).toBe(story[4].title);
+    // After a panel is opened and closed, Space plays (it does not reopen the panel).
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Close the panels' }).click();
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.textContent('#play')).toBe('Pause');
+    expect(await page.evaluate(() => document.documentElement.classList.contains('side-open'))).toBe(false);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.textContent('#play')).toBe('Play');
+    // After Play is clicked with the mouse, → still changes chapter (and pauses).
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(title).toBe(story[5].title);
+    await expect.poll(() => page.textContent('#play')).toBe('Play');
+    await page.keyboard.press('PageDown');
+    await expect.poll(title).toBe(story[6].title);
+    await page.keyboard.press('PageUp');
+    await expect.poll(title).toBe(story[5].title);
+    // A slider keeps its own arrows.
+    await page.getByRole('slider', { name: /Simulated time/ }).focus();
+    const chapterBefore = await title();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.textContent('#clock')).not.toBe(story[5].at);
+    expect(await title()).toBe(chapterBefore);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    // P enters presenter mode, and leaves it; ? names it.
+    await page.keyboard.press('p');
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('present'))).toBe(true);
+    await expect.poll(() => page.url()).toContain('present=1');
+    expect(await page.locator('#speed').isVisible()).toBe(true);
+    expect(await page.locator('#restart').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Leave presenter mode' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('present'))).toBe(false);
+    await page.keyboard.press('?');
+    await expect.poll(() => page.locator('#help').textContent()).toMatch(/P\s*presenter mode/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('white text on every state colour the storm shows is at least 4.5:1', async () => {
+    const { page } = await openLab(lab(), '?t=00:40');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await page.waitForTimeout(300);
+    const pairs = await page.$$eval('#graph .gnode.service', (nodes) =>
+      nodes.map((n) => {
+        const hex = (c: string) => '#' + (c.match(/\d+/g) ?? []).slice(0, 3).map((x) => Number(x).toString(16).padStart(2, '0')).join('');
+        const shape = n.querySelector('rect:not(.hit)')!;
+        return { state: n.textContent ?? '', fill: hex(getComputedStyle(shape).fill), text: hex(getComputedStyle(n.querySelector('text')!).fill) };
+      }),
+    );
+    expect(pairs.some((p) => /overloaded/.test(p.state))).toBe(true);
+    for (const p of pairs) expect(contrastRatio(p.fill, p.text), `${p.state}: ${p.text} on ${p.fill}`).toBeGreaterThanOrEqual(4.5);
+    await page.close();
+  }, 60_000);
+
+  it('the incident map shows times as the clock writes them', async () => {
+    const sweep = 'x=retry.attempts=0:3:2;by=trouble_s;seeds=1';
+    const { page } = await openLab(lab(), `?t=00:40&sweep=${encodeURIComponent(sweep)}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 90_000 }).toMatch(/^(\d+) of \1 runs/);
+    const picture = () => page.locator('#sweep-panel svg').first().textContent();
+    await expect.poll(picture).toMatch(/Time in trouble \(h:min\)(\d\d:\d\d){2}none/);
+    expect(await page.locator('#sweep-panel select option:checked').allTextContents()).toContain('Time in trouble (h:min)');
+    await page.locator('#sweep-panel [role="gridcell"]').first().focus();
+    await expect.poll(() => page.textContent('.sweep-tip')).toMatch(/in trouble: \d\d:\d\d \(h:min\)/);
+    await page.close();
+  }, 150_000);
+});
