@@ -56,7 +56,8 @@ export function wireControls(lab: Lab, session: Session): void {
   const showPresenter = (on: boolean) => {
     document.documentElement.classList.toggle('present', on);
     present.setAttribute('aria-pressed', String(on));
-    present.textContent = on ? 'Leave presenter mode' : 'Present';
+    present.setAttribute('aria-label', on ? 'Leave presenter mode' : 'Presenter mode');
+    present.title = on ? 'Leave presenter mode (P)' : 'Presenter mode: large type for a room (P)';
   };
   showPresenter(store.getState().presenter);
   store.subscribe((s, prev) => {
@@ -99,7 +100,8 @@ export function keyBelongsTo(el: Element | null, key: string): boolean {
   if (tag === 'INPUT' && !['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file'].includes(type)) return true;
   // Sliders and the map's grid of points move with the arrows and pages; the grid opens a point with Space.
   if ((tag === 'INPUT' && type === 'range') || role === 'slider') return arrowsAndPages;
-  if (role === 'grid' || role === 'gridcell') return arrowsAndPages || activate;
+  // The map's grid of points keeps every key while it has focus (its letters included).
+  if (role === 'grid' || role === 'gridcell') return true;
   // Text that scrolls (a long caption) scrolls with the arrows and pages.
   if (role === 'region' && el.scrollHeight > el.clientHeight + 1) return arrowsAndPages || key === ' ';
   // Buttons, switches and links are pressed with Space or Enter.

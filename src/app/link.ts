@@ -4,8 +4,8 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
-import { mustLoadModel } from '../engine/load-model.ts';
+import { clockAt, eventSeconds, secondsAtTimeOfDay } from '../engine/clock.ts';
+import { defaultValues, mustLoadModel } from '../engine/load-model.ts';
 import type { LabState, LabStore } from './store.ts';
 import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
@@ -23,6 +23,10 @@ export function builtinCatalog(): ModelCatalog {
     regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
     durationOf: (id) => loaded[id].model.durationS,
     stepOf: (id) => loaded[id].model.dtS,
+    opensAtOf: (id) => {
+      const at = loaded[id].model.opensAt;
+      return at === undefined ? null : eventSeconds(loaded[id].model, at, defaultValues(loaded[id].params));
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { wireHowWeKnow } from './how-we-know.ts';
 import { wireControls } from './input.ts';
 import { createLab } from './lab.ts';
 import { builtinCatalog, currentLink, followLink } from './link.ts';
+import { offerOpening } from './opening.ts';
 import { hideForLink } from './panels.ts';
 import { Session } from './session.ts';
 import { createLabStore } from './store.ts';
@@ -33,8 +34,18 @@ const store = createLabStore({
 });
 const lab = createLab(store, catalog, link.state, link.page);
 const comparison = followComparison(lab);
+let opening = link.opening;
 const session: Session = new Session(lab, {
-  buildViews: (model) => buildViews(lab, session, model),
+  buildViews: (model) => {
+    buildViews(lab, session, model);
+    if (opening) {
+      opening = false;
+      offerOpening(lab, () => {
+        session.seekTo(0);
+        store.getState().play();
+      });
+    }
+  },
   download: (filename, text, type) => download(store, filename, text, type),
   showVerdict: (verdict) => showVerdict(lab, verdict),
   loaded: () => comparison.loaded(),

@@ -6,7 +6,7 @@
 import type { VerdictShown } from '../view/teach.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
-import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
+import type { Frame, FromWorkerMsg, ModelInfo, Recipe, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
 import { History } from './history.ts';
 import type { Lab } from './lab.ts';
@@ -131,6 +131,12 @@ export class Session {
   /** Goes to simulated time `t`; far ahead, in chunks, so that no request takes long. */
   seekTo(t: number): void {
     const model = this.lab.store.getState().model;
+    // A long seek under way goes on to the new time from where it has got (one chain of requests at a time).
+    if (this.seekGoal !== null && this.client.busy && this.lab.run.pendingSeek === undefined) {
+      this.seekGoal = t;
+      this.lab.compare.run?.seek(t);
+      return;
+    }
     const from = this.lab.run.latest?.t ?? 0;
     const chunk = model ? seekChunkS(model) : Infinity;
     this.seekGoal = t > from + chunk ? t : null;
@@ -144,6 +150,8 @@ export class Session {
     const { store, run } = this.lab;
     store.getState().pause();
     const s = store.getState();
+    // The run asked for is the run from now on: a second click before it is answered builds on it.
+    store.getState().recipeChanged({ seed: run.recipe?.seed ?? s.seed ?? 0, params: params as Recipe['params'], changes });
     run.pendingSeek = t;
     run.pendingFocus = { region: s.region, service: s.service };
     this.load(run.modelData, { seed: this.lab.store.getState().seed, params, changes });
@@ -311,8 +319,11 @@ export class Session {
     if (!run.history) return;
     if (this.seekGoal !== null && run.pendingSeek === undefined) {
       const model = store.getState().model;
-      if (!model || f.t >= this.seekGoal - 1e-9 || f.done || f.t <= (run.latest?.t ?? -1)) this.seekGoal = null;
-      else this.client.send({ type: 'seek', t: Math.min(this.seekGoal, f.t + seekChunkS(model)) });
+      const goal = this.seekGoal;
+      const ahead = goal > f.t + 1e-9;
+      // Done when there, or when going forward gets no further (the end of the run).
+      if (!model || Math.abs(f.t - goal) < 1e-9 || (ahead && (f.done || f.t <= (run.latest?.t ?? -1)))) this.seekGoal = null;
+      else this.client.send({ type: 'seek', t: ahead ? Math.min(goal, f.t + seekChunkS(model)) : goal });
     }
     // Once the restored run has answered the seek back (every chunk of it), it is back.
     if (this.restoring && run.pendingSeek === undefined && this.seekGoal === null) this.restoring = null;

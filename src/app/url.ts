@@ -15,7 +15,11 @@ import { PANELS, panelNamed } from './panels.ts';
 import { decodeSweepKey } from './sweep-link.ts';
 import { formatCount } from '../view/format.ts';
 
-export const URL_VERSION = 1;
+/**
+ * 2: a link naming no time or chapter opens at the model's `opensAt` (the storm), paused; a
+ * version-1 link without a time still opens at the start, as it did.
+ */
+export const URL_VERSION = 2;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
 const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file'] as const;
@@ -134,6 +138,8 @@ export interface ModelCatalog {
   durationOf?(id: string): number;
   /** The model's step, in seconds: the engine counts every time in whole steps. */
   stepOf?(id: string): number;
+  /** Where the model opens when a link names no time or chapter (seconds), or null: the start. */
+  opensAtOf?(id: string): number | null;
 }
 
 /** The views of the run on the stage: a link may hide some of them, not all. */
@@ -147,7 +153,8 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   q.set('v', String(URL_VERSION));
   q.set('model', s.model);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
-  if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
+  // Always written, the start too: a link without a time opens at the model's own moment.
+  if (s.t !== undefined) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
   if (s.compare) q.set('compare', s.compare);
   if (s.sweep) q.set('sweep', s.sweep);
@@ -171,6 +178,8 @@ export interface Decoded {
   page: PageOptions;
   /** One sentence per thing that was dropped or changed, for the notice. */
   notices: string[];
+  /** The link named no moment: the page opens at the model's `opensAt` (in `state.t`), paused, Play focused. */
+  opening: boolean;
 }
 
 /** Longest link read, in characters; the rest is left out (with a notice). */
@@ -199,7 +208,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     return decodeChecked(search, catalog, notices);
   } catch {
     notices.add('This link could not be read, so the lab starts with its defaults.');
-    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list() };
+    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list(), opening: false };
   }
 }
 
@@ -217,7 +226,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     return all.length ? all[all.length - 1] : null;
   };
   const version = last('v');
-  if (version !== null && version !== String(URL_VERSION)) {
+  if (version !== null && version !== '1' && version !== String(URL_VERSION)) {
     notices.add(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
   }
   const file = last('file');
@@ -337,7 +346,10 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   if (over > 0) notices.add(`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${formatCount(over)} more are not.`);
   const page: PageOptions = { embed: last('embed') === '1', present: last('present') === '1', hide };
   if (controls.length) page.controls = controls;
-  return { state, page, notices: notices.list() };
+  // No moment named: the one the model opens at (a version-1 link meant the start).
+  const opensAt = state.t === undefined && state.chapter === undefined && version !== '1' ? catalog.opensAtOf?.(model) ?? null : null;
+  if (opensAt !== null) state.t = opensAt;
+  return { state, page, notices: notices.list(), opening: opensAt !== null };
 }
 
 /** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */

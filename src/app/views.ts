@@ -47,7 +47,7 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   };
   const controls = renderControls($('controls'), model.params, setParam, capacityRps);
   const chosen = (lab.page.controls ?? []).map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
-  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam, capacityRps) : null;
+  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam, capacityRps, 'tooltip') : null;
   $('embed-controls').hidden = !stageControls;
   lab.views = {
     regions: null,

@@ -34,11 +34,21 @@ export function switchOnValue(def: ParamDef, capacityRps: () => number | undefin
   return typeof def.default === 'number' ? def.default : def.min!;
 }
 
-export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onChange: (id: string, value: ParamValue) => void, capacityRps: () => number | undefined = () => undefined): ControlsHandle {
+/**
+ * `describe`: 'line' gives the descriptions a fixed line above the rows (the settings panel);
+ * 'tooltip' only a tooltip (a few settings on the stage of an embed, where every line counts).
+ */
+export function renderControls(
+  root: HTMLElement,
+  defs: readonly ParamDef[],
+  onChange: (id: string, value: ParamValue) => void,
+  capacityRps: () => number | undefined = () => undefined,
+  describe: 'line' | 'tooltip' = 'line',
+): ControlsHandle {
   root.replaceChildren();
   const line = el('p', 'desc-line');
   line.setAttribute('aria-hidden', 'true');
-  root.append(line);
+  if (describe === 'line') root.append(line);
   const inputs = new Map<string, { def: ParamDef; set: (v: ParamValue) => void }>();
   for (const g of GROUPS) {
     const members = defs.filter((d) => d.group === g.id);

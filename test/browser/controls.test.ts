@@ -175,4 +175,44 @@ describe('controls you can trust', () => {
     await expect.poll(() => page.textContent('.sweep-tip')).toMatch(/in trouble: \d\d:\d\d \(h:min\)/);
     await page.close();
   }, 150_000);
+
+  it('the storm first: a bare load and an embed without t= open at 00:40, paused, Play focused, with ways to the start and the story', async () => {
+    const story = model('azure-2026-02').model.story;
+    const { page, errors } = await openLab(lab());
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('play');
+    expect(await page.textContent('#play')).toBe('Play');
+    // The graph shows the storm, not an all-green 17:30.
+    await expect.poll(() => page.locator('#graph .gnode.service', { hasText: 'overloaded' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('v=2&model=azure-2026-02&t=00:40');
+    // Space (Play has focus) plays from there.
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.textContent('#play')).toBe('Pause');
+    await page.keyboard.press(' ');
+    await page.close();
+    // "Start the story" goes to the first chapter; "Watch from the start" plays from 17:30.
+    const second = await openLab(lab());
+    await expect.poll(() => second.page.textContent('#clock')).toBe('00:40');
+    await second.page.getByRole('button', { name: 'Start the story' }).click();
+    await expect.poll(() => second.page.textContent('.chapter-title')).toBe(story[0].title);
+    await expect.poll(() => second.page.textContent('#clock')).toBe(story[0].at);
+    await second.page.close();
+    const third = await openLab(lab());
+    await expect.poll(() => third.page.textContent('#clock')).toBe('00:40');
+    await third.page.getByRole('button', { name: 'Watch from the start' }).click();
+    await expect.poll(() => third.page.textContent('#play')).toBe('Pause');
+    await expect.poll(async () => ((await third.page.textContent('#clock')) ?? '').slice(0, 2)).toMatch(/^1[78]$/);
+    await third.page.close();
+    // An embed without t= opens there too; a version-1 link without t at the start, as before.
+    const embed = await openLab(lab(), '?embed=1');
+    await expect.poll(() => embed.page.textContent('#clock')).toBe('00:40');
+    await embed.page.close();
+    const old = await openLab(lab(), '?v=1&model=azure-2026-02');
+    await expect.poll(() => old.page.textContent('#clock')).toBe('17:30');
+    await old.page.close();
+    const single = await openLab(lab(), '?model=single-service');
+    await expect.poll(() => single.page.textContent('#clock')).toBe('1 m 30 s');
+    await single.page.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

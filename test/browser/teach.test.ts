@@ -13,7 +13,7 @@ describe('teaching', () => {
   it('walks the story from the first chapter to the last, with buttons and arrow keys', async () => {
     const { page, errors } = await openLab(lab());
     const story = model('azure-2026-02').model.story;
-    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.getByRole('button', { name: 'Start the story' }).click();
     await expect.poll(() => page.textContent('.chapter-title')).toBe(story[0].title);
     await expect.poll(() => page.textContent('#clock')).toBe(story[0].at);
     for (let k = 1; k < story.length; k++) {
