@@ -215,4 +215,30 @@ describe('controls you can trust', () => {
     await single.page.close();
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('presenter mode: every chapter\'s caption fits without scrolling at 1920×1080 and 1280×720', async () => {
+    const story = model('azure-2026-02').model.story;
+    for (const [width, height] of [
+      [1920, 1080],
+      [1280, 720],
+    ] as const) {
+      const page = await lab().browser.newPage({ viewport: { width, height } });
+      const cut: string[] = [];
+      for (let c = 1; c <= story.length; c++) {
+        await page.goto(`${lab().url}?chapter=${c}&present=1`);
+        await page.locator('#graph svg').waitFor();
+        await expect.poll(() => page.textContent('.chapter-title')).toBe(story[c - 1].title);
+        const over = await page.evaluate(() => {
+          const t = document.querySelector<HTMLElement>('.caption-text')!;
+          return t.scrollHeight - t.clientHeight;
+        });
+        if (over > 1) cut.push(`chapter ${c}: ${over} px`);
+        // The stage's three views are still on the screen below it.
+        const graph = (await page.locator('#graph').boundingBox())!;
+        expect(graph.y + graph.height, `chapter ${c} at ${width}×${height}`).toBeLessThanOrEqual(height);
+      }
+      expect(cut, `${width}×${height}`).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
 });
