@@ -51,6 +51,13 @@ export function wireControls(lab: Lab, session: Session): void {
     if (f) void openModelFile(lab, session, f);
   });
   wireKeys(lab, session);
+  // A narrow embed shows the map or the graph: the switch says which.
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#stage-switch button')) {
+    b.addEventListener('click', () => {
+      document.documentElement.classList.toggle('show-graph', b.dataset.show === 'graph');
+      for (const other of document.querySelectorAll('#stage-switch button')) other.setAttribute('aria-pressed', String(other === b));
+    });
+  }
   const present = $<HTMLButtonElement>('present');
   present.addEventListener('click', () => store.getState().setPresenter(!store.getState().presenter));
   const showPresenter = (on: boolean) => {

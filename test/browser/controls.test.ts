@@ -241,4 +241,35 @@ describe('controls you can trust', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('a small embed, from 320 px wide, reaches both the map and the dependency graph, readable, with Play in reach', async () => {
+    for (const [width, height] of [
+      [320, 450],
+      [360, 400],
+      [400, 650],
+      [480, 450],
+    ] as const) {
+      const page = await lab().browser.newPage({ viewport: { width, height } });
+      await page.goto(`${lab().url}?t=00:40&embed=1`);
+      await page.locator('#regions svg').waitFor();
+      const size = (id: string) => page.locator(id).boundingBox();
+      const where = `${width}×${height}`;
+      const map = (await size('#regions'))!;
+      expect(map.height, where).toBeGreaterThanOrEqual(150);
+      expect((await size('#play'))!.y + 20, where).toBeLessThanOrEqual(height);
+      await page.getByRole('button', { name: 'Dependency graph' }).click();
+      await expect.poll(async () => (await size('#graph'))?.height ?? 0, { message: where }).toBeGreaterThanOrEqual(200);
+      expect(await page.locator('#regions').isVisible(), where).toBe(false);
+      const node = page.locator('#graph .gnode.service').first();
+      await expect.poll(() => node.isVisible(), { message: where }).toBe(true);
+      const box = (await node.boundingBox())!;
+      expect(box.width, where).toBeGreaterThanOrEqual(100);
+      // Text no smaller than 12 px in the graph.
+      const smallest = await page.$$eval('#graph text', (ts) => Math.min(...ts.filter((t) => t.textContent).map((t) => t.getBoundingClientRect().height)));
+      expect(smallest, where).toBeGreaterThanOrEqual(12);
+      await page.getByRole('button', { name: 'Map', exact: true }).click();
+      await expect.poll(() => page.locator('#regions').isVisible(), { message: where }).toBe(true);
+      await page.close();
+    }
+  }, 120_000);
 });
