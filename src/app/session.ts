@@ -113,7 +113,8 @@ export class Session {
   }
 
   /** Opens another run (another model, a map's point, a file): its seed becomes the run's once accepted. */
-  open(model: string | object, options: LoadOptions = {}, accepted?: () => void): void {
+  open(model: string | object, options: LoadOptions = {}, accepted?: () => void, at?: number): void {
+    if (at !== undefined) this.lab.run.pendingSeek = at;
     this.load(model, options, () => {
       this.lab.store.getState().setSeed(options.seed);
       accepted?.();

@@ -23,7 +23,7 @@ import type { Lab } from './lab.ts';
 import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
-import { describePoint, pointName } from '../view/phase-tip.ts';
+import { describePoint, pointName, pointValues } from '../view/phase-tip.ts';
 import { overPlot, pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
 import { decodeSweepKey, encodeSweepKey, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
@@ -77,8 +77,15 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   // A large map's points are pixels of a canvas under the picture; a small one's are the picture's own.
   const cellsCanvas = h('canvas', { className: 'sweep-cells', hidden: true });
   const picture = h('div', { className: 'sweep-picture' });
-  map.append(cellsCanvas, picture);
+  // The point whose run is open in the lab, outlined over the picture.
+  const openedLayer = h('div', { className: 'sweep-opened-layer' });
+  const openedMark = h('div', { className: 'sweep-opened', hidden: true });
+  openedLayer.append(openedMark);
+  map.append(cellsCanvas, picture, openedLayer);
   overPlot(cellsCanvas);
+  overPlot(openedLayer);
+  const openedText = h('p', { className: 'sweep-opened-text', hidden: true });
+  openedText.setAttribute('role', 'status');
   const tip = h('div', { id: 'sweep-tip', className: 'sweep-tip', hidden: true });
   tip.setAttribute('role', 'tooltip');
   const grid = pointGrid(tip.id, { focus: tipAtFocus, blur: hideTip, open: openPoint });
@@ -102,6 +109,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       run, stop,
     ),
     h('div', { className: 'sweep-progress' }, progress, status),
+    openedText,
     h('div', { className: 'sweep-plot' }, map, grid.element),
     tip,
     h('div', { className: 'sweep-foot' }, h('span', {}, 'Download ', csv, ' ', svg, ' ', png), h('span', { className: 'sweep-same' }, 'Same as: ', command)),
@@ -118,6 +126,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   let modelFor = '';
   /** The point the tooltip shows, kept while the map fills in so its figures follow. */
   let tipPoint: Point | null = null;
+  /** The point whose run is open in the lab, if any. */
+  let opened: Point | null = null;
 
   /** Shows a point's figures just below and right of a place in the window, inside the drawer. */
   function showTip(p: Point, clientX: number, clientY: number) {
@@ -154,7 +164,19 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     lab.store.getState().pause();
     // The model's own seed stays unnamed in the link.
     const own = lab.store.getState().seed ?? current.loaded.model.seed;
-    session.open(lab.run.modelData, { seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes });
+    // The point's run opens at the moment the lab was showing, beside a narrower drawer, the point outlined.
+    session.open(lab.run.modelData, { seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes }, undefined, session.target());
+    markOpened([xi, yi]);
+    panel.classList.add('beside');
+  }
+
+  function markOpened(p: Point | null) {
+    opened = p;
+    openedMark.hidden = openedText.hidden = !p || !current;
+    if (!p || !current) return;
+    const [nx, ny] = [current.spec.x.values.length, current.spec.y ? current.spec.y.values.length : 1];
+    Object.assign(openedMark.style, { left: `${(p[0] / nx) * 100}%`, width: `${100 / nx}%`, bottom: `${(p[1] / ny) * 100}%`, height: `${100 / ny}%` });
+    openedText.textContent = `Open in the lab: ${pointValues(current.spec, p)}.`;
   }
 
   // The run's model, checked once per model: checking the incident takes tens of milliseconds,
@@ -318,6 +340,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const start = (key: SweepKey, fromLink = false) => {
     const loaded = loadedNow();
     if (!loaded) return;
+    // Another map: no point of it is open yet, and it has the drawer's full width again.
+    if (opened) markOpened(null);
+    panel.classList.remove('beside');
     fillPickers(loaded);
     mapOf = loaded.model.id;
     const x = parseAxis(loaded.params, key.x, 'Across');

@@ -13,7 +13,7 @@ const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEle
 const v = (x: ParamValue) => (typeof x === 'number' ? String(Math.round(x * 1000) / 1000) : x);
 
 /** A point's values, as the sweep's command names them: "load = 800, trigger.duration = 40". */
-function pointValues(spec: SweepSpec, [xi, yi]: [number, number]): string {
+export function pointValues(spec: SweepSpec, [xi, yi]: [number, number]): string {
   return `${spec.x.id} = ${v(spec.x.values[xi])}${spec.y ? `, ${spec.y.id} = ${v(spec.y.values[yi])}` : ''}`;
 }
 

@@ -272,4 +272,29 @@ describe('controls you can trust', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('after a map point opens, its run is in view at the moment the lab showed, beside a narrower drawer, the point outlined', async () => {
+    const sweep = 'x=load=200:1100:4;y=trigger.duration=0:50:3;by=outcome;seeds=1';
+    const page = await lab().browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${lab().url}?v=2&model=single-service&seed=5&t=120&sweep=${encodeURIComponent(sweep)}`);
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 60_000 }).toMatch(/^(\d+) of \1 runs/);
+    const clock = await page.textContent('#clock');
+    const cell = page.locator('#sweep-map rect.cell').nth(5);
+    const target = (await cell.boundingBox())!;
+    await cell.click();
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('load'))).not.toBeNull();
+    await expect.poll(() => page.textContent('#clock')).toBe(clock);
+    // The drawer leaves most of the window to the run: the map and the graph are in view.
+    const drawer = (await page.locator('#sweep-panel').boundingBox())!;
+    expect(drawer.width).toBeLessThanOrEqual(1280 * 0.4);
+    for (const id of ['#graph', '#key-chart']) expect((await page.locator(id).boundingBox())!.x).toBeLessThan(drawer.x);
+    // The point is outlined where it was clicked, and said in words.
+    const mark = (await page.locator('.sweep-opened').boundingBox())!;
+    const inside = (await cell.boundingBox())!;
+    expect(Math.abs(mark.x + mark.width / 2 - (inside.x + inside.width / 2))).toBeLessThan(3);
+    expect(Math.abs(mark.y + mark.height / 2 - (inside.y + inside.height / 2))).toBeLessThan(3);
+    expect(target.width).toBeGreaterThan(0);
+    expect(await page.textContent('.sweep-opened-text')).toMatch(/^Open in the lab: load = \d+, trigger\.duration = \d+\.$/);
+    await page.close();
+  }, 120_000);
 });
