@@ -4,7 +4,8 @@
  */
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
-import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
+import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas, type ViewCaption } from '../view/export.ts';
+import { SERIES_COLOR, stateLegend } from '../view/palette.ts';
 import { formatTime } from '../view/format.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
@@ -60,10 +61,23 @@ function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[]; u
   return { svgs, overlays, underlays };
 }
 
-/** The regions and the dependency graph as they are now, as a PNG. */
-export async function exportView(store: LabStore): Promise<void> {
+/** The picture's title, clock and legend: what the screen shows around the map and the graph. */
+function viewCaption(lab: Lab): ViewCaption {
+  const model = lab.store.getState().model;
+  const chapter = document.querySelector('.chapter-title:not([hidden])')?.textContent ?? '';
+  const t = lab.run.latest?.t ?? 0;
+  return {
+    title: [model?.title ?? '', chapter].filter(Boolean).join(' — '),
+    clock: model ? formatTime(t, model.clockStart) : '',
+    legend: [...stateLegend().map(({ state, color }) => ({ color, label: state })), { color: SERIES_COLOR.offered, label: 'retries / failed calls sent to the paired region' }],
+  };
+}
+
+/** The regions and the dependency graph as they are now, as a PNG: land, title, clock and legend included. */
+export async function exportView(lab: Lab): Promise<void> {
+  const { store } = lab;
   const { svgs, overlays, underlays } = viewPanels();
-  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays, 1.5, underlays)), 'image/png');
+  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays, 1.5, underlays, viewCaption(lab))), 'image/png');
 }
 
 /** Resolves when a frame for simulated time `t` is on screen. */
@@ -98,8 +112,12 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
     session.seekTo(t);
     await shown;
     const { svgs, overlays, underlays } = viewPanels();
-    frames.push(await composeView(svgs, overlays, 1, underlays));
+    frames.push(await composeView(svgs, overlays, 1, underlays, viewCaption(lab)));
   }
+  // Back to where the run was: making the GIF does not move it.
+  const back = frameAt(from);
+  session.seekTo(from);
+  await back;
   download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
   store.getState().say(`GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.`);
 }

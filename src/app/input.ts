@@ -37,7 +37,7 @@ export function wireControls(lab: Lab, session: Session): void {
   $('export-csv').addEventListener('click', () => session.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => session.send({ type: 'export', format: 'json' }));
   $('save-model').addEventListener('click', () => saveModel(lab));
-  $('export-view').addEventListener('click', () => exportView(store));
+  $('export-view').addEventListener('click', () => exportView(lab));
   $('export-gif').addEventListener('click', () => void exportGif(lab, session, Number($<HTMLSelectElement>('gif-span').value)));
   const file = $<HTMLInputElement>('open-model');
   file.addEventListener('change', () => {

@@ -3,6 +3,7 @@
  * on at a sensible value, quick clicks are all applied, a link brings run B back at its time, the
  * keys work after a click, presenter mode is a button away, text is readable on every state colour.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { contrastRatio } from '../../src/view/palette.ts';
@@ -297,4 +298,45 @@ describe('controls you can trust', () => {
     expect(await page.textContent('.sweep-opened-text')).toMatch(/^Open in the lab: load = \d+, trigger\.duration = \d+\.$/);
     await page.close();
   }, 120_000);
+
+  it('the view as PNG and GIF stands alone (land, title, clock, legend), and making the GIF leaves the run where it was', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
+    await page.goto(`${lab().url}?t=00:40`);
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-view')]);
+    const data = readFileSync((await png.path())!).toString('base64');
+    // Counted in the picture: land pixels, dark caption text at the top, each state's legend swatch at the bottom.
+    const seen = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.width, img.height];
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      const count = (y0: number, y1: number, test: (r: number, g: number, b: number) => boolean) => {
+        let n = 0;
+        for (let y = y0; y < y1; y++) for (let x = 0; x < c.width; x++) {
+          const k = (y * c.width + x) * 4;
+          if (test(px[k], px[k + 1], px[k + 2])) n++;
+        }
+        return n;
+      };
+      return {
+        land: count(0, c.height, (r, g, b) => r === 217 && g === 222 && b === 227),
+        captionInk: count(0, 50, (r, g, b) => r + g + b < 150),
+        legendHealthy: count(c.height - 40, c.height, (r, g, b) => r === 0 && g === 127 && b === 114),
+      };
+    }, data);
+    expect(seen.land).toBeGreaterThan(5000);
+    expect(seen.captionInk).toBeGreaterThan(300);
+    expect(seen.legendHealthy).toBeGreaterThan(100);
+    const [gif] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click('#export-gif')]);
+    expect(gif.suggestedFilename()).toMatch(/\.gif$/);
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('t=00:40');
+    await page.context().close();
+  }, 150_000);
 });
