@@ -163,13 +163,21 @@ export function standaloneChart(fig: HTMLElement, timeAxis: string): { markup: s
     text: `${s.querySelector('b')?.textContent ?? ''}${s.querySelector('small')?.textContent ?? ''}`,
   }));
   const font = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
-  const titleH = 30;
+  // Text is measured as the browser will draw it, so no label runs into the next swatch or off the edge.
+  const ctx = document.createElement('canvas').getContext('2d');
+  const measure = (text: string, px: number, weight = 400) => {
+    if (!ctx) return text.length * px * 0.6;
+    ctx.font = `${weight} ${px}px system-ui, -apple-system, 'Segoe UI', sans-serif`;
+    return ctx.measureText(text).width;
+  };
+  const titleLines = wrap(title, (t) => measure(t, 16, 700) <= W - 16);
+  const titleH = 10 + titleLines.length * 20;
   const axisH = 22;
   let x = 8;
   let row = 0;
   const legend: string[] = [];
   for (const it of items) {
-    const w = 30 + it.text.length * 7.2;
+    const w = 26 + measure(it.text, 13) + 16;
     if (x + w > W - 8 && x > 8) {
       x = 8;
       row++;
@@ -187,10 +195,25 @@ export function standaloneChart(fig: HTMLElement, timeAxis: string): { markup: s
   const markup =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
     `<rect width="${W}" height="${H}" fill="#ffffff"/>` +
-    `<text x="8" y="20" font-size="16" font-weight="700" fill="#1a1a1a" ${font}>${xml(title)}</text>` +
+    titleLines.map((line, k) => `<text x="8" y="${20 + k * 20}" font-size="16" font-weight="700" fill="#1a1a1a" ${font}>${xml(line)}</text>`).join('') +
     `<g transform="translate(0,${titleH})">${inner}</g>` +
     `<text x="${W / 2}" y="${titleH + vb.height + 16}" font-size="13" text-anchor="middle" fill="#4d4d4d" ${font}>${xml(timeAxis)}</text>` +
     `<g transform="translate(0,${titleH + vb.height + axisH})">${legend.join('')}</g>` +
     `</svg>`;
   return { markup, width: W, height: H };
+}
+
+/** Words put on lines that each pass `fits` (a word longer than a line gets a line of its own). */
+function wrap(text: string, fits: (line: string) => boolean): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && !fits(next)) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
 }

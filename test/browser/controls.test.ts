@@ -339,4 +339,34 @@ describe('controls you can trust', () => {
     await expect.poll(() => decodeURIComponent(page.url())).toContain('t=00:40');
     await page.context().close();
   }, 150_000);
+
+  it('an exported chart keeps every label clear: the title inside the picture, no legend text into the next swatch', async () => {
+    const page = await (await lab().browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
+    await page.goto(`${lab().url}?t=02:00`);
+    await expect.poll(() => page.textContent('#clock')).toBe('02:00');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-node .chart-export button', { hasText: 'SVG' }).click()]);
+    const markup = readFileSync((await file.path())!, 'utf8');
+    const problems = await page.evaluate((svgText) => {
+      const box = document.createElement('div');
+      box.innerHTML = svgText;
+      document.body.append(box);
+      const svg = box.querySelector('svg')!;
+      const width = Number(svg.getAttribute('width'));
+      const out: string[] = [];
+      for (const t of svg.querySelectorAll<SVGTextElement>(':scope > text')) if (t.getBBox().x + t.getBBox().width > width) out.push(`title "${t.textContent}" past the edge`);
+      const legend = [...svg.querySelectorAll<SVGGElement>(':scope > g')].pop()!;
+      const lines = [...legend.querySelectorAll('line')];
+      const texts = [...legend.querySelectorAll('text')];
+      texts.forEach((t, k) => {
+        const b = t.getBBox();
+        const next = lines[k + 1];
+        if (next && Number(next.getAttribute('y1')) === Number(lines[k].getAttribute('y1')) && b.x + b.width > Number(next.getAttribute('x1')) - 4) out.push(`"${t.textContent}" runs into the next swatch`);
+        if (b.x + b.width > width) out.push(`"${t.textContent}" past the edge`);
+      });
+      box.remove();
+      return out;
+    }, markup);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
