@@ -178,7 +178,8 @@ export class Session {
   private where(): Restore {
     if (this.restoring) return this.restoring;
     const s = this.lab.store.getState();
-    return { t: this.lab.run.pendingSeek ?? this.lab.run.latest?.t ?? 0, region: s.region, service: s.service, speed: s.speed };
+    // Where it is going, if a load or a long seek is under way (a link's time), not where it has got to.
+    return { t: this.target(), region: s.region, service: s.service, speed: s.speed };
   }
 
   /** Starts a new simulation and replays the run to where it was, saying so. */

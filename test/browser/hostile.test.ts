@@ -135,6 +135,21 @@ describe('a hostile tester', () => {
     await page.close();
   }, 90_000);
 
+  it('a fault while a link is on its way to its time brings the run back to the link\'s time, not where the seek had got', async () => {
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await withWorkerControl(page);
+    await page.goto(lab().url + '?t=06:50&compare=w:batched');
+    await page.locator('#regions svg').waitFor();
+    await page.waitForTimeout(200);
+    await crash(page, 0);
+    await expect.poll(() => page.textContent('#notice')).toMatch(/restarted and brought back to 06:50\.$/);
+    await expect.poll(() => page.textContent('#clock'), { timeout: 30_000 }).toBe('06:50');
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('t=06:50');
+    expect(decodeURIComponent(page.url())).toContain('compare=w:batched');
+    await expect.poll(() => page.textContent('#compare-clock'), { timeout: 30_000 }).toBe('at 06:50');
+    await page.close();
+  }, 90_000);
+
   it('run B has a watchdog: silenced, it is restarted; and A\'s restart keeps the comparison', async () => {
     const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await withWorkerControl(page);
