@@ -407,6 +407,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
         s.endedAt = performance.now();
         s.error = err ?? null;
         if (current === s) queueDraw();
+        if (err && current === s) lab.store.getState().say(`Map the space: ${err}.`);
+      },
+      notice(text) {
+        if (current === s) lab.store.getState().say(text);
       },
     });
     redraw();
