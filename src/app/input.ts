@@ -5,6 +5,8 @@
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
 import { currentLink } from './link.ts';
+import { MAX_SHARED_LINK_CHARS } from './url.ts';
+import { formatCount } from '../view/format.ts';
 import { wirePanels } from './panels.ts';
 import type { Session } from './session.ts';
 
@@ -28,8 +30,15 @@ export function wireControls(lab: Lab, session: Session): void {
     store.getState().say(null);
     session.open(id);
   });
-  $('copy-link').addEventListener('click', () => copy(store, currentLink(store, lab.catalog), 'Link'));
-  $('copy-embed').addEventListener('click', () => copy(store, embedCode(lab), 'Embed code'));
+  // A link past the budget would be cut or refused by the servers on its way: say so before it is shared.
+  const share = (text: string, what: string) => {
+    const link = currentLink(store, lab.catalog);
+    if (link.length > MAX_SHARED_LINK_CHARS)
+      store.getState().say(`${what} not copied: this run's link would be ${formatCount(link.length)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
+    else void copy(store, text, what);
+  };
+  $('copy-link').addEventListener('click', () => share(currentLink(store, lab.catalog), 'Link'));
+  $('copy-embed').addEventListener('click', () => share(embedCode(lab), 'Embed code'));
   $('failure-restart').addEventListener('click', () => session.restartAfterFailure());
   wirePanels();
   wireOpenFull(lab);

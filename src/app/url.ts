@@ -148,21 +148,31 @@ const STAGE_VIEWS = ['map', 'graph', 'charts', 'timeline'] as const;
 /** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
 export const HIDEABLE: readonly string[] = [...PANELS, 'controls'];
 
+/** The longest link the lab shares: common servers and proxies refuse request lines past 8 KB. */
+export const MAX_SHARED_LINK_CHARS = 8_000;
+
+/** A number as the reader reads it back: plain decimals (never `1e-7`), to the reader's 9 places. */
+export function decimal(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  const fixed = n.toFixed(9).replace(/0+$/, '').replace(/\.$/, '');
+  return fixed === '-0' ? '0' : fixed;
+}
+
 export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   const q = new URLSearchParams();
   q.set('v', String(URL_VERSION));
   q.set('model', s.model);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   // Always written, the start too: a link without a time opens at the model's own moment.
-  if (s.t !== undefined) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
+  if (s.t !== undefined) q.set('t', catalog.clockOf?.(s.model, s.t) ?? decimal(s.t));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
   if (s.compare) q.set('compare', s.compare);
   if (s.sweep) q.set('sweep', s.sweep);
-  const time = (t: number) => catalog.clockOf?.(s.model, t) ?? String(Math.round(t * 1000) / 1000);
+  const time = (t: number) => catalog.clockOf?.(s.model, t) ?? decimal(t);
   for (const c of s.changes ?? []) {
     if ('action' in c) {
       const a = c.action;
-      const args = [a.service ?? '', a.regions?.[0] ?? '*', ...a.args.map(String)];
+      const args = [a.service ?? '', a.regions?.[0] ?? '*', ...a.args.map((x) => (typeof x === 'number' ? decimal(x) : x))];
       q.append('op', `${time(c.t)}:${a.type}(${args.join(',')})`);
     } else q.append('at', `${time(c.t)}:${c.id}=${formatValue(c.value)}`);
   }
@@ -311,6 +321,15 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     if (r.change.t > duration) {
       notices.add(`The ${what} "${clip(raw)}" is after the end of this model's clock (${clockEnd()}) and was left out.`);
       continue;
+    }
+    // The engine applies a change at a step of the model: one between steps is moved to the nearest, and said.
+    const step = catalog.stepOf?.(model);
+    if (step) {
+      const snapped = Number((Math.round(r.change.t / step) * step).toFixed(9));
+      if (Math.abs(snapped - r.change.t) > 1e-9) {
+        notices.add(`The ${what} "${clip(raw)}" at ${decimal(r.change.t)} s falls between this model's ${decimal(step)} s steps, so it happens at ${decimal(snapped)} s.`);
+        r.change.t = snapped;
+      }
     }
     for (const n of r.clamped) notices.add(n);
     changes.push(r.change);

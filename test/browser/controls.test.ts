@@ -369,4 +369,15 @@ describe('controls you can trust', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  it('a link too long to share is said where it is copied, before it is shared', async () => {
+    const ops = Array.from({ length: 200 }, (_, k) => `op=${1000 + k * 60}:admission(identity,eastus,${50 + (k % 50)})`).join('&');
+    const { page } = await openLab(lab(), `?v=2&t=00:40&${ops}`);
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
+    expect(page.url().length).toBeGreaterThan(8000);
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.textContent('#notice')).toMatch(/^Link not copied: this run's link would be [\d,]+ characters, more than the 8,000/);
+    await page.close();
+  }, 60_000);
 });
