@@ -4,38 +4,93 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import { policiesFor } from '../params/presets.ts';
-import type { ModelInfo } from '../worker/protocol.ts';
+import type { Frame, ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from '../view/format.ts';
 import { renderGraph } from '../view/graph.ts';
 import { judged, outageMinutes } from '../view/score.ts';
 import { backlogDrainedAt, Comparison } from './run-b.ts';
 import { $, type Lab } from './lab.ts';
-import { writeUrl } from './link.ts';
 
-/** Starts comparing with a what-if or client policy named as in links; false if there is none. */
-export function compareWith(lab: Lab, key: string): boolean {
-  const model = lab.store.getState().model;
-  const w = model?.whatIfs.find((x) => `w:${x.id}` === key);
-  const p = policiesFor(model?.params ?? []).find((x) => `p:${x.id}` === key);
-  if (w) startCompare(lab, w.label, w.params, key);
-  else if (p) startCompare(lab, p.label, p.params, key);
-  else return false;
-  return true;
+/** A request of run B unanswered for this long means it stopped answering. */
+const HEARTBEAT_MS = 10_000;
+
+/** What B compares with, named as in links, or null if the model has nothing of that name. */
+function comparedWith(model: ModelInfo, key: string): { label: string; params: Record<string, ParamValue> } | null {
+  const w = model.whatIfs.find((x) => `w:${x.id}` === key);
+  const p = policiesFor(model.params).find((x) => `p:${x.id}` === key);
+  return w ?? p ?? null;
+}
+
+/**
+ * Run B follows the store's comparison (`compareKey`) and run A: it starts once A is where it was
+ * asked to be (a link's time, a restore's), and starts again from A's recipe when that changes.
+ */
+export function followComparison(lab: Lab): { loaded(): void; frame(f: Frame, settled: boolean): void; checkHeartbeat(now: number): void } {
+  const { store } = lab;
+  /** Whether A is where it was asked to be, as of its last frame. */
+  let settled = false;
+  let lastRecovery = -Infinity;
+  const startIfDue = () => {
+    const { compareKey, model } = store.getState();
+    if (compareKey === undefined || lab.compare.run || !settled || !lab.run.recipe || !model) return;
+    const w = comparedWith(model, compareKey);
+    if (w) startCompare(lab, w.label, w.params);
+    else {
+      store.getState().compare(undefined);
+      store.getState().sayAlso(`There is nothing called "${compareKey}" to compare with in this model.`);
+    }
+  };
+  store.subscribe((s, prev) => {
+    if (s.compareKey === prev.compareKey) return;
+    stopCompare(lab);
+    startIfDue();
+  });
+  const recover = (why: string) => {
+    const b = lab.compare.run!;
+    if (performance.now() - lastRecovery < 15_000) {
+      store.getState().compare(undefined);
+      store.getState().say(`Run B ${why} again after a restart, so the comparison was stopped.`);
+      return;
+    }
+    lastRecovery = performance.now();
+    store.getState().say(`Run B ${why}; it was restarted from this run's settings.`);
+    stopCompare(lab);
+    startCompare(lab, b.label, b.overrides);
+  };
+  return {
+    // B was of the old run: it starts again once the new one is where it should be.
+    loaded() {
+      settled = false;
+      stopCompare(lab);
+    },
+    frame(f, isSettled) {
+      settled = isSettled;
+      const b = lab.compare.run;
+      if (!b) return startIfDue();
+      // Run B is run A's recipe plus its overrides: when A's recipe changes (a slider, an action,
+      // a restart, an undo) B starts again from the new one; otherwise it follows A's time.
+      if (f.recipe) b.start(lab.run.modelData, f.recipe, f.t);
+      else if (b.latest?.t !== f.t) b.seek(f.t);
+    },
+    checkHeartbeat(now) {
+      const b = lab.compare.run;
+      if (b?.failure) recover(`failed (${b.failure})`);
+      else if (b && b.waitingSince > 0 && now - b.waitingSince > HEARTBEAT_MS) recover('stopped answering');
+    },
+  };
 }
 
 /** Compares this run (A) with B = A plus `params`, on one clock. */
-export function startCompare(lab: Lab, label: string, params: Record<string, ParamValue>, key?: string): void {
+function startCompare(lab: Lab, label: string, params: Record<string, ParamValue>): void {
   const { store, run } = lab;
   const model = store.getState().model;
   if (!model || !run.recipe) return;
-  stopCompare(lab);
-  lab.compare.key = key;
   const comparison = new Comparison(
     label,
     params,
     model.regions.length * model.services.length,
     () => (lab.dirty = true),
-    (message) => store.setState({ notice: `Run B: ${message}` }),
+    (message) => store.getState().say(`Run B: ${message}`),
   );
   lab.compare.run = comparison;
   comparison.start(run.modelData, run.recipe, run.latest?.t ?? 0);
@@ -47,11 +102,9 @@ export function startCompare(lab: Lab, label: string, params: Record<string, Par
   lab.dirty = true;
   // Beside the stage on wide windows; on narrower ones the drawer stays as the person left it.
   if (matchMedia('(min-width: 1360px)').matches) panel.scrollIntoView({ block: 'nearest' });
-  writeUrl(lab);
 }
 
-export function stopCompare(lab: Lab): void {
-  lab.compare.key = undefined;
+function stopCompare(lab: Lab): void {
   lab.compare.run?.stop();
   lab.compare.run = null;
   graphSize?.disconnect();
@@ -61,7 +114,6 @@ export function stopCompare(lab: Lab): void {
   document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = true;
   $('graph-b').replaceChildren();
   lab.dirty = true;
-  writeUrl(lab);
 }
 
 let graphSize: ResizeObserver | null = null;
@@ -99,7 +151,7 @@ function followGraphSize(lab: Lab, model: ModelInfo): void {
 export function drawCompareTable(lab: Lab, model: ModelInfo): void {
   const { latest, history } = lab.run;
   const cmp = lab.compare;
-  const comparison = cmp.run;
+  const comparison = cmp.run?.caughtUp ? cmp.run : null;
   const a = latest?.score ?? cmp.lastScoreA;
   const bScore = comparison?.latest?.score ?? cmp.lastScoreB;
   if (latest?.score) cmp.lastScoreA = latest.score;

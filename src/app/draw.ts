@@ -21,10 +21,11 @@ type ChartId = 'node' | 'doors' | 'amp';
 const CHART_IDS: readonly ChartId[] = ['node', 'doors', 'amp'];
 
 /** Starts the frame loop; `onScreen` tells whether the lab is in view (it only plays when it is). */
-export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boolean): void {
+export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boolean, watchRunB: (now: number) => void): void {
   const { store } = lab;
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
+  let everDrawn = false;
   const chartsDrawn = Object.fromEntries(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }])) as Record<ChartId, { version: number; key: string; at: number }>;
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
@@ -36,11 +37,14 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const { views, run } = lab;
     const { latest, history } = run;
     if (!views || !latest || !history || !model) return;
+    // A link's run is drawn once it is at the link's time, not on its way there.
+    if (!everDrawn && !session.settled()) return;
+    everDrawn = true;
     const S = model.services.length;
     const r = model.regions.findIndex((x) => x.id === s.region);
     const j = model.services.findIndex((x) => x.id === s.service);
     const highlight = lab.story.highlight;
-    const comparison = lab.compare.run;
+    const comparison = lab.compare.run?.caughtUp ? lab.compare.run : null;
     views.regions?.draw(latest, s.region);
     views.graph.draw(latest, s.region, s.service, highlight);
     views.particles.update(latest, s.region);
@@ -70,6 +74,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     }
     views.timeline.draw(latest.t, run.fired);
     $('clock').textContent = formatTime(latest.t, model.clockStart);
+    if (lab.compare.run) $('compare-clock').textContent = lab.compare.run.caughtUp && lab.compare.run.latest ? `at ${formatTime(lab.compare.run.latest.t, model.clockStart)}` : 'catching up…';
     lab.dirty = false;
     // For hosts, tests and benchmarks: a frame is on screen.
     document.dispatchEvent(new CustomEvent('lab:frame', { detail: { t: latest.t, params: latest.params } }));
@@ -80,6 +85,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const wallS = lastWall ? Math.min(0.1, (now - lastWall) / 1000) : 0;
     lastWall = now;
     session.checkHeartbeat(now);
+    watchRunB(now);
     // Run B follows A's frames (session.ts); A never waits for B.
     if (s.playing && onScreen() && !session.client.busy && s.model) session.send({ type: 'advance', simS: s.speed * wallS });
     if (lab.dirty) draw();
@@ -98,7 +104,7 @@ const CHART_DRAW: Record<ChartId, (lab: Lab, model: ModelInfo, node: number, lab
 };
 
 /** Run B's history, when a comparison is showing. */
-const historyB = (lab: Lab) => (lab.compare.run?.latest ? lab.compare.run.history : null);
+const historyB = (lab: Lab) => (lab.compare.run?.latest && lab.compare.run.caughtUp ? lab.compare.run.history : null);
 
 /** The selected service's rates (and the comparison's table, which follows the same selection). */
 function drawNodeChart(lab: Lab, model: ModelInfo, node: number, label: string): void {

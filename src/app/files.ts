@@ -5,9 +5,9 @@
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
 import { decodeModelText } from '../engine/model-text.ts';
-import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas } from '../view/export.ts';
+import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas, type ViewCaption } from '../view/export.ts';
+import { SERIES_COLOR, stateLegend } from '../view/palette.ts';
 import { formatTime } from '../view/format.ts';
-import { forgetStory } from './teaching.ts';
 import { $, type Lab } from './lab.ts';
 import type { Session } from './session.ts';
 import type { LabStore } from './store.ts';
@@ -24,7 +24,7 @@ export function download(store: LabStore, filename: string, data: string | Blob,
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   } catch {
     if (typeof data === 'string') void copy(store, data, filename);
-    else store.setState({ notice: `${filename} could not be saved here (downloads are not allowed in this frame).` });
+    else store.getState().say(`${filename} could not be saved here (downloads are not allowed in this frame).`);
   }
 }
 
@@ -32,13 +32,13 @@ export function download(store: LabStore, filename: string, data: string | Blob,
 export async function copy(store: LabStore, text: string, what: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
-    store.setState({ notice: `${what} copied.` });
+    store.getState().say(`${what} copied.`);
   } catch {
     const box = $<HTMLInputElement>('copy-box');
     box.value = text;
     box.hidden = false;
     box.select();
-    store.setState({ notice: `${what}: copy it from the box below.` });
+    store.getState().say(`${what}: copy it from the box below.`);
   }
 }
 
@@ -62,10 +62,23 @@ function viewPanels(): { svgs: SVGSVGElement[]; overlays: HTMLCanvasElement[]; u
   return { svgs, overlays, underlays };
 }
 
-/** The regions and the dependency graph as they are now, as a PNG. */
-export async function exportView(store: LabStore): Promise<void> {
+/** The picture's title, clock and legend: what the screen shows around the map and the graph. */
+function viewCaption(lab: Lab): ViewCaption {
+  const model = lab.store.getState().model;
+  const chapter = document.querySelector('.chapter-title:not([hidden])')?.textContent ?? '';
+  const t = lab.run.latest?.t ?? 0;
+  return {
+    title: [model?.title ?? '', chapter].filter(Boolean).join(' — '),
+    clock: model ? formatTime(t, model.clockStart) : '',
+    legend: [...stateLegend().map(({ state, color }) => ({ color, label: state })), { color: SERIES_COLOR.offered, label: 'retries / failed calls sent to the paired region' }],
+  };
+}
+
+/** The regions and the dependency graph as they are now, as a PNG: land, title, clock and legend included. */
+export async function exportView(lab: Lab): Promise<void> {
+  const { store } = lab;
   const { svgs, overlays, underlays } = viewPanels();
-  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays, 1.5, underlays)), 'image/png');
+  download(store, `${store.getState().modelId}-view.png`, await canvasToBlob(await composeView(svgs, overlays, 1.5, underlays, viewCaption(lab))), 'image/png');
 }
 
 /** Resolves when a frame for simulated time `t` is on screen. */
@@ -87,7 +100,8 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
   const model = store.getState().model;
   const latest = lab.run.latest;
   if (!model || !latest) return;
-  store.setState({ playing: false, notice: 'Making the GIF…' });
+  store.getState().pause();
+  store.getState().say('Making the GIF…');
   const from = latest.t;
   const to = Math.min(model.durationS, from + spanS);
   const steps = 24;
@@ -99,10 +113,14 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
     session.seekTo(t);
     await shown;
     const { svgs, overlays, underlays } = viewPanels();
-    frames.push(await composeView(svgs, overlays, 1, underlays));
+    frames.push(await composeView(svgs, overlays, 1, underlays, viewCaption(lab)));
   }
+  // Back to where the run was: making the GIF does not move it.
+  const back = frameAt(from);
+  session.seekTo(from);
+  await back;
   download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
-  store.setState({ notice: `GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.` });
+  store.getState().say(`GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.`);
 }
 
 /** Largest model file the lab opens. Its nesting is checked in the text before it is parsed, against loadModel's limit. */
@@ -129,7 +147,7 @@ function nestingDepth(text: string): number {
 export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {
   const { store } = lab;
   if (file.size > MAX_MODEL_BYTES) {
-    store.setState({ notice: `${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.`);
     return;
   }
   const decoded = decodeModelText(new Uint8Array(await file.arrayBuffer()));
@@ -140,7 +158,7 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     if (nestingDepth(text) > MAX_MODEL_DEPTH) throw new Error(`it is nested more than ${MAX_MODEL_DEPTH} levels deep`);
     data = JSON.parse(text);
   } catch (e) {
-    store.setState({ notice: `${shown(file.name)} is not a model file: ${shown((e as Error).message)}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} is not a model file: ${shown((e as Error).message)}. Nothing was changed.`);
     return;
   }
   // Checked here too, before anything is sent: a model that is invalid or too big to run changes nothing.
@@ -148,19 +166,19 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
   const problems = loaded.ok ? overBudget(loaded.value.model) : loaded.errors;
   if (problems.length) {
     const what = loaded.ok ? 'the model is too big to run here' : 'the model is invalid';
-    store.setState({ notice: `${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.`);
     return;
   }
-  store.setState({ playing: false, notice: null });
+  store.getState().pause();
+  store.getState().say(null);
   try {
     // Until the simulation accepts the model, the run, its seed and the story stay as they are.
-    session.load(data as object, {}, () => {
-      lab.run.seed = undefined;
-      forgetStory(lab);
-      store.setState({ notice: `Opened ${shown(file.name)}: this model comes from a file, not from the lab.` });
+    session.open(data as object, {}, () => {
+      store.getState().forgetRun();
+      store.getState().say(`Opened ${shown(file.name)}: this model comes from a file, not from the lab.`);
     });
   } catch (e) {
-    store.setState({ notice: `${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.` });
+    store.getState().say(`${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.`);
   }
 }
 
@@ -170,7 +188,7 @@ export function saveModel(lab: Lab): void {
   const source = lab.run.modelData;
   const data = (typeof source === 'string' ? (Object.hasOwn(BUILTIN_MODELS, source) ? BUILTIN_MODELS[source] : undefined) : source) as { id?: string; defaults?: Record<string, unknown> } | undefined;
   if (!data || !s.model) {
-    lab.store.setState({ notice: 'There is no model to save yet.' });
+    lab.store.getState().say('There is no model to save yet.');
     return;
   }
   const defaults = { ...(data.defaults ?? {}) };

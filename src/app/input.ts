@@ -2,45 +2,51 @@
  * The page's fixed controls — play, step, restart, speed, model, links, files, help, the keyboard —
  * and the store's subscription that keeps them (and the notice and failure panels) up to date.
  */
-import { compareWith, stopCompare } from './compare-panel.ts';
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
-import { currentLink, writeUrl } from './link.ts';
+import { currentLink } from './link.ts';
+import { MAX_SHARED_LINK_CHARS } from './url.ts';
+import { formatCount } from '../view/format.ts';
 import { wirePanels } from './panels.ts';
 import type { Session } from './session.ts';
-import { forgetStory, goToChapter } from './teaching.ts';
 
 export function wireControls(lab: Lab, session: Session): void {
   const { store } = lab;
   const play = $<HTMLButtonElement>('play');
   play.addEventListener('click', () => togglePlay(lab, session));
   $('step').addEventListener('click', () => {
-    store.setState({ playing: false });
+    store.getState().pause();
     const simS = store.getState().model?.sampleEveryS ?? 60;
     session.send({ type: 'advance', simS });
   });
   $('restart').addEventListener('click', () => session.send({ type: 'restart' }));
   const speed = $<HTMLSelectElement>('speed');
-  speed.addEventListener('change', () => store.setState({ speed: Number(speed.value) }));
+  speed.addEventListener('change', () => store.getState().setSpeed(Number(speed.value)));
   const picker = $<HTMLSelectElement>('model');
   picker.addEventListener('change', () => {
     // Read the choice before anything else: the store's subscriber keeps the picker on the loaded model.
     const id = picker.value;
-    store.setState({ playing: false, notice: null });
-    lab.run.seed = undefined;
-    forgetStory(lab);
-    session.load(id);
+    store.getState().forgetRun();
+    store.getState().say(null);
+    session.open(id);
   });
-  $('copy-link').addEventListener('click', () => copy(store, currentLink(lab), 'Link'));
-  $('copy-embed').addEventListener('click', () => copy(store, embedCode(lab), 'Embed code'));
+  // A link past the budget would be cut or refused by the servers on its way: say so before it is shared.
+  const share = (text: string, what: string) => {
+    const link = currentLink(store, lab.catalog);
+    if (link.length > MAX_SHARED_LINK_CHARS)
+      store.getState().say(`${what} not copied: this run's link would be ${formatCount(link.length)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
+    else void copy(store, text, what);
+  };
+  $('copy-link').addEventListener('click', () => share(currentLink(store, lab.catalog), 'Link'));
+  $('copy-embed').addEventListener('click', () => share(embedCode(lab), 'Embed code'));
   $('failure-restart').addEventListener('click', () => session.restartAfterFailure());
   wirePanels();
   wireOpenFull(lab);
-  $('compare-stop').addEventListener('click', () => stopCompare(lab));
+  $('compare-stop').addEventListener('click', () => store.getState().compare(undefined));
   $('export-csv').addEventListener('click', () => session.send({ type: 'export', format: 'csv' }));
   $('export-json').addEventListener('click', () => session.send({ type: 'export', format: 'json' }));
   $('save-model').addEventListener('click', () => saveModel(lab));
-  $('export-view').addEventListener('click', () => exportView(store));
+  $('export-view').addEventListener('click', () => exportView(lab));
   $('export-gif').addEventListener('click', () => void exportGif(lab, session, Number($<HTMLSelectElement>('gif-span').value)));
   const file = $<HTMLInputElement>('open-model');
   file.addEventListener('change', () => {
@@ -54,13 +60,31 @@ export function wireControls(lab: Lab, session: Session): void {
     if (f) void openModelFile(lab, session, f);
   });
   wireKeys(lab, session);
+  // A narrow embed shows the map or the graph: the switch says which.
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#stage-switch button')) {
+    b.addEventListener('click', () => {
+      document.documentElement.classList.toggle('show-graph', b.dataset.show === 'graph');
+      for (const other of document.querySelectorAll('#stage-switch button')) other.setAttribute('aria-pressed', String(other === b));
+    });
+  }
+  const present = $<HTMLButtonElement>('present');
+  present.addEventListener('click', () => store.getState().setPresenter(!store.getState().presenter));
+  const showPresenter = (on: boolean) => {
+    document.documentElement.classList.toggle('present', on);
+    present.setAttribute('aria-pressed', String(on));
+    present.setAttribute('aria-label', on ? 'Leave presenter mode' : 'Presenter mode');
+    present.title = on ? 'Leave presenter mode (P)' : 'Presenter mode: large type for a room (P)';
+  };
+  showPresenter(store.getState().presenter);
   store.subscribe((s, prev) => {
-    if (prev.playing && !s.playing) writeUrl(lab);
+    if (s.presenter !== prev.presenter) showPresenter(s.presenter);
     play.textContent = s.playing ? 'Pause' : 'Play';
     // The map's arcs and glows move only while the run plays.
     document.documentElement.classList.toggle('playing', s.playing);
     play.setAttribute('aria-pressed', String(s.playing));
     if (s.params !== prev.params) lab.views?.controls.update(s.params);
+    if (s.whatIfs !== prev.whatIfs) lab.teach?.chips(s.whatIfs);
+    if (s.speed !== prev.speed && speed.value !== String(s.speed)) speed.value = String(s.speed);
     if (s.region !== prev.region || s.service !== prev.service || s.playing !== prev.playing) lab.dirty = true;
     const notice = $('notice');
     notice.textContent = s.notice ?? '';
@@ -73,38 +97,86 @@ export function wireControls(lab: Lab, session: Session): void {
 
 /** Play or pause; Play at the end of the clock plays the run again from its start, as a video player does. */
 function togglePlay(lab: Lab, session: Session): void {
-  const playing = lab.store.getState().playing;
-  if (!playing && lab.run.latest?.done) session.seekTo(0);
-  lab.store.setState({ playing: !playing });
+  const s = lab.store.getState();
+  if (s.playing) return s.pause();
+  if (lab.run.latest?.done) session.seekTo(0);
+  s.play();
 }
 
-/** Help, and the keys: space plays, R restarts, C compares, the arrows page through the story. */
+/** Keys a focused element uses itself, so the page's shortcuts leave them to it. */
+export function keyBelongsTo(el: Element | null, key: string): boolean {
+  if (!el || el === document.body || el === document.documentElement) return false;
+  const tag = el.tagName;
+  const role = el.getAttribute('role') ?? '';
+  const type = (el as HTMLInputElement).type;
+  const arrowsAndPages = /^(Arrow(Left|Right|Up|Down)|Page(Up|Down)|Home|End)$/.test(key);
+  const activate = key === ' ' || key === 'Enter';
+  // Text fields and lists take every key (type-ahead included).
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || (el as HTMLElement).isContentEditable) return true;
+  if (tag === 'INPUT' && !['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file'].includes(type)) return true;
+  // Sliders and the map's grid of points move with the arrows and pages; the grid opens a point with Space.
+  if ((tag === 'INPUT' && type === 'range') || role === 'slider') return arrowsAndPages;
+  // The map's grid of points keeps every key while it has focus (its letters included).
+  if (role === 'grid' || role === 'gridcell') return true;
+  // Text that scrolls (a long caption) scrolls with the arrows and pages.
+  if (role === 'region' && el.scrollHeight > el.clientHeight + 1) return arrowsAndPages || key === ' ';
+  // Buttons, switches and links are pressed with Space or Enter.
+  if (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || tag === 'INPUT' || role === 'button' || role === 'switch' || role === 'tab') return activate;
+  return false;
+}
+
+/** Help, and the keys: Space plays, R restarts, C compares, P presents, the arrows and page keys page through the story. */
 function wireKeys(lab: Lab, session: Session): void {
   const { store } = lab;
   const help = $<HTMLDialogElement>('help');
   $('help-open').addEventListener('click', () => help.showModal());
+  // A pointer click on a button does not leave focus on it: the keys stay the page's.
+  document.addEventListener('click', (e) => {
+    const button = (e.target as Element).closest?.('button, [role="button"], summary');
+    if (e.detail > 0 && button && button === document.activeElement && !button.closest('dialog')) (button as HTMLElement).blur();
+  });
   document.addEventListener('keydown', (e) => {
-    const target = e.target as HTMLElement;
-    // Keys that belong to the focused control (a slider, a region or service acting as a button,
-    // the map's grid of points) stay there.
-    const typing = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || ['slider', 'button', 'grid', 'gridcell'].includes(target.getAttribute('role') ?? '');
-    if (e.key === ' ' && !typing) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+    if (keyBelongsTo(document.activeElement, e.key)) return;
+    const s = store.getState();
+    const chapters = s.model?.story.length ?? 0;
+    const go = (step: number) => {
+      if (chapters === 0) return;
       e.preventDefault();
-      togglePlay(lab, session);
-    } else if (e.key === '?' && !help.open) {
-      help.showModal();
-    } else if ((e.key === 'r' || e.key === 'R') && !typing && !e.ctrlKey && !e.metaKey) {
-      session.send({ type: 'restart' });
-    } else if ((e.key === 'c' || e.key === 'C') && !typing && !e.ctrlKey && !e.metaKey) {
-      const first = store.getState().model?.whatIfs[0];
-      if (lab.compare.run) stopCompare(lab);
-      else if (first) compareWith(lab, `w:${first.id}`);
-    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !typing && !e.altKey) {
-      const n = store.getState().model?.story.length ?? 0;
-      if (n === 0) return;
-      e.preventDefault();
-      const chapter = lab.story.chapter;
-      goToChapter(lab, session, e.key === 'ArrowRight' ? Math.min(n - 1, chapter + 1) : Math.max(0, chapter - 1));
+      const at = s.chapter >= 0 ? s.chapter : lab.teach?.story.current() ?? -1;
+      s.goToChapter(Math.max(0, Math.min(chapters - 1, at + step)));
+    };
+    switch (e.key) {
+      case ' ':
+        e.preventDefault();
+        togglePlay(lab, session);
+        break;
+      case '?':
+        help.showModal();
+        break;
+      case 'r':
+      case 'R':
+        session.send({ type: 'restart' });
+        break;
+      case 'c':
+      case 'C': {
+        const first = s.model?.whatIfs[0];
+        if (s.compareKey !== undefined) s.compare(undefined);
+        else if (first) s.compare(`w:${first.id}`);
+        break;
+      }
+      case 'p':
+      case 'P':
+        s.setPresenter(!s.presenter);
+        break;
+      case 'ArrowRight':
+      case 'PageDown':
+        go(1);
+        break;
+      case 'ArrowLeft':
+      case 'PageUp':
+        go(-1);
+        break;
     }
   });
 }
@@ -114,7 +186,7 @@ function wireKeys(lab: Lab, session: Session): void {
  * of it, and embed.js, which sizes it to the lab's content from then on (never below 400 px).
  */
 export function embedCode(lab: Lab): string {
-  const src = currentLink(lab, '&embed=1');
+  const src = currentLink(lab.store, lab.catalog, '&embed=1');
   const script = new URL('embed.js', src).href;
   return (
     `<iframe src="${escapeAttr(src)}" title="Cascade Lab" sandbox="allow-scripts allow-popups" loading="lazy" style="width:100%;height:650px;min-height:400px;border:0"></iframe>\n` +
@@ -129,7 +201,7 @@ export function embedCode(lab: Lab): string {
 function wireOpenFull(lab: Lab): void {
   const open = $<HTMLAnchorElement>('open-full');
   open.addEventListener('click', (e) => {
-    const href = currentLink(lab).replace(/[?&]embed=1/, '');
+    const href = currentLink(lab.store, lab.catalog).replace(/[?&]embed=1/, '');
     open.href = href;
     e.preventDefault();
     let opened: Window | null = null;
@@ -147,6 +219,6 @@ function wireOpenFull(lab: Lab): void {
     box.hidden = false;
     box.focus();
     box.select();
-    lab.store.setState({ notice: 'This page cannot open new windows: copy the link to the full lab from the box below.' });
+    lab.store.getState().say('This page cannot open new windows: copy the link to the full lab from the box below.');
   });
 }

@@ -3,20 +3,20 @@
  * page's mutable state, grouped by concern. Each piece has one owner — the one module that writes
  * it; everyone else only reads:
  *
- * - the store (store.ts): what the person chose and what the controls show — model, parameters,
- *   playing, speed, selected region and service, notice, failure. Written through `setState` by
- *   input.ts, views.ts (selection), session.ts (what the simulation accepted) and teaching.ts.
+ * - the store (store.ts): the page's state — what the person chose and what the run is: model,
+ *   parameters, playing, speed, selection, chapter, what-ifs, comparison, map, the time the run
+ *   rests at, notice, failure. Changed only through its named actions; the link (link.ts), the
+ *   session, the comparison and the views follow it by subscription.
  * - `run`: owned by session.ts — the simulation's answers and what the next load should do. Others
- *   ask the session (load, seekTo, restartWith) instead of writing it.
- * - `story`: owned by teaching.ts (chapters, highlights, the verdict on screen).
+ *   ask the session (open, goTo, seekTo, restartWith) instead of writing it.
+ * - `story`: owned by teaching.ts (highlights, the verdict on screen).
  * - `compare`: owned by compare-panel.ts (run B and its graph).
  * - `views`, `teach`, `layout`: owned by views.ts (built per model and per stage size).
  * - `dirty`: set by anyone whose change should be drawn; cleared by draw.ts.
- * - `urlWritten`: owned by link.ts.
  *
  * Frames change many times a second and never pass through the store.
  */
-import type { StoryView, VerdictShown } from '../view/teach.ts';
+import type { StoryView, VerdictShown, WhatIfView } from '../view/teach.ts';
 import type { Frame, Recipe } from '../worker/protocol.ts';
 import type { ChartView } from '../view/chart.ts';
 import type { ControlsHandle } from '../view/controls.ts';
@@ -27,13 +27,12 @@ import type { TimelineView } from '../view/timeline.ts';
 import type { Comparison } from './run-b.ts';
 import type { History } from './history.ts';
 import type { LabStore } from './store.ts';
-import type { Decoded, ModelCatalog } from './url.ts';
+import type { ModelCatalog, PageOptions } from './url.ts';
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** The run on screen: how it was asked for, and what the simulation last sent. */
 export interface RunState {
-  seed: number | undefined;
   /** How to run this run again, kept to restore a simulation that fails or stops answering. */
   recipe: Recipe | null;
   modelData: string | object;
@@ -48,26 +47,18 @@ export interface RunState {
   fired: Frame['events'];
 }
 
-/** The story chapter on screen and the last what-if's verdict. */
+/** What the story chapter on screen highlights, and the last what-if's verdict. */
 export interface StoryState {
-  /** Story chapter shown (index), or -1. */
-  chapter: number;
   /** Services highlighted in the graph by the current chapter. */
   highlight: Set<string>;
   /** The last what-if's verdict: shown again when the views are rebuilt for the what-if's run. */
   verdictText: string | VerdictShown | null;
-  /** The chapter came from the link: its focus and hidden parts still have to be applied. */
-  fromLink: boolean;
 }
 
 /** Run B, when comparing, and what it compares with. */
 export interface CompareState {
   run: Comparison | null;
   graph: GraphView | null;
-  /** What B compares with, as a link writes it ("w:id" or "p:id"). */
-  key: string | undefined;
-  /** The one to start once the model has loaded. */
-  pending: string | undefined;
   /** The last scores of A and B, so the table of differences keeps its values between scored frames. */
   lastScoreA: Frame['score'];
   lastScoreB: Frame['score'];
@@ -88,6 +79,7 @@ export interface Views {
 export interface TeachViews {
   score: (s: Frame['score']) => void;
   verdict: (v: string | VerdictShown | null) => void;
+  chips: WhatIfView['chips'];
   story: StoryView;
 }
 
@@ -98,7 +90,9 @@ export interface Lab {
   readonly story: StoryState;
   readonly compare: CompareState;
   /** How the link asked the page to look (embed, presenter mode, hidden parts, stage controls). */
-  readonly page: Decoded['page'];
+  readonly page: PageOptions;
+  /** The chapter in the store came from the link: its focus and moment still have to be applied (session.ts). */
+  chapterFromLink: boolean;
   /** The views of the loaded model (built by views.ts), or null before the first load. */
   views: Views | null;
   teach: TeachViews | null;
@@ -106,33 +100,30 @@ export interface Lab {
   layout: number;
   /** Something on screen is out of date: the frame loop draws again. */
   dirty: boolean;
-  /** The query string last written to the address bar. */
-  urlWritten: string;
 }
 
 /** The page's state before the first load, as the link asks for it. */
-export function createLab(store: LabStore, catalog: ModelCatalog, link: Decoded): Lab {
+export function createLab(store: LabStore, catalog: ModelCatalog, link: { model: string; t?: number; chapter?: number }, page: PageOptions): Lab {
   return {
     store,
     catalog,
     run: {
-      seed: link.state.seed,
       recipe: null,
-      modelData: link.state.model,
-      requestedModel: link.state.model,
-      pendingSeek: link.state.t,
+      modelData: link.model,
+      requestedModel: link.model,
+      pendingSeek: link.t,
       pendingFocus: null,
       history: null,
       latest: null,
       fired: [],
     },
-    story: { chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1, highlight: new Set(), verdictText: null, fromLink: true },
-    compare: { run: null, graph: null, key: undefined, pending: link.state.compare, lastScoreA: undefined, lastScoreB: undefined },
-    page: link.page,
+    story: { highlight: new Set(), verdictText: null },
+    compare: { run: null, graph: null, lastScoreA: undefined, lastScoreB: undefined },
+    page,
+    chapterFromLink: link.chapter !== undefined,
     views: null,
     teach: null,
     layout: 0,
     dirty: false,
-    urlWritten: '',
   };
 }

@@ -4,10 +4,9 @@
  */
 import type { ParamValue } from '../params/registry.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { clockAt, secondsAtTimeOfDay } from '../engine/clock.ts';
-import { mustLoadModel } from '../engine/load-model.ts';
-import type { Lab } from './lab.ts';
-import { sweepKeyOf } from './sweep-link.ts';
+import { clockAt, eventSeconds, secondsAtTimeOfDay } from '../engine/clock.ts';
+import { defaultValues, mustLoadModel } from '../engine/load-model.ts';
+import type { LabState, LabStore } from './store.ts';
 import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
@@ -24,15 +23,18 @@ export function builtinCatalog(): ModelCatalog {
     regionsOf: (id) => loaded[id].model.regions.map((x) => x.id),
     durationOf: (id) => loaded[id].model.durationS,
     stepOf: (id) => loaded[id].model.dtS,
+    opensAtOf: (id) => {
+      const at = loaded[id].model.opensAt;
+      return at === undefined ? null : eventSeconds(loaded[id].model, at, defaultValues(loaded[id].params));
+    },
   };
 }
 
 /** The run as a link: the settings it started with, the changes made during it, the time. */
-export function linkQuery(lab: Lab): string {
-  const s = lab.store.getState();
+export function linkQuery(s: LabState, catalog: ModelCatalog): string {
   // A model opened from a file cannot travel in a link: the link says so rather than name a built-in model.
-  if (!lab.catalog.ids.includes(s.modelId) || typeof lab.run.modelData !== 'string') return `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
-  const { recipe, seed, latest } = lab.run;
+  if (!catalog.ids.includes(s.modelId)) return `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
+  const { recipe, seed, t } = s;
   const changes: LinkChange[] = [];
   for (const c of recipe?.changes ?? []) {
     if ('action' in c) {
@@ -46,27 +48,33 @@ export function linkQuery(lab: Lab): string {
     const c = changes.shift() as { id: string; value: ParamValue };
     params[c.id] = c.value;
   }
-  const chapter = lab.story.chapter >= 0 ? lab.story.chapter + 1 : undefined;
-  return encodeLink({ model: s.modelId, seed, t: latest?.t, chapter, params, changes, compare: lab.compare.key, sweep: sweepKeyOf(lab) }, lab.catalog);
+  const chapter = s.chapter >= 0 ? s.chapter + 1 : undefined;
+  return encodeLink({ model: s.modelId, seed, t, chapter, params, changes, compare: s.compareKey, sweep: s.sweepKey }, catalog);
 }
 
 /** The link that reproduces what is on screen now. */
-export function currentLink(lab: Lab, extra = ''): string {
-  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${linkQuery(lab)}${extra}`;
+export function currentLink(store: LabStore, catalog: ModelCatalog, extra = ''): string {
+  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${linkQuery(store.getState(), catalog)}${extra}`;
 }
 
-/** Keeps the address bar on the current run (not while playing: that would be every frame). */
-export function writeUrl(lab: Lab): void {
-  if (lab.store.getState().playing) return;
-  try {
-    const q = linkQuery(lab);
-    const keep = new URLSearchParams(location.search);
-    // The page's own keys stay as the link gave them (the last of each, as the link was read).
-    const page = ['embed', 'hide', 'controls', 'present'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
-    if (q + page === lab.urlWritten) return;
-    lab.urlWritten = q + page;
-    window.history.replaceState(null, '', `?${q}${page}${location.hash}`);
-  } catch {
-    // Sandboxed documents may not touch their history; the link buttons still work.
-  }
+/**
+ * Keeps the address bar on the current run: the one place that writes it, following the store
+ * (not while playing: that would be every frame; once a model has loaded: before, there is no run).
+ */
+export function followLink(store: LabStore, catalog: ModelCatalog): void {
+  // The page's own keys stay as the link gave them (the last of each, as the link was read).
+  const keep = new URLSearchParams(location.search);
+  const page = ['embed', 'hide', 'controls'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
+  let written = '';
+  store.subscribe((s) => {
+    if (s.playing || !s.model || !s.recipe) return;
+    const q = linkQuery(s, catalog) + page + (s.presenter ? '&present=1' : '');
+    if (q === written) return;
+    written = q;
+    try {
+      window.history.replaceState(null, '', `?${q}${location.hash}`);
+    } catch {
+      // Sandboxed documents may not touch their history; the link buttons still work.
+    }
+  });
 }

@@ -1,43 +1,71 @@
 /**
  * The composition root: the store, the simulation session and the views, wired so that data flows
- * one way — controls write parameters → the worker applies them at its next step → frames come
- * back → the views draw the latest frame.
+ * one way — controls report actions to the store → the session, the link and the views follow it
+ * → the worker applies parameters at its next step → frames come back → the views draw the latest
+ * frame.
  */
 import type { Action } from '../engine/model.ts';
+import { followComparison } from './compare-panel.ts';
 import { startFrameLoop } from './draw.ts';
 import { watchEmbedding } from './embed.ts';
 import { download } from './files.ts';
 import { wireHowWeKnow } from './how-we-know.ts';
 import { wireControls } from './input.ts';
 import { createLab } from './lab.ts';
-import { builtinCatalog, currentLink } from './link.ts';
+import { builtinCatalog, currentLink, followLink } from './link.ts';
+import { offerOpening } from './opening.ts';
 import { hideForLink } from './panels.ts';
 import { Session } from './session.ts';
 import { createLabStore } from './store.ts';
 import { wireSweep } from './sweep.ts';
-import { showVerdict } from './teaching.ts';
+import { followMoment, followTeaching, showVerdict } from './teaching.ts';
 import { decodeLink, opToAction } from './url.ts';
 import { buildViews } from './views.ts';
 
 const catalog = builtinCatalog();
 const link = decodeLink(location.search, catalog);
-const store = createLabStore({ modelId: link.state.model, notice: link.notices.length ? link.notices.join(' ') : null });
-const lab = createLab(store, catalog, link);
+const store = createLabStore({
+  modelId: link.state.model,
+  seed: link.state.seed,
+  chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1,
+  compareKey: link.state.compare,
+  presenter: link.page.present,
+  notice: link.notices.length ? link.notices.join(' ') : null,
+});
+const lab = createLab(store, catalog, link.state, link.page);
+const comparison = followComparison(lab);
+let opening = link.opening;
 const session: Session = new Session(lab, {
-  buildViews: (model) => buildViews(lab, session, model),
+  buildViews: (model) => {
+    buildViews(lab, session, model);
+    if (opening) {
+      opening = false;
+      offerOpening(lab, () => {
+        session.seekTo(0);
+        store.getState().play();
+      });
+    }
+  },
   download: (filename, text, type) => download(store, filename, text, type),
   showVerdict: (verdict) => showVerdict(lab, verdict),
+  loaded: () => comparison.loaded(),
+  frame: (f, settled) => {
+    if (f.score) lab.teach?.score(f.score);
+    comparison.frame(f, settled);
+    followMoment(lab);
+  },
 });
+followTeaching(lab, session);
+followLink(store, catalog);
 
-const onScreen = watchEmbedding(link.page, () => currentLink(lab));
+const onScreen = watchEmbedding(link.page, () => currentLink(store, catalog));
 hideForLink(link.page.hide);
-document.documentElement.classList.toggle('present', link.page.present);
 wireControls(lab, session);
 wireSweep(lab, session, link.state.sweep);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);
 session.load(link.state.model, {
-  seed: lab.run.seed,
+  seed: link.state.seed,
   params: link.state.params,
   changes: link.state.changes?.map((c) => ('action' in c ? { t: c.t, action: opToAction(c.action) as unknown as Action } : c)),
 });
-startFrameLoop(lab, session, onScreen);
+startFrameLoop(lab, session, onScreen, (now) => comparison.checkHeartbeat(now));

@@ -71,7 +71,8 @@ export function closePanels(): void {
   const root = document.documentElement;
   root.classList.remove('side-open');
   for (const b of document.querySelectorAll<HTMLElement>('[data-open]')) b.setAttribute('aria-expanded', 'false');
-  document.querySelector<HTMLElement>('.panel-tabs button')?.focus({ preventScroll: true });
+  // Focus goes back to the page (the stage), where the keys are the page's again.
+  document.getElementById('stage')?.focus({ preventScroll: true });
 }
 
 /** Wires the bar's panel buttons and the drawer's close button (and Escape). */

@@ -7,7 +7,7 @@ import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
 import type { Frame, FromWorkerMsg, Recipe } from '../worker/protocol.ts';
 import { History } from './history.ts';
-import { seekChunkS } from './session.ts';
+import { seekChunkS } from './seek.ts';
 
 export class Comparison {
   readonly history: History;
@@ -19,6 +19,8 @@ export class Comparison {
   private chunkS = Infinity;
   /** Why B's simulation failed, if it did: the page's watchdog restores it. */
   failure: string | null = null;
+  /** B has reached A's time since it started: until then it is not drawn (it would show another moment). */
+  caughtUp = false;
 
   constructor(
     readonly label: string,
@@ -34,6 +36,7 @@ export class Comparison {
   /** Starts B from A's recipe with the overrides, then brings it to A's time `t`. */
   start(model: string | object, recipe: Recipe, t: number): void {
     this.pendingT = t;
+    this.caughtUp = false;
     const params = { ...recipe.params, ...this.overrides } as Record<string, ParamValue>;
     const changes = recipe.changes.filter((c) => 'action' in c || !(c.id in this.overrides));
     this.client.send({ type: 'load', model, seed: recipe.seed, params, changes });
@@ -51,7 +54,7 @@ export class Comparison {
   /** Keeps B at A's time (a seek is cheap when B is already there); far ahead, in chunks. */
   seek(t: number): void {
     this.pendingT = t;
-    if (this.ready) this.client.send({ type: 'seek', t: Math.min(t, (this.latest?.t ?? 0) + this.chunkS) });
+    if (this.ready && !this.client.busy) this.client.send({ type: 'seek', t: Math.min(t, (this.latest?.t ?? 0) + this.chunkS) });
   }
 
   stop(): void {
@@ -65,14 +68,16 @@ export class Comparison {
         this.chunkS = seekChunkS(m.model);
         this.history.add(m.frame);
         this.latest = m.frame;
-        this.seek(this.pendingT);
+        if (Math.abs(m.frame.t - this.pendingT) < 1e-9) this.caughtUp = true;
+        else this.seek(this.pendingT);
         break;
       case 'frame': {
         const before = this.latest?.t ?? -1;
         this.history.add(m);
         this.latest = m;
-        // The next chunk of a long seek, while it still gets somewhere.
-        if (m.t < this.pendingT - 1e-9 && m.t > before && !m.done && !this.client.busy) this.seek(this.pendingT);
+        if (Math.abs(m.t - this.pendingT) < 1e-9 || m.done) this.caughtUp = true;
+        // The next chunk of a long seek (or A moved on meanwhile), while it still gets somewhere.
+        else if (m.t !== before) this.seek(this.pendingT);
         this.onChange();
         break;
       }

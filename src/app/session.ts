@@ -6,24 +6,15 @@
 import type { VerdictShown } from '../view/teach.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
-import type { Frame, FromWorkerMsg, ModelInfo, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
+import type { Frame, FromWorkerMsg, ModelInfo, Recipe, RecipeChange, ToWorkerMsg } from '../worker/protocol.ts';
 import { formatTime } from '../view/format.ts';
-import { compareWith, startCompare, stopCompare } from './compare-panel.ts';
 import { History } from './history.ts';
-import { $, type Lab } from './lab.ts';
-import { writeUrl } from './link.ts';
-import { followMoment } from './teaching.ts';
+import type { Lab } from './lab.ts';
+import { seekChunkS } from './seek.ts';
+import { speedsFor } from './store.ts';
 
 /** A request unanswered for this long means the simulation stopped answering. */
-const HEARTBEAT_MS = 10_000;
-/** Updates one seek request may ask for (a second or two even on a slow machine, well within the heartbeat). */
-const SEEK_CHUNK_WORK = 1.5e6;
-
-/** Simulated seconds one seek request covers: a long seek goes in such steps, each answered with a frame. */
-export function seekChunkS(model: ModelInfo): number {
-  const perS = (model.regions.length * model.services.length + model.flows.length) / model.dtS;
-  return Math.max(model.sampleEveryS, Math.floor(SEEK_CHUNK_WORK / perS / model.sampleEveryS) * model.sampleEveryS);
-}
+export const HEARTBEAT_MS = 10_000;
 
 type LoadOptions = Omit<Extract<ToWorkerMsg, { type: 'load' }>, 'type' | 'model'>;
 
@@ -36,6 +27,10 @@ export interface SessionHooks {
   buildViews(model: ModelInfo): void;
   download(filename: string, text: string, type: string): void;
   showVerdict(verdict: VerdictShown): void;
+  /** A model was accepted: what belonged to the old run (run B) goes. */
+  loaded(): void;
+  /** A frame of the run was recorded; `settled`: the run is where it was asked to be. */
+  frame(f: Frame, settled: boolean): void;
 }
 
 /** What a restored simulation must come back to: the time, the settings and the view. */
@@ -44,15 +39,12 @@ interface Restore {
   region: string;
   service: string;
   speed: number;
-  compare: string | undefined;
 }
 
 export class Session {
   /** Replaced by a new one when the simulation fails or stops answering. */
   client: SimClient;
   private lastRecovery = -Infinity;
-  /** Run B's last restore (performance.now()), to tell a failing comparison from a one-off fault. */
-  private lastCompareRecovery = -Infinity;
   /** The run being brought back after a fault, until it is back where it was. */
   private restoring: Restore | null = null;
   /** Done once the model asked for is accepted (a refused model file changes nothing). */
@@ -65,7 +57,36 @@ export class Session {
     private readonly hooks: SessionHooks,
   ) {
     this.client = createSimClient((m) => this.receive(m));
+    lab.store.subscribe((s, prev) => {
+      // A control asked for a value the simulation does not have yet: send it.
+      if (s.params !== prev.params && this.lab.run.history) {
+        for (const [id, value] of Object.entries(s.params)) if (this.applied[id] !== value && value !== undefined) this.sendParam(id, value);
+      }
+      if (prev.playing && !s.playing && this.settled() && this.lab.run.latest) s.restAt(this.lab.run.latest.t);
+    });
   }
+
+  /** The parameters the simulation last said the run has. */
+  private applied: Record<string, ParamValue> = {};
+
+  private sendParam(id: string, value: ParamValue): void {
+    this.applied = { ...this.applied, [id]: value };
+    this.seekGoal = null;
+    this.client.send({ type: 'setParam', id, value });
+  }
+
+  /** The run is where it was asked to be: no load, seek or restore under way. */
+  settled(): boolean {
+    return this.lab.run.pendingSeek === undefined && this.seekGoal === null && !this.restoring;
+  }
+
+  /** The time the run is at, or is on its way to. */
+  target(): number {
+    return this.lab.run.pendingSeek ?? this.seekGoal ?? this.restoring?.t ?? this.lab.run.latest?.t ?? 0;
+  }
+
+  /** The last load sent: an answer to an earlier one (a second click before the first was answered) is passed over. */
+  private loadId = 0;
 
   /** Until when a long request (a what-if's two whole runs, an export) may go unanswered. */
   private patientUntil = 0;
@@ -74,7 +95,8 @@ export class Session {
 
   send(msg: ToWorkerMsg): void {
     if (msg.type === 'whatIf' || msg.type === 'export') this.patientUntil = performance.now() + 120_000;
-    this.seekGoal = null;
+    // Measuring a what-if or exporting does not move the run: a long seek under way goes on.
+    else this.seekGoal = null;
     this.client.send(msg);
   }
 
@@ -87,12 +109,35 @@ export class Session {
     this.onAccepted = accepted ?? null;
     this.seekGoal = null;
     if (!this.lab.run.history) this.startup = { model, options };
-    this.client.send({ type: 'load', model, ...options });
+    this.client.send({ type: 'load', model, ...options, id: ++this.loadId });
+  }
+
+  /** Opens another run (another model, a map's point, a file): its seed becomes the run's once accepted. */
+  open(model: string | object, options: LoadOptions = {}, accepted?: () => void, at?: number): void {
+    if (at !== undefined) this.lab.run.pendingSeek = at;
+    this.load(model, options, () => {
+      this.lab.store.getState().setSeed(options.seed);
+      accepted?.();
+    });
+  }
+
+  /** Goes to a moment with other start settings (a chapter): its focus is put in view. */
+  goTo(params: Record<string, ParamValue>, t: number, focus: { region?: string; service?: string }): void {
+    const { run } = this.lab;
+    run.pendingFocus = focus;
+    run.pendingSeek = t;
+    this.load(run.modelData, { seed: this.lab.store.getState().seed, params });
   }
 
   /** Goes to simulated time `t`; far ahead, in chunks, so that no request takes long. */
   seekTo(t: number): void {
     const model = this.lab.store.getState().model;
+    // A long seek under way goes on to the new time from where it has got (one chain of requests at a time).
+    if (this.seekGoal !== null && this.client.busy && this.lab.run.pendingSeek === undefined) {
+      this.seekGoal = t;
+      this.lab.compare.run?.seek(t);
+      return;
+    }
     const from = this.lab.run.latest?.t ?? 0;
     const chunk = model ? seekChunkS(model) : Infinity;
     this.seekGoal = t > from + chunk ? t : null;
@@ -101,22 +146,16 @@ export class Session {
     this.lab.compare.run?.seek(t);
   }
 
-  setParam(id: string, value: ParamValue): void {
-    const { store } = this.lab;
-    store.setState({ params: { ...store.getState().params, [id]: value }, notice: null });
-    this.seekGoal = null;
-    this.client.send({ type: 'setParam', id, value });
-    writeUrl(this.lab);
-  }
-
   /** Runs the model again from the start with `params` and `changes`, then goes back to `t`. */
   restartWith(params: Record<string, string | number>, t: number, changes: RecipeChange[] = []): void {
     const { store, run } = this.lab;
-    store.setState({ playing: false });
+    store.getState().pause();
     const s = store.getState();
+    // The run asked for is the run from now on: a second click before it is answered builds on it.
+    store.getState().recipeChanged({ seed: run.recipe?.seed ?? s.seed ?? 0, params: params as Recipe['params'], changes });
     run.pendingSeek = t;
     run.pendingFocus = { region: s.region, service: s.service };
-    this.load(run.modelData, { seed: run.seed, params, changes });
+    this.load(run.modelData, { seed: this.lab.store.getState().seed, params, changes });
   }
 
   /**
@@ -124,25 +163,23 @@ export class Session {
    * every change) to where it was, however many times it has failed.
    */
   restartAfterFailure(): void {
-    this.lab.store.setState({ failure: null });
+    this.lab.store.getState().fail(null);
     this.lastRecovery = -Infinity;
     this.replay();
   }
 
-  /** Restores the simulation, or run B, if a request has gone unanswered too long. */
+  /** Restores the simulation if a request has gone unanswered too long. */
   checkHeartbeat(now: number): void {
     if (now < this.patientUntil) return;
     if (this.client.busy && this.client.waitingSince > 0 && now - this.client.waitingSince > HEARTBEAT_MS) this.recover('stopped answering');
-    const b = this.lab.compare.run;
-    if (b?.failure) this.recoverComparison(`failed (${b.failure})`);
-    else if (b && b.waitingSince > 0 && now - b.waitingSince > HEARTBEAT_MS) this.recoverComparison('stopped answering');
   }
 
   /** Where the run is: the time it is being brought back to while a restore is under way. */
   private where(): Restore {
     if (this.restoring) return this.restoring;
     const s = this.lab.store.getState();
-    return { t: this.lab.run.latest?.t ?? this.lab.run.pendingSeek ?? 0, region: s.region, service: s.service, speed: s.speed, compare: this.lab.compare.key };
+    // Where it is going, if a load or a long seek is under way (a link's time), not where it has got to.
+    return { t: this.target(), region: s.region, service: s.service, speed: s.speed };
   }
 
   /** Starts a new simulation and replays the run to where it was, saying so. */
@@ -153,13 +190,14 @@ export class Session {
     if (performance.now() - this.lastRecovery < 15_000) {
       // It failed again right away: do not loop; let the person decide.
       this.client.terminate();
-      store.setState({ failure: `it ${why} again after a restart`, playing: false });
+      store.getState().fail(`it ${why} again after a restart`);
       return;
     }
     this.lastRecovery = performance.now();
     const model = store.getState().model;
     const at = model ? formatTime(back.t, model.clockStart) : '';
-    store.setState({ notice: `The simulation ${why}; it was restarted and brought back to ${at}.`, failure: null });
+    store.getState().say(`The simulation ${why}; it was restarted and brought back to ${at}.`);
+    store.getState().fail(null);
     this.replay();
   }
 
@@ -169,28 +207,11 @@ export class Session {
     const back = (this.restoring ??= this.where());
     this.client.terminate();
     this.client = createSimClient((m) => this.receive(m));
-    store.setState({ playing: false });
+    store.getState().pause();
     run.pendingSeek = back.t;
     run.pendingFocus = { region: back.region, service: back.service };
-    this.lab.compare.pending = back.compare;
     const recipe = run.recipe;
-    this.load(run.modelData, { seed: recipe?.seed ?? run.seed, params: recipe?.params as Record<string, ParamValue>, changes: recipe?.changes });
-  }
-
-  /** Run B failed or stopped answering: it is started again from A's recipe at A's time, once in a while. */
-  private recoverComparison(why: string): void {
-    const { lab } = this;
-    const b = lab.compare.run;
-    if (!b) return;
-    b.stop();
-    if (performance.now() - this.lastCompareRecovery < 15_000) {
-      stopCompare(lab);
-      lab.store.setState({ notice: `Run B ${why} again after a restart, so the comparison was stopped.` });
-      return;
-    }
-    this.lastCompareRecovery = performance.now();
-    lab.store.setState({ notice: `Run B ${why}; it was restarted from this run's settings.` });
-    startCompare(lab, b.label, b.overrides, lab.compare.key);
+    this.load(run.modelData, { seed: recipe?.seed ?? store.getState().seed, params: recipe?.params as Record<string, ParamValue>, changes: recipe?.changes });
   }
 
   /** The first load was refused (a setting or change the model cannot take): start with less of the link. */
@@ -199,7 +220,7 @@ export class Session {
     if (!first || this.lab.run.history) return false;
     const { store } = this.lab;
     const { options } = first;
-    const say = (what: string) => store.setState({ notice: [store.getState().notice, `The link's ${what} could not be used (${message}), so the lab starts without them.`].filter(Boolean).join(' ') });
+    const say = (what: string) => store.getState().sayAlso(`The link's ${what} could not be used (${message}), so the lab starts without them.`);
     if (options.changes?.length) {
       say('changes and operator actions');
       this.load(first.model, { ...options, changes: [] });
@@ -216,6 +237,8 @@ export class Session {
   private receive(m: FromWorkerMsg): void {
     switch (m.type) {
       case 'loaded':
+        // A later load is on its way: it brings the run the page asked for last.
+        if (m.id !== undefined && m.id !== this.loadId) break;
         this.onLoaded(m.model, m.frame);
         break;
       case 'frame':
@@ -223,7 +246,7 @@ export class Session {
         break;
       case 'refused':
         this.onAccepted = null;
-        if (!this.startWithLess(m.message)) this.lab.store.setState({ notice: m.message });
+        if (!this.startWithLess(m.message)) this.lab.store.getState().say(m.message);
         break;
       case 'failed':
         if (!this.lab.run.history && this.startWithLess(m.message)) break;
@@ -256,54 +279,40 @@ export class Session {
     this.onAccepted = null;
     accepted?.();
     const restoring = this.restoring;
-    if (lab.compare.run) stopCompare(lab);
+    this.hooks.loaded();
     // Where the simulation runs (a worker, or the main thread where no worker may start).
     document.documentElement.dataset.sim = this.client.where;
     // The model says what to look at first; a chapter or a restart may say otherwise below.
     const focus = model.focus;
-    const region = focus && model.regions.some((r) => r.id === focus.region) ? focus.region : model.regions[0].id;
-    const service = focus && model.services.some((s) => s.id === focus.service) ? focus.service : (model.services.find((s) => s.door) ?? model.services[0]).id;
+    let region = focus && model.regions.some((r) => r.id === focus.region) ? focus.region : model.regions[0].id;
+    let service = focus && model.services.some((s) => s.id === focus.service) ? focus.service : (model.services.find((s) => s.door) ?? model.services[0]).id;
     run.history = new History(model.regions.length * model.services.length);
     run.fired = [];
-    // A model from a file is its own, even when its id is a built-in model's.
-    const modelId = typeof run.modelData === 'string' ? model.id : `file:${model.id}`;
-    store.setState({ model, modelId, region, service, params: frame.params, failure: null });
     // A chapter named in the link puts its region and service in view, once, and its moment when
     // the link names no time of its own.
-    const chapter = lab.story.chapter >= 0 && lab.story.fromLink ? model.story[lab.story.chapter] : undefined;
-    lab.story.fromLink = false;
+    const index = store.getState().chapter;
+    const chapter = index >= 0 && lab.chapterFromLink ? model.story[index] : undefined;
+    lab.chapterFromLink = false;
     if (chapter && !run.pendingFocus) run.pendingFocus = { region: chapter.region, service: chapter.service };
     if (chapter && run.pendingSeek === undefined) run.pendingSeek = chapter.t;
     const asked = run.pendingFocus;
     if (asked) {
-      if (asked.region && model.regions.some((r) => r.id === asked.region)) store.setState({ region: asked.region });
-      if (asked.service && model.services.some((s) => s.id === asked.service)) store.setState({ service: asked.service });
+      if (asked.region && model.regions.some((r) => r.id === asked.region)) region = asked.region;
+      if (asked.service && model.services.some((s) => s.id === asked.service)) service = asked.service;
       run.pendingFocus = null;
     }
+    // A model from a file is its own, even when its id is a built-in model's.
+    const modelId = typeof run.modelData === 'string' ? model.id : `file:${model.id}`;
+    this.applied = frame.params;
+    store.getState().modelLoaded(model, modelId, frame.params, { region, service });
     this.hooks.buildViews(model);
-    if (restoring) {
-      // A restored run keeps its playback speed too.
-      const speed = $<HTMLSelectElement>('speed');
-      if ([...speed.options].some((o) => o.value === String(restoring.speed))) {
-        speed.value = String(restoring.speed);
-        store.setState({ speed: restoring.speed });
-      }
-    }
+    // A restored run keeps its playback speed too.
+    if (restoring && speedsFor(model.durationS).includes(restoring.speed)) store.getState().setSpeed(restoring.speed);
     this.onFrame(frame);
-    if (run.pendingSeek !== undefined) this.seekTo(run.pendingSeek);
+    const t = run.pendingSeek;
     run.pendingSeek = undefined;
-    writeUrl(lab);
-  }
-
-  /**
-   * Run B is run A's recipe plus its overrides: when A's recipe changes (a slider, an action, a
-   * restart, an undo, a seek back) B starts again from the new one; otherwise it follows A's time.
-   */
-  private keepComparisonInStep(f: Frame): void {
-    const b = this.lab.compare.run;
-    if (!b) return;
-    if (f.recipe) b.start(this.lab.run.modelData, f.recipe, f.t);
-    else if (!b.busy && b.latest && b.latest.t !== f.t) b.seek(f.t);
+    if (t !== undefined) this.seekTo(t);
+    if (this.settled()) store.getState().restAt(frame.t);
   }
 
   private onFrame(f: Frame): void {
@@ -312,28 +321,26 @@ export class Session {
     if (!run.history) return;
     if (this.seekGoal !== null && run.pendingSeek === undefined) {
       const model = store.getState().model;
-      if (!model || f.t >= this.seekGoal - 1e-9 || f.done || f.t <= (run.latest?.t ?? -1)) this.seekGoal = null;
-      else this.client.send({ type: 'seek', t: Math.min(this.seekGoal, f.t + seekChunkS(model)) });
+      const goal = this.seekGoal;
+      const ahead = goal > f.t + 1e-9;
+      // Done when there, or when going forward gets no further (the end of the run).
+      if (!model || Math.abs(f.t - goal) < 1e-9 || (ahead && (f.done || f.t <= (run.latest?.t ?? -1)))) this.seekGoal = null;
+      else this.client.send({ type: 'seek', t: ahead ? Math.min(goal, f.t + seekChunkS(model)) : goal });
     }
     // Once the restored run has answered the seek back (every chunk of it), it is back.
     if (this.restoring && run.pendingSeek === undefined && this.seekGoal === null) this.restoring = null;
     if (f.recipe) run.recipe = f.recipe;
-    this.keepComparisonInStep(f);
-    if (f.score) lab.teach?.score(f.score);
-    if (!store.getState().playing) queueMicrotask(() => writeUrl(lab));
     run.history.add(f);
     run.fired = f.reset ? f.events : run.fired.concat(f.events);
     run.latest = f;
-    followMoment(lab);
-    // A comparison named in the link starts once the run is where the link says (B starts at A's time).
-    if (lab.compare.pending && run.recipe && run.pendingSeek === undefined) {
-      const key = lab.compare.pending;
-      lab.compare.pending = undefined;
-      if (!compareWith(lab, key)) store.setState({ notice: `There is nothing called "${key}" to compare with in this model.` });
-    }
-    if (f.done && store.getState().playing) store.setState({ playing: false });
-    const params = store.getState().params;
-    if (Object.keys(f.params).some((k) => f.params[k] !== params[k])) store.setState({ params: f.params });
+    const settled = this.settled();
+    this.hooks.frame(f, settled);
+    const s = store.getState();
+    if (f.recipe) s.recipeChanged(f.recipe);
+    if (f.done && s.playing) s.pause();
+    else if (!s.playing && settled) s.restAt(f.t);
+    this.applied = f.params;
+    s.paramsApplied(f.params);
     lab.dirty = true;
   }
 }

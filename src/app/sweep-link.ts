@@ -5,7 +5,6 @@
 import { workOf } from '../engine/load-model.ts';
 import type { Model } from '../engine/model.ts';
 import { SWEEP_METRICS, type SweepMetric } from '../engine/sweep.ts';
-import type { Lab } from './lab.ts';
 import { formatCount } from '../view/format.ts';
 
 /** A map from a link runs by itself up to this many runs… */
@@ -29,8 +28,6 @@ export interface SweepKey {
   seeds: number;
 }
 
-const keys = new WeakMap<Lab, string>();
-
 export function encodeSweepKey(k: SweepKey): string {
   return [`x=${k.x}`, ...(k.y ? [`y=${k.y}`] : []), `by=${k.metric}`, `seeds=${k.seeds}`].join(';');
 }
@@ -48,12 +45,4 @@ export function decodeSweepKey(text: string): SweepKey | null {
   const seeds = Number(f.get('seeds') ?? '1');
   if (!x || !SWEEP_METRICS.includes(metric as SweepMetric) || !Number.isInteger(seeds) || seeds < 1 || seeds > 10) return null;
   return { x, y: f.get('y') ?? null, metric: metric as SweepMetric, seeds };
-}
-
-/** The map the page shows, as the link writes it (undefined: none). */
-export const sweepKeyOf = (lab: Lab): string | undefined => keys.get(lab);
-
-export function setSweepKey(lab: Lab, key: string | undefined): void {
-  if (key === undefined) keys.delete(lab);
-  else keys.set(lab, key);
 }

@@ -21,7 +21,12 @@ export interface SweepCallbacks {
   cell(index: number, row: CellResult): void;
   /** All cells done (error: the first that failed). Not called after stop(). */
   end(error?: string): void;
+  /** Something the person should know while the map runs (a worker restarted). */
+  notice?(text: string): void;
 }
+
+/** A worker with a cell unanswered for this long has stopped answering (a cell takes a second or two at most). */
+export const CELL_STALL_MS = 10_000;
 
 export const poolSize = () => Math.max(1, (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2) - 1);
 
@@ -31,9 +36,15 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
   let stopped = false;
   let failed: string | null = null;
   const workers: Worker[] = [];
+  /** The cell each worker is on and when it was sent, for the watchdog. */
+  const busy = new Map<Worker, { index: number; since: number }>();
+  /** Workers restarted after they stopped answering: one restart, then the map stops. */
+  let restarts = 0;
+  let watchdog = 0;
   const finish = () => {
     if (stopped) return;
     stopped = true;
+    clearInterval(watchdog);
     workers.forEach((w) => w.terminate());
     on.end(failed ?? undefined);
   };
@@ -59,8 +70,10 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
       const w: Worker = new InlineSweepWorker();
       let current = -1;
       const feed = () => {
+        busy.delete(w);
         if (stopped || queue.length === 0) return;
         current = queue.shift()!;
+        busy.set(w, { index: current, since: performance.now() });
         w.postMessage({ type: 'cell', index: current } satisfies ToSweepWorker);
       };
       w.onmessage = (e: MessageEvent<FromSweepWorker>) => {
@@ -78,6 +91,7 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
         // A worker that cannot run (a content policy, a crash) gives its cell back; the others
         // (or the main thread, if none is left) take it.
         w.terminate();
+        busy.delete(w);
         workers.splice(workers.indexOf(w), 1);
         if (current >= 0) queue.unshift(current);
         current = -1;
@@ -100,11 +114,36 @@ export function runSweepInPage(model: string | object, spec: SweepSpec, order: r
     }
     if (workers.length === 0 && !stopped) mainThread();
   };
+  // A worker that stops answering (killed, hung) gives its cell to a new one, once; a second time
+  // the map stops and says so, as the lab's own run does.
+  const watch = () => {
+    const now = performance.now();
+    for (const [w, { index, since }] of busy) {
+      if (now - since < CELL_STALL_MS || stopped) continue;
+      busy.delete(w);
+      w.terminate();
+      workers.splice(workers.indexOf(w), 1);
+      queue.unshift(index);
+      if (restarts++ >= 1) {
+        failed = 'a worker of the map stopped answering again after a restart, so the map was stopped';
+        finish();
+        return;
+      }
+      on.notice?.('A worker of the map stopped answering; it was restarted and the map goes on.');
+      const again = start();
+      if (again) workers.push(again);
+      else if (workers.length === 0) mainThread();
+    }
+  };
   if (order.length === 0) queueMicrotask(finish);
-  else setTimeout(spawn, 0);
+  else {
+    setTimeout(spawn, 0);
+    watchdog = window.setInterval(watch, 1000);
+  }
   return {
     stop() {
       stopped = true;
+      clearInterval(watchdog);
       workers.forEach((w) => w.terminate());
     },
     get where() {

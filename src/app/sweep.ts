@@ -14,19 +14,18 @@ import { focusService } from '../engine/score.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { canvasToBlob, svgToCanvas } from '../view/export.ts';
 import {
-  cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, METRIC_LABEL, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
+  cellPixels, cellsMarkup, coarseToFine, frameKey, LARGE_MAP, METRIC_LABEL, metricLabel, PHASE_SIZE, phaseFills, phaseSvg, pointAtPlot, progressText,
   singleServiceTheory, type PhaseAxis, type PhaseInput,
 } from '../view/phase.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
-import { writeUrl } from './link.ts';
 import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
-import { describePoint, pointName } from '../view/phase-tip.ts';
+import { describePoint, pointName, pointValues } from '../view/phase-tip.ts';
 import { overPlot, pointGrid, type FocusedPoint, type Point } from './sweep-grid.ts';
-import { decodeSweepKey, encodeSweepKey, linkMapWaits, setSweepKey, type SweepKey } from './sweep-link.ts';
+import { decodeSweepKey, encodeSweepKey, linkMapWaits, type SweepKey } from './sweep-link.ts';
 import './sweep.css';
 
 const MAX_SEEDS = 10;
@@ -75,8 +74,15 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   // A large map's points are pixels of a canvas under the picture; a small one's are the picture's own.
   const cellsCanvas = h('canvas', { className: 'sweep-cells', hidden: true });
   const picture = h('div', { className: 'sweep-picture' });
-  map.append(cellsCanvas, picture);
+  // The point whose run is open in the lab, outlined over the picture.
+  const openedLayer = h('div', { className: 'sweep-opened-layer' });
+  const openedMark = h('div', { className: 'sweep-opened', hidden: true });
+  openedLayer.append(openedMark);
+  map.append(cellsCanvas, picture, openedLayer);
   overPlot(cellsCanvas);
+  overPlot(openedLayer);
+  const openedText = h('p', { className: 'sweep-opened-text', hidden: true });
+  openedText.setAttribute('role', 'status');
   const tip = h('div', { id: 'sweep-tip', className: 'sweep-tip', hidden: true });
   tip.setAttribute('role', 'tooltip');
   const grid = pointGrid(tip.id, { focus: tipAtFocus, blur: hideTip, open: openPoint });
@@ -100,6 +106,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       run, stop,
     ),
     h('div', { className: 'sweep-progress' }, progress, status),
+    openedText,
     h('div', { className: 'sweep-plot' }, map, grid.element),
     tip,
     h('div', { className: 'sweep-foot' }, h('span', {}, 'Download ', csv, ' ', svg, ' ', png), h('span', { className: 'sweep-same' }, 'Same as: ', command)),
@@ -116,13 +123,15 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   let modelFor = '';
   /** The point the tooltip shows, kept while the map fills in so its figures follow. */
   let tipPoint: Point | null = null;
+  /** The point whose run is open in the lab, if any. */
+  let opened: Point | null = null;
 
   /** Shows a point's figures just below and right of a place in the window, inside the drawer. */
   function showTip(p: Point, clientX: number, clientY: number) {
     if (!current) return;
     tipPoint = p;
     tip.hidden = false;
-    tip.replaceChildren(...describePoint(current.spec, current.results, p));
+    tip.replaceChildren(...describePoint(current.spec, current.results, p, !!current.loaded.model.clock));
     const box = panel.getBoundingClientRect();
     tip.style.left = `${Math.min(clientX - box.left + 14, box.width - 260)}px`;
     tip.style.top = `${clientY - box.top + panel.scrollTop + 14}px`;
@@ -149,9 +158,22 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const { spec } = current;
     const { params, seed } = cellParams(spec, (yi * spec.x.values.length + xi) * spec.seeds);
     const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
-    lab.store.setState({ playing: false });
-    if (seed !== (lab.run.seed ?? current.loaded.model.seed)) lab.run.seed = seed;
-    session.load(lab.run.modelData, { seed, params: params as Record<string, ParamValue>, changes });
+    lab.store.getState().pause();
+    // The model's own seed stays unnamed in the link.
+    const own = lab.store.getState().seed ?? current.loaded.model.seed;
+    // The point's run opens at the moment the lab was showing, beside a narrower drawer, the point outlined.
+    session.open(lab.run.modelData, { seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes }, undefined, session.target());
+    markOpened([xi, yi]);
+    panel.classList.add('beside');
+  }
+
+  function markOpened(p: Point | null) {
+    opened = p;
+    openedMark.hidden = openedText.hidden = !p || !current;
+    if (!p || !current) return;
+    const [nx, ny] = [current.spec.x.values.length, current.spec.y ? current.spec.y.values.length : 1];
+    Object.assign(openedMark.style, { left: `${(p[0] / nx) * 100}%`, width: `${100 / nx}%`, bottom: `${(p[1] / ny) * 100}%`, height: `${100 / ny}%` });
+    openedText.textContent = `Open in the lab: ${pointValues(current.spec, p)}.`;
   }
 
   // The run's model, checked once per model: checking the incident takes tens of milliseconds,
@@ -222,8 +244,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   metric.addEventListener('change', () => {
     if (current) {
       current.key = { ...current.key, metric: metric.value as SweepMetric };
-      setSweepKey(lab, encodeSweepKey(current.key));
-      writeUrl(lab);
+      lab.store.getState().showSweep(encodeSweepKey(current.key));
     }
     redraw();
   });
@@ -240,6 +261,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       title: `${s.loaded.model.title}: ${s.spec.service}`,
       x, y, seeds: s.spec.seeds, metric: s.key.metric, results: s.results,
       theory: singleServiceTheory(s.loaded.model.id, x, y, values),
+      clocked: !!s.loaded.model.clock,
     };
   };
   /** The picture for a download: every point drawn in it. */
@@ -249,6 +271,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (!current) return;
     const { spec } = current;
     const input = inputOf(current);
+    for (const o of metric.options) o.textContent = metricLabel(o.value as SweepMetric, input.clocked);
     const fills = phaseFills(input);
     const [nx, ny] = [spec.x.values.length, spec.y ? spec.y.values.length : 1];
     const large = nx * ny > LARGE_MAP;
@@ -269,7 +292,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     }
     const { results } = current;
     grid.settle(fills.cells, (p, rows) => pointName(spec, p, rows));
-    if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint));
+    if (tipPoint) tip.replaceChildren(...describePoint(spec, results, tipPoint, !!current?.loaded.model.clock));
     const n = current.results.length;
     const done = current.results.filter(Boolean).length;
     progress.max = n;
@@ -314,6 +337,9 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
   const start = (key: SweepKey, fromLink = false) => {
     const loaded = loadedNow();
     if (!loaded) return;
+    // Another map: no point of it is open yet, and it has the drawer's full width again.
+    if (opened) markOpened(null);
+    panel.classList.remove('beside');
     fillPickers(loaded);
     mapOf = loaded.model.id;
     const x = parseAxis(loaded.params, key.x, 'Across');
@@ -336,8 +362,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (waits) {
       showAsked();
       // The map stays in the link while it waits for Run.
-      setSweepKey(lab, encodeSweepKey(key));
-      writeUrl(lab);
+      lab.store.getState().showSweep(encodeSweepKey(key));
       status.textContent = waits;
       return;
     }
@@ -351,7 +376,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const changes = (recipe?.changes ?? []).flatMap((c) => ('id' in c ? [{ atS: c.t, id: c.id, value: c.value }] : []));
     const m = loaded.model;
     const spec: SweepSpec = {
-      x: x.axis, y: y && y.ok ? y.axis : null, seed: recipe?.seed ?? lab.run.seed ?? m.seed, seeds: key.seeds, params, changes,
+      x: x.axis, y: y && y.ok ? y.axis : null, seed: recipe?.seed ?? lab.store.getState().seed ?? m.seed, seeds: key.seeds, params, changes,
       service: `${m.focus?.region ?? m.regions[0].id}/${m.services[focusService({ model: m })].id}`,
     };
     xParam.value = spec.x.id;
@@ -364,8 +389,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       note: recipe?.changes.some((c) => 'action' in c) ? ' Operator actions of this run are not part of the map.' : '' };
     current = s;
     command.textContent = sweepCommand(typeof lab.run.modelData === 'string' ? lab.run.modelData : 'model.json', spec, m.seed, spec.service);
-    setSweepKey(lab, encodeSweepKey(key));
-    writeUrl(lab);
+    lab.store.getState().showSweep(encodeSweepKey(key));
     const order = coarseToFine(spec.x.values.length, spec.y ? spec.y.values.length : 1, spec.seeds);
     hideTip();
     grid.reset(
@@ -381,6 +405,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
         s.endedAt = performance.now();
         s.error = err ?? null;
         if (current === s) queueDraw();
+        if (err && current === s) lab.store.getState().say(`Map the space: ${err}.`);
+      },
+      notice(text) {
+        if (current === s) lab.store.getState().say(text);
       },
     });
     redraw();
@@ -443,9 +471,8 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     if (on) {
       const loaded = loadedNow();
       if (loaded) fillPickers(loaded);
-      setSweepKey(lab, current ? encodeSweepKey(current.key) : undefined);
-    } else setSweepKey(lab, undefined);
-    writeUrl(lab);
+      lab.store.getState().showSweep(current ? encodeSweepKey(current.key) : undefined);
+    } else lab.store.getState().showSweep(undefined);
   };
   open.addEventListener('click', () => show(panel.hidden));
   // Closing gives focus back to the button that opened the map, not to the page.
@@ -481,7 +508,7 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
       hideTip();
       status.textContent = '';
       command.textContent = '';
-      setSweepKey(lab, undefined);
+      lab.store.getState().showSweep(undefined);
       [csv, svg, png].forEach((b) => (b.disabled = true));
       run.disabled = false;
       stop.disabled = true;

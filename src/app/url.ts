@@ -16,7 +16,11 @@ import { PANELS, panelNamed } from './panels.ts';
 import { decodeSweepKey } from './sweep-link.ts';
 import { formatCount } from '../view/format.ts';
 
-export const URL_VERSION = 1;
+/**
+ * 2: a link naming no time or chapter opens at the model's `opensAt` (the storm), paused; a
+ * version-1 link without a time still opens at the start, as it did.
+ */
+export const URL_VERSION = 2;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
 const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file'] as const;
@@ -116,6 +120,8 @@ export interface ModelCatalog {
   durationOf?(id: string): number;
   /** The model's step, in seconds: the engine counts every time in whole steps. */
   stepOf?(id: string): number;
+  /** Where the model opens when a link names no time or chapter (seconds), or null: the start. */
+  opensAtOf?(id: string): number | null;
 }
 
 /** The views of the run on the stage: a link may hide some of them, not all. */
@@ -124,20 +130,31 @@ const STAGE_VIEWS = ['map', 'graph', 'charts', 'timeline'] as const;
 /** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
 export const HIDEABLE: readonly string[] = [...PANELS, 'controls'];
 
+/** The longest link the lab shares: common servers and proxies refuse request lines past 8 KB. */
+export const MAX_SHARED_LINK_CHARS = 8_000;
+
+/** A number as the reader reads it back: plain decimals (never `1e-7`), to the reader's 9 places. */
+export function decimal(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  const fixed = n.toFixed(9).replace(/0+$/, '').replace(/\.$/, '');
+  return fixed === '-0' ? '0' : fixed;
+}
+
 export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   const q = new URLSearchParams();
   q.set('v', String(URL_VERSION));
   q.set('model', s.model);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
-  if (s.t !== undefined && s.t > 0) q.set('t', catalog.clockOf?.(s.model, s.t) ?? String(Math.round(s.t)));
+  // Always written, the start too: a link without a time opens at the model's own moment.
+  if (s.t !== undefined) q.set('t', catalog.clockOf?.(s.model, s.t) ?? decimal(s.t));
   if (s.chapter !== undefined) q.set('chapter', String(s.chapter));
   if (s.compare) q.set('compare', s.compare);
   if (s.sweep) q.set('sweep', s.sweep);
-  const time = (t: number) => catalog.clockOf?.(s.model, t) ?? String(Math.round(t * 1000) / 1000);
+  const time = (t: number) => catalog.clockOf?.(s.model, t) ?? decimal(t);
   for (const c of s.changes ?? []) {
     if ('action' in c) {
       const a = c.action;
-      const args = [a.service ?? '', a.regions?.[0] ?? '*', ...a.args.map(String)];
+      const args = [a.service ?? '', a.regions?.[0] ?? '*', ...a.args.map((x) => (typeof x === 'number' ? decimal(x) : x))];
       q.append('op', `${time(c.t)}:${a.type}(${args.join(',')})`);
     } else q.append('at', `${time(c.t)}:${c.id}=${formatValue(c.value)}`);
   }
@@ -153,6 +170,8 @@ export interface Decoded {
   page: PageOptions;
   /** One sentence per thing that was dropped or changed, for the notice. */
   notices: string[];
+  /** The link named no moment: the page opens at the model's `opensAt` (in `state.t`), paused, Play focused. */
+  opening: boolean;
 }
 
 /** Longest link read, in characters; the rest is left out (with a notice). */
@@ -181,7 +200,7 @@ export function decodeLink(search: string, catalog: ModelCatalog): Decoded {
     return decodeChecked(search, catalog, notices);
   } catch {
     notices.add('This link could not be read, so the lab starts with its defaults.');
-    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list() };
+    return { state: { model: catalog.defaultId, params: {} }, page: { embed: false, present: false, hide: new Set() }, notices: notices.list(), opening: false };
   }
 }
 
@@ -199,7 +218,7 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     return all.length ? all[all.length - 1] : null;
   };
   const version = last('v');
-  if (version !== null && version !== String(URL_VERSION)) {
+  if (version !== null && version !== '1' && version !== String(URL_VERSION)) {
     notices.add(`This link was made by version ${clip(version)} of the lab; it was read as version ${URL_VERSION}.`);
   }
   const file = last('file');
@@ -285,6 +304,15 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
       notices.add(`The ${what} "${clip(raw)}" is after the end of this model's clock (${clockEnd()}) and was left out.`);
       continue;
     }
+    // The engine applies a change at a step of the model: one between steps is moved to the nearest, and said.
+    const step = catalog.stepOf?.(model);
+    if (step) {
+      const snapped = Number((Math.round(r.change.t / step) * step).toFixed(9));
+      if (Math.abs(snapped - r.change.t) > 1e-9) {
+        notices.add(`The ${what} "${clip(raw)}" at ${decimal(r.change.t)} s falls between this model's ${decimal(step)} s steps, so it happens at ${decimal(snapped)} s.`);
+        r.change.t = snapped;
+      }
+    }
     for (const n of r.clamped) notices.add(n);
     changes.push(r.change);
   }
@@ -319,7 +347,10 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
   if (over > 0) notices.add(`An embed shows at most ${MAX_CONTROLS} settings; the first ${MAX_CONTROLS} are shown and ${formatCount(over)} more are not.`);
   const page: PageOptions = { embed: last('embed') === '1', present: last('present') === '1', hide };
   if (controls.length) page.controls = controls;
-  return { state, page, notices: notices.list() };
+  // No moment named: the one the model opens at (a version-1 link meant the start).
+  const opensAt = state.t === undefined && state.chapter === undefined && version !== '1' ? catalog.opensAtOf?.(model) ?? null : null;
+  if (opensAt !== null) state.t = opensAt;
+  return { state, page, notices: notices.list(), opening: opensAt !== null };
 }
 
 /** A setting's value: valid, clamped into range (with a notice), or ignored (with a notice). */

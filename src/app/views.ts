@@ -17,14 +17,13 @@ import { stageStacked } from '../view/layout.ts';
 import { hasMap, renderRegions } from '../view/regions.ts';
 import { judged } from '../view/score.ts';
 import { renderTimeline } from '../view/timeline.ts';
-import { renderOperator, renderScoreboard, renderStory, renderWhatIfs } from '../view/teach.ts';
-import { startCompare } from './compare-panel.ts';
+import { renderOperator, renderScoreboard, renderStory, renderWhatIfs, type WhatIfHandlers } from '../view/teach.ts';
 import { exportChart } from './files.ts';
-import { $, type Lab } from './lab.ts';
+import { $, type Lab, type TeachViews } from './lab.ts';
 import { reapplyHidden } from './panels.ts';
 import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
-import { applyWhatIf, asItHappened, chapterHides, followMoment, goToChapter } from './teaching.ts';
+import { asItHappened, showTeaching } from './teaching.ts';
 
 export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   const { store } = lab;
@@ -32,12 +31,23 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   const speed = $<HTMLSelectElement>('speed');
   speed.replaceChildren(...speeds.map((v) => new Option(speedLabel(v), String(v))));
   speed.value = String(speeds[2]);
-  store.setState({ speed: speeds[2] });
+  store.getState().setSpeed(speeds[2]);
   $('model-description').textContent = model.description;
   $('stage').classList.toggle('no-map', !hasMap(model));
-  const controls = renderControls($('controls'), model.params, (id, value) => session.setParam(id, value));
+  const setParam = store.getState().setParam;
+  // The protected service's capacity where the run is in view, for switches that come on at a few seconds of it.
+  const capacityRps = () => {
+    const h = lab.run.history;
+    const r = model.regions.findIndex((x) => x.id === store.getState().region);
+    const j = model.services.indexOf(judged(model));
+    if (r < 0 || j < 0) return undefined;
+    const node = r * model.services.length + j;
+    const series = h ? h.series(node, 'capacity') : [];
+    return series.length ? series[series.length - 1] : model.capacityRps[node];
+  };
+  const controls = renderControls($('controls'), model.params, setParam, capacityRps);
   const chosen = (lab.page.controls ?? []).map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
-  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, (id, value) => session.setParam(id, value)) : null;
+  const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam, capacityRps, 'tooltip') : null;
   $('embed-controls').hidden = !stageControls;
   lab.views = {
     regions: null,
@@ -56,13 +66,14 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   };
   lab.teach = {
     score: renderScoreboard($('scoreboard'), model),
-    verdict: renderWhatIfs($('whatif'), model, policiesFor(model.params), {
-      apply: (label, params) => applyWhatIf(lab, session, label, params),
-      show: (service, region) => store.setState(region ? { service, region } : { service }),
+    ...whatIfView($('whatif'), model, {
+      apply: (key, label, params) => store.getState().addWhatIf({ key, label, params }),
+      remove: (key) => store.getState().removeWhatIf(key),
+      show: (service, region) => store.getState().select({ service, region }),
       asItHappened: () => asItHappened(lab, session),
-      compare: (label, params, key) => startCompare(lab, label, params, key),
+      compare: (key) => store.getState().compare(key),
     }),
-    story: renderStory($('caption'), model, { go: (index) => goToChapter(lab, session, index) }),
+    story: renderStory($('caption'), model, { go: (index) => store.getState().goToChapter(index) }),
   };
   buildStage(lab, session, model);
   buildSideCharts(lab, model);
@@ -72,16 +83,17 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
     undo: () => session.send({ type: 'undo' }),
     service: () => store.getState().service,
   });
-  const chapter = lab.story.chapter;
-  lab.teach.story.chapter(chapter);
-  followMoment(lab);
-  chapterHides(model.story[chapter]?.hide ?? []);
-  lab.teach.verdict(lab.story.verdictText);
-  if (chapter >= 0) lab.story.highlight = new Set(model.story[chapter]?.highlight ?? []);
+  showTeaching(lab, model);
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
   watchStageSize(lab, session);
+}
+
+/** The what-if panel's two parts, as the page drives them. */
+function whatIfView(root: HTMLElement, model: ModelInfo, on: WhatIfHandlers): Pick<TeachViews, 'verdict' | 'chips'> {
+  const v = renderWhatIfs(root, model, policiesFor(model.params), on);
+  return { verdict: v.verdict, chips: v.chips };
 }
 
 /** A view's drawing box and its legend line, inside a stage section. */
@@ -141,7 +153,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
         arcs.append(swatch('retry'), 'arcs: failed calls sent to the paired region');
         p.append(arcs);
       });
-      views.regions = renderRegions(box, model, (region) => store.setState({ region }));
+      views.regions = renderRegions(box, model, (region) => store.getState().select({ region }));
     } else {
       $('regions').replaceChildren();
       views.regions = null;
@@ -164,7 +176,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
       }
       if (!hasMap(model)) states(p);
     });
-    views.graph = renderGraph(graphBox, model, (service) => store.setState({ service }));
+    views.graph = renderGraph(graphBox, model, (service) => store.getState().select({ service }));
     views.particles = renderParticles(graphBox, model, views.graph);
   }
   if (parts.includes('chart')) {

@@ -338,6 +338,8 @@ function crossCheck(model: Model): string[] {
     if (what === 'chapter' ? t > end : Math.round(t / model.dtS) >= Math.round(end / model.dtS))
       errors.push(`${path}: ${at} is ${what === 'event' ? 'at or ' : ''}after the end of the run (durationS ${end} s), so it would never happen; move it earlier or lengthen durationS`);
   };
+  if (typeof model.opensAt === 'string' && !model.opensAt.startsWith('$') && !model.clock) errors.push('opensAt: "HH:MM" times need a clocked model');
+  late('opensAt', model.opensAt, 'chapter');
   model.story.forEach((c, i) => {
     late(`story.${i}.at`, c.at, 'chapter');
     late(`story.${i}.from`, c.from, 'chapter');

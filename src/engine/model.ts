@@ -230,6 +230,8 @@ export const ModelSchema = v.object({
   durationS: v.pipe(v.number(), v.minValue(1), v.maxValue(7 * 86400)),
   /** The service the lab judges by default (scoreboard headline, sweeps): region and service ids. */
   focus: v.optional(v.object({ region: Id, service: Id })),
+  /** Where the page opens when a link names no time or chapter: the moment worth seeing first. */
+  opensAt: v.optional(At),
   texts: v.optional(Texts, {}),
   operator: v.optional(OperatorScale, {}),
   /** Flow time step in seconds. */

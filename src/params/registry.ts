@@ -42,6 +42,11 @@ export interface ParamDef {
   /** A number parameter that can also be switched `off`. */
   readonly off?: boolean;
   /**
+   * What a switch turns it on at (unless the page has a value last used): a number, or seconds of
+   * the protected service's capacity (a queue limit that holds that many seconds of work).
+   */
+  readonly onValue?: number | { capacityS: number };
+  /**
    * Only whole multiples of this are allowed: a count, or a time the engine counts in whole steps
    * (set from the model's step when it is loaded). Nothing is accepted and then rounded.
    */
@@ -111,12 +116,12 @@ export const COMMON_PARAMS: readonly ParamDef[] = [
   },
   {
     id: 'retry.budget', label: 'Retry budget', unit: '%', group: 'retries', kind: 'number',
-    min: 0, max: 100, step: 1, off: true, default: OFF,
+    min: 0, max: 100, step: 1, off: true, default: OFF, onValue: 10,
     description: 'Retries allowed as a share of first tries (a token bucket over about 10 s, as in Finagle and Envoy). Beyond it a failed call is given up instead of retried.',
   },
   {
     id: 'throttle.k', label: 'Adaptive throttling K', unit: '×', group: 'retries', kind: 'number',
-    min: 1, max: 10, step: 0.1, off: true, default: OFF,
+    min: 1, max: 10, step: 0.1, off: true, default: OFF, onValue: 2,
     description: 'Client-side adaptive throttling (Google SRE): reject locally with p = max(0, (requests − K·accepts) / (requests + 1)) over 2 minutes. K = 2 is the book’s value.',
   },
   {
@@ -131,7 +136,7 @@ export const COMMON_PARAMS: readonly ParamDef[] = [
   },
   {
     id: 'queue.limit', label: 'Queue limit', unit: 'requests', group: 'server', kind: 'number',
-    min: 1, max: 1e9, step: 1, off: true, default: OFF,
+    min: 1, max: 1e9, step: 1, off: true, default: OFF, onValue: { capacityS: 30 },
     description: 'Bounded queue: requests arriving at a full queue are rejected at once (cheaply) instead of waiting.',
   },
   {
@@ -141,12 +146,12 @@ export const COMMON_PARAMS: readonly ParamDef[] = [
   },
   {
     id: 'queueTimeout', label: 'Server queue timeout', unit: 's', group: 'server', kind: 'number',
-    min: 0.25, max: 600, step: 0.25, time: 'ticks', off: true, default: OFF,
+    min: 0.25, max: 600, step: 0.25, time: 'ticks', off: true, default: OFF, onValue: 2,
     description: 'The server drops requests that have waited longer than this. Shorter than the client timeout, the caller gets an error (and retries) sooner.',
   },
   {
     id: 'admission', label: 'Front-door admission', unit: '%', group: 'recovery', kind: 'number',
-    min: 0, max: 200, step: 1, off: true, default: OFF,
+    min: 0, max: 200, step: 1, off: true, default: OFF, onValue: 100,
     description: 'Front-door limit on the protected service, as a share of its capacity. Work not admitted waits outside, in the backlog, and is admitted later; it is not failed or retried.',
   },
 ];

@@ -1,7 +1,10 @@
 /**
  * Controls generated from the parameter registry: grouped, each with its value and unit, a
- * description on hover and focus, and a reset to the model's default. A setting that can be
- * switched off is a switch first: on, it reveals its slider; off, there is no slider to misread.
+ * description in one fixed line above them (on hover and focus; nothing below ever moves) and as
+ * a tooltip, and a reset to the model's default. A setting that can be switched off is a switch
+ * first: on, its slider shows (its room kept while off, so the rows stay put); off, there is no
+ * slider to misread. A switch comes on at the value last used in this page, or the registry's
+ * `onValue`.
  */
 import { formatValue, type ParamDef, type ParamGroup, type ParamValue } from '../params/registry.ts';
 
@@ -17,8 +20,35 @@ export interface ControlsHandle {
   update(params: Record<string, ParamValue>): void;
 }
 
-export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onChange: (id: string, value: ParamValue) => void): ControlsHandle {
+/** The value each switch was last on at, in this page (kept across models and runs). */
+const lastUsed = new Map<string, number>();
+
+/** What a switch turns on at: the value last used here, else the registry's, else the default or minimum. */
+export function switchOnValue(def: ParamDef, capacityRps: () => number | undefined): number {
+  const last = lastUsed.get(def.id);
+  if (last !== undefined) return last;
+  const on = def.onValue;
+  if (typeof on === 'number') return on;
+  const capacity = on ? capacityRps() : undefined;
+  if (on && capacity !== undefined && capacity > 0) return Math.min(sliderMax(def), Math.max(def.min!, Math.round(capacity * on.capacityS)));
+  return typeof def.default === 'number' ? def.default : def.min!;
+}
+
+/**
+ * `describe`: 'line' gives the descriptions a fixed line above the rows (the settings panel);
+ * 'tooltip' only a tooltip (a few settings on the stage of an embed, where every line counts).
+ */
+export function renderControls(
+  root: HTMLElement,
+  defs: readonly ParamDef[],
+  onChange: (id: string, value: ParamValue) => void,
+  capacityRps: () => number | undefined = () => undefined,
+  describe: 'line' | 'tooltip' = 'line',
+): ControlsHandle {
   root.replaceChildren();
+  const line = el('p', 'desc-line');
+  line.setAttribute('aria-hidden', 'true');
+  if (describe === 'line') root.append(line);
   const inputs = new Map<string, { def: ParamDef; set: (v: ParamValue) => void }>();
   for (const g of GROUPS) {
     const members = defs.filter((d) => d.group === g.id);
@@ -27,6 +57,9 @@ export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onC
     fs.append(el('legend', '', g.label));
     for (const def of members) {
       const row = el('div', 'control');
+      const explain = () => (line.textContent = `${def.label}: ${def.description}`);
+      row.addEventListener('pointerenter', explain);
+      row.addEventListener('focusin', explain);
       const id = `param-${def.id.replace(/\W/g, '-')}`;
       const label = el('label', '', def.label);
       label.htmlFor = id;
@@ -54,8 +87,6 @@ export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onC
         range.max = String(sliderMax(def));
         range.step = String(def.step ?? 1);
         let on: HTMLInputElement | null = null;
-        // Switching on goes back to the last value the slider had (or the model's default).
-        let lastOn = typeof def.default === 'number' ? def.default : def.min!;
         const emit = () => onChange(def.id, on && !on.checked ? 'off' : Number(range.value));
         range.addEventListener('input', emit);
         row.append(label);
@@ -67,7 +98,7 @@ export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onC
           on.id = `${id}-on`;
           on.setAttribute('aria-label', `${def.label}: on or off`);
           on.addEventListener('change', () => {
-            if (on!.checked) range.value = String(lastOn);
+            if (on!.checked) range.value = String(switchOnValue(def, capacityRps));
             emit();
           });
           row.classList.add('switchable');
@@ -77,11 +108,13 @@ export function renderControls(root: HTMLElement, defs: readonly ParamDef[], onC
         set = (v) => {
           const isOff = v === 'off';
           if (on) on.checked = !isOff;
-          range.hidden = isOff;
+          // Hidden but in place: switching it on or off moves nothing below.
+          range.style.visibility = isOff ? 'hidden' : '';
+          range.disabled = isOff;
           row.classList.toggle('is-off', isOff);
           if (!isOff) {
             range.value = String(v);
-            lastOn = Number(v);
+            if (def.off) lastUsed.set(def.id, Number(v));
           }
           value.textContent = isOff ? 'off' : `${formatValue(v)}${def.unit ? ` ${def.unit}` : ''}`;
         };

@@ -42,6 +42,12 @@ export function timeTicks(durationS: number, clockStart: string | null, approx =
     .map((d) => (d.getTime() - start) / 1000);
 }
 
+/** A duration as the clock writes it, hours and minutes: 19,605 s is "05:27". */
+export function clockDuration(s: number): string {
+  const m = Math.round(s / 60);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** A duration in the model's scale, for buttons: "30 s", "2 min", "1 h", "1 h 30 min". */
 export function formatDuration(s: number): string {
   if (s < 60) return `${whole(s)} s`;

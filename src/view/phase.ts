@@ -9,7 +9,7 @@ import { interpolateViridis, rgb, scaleSequential } from 'd3';
 import type { CellResult, SweepMetric } from '../engine/sweep.ts';
 import { metricOf } from '../engine/sweep.ts';
 import type { ParamValue } from '../params/registry.ts';
-import { formatCount } from './format.ts';
+import { clockDuration, formatCount } from './format.ts';
 
 export interface PhaseAxis {
   id: string;
@@ -34,6 +34,13 @@ export interface PhaseInput {
   /** Results in grid order (y outer, x inner, then seed); missing while not run yet. */
   results: readonly (CellResult | undefined)[];
   theory?: TheoryLines | null;
+  /** The model has a clock: times (in trouble, to recover) are shown as it writes them, h:min. */
+  clocked?: boolean;
+}
+
+/** The metric's name on screen, in the unit its times are shown in. */
+export function metricLabel(metric: SweepMetric, clocked = false): string {
+  return clocked && (metric === 'trouble_s' || metric === 'recovery_s') ? METRIC_LABEL[metric].replace('(s)', '(h:min)') : METRIC_LABEL[metric];
 }
 
 export const OUTCOME_COLOR = { ok: '#008577', recovered: '#9a7d00', stuck: '#c75a00' } as const;
@@ -326,7 +333,7 @@ function theoryMarkup(input: PhaseInput, cx: (k: number) => number, cy: (k: numb
 }
 
 function legendMarkup(input: PhaseInput, x: number, y: number, colour: (v: number) => string, domain: [number, number]): string {
-  let s = `<text x="${x}" y="${y + 4}" font-weight="600" fill="#1a1a1a">${esc(METRIC_LABEL[input.metric])}</text>`;
+  let s = `<text x="${x}" y="${y + 4}" font-weight="600" fill="#1a1a1a">${esc(metricLabel(input.metric, input.clocked))}</text>`;
   if (input.metric === 'outcome') {
     const items: [string, string][] = [
       [OUTCOME_COLOR.ok, 'ok: never in trouble'],
@@ -344,7 +351,8 @@ function legendMarkup(input: PhaseInput, x: number, y: number, colour: (v: numbe
       const v = domain[1] - ((domain[1] - domain[0]) * k) / (steps - 1);
       s += `<rect x="${x}" y="${y + 16 + k * 4}" width="16" height="4.5" fill="${colour(v)}"/>`;
     }
-    const f = (v: number) => (Math.abs(v) >= 1000 ? formatCount(v) : String(Math.round(v * 1000) / 1000));
+    const time = input.clocked && (input.metric === 'trouble_s' || input.metric === 'recovery_s');
+    const f = (v: number) => (time ? clockDuration(v) : Math.abs(v) >= 1000 ? formatCount(v) : String(Math.round(v * 1000) / 1000));
     s += `<text x="${x + 22}" y="${y + 26}" fill="#333">${f(domain[1])}</text><text x="${x + 22}" y="${y + 16 + steps * 4}" fill="#333">${f(domain[0])}</text>`;
     s += `<rect x="${x}" y="${y + 30 + steps * 4}" width="16" height="16" fill="#d9d9d9"/><text x="${x + 22}" y="${y + 42 + steps * 4}" fill="#333">none</text>`;
     y += 50 + steps * 4;

@@ -34,12 +34,29 @@ export function renderScoreboard(root: HTMLElement, model: ModelInfo): (score: S
 }
 
 export interface WhatIfHandlers {
-  apply(label: string, params: Record<string, string | number>): void;
+  /** Turns a what-if on (`key` names it: "w:id" or "p:id"), on top of those on. */
+  apply(key: string, label: string, params: Record<string, string | number>): void;
+  /** Turns it off again: the values it replaced come back. */
+  remove(key: string): void;
   /** Puts a service family (in the region where the difference shows) in the key chart. */
   show(service: string, region: string | undefined): void;
   asItHappened(): void;
-  /** Run B = this run with `params`, side by side; `key` names it in links. */
-  compare(label: string, params: Record<string, string | number>, key: string): void;
+  /** Run B = this run with what `key` names, side by side. */
+  compare(key: string): void;
+}
+
+/** A what-if that is on, as its chip shows it. */
+export interface WhatIfChip {
+  key: string;
+  label: string;
+  params: Readonly<Record<string, string | number>>;
+  replaced: Readonly<Record<string, string | number>>;
+}
+
+/** The what-if panel: the verdict on screen, and the chips of the what-ifs that are on. */
+export interface WhatIfView {
+  verdict(v: string | VerdictShown | null): void;
+  chips(on: readonly WhatIfChip[]): void;
 }
 
 /** A verdict on screen: its text, and each family's part so its name can show its chart. */
@@ -49,15 +66,16 @@ export interface VerdictShown {
   parts: readonly VerdictPart[];
 }
 
-export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): (verdict: string | VerdictShown | null) => void {
+export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): WhatIfView {
   root.replaceChildren();
   root.append(el('h3', '', 'What if…'));
   const buttons = el('div', 'whatifs');
   for (const w of model.whatIfs) {
     const b = el('button', '', w.label);
     b.type = 'button';
+    b.dataset.key = `w:${w.id}`;
     b.title = w.description;
-    b.addEventListener('click', () => on.apply(w.label, w.params));
+    b.addEventListener('click', () => on.apply(`w:${w.id}`, w.label, w.params));
     buttons.append(b);
   }
   const reset = el('button', 'as-it-happened', 'As it happened');
@@ -71,7 +89,7 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
   for (const p of policies) select.append(new Option(p.label, p.id));
   select.addEventListener('change', () => {
     const p = policies.find((x) => x.id === select.value);
-    if (p) on.apply(`${p.label} (${p.note})`, p.params);
+    if (p) on.apply(`p:${p.id}`, `${p.label} (${p.note})`, p.params);
     select.value = '';
   });
   policy.append(select);
@@ -84,15 +102,35 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
     const v = withWhat.value;
     const w = model.whatIfs.find((x) => `w:${x.id}` === v);
     const p = policies.find((x) => `p:${x.id}` === v);
-    if (w) on.compare(w.label, w.params, v);
-    else if (p) on.compare(p.label, p.params, v);
+    if (w || p) on.compare(v);
     withWhat.value = '';
   });
   compare.append(withWhat);
   const out = el('p', 'verdict');
   out.setAttribute('role', 'status');
-  root.append(buttons, policy, compare, out);
-  return (v) => {
+  const chips = el('ul', 'whatif-chips');
+  chips.setAttribute('aria-label', 'What-ifs on');
+  root.append(buttons, chips, policy, compare, out);
+  const name = (id: string) => model.params.find((d) => d.id === id)?.label ?? id;
+  const chipsOf = (list: readonly WhatIfChip[]) => {
+    chips.replaceChildren(
+      ...list.map((w) => {
+        const li = el('li', 'chip');
+        const remove = el('button', 'chip-remove', '×');
+        remove.type = 'button';
+        const back = Object.entries(w.replaced).map(([id, v]) => `${name(id)} back to ${v}`).join(', ');
+        remove.setAttribute('aria-label', `Remove ${w.label} (${back})`);
+        remove.title = `Remove: ${back}`;
+        remove.addEventListener('click', () => on.remove(w.key));
+        li.append(el('span', 'chip-label', w.label), remove);
+        return li;
+      }),
+    );
+    chips.hidden = list.length === 0;
+    for (const b of buttons.querySelectorAll<HTMLButtonElement>('button[data-key]')) b.setAttribute('aria-pressed', String(list.some((w) => w.key === b.dataset.key)));
+  };
+  chipsOf([]);
+  const verdict = (v: string | VerdictShown | null) => {
     if (v === null || typeof v === 'string' || v.parts.length === 0) {
       out.textContent = v === null ? '' : typeof v === 'string' ? v : `${v.label}: ${v.text}`;
       return;
@@ -107,6 +145,7 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
       out.append(...(k > 0 ? [' '] : []), b, `: ${part.text}.`);
     });
   };
+  return { verdict, chips: chipsOf };
 }
 
 export interface StoryHandlers {
@@ -123,6 +162,8 @@ export interface StoryView {
    * first chapter begins, or when the run's settings are not the story's.
    */
   moment(t: number, storyRun: boolean): void;
+  /** The chapter on screen: the one chosen, else the moment's (-1: none). */
+  current(): number;
 }
 
 /** Watches the caption's width (there is one caption on the page). */
@@ -210,6 +251,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
       atMoment = k;
       if (current < 0) show();
     },
+    current: from,
   };
 }
 

@@ -56,7 +56,7 @@ export class SimHost {
     try {
       switch (msg.type) {
         case 'load':
-          return this.load(msg.model, msg.seed, msg.params, msg.changes);
+          return this.load(msg.model, msg.seed, msg.params, msg.changes, msg.id);
         case 'advance':
           return [this.advance(msg.simS)];
         case 'setParam':
@@ -112,7 +112,7 @@ export class SimHost {
     return this.sim;
   }
 
-  private load(model: string | object, seed?: number, params?: Record<string, ParamValue>, changes?: RecipeChange[]): FromWorkerMsg[] {
+  private load(model: string | object, seed?: number, params?: Record<string, ParamValue>, changes?: RecipeChange[], id?: number): FromWorkerMsg[] {
     const data = typeof model === 'string' ? (Object.hasOwn(BUILTIN_MODELS, model) ? BUILTIN_MODELS[model] : undefined) : model;
     if (data === undefined) throw new RefusedError(`unknown model "${String(model)}"; built-in models are ${Object.keys(BUILTIN_MODELS).join(', ')}`);
     const r = loadModel(data);
@@ -133,7 +133,7 @@ export class SimHost {
       Object.assign(this, previous);
       throw e;
     }
-    return [{ type: 'loaded', model: this.info(), frame: this.frame() }];
+    return [{ type: 'loaded', model: this.info(), frame: this.frame(), ...(id === undefined ? {} : { id }) }];
   }
 
   private start(params: Record<string, ParamValue | string>): void {
@@ -369,6 +369,7 @@ export class SimHost {
       regions: model.regions.map((r) => ({ id: r.id, label: r.label, pair: r.pair, lat: r.lat, lon: r.lon })),
       services: model.services.map((s) => ({ id: s.id, label: s.label, description: s.description, door: s.door, family: s.family })),
       calls: model.calls.map((c) => ({ from: c.from, to: c.to })),
+      capacityRps: this.sim!.topo.nodes.map((_, i) => this.sim!.capacityRps(i)),
       sources: model.sources.map((s) => ({ id: s.id, label: s.label, service: s.service })),
       flows: this.sim!.topo.flows.map((f) => {
         const t = this.sim!.topo;

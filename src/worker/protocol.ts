@@ -13,7 +13,8 @@ export type FrameMetric = (typeof FRAME_METRICS)[number];
 
 export interface ToWorker {
   /** Load a built-in model by id, or a model given as data; start at t = 0. */
-  load: { model: string | object; seed?: number; params?: Record<string, ParamValue>; changes?: RecipeChange[] };
+  /** `id`, echoed by `loaded`, tells the page which of several loads in flight was answered. */
+  load: { model: string | object; seed?: number; params?: Record<string, ParamValue>; changes?: RecipeChange[]; id?: number };
   /** Advance by `simS` simulated seconds (or not at all) and answer with a frame. */
   advance: { simS: number };
   setParam: { id: string; value: ParamValue | string };
@@ -84,6 +85,8 @@ export interface ModelInfo {
   /** `family`: the name the scoreboard and verdicts report the service under (absent: only a link in the chain). */
   services: { id: string; label: string; description: string; door: boolean; family?: string }[];
   calls: { from: string; to: string }[];
+  /** Each node's capacity (req/s) as the run starts (node = region × services + service). */
+  capacityRps: number[];
   sources: { id: string; label: string; service: string }[];
   /** Every caller → callee pair per region: `from` is a service id, or "source:<id>" for new work. */
   flows: { region: string; from: string; to: string }[];
@@ -104,7 +107,7 @@ export interface ModelInfo {
 }
 
 export interface FromWorker {
-  loaded: { model: ModelInfo; frame: Frame };
+  loaded: { model: ModelInfo; frame: Frame; id?: number };
   frame: Frame;
   /** Something the user gave was refused (bad parameter, model, action); the run goes on. */
   refused: { message: string };

@@ -136,7 +136,7 @@ describe('hostile links', () => {
       { t: 10, action: { type: 'errors', service: 'server', regions: ['local'], args: [50, 60] } },
       { t: 20, action: { type: 'latency', service: 'server', regions: ['local'], args: [2.5, 30] } },
     ] }, catalog);
-    expect(decodeURIComponent(q)).toBe('v=1&model=single-service&op=10:errors(server,local,50,60)&op=20:latency(server,local,2.5,30)');
+    expect(decodeURIComponent(q)).toBe('v=2&model=single-service&op=10:errors(server,local,50,60)&op=20:latency(server,local,2.5,30)');
     const back = decodeLink('?' + q, catalog);
     expect(back.notices).toEqual([]);
     expect(back.state.changes).toEqual([

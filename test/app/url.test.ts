@@ -63,7 +63,7 @@ describe('links', () => {
       },
       catalog,
     );
-    expect(decodeURIComponent(link)).toBe('v=1&model=azure-2026-02&at=01:00:failover=0&op=01:00:admission(identity,eastus,0)&op=01:30:ramp(identity,eastus,100,3600)&op=02:30:rollout.disable(,*)');
+    expect(decodeURIComponent(link)).toBe('v=2&model=azure-2026-02&at=01:00:failover=0&op=01:00:admission(identity,eastus,0)&op=01:30:ramp(identity,eastus,100,3600)&op=02:30:rollout.disable(,*)');
     const back = decodeLink('?' + link, catalog);
     expect(back.notices).toEqual([]);
     expect(back.state.changes).toEqual([
@@ -83,7 +83,7 @@ describe('links', () => {
 
   it('writes only what differs from the defaults, readably', () => {
     const link = encodeLink({ model: 'azure-2026-02', t: 6 * 3600 + 38 * 60, params: { 'retry.attempts': 0, failover: 30 } }, catalog);
-    expect(link).toBe('v=1&model=azure-2026-02&t=00%3A08&retry.attempts=0');
+    expect(link).toBe('v=2&model=azure-2026-02&t=00%3A08&retry.attempts=0');
   });
 
   it('opens garbage anyway: drops or clamps, and says which and why', () => {

@@ -78,7 +78,7 @@ describe('embedding', () => {
   }, 60_000);
 
   it('a copied link reproduces the run: settings, time and all', async () => {
-    const { page } = await openLab(lab(), '?model=single-service');
+    const { page } = await openLab(lab(), '?v=1&model=single-service');
     const load = page.getByRole('slider', { name: 'Load' });
     await load.focus();
     await page.keyboard.press('End');

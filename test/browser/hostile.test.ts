@@ -135,6 +135,67 @@ describe('a hostile tester', () => {
     await page.close();
   }, 90_000);
 
+  it('a fault while a link is on its way to its time brings the run back to the link\'s time, not where the seek had got', async () => {
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await withWorkerControl(page);
+    await page.goto(lab().url + '?t=06:50&compare=w:batched');
+    await page.locator('#regions svg').waitFor();
+    await page.waitForTimeout(200);
+    await crash(page, 0);
+    await expect.poll(() => page.textContent('#notice')).toMatch(/restarted and brought back to 06:50\.$/);
+    await expect.poll(() => page.textContent('#clock'), { timeout: 30_000 }).toBe('06:50');
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('t=06:50');
+    expect(decodeURIComponent(page.url())).toContain('compare=w:batched');
+    await expect.poll(() => page.textContent('#compare-clock'), { timeout: 30_000 }).toBe('at 06:50');
+    await page.close();
+  }, 90_000);
+
+  it('Map the space has a watchdog: a killed worker is noticed, replaced once, and the map finishes', async () => {
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.addInitScript(() => {
+      const w = window as unknown as { sweepWorkers: Worker[] };
+      w.sweepWorkers = [];
+      const proto = Worker.prototype as unknown as { postMessage: (...args: unknown[]) => void };
+      const post = proto.postMessage;
+      proto.postMessage = function (this: Worker, ...args: unknown[]) {
+        const m = args[0] as { type?: string; spec?: unknown };
+        if (m?.type === 'init' && m.spec && !w.sweepWorkers.includes(this)) w.sweepWorkers.push(this);
+        post.apply(this, args);
+      };
+    });
+    const sweep = 'x=retry.attempts=0:4:5;y=failover=0,30,60,100;by=trouble_s;seeds=1';
+    await page.goto(`${lab().url}?v=2&t=00:40&sweep=${encodeURIComponent(sweep)}`);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { sweepWorkers: Worker[] }).sweepWorkers.length), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('#sweep-status')).toMatch(/^[1-9]\d* of 20 runs/);
+    // Killed without a word, as a crashed tab's worker would be.
+    await page.evaluate(() => (window as unknown as { sweepWorkers: Worker[] }).sweepWorkers.forEach((w) => w.terminate()));
+    await expect.poll(() => page.textContent('#notice'), { timeout: 30_000 }).toBe('A worker of the map stopped answering; it was restarted and the map goes on.');
+    await expect.poll(() => page.textContent('#sweep-status'), { timeout: 90_000 }).toMatch(/^20 of 20 runs/);
+    await page.close();
+  }, 150_000);
+
+  it('How we know has a watchdog: its killed worker is noticed and the checks run again', async () => {
+    const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.addInitScript(() => {
+      const w = window as unknown as { checkWorkers: Worker[] };
+      w.checkWorkers = [];
+      const proto = Worker.prototype as unknown as { postMessage: (...args: unknown[]) => void };
+      const post = proto.postMessage;
+      proto.postMessage = function (this: Worker, ...args: unknown[]) {
+        if ((args[0] as { type?: string })?.type === 'validate') w.checkWorkers.push(this);
+        post.apply(this, args);
+      };
+    });
+    await page.goto(`${lab().url}?t=00:40`);
+    await page.locator('#graph svg').waitFor();
+    await page.getByRole('button', { name: 'How we know' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { checkWorkers: Worker[] }).checkWorkers.length)).toBe(1);
+    await page.evaluate(() => (window as unknown as { checkWorkers: Worker[] }).checkWorkers[0].terminate());
+    await expect.poll(() => page.textContent('#how-we-know-body'), { timeout: 45_000 }).toContain('The checks stopped answering; running them again');
+    await expect.poll(() => page.textContent('#how-we-know-body'), { timeout: 60_000 }).toMatch(/\d+ of \d+ checks pass/);
+    await page.close();
+  }, 150_000);
+
   it('run B has a watchdog: silenced, it is restarted; and A\'s restart keeps the comparison', async () => {
     const page = await lab().browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await withWorkerControl(page);

@@ -46,9 +46,10 @@ describe('the lab in a browser', () => {
   it('loads the incident, plays, and shows no console errors', async () => {
     const { page, errors } = await openLab(lab());
     await expect.poll(() => page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
-    expect(await page.textContent('#clock')).toBe('17:30');
+    // It opens on the storm, paused.
+    await expect.poll(() => page.textContent('#clock')).toBe('00:40');
     await page.getByRole('button', { name: 'Play' }).click();
-    await expect.poll(() => page.textContent('#clock'), { timeout: 15_000 }).not.toBe('17:30');
+    await expect.poll(() => page.textContent('#clock'), { timeout: 15_000 }).not.toBe('00:40');
     await page.getByRole('button', { name: 'Pause' }).click();
     mkdirSync('test-results', { recursive: true });
     await seek(page, '01:00');

@@ -13,7 +13,7 @@ describe('teaching', () => {
   it('walks the story from the first chapter to the last, with buttons and arrow keys', async () => {
     const { page, errors } = await openLab(lab());
     const story = model('azure-2026-02').model.story;
-    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.getByRole('button', { name: 'Start the story' }).click();
     await expect.poll(() => page.textContent('.chapter-title')).toBe(story[0].title);
     await expect.poll(() => page.textContent('#clock')).toBe(story[0].at);
     for (let k = 1; k < story.length; k++) {
@@ -93,7 +93,7 @@ describe('teaching', () => {
       const expected = verdict(base, scoreRun(azure, { everyS: 60, params: w.params })).text;
       await page.getByRole('button', { name: 'As it happened' }).click();
       await page.getByRole('button', { name: w.label, exact: true }).click();
-      await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}: ${expected}`);
+      await expect.poll(() => page.textContent('.verdict'), { timeout: 30_000 }).toBe(`${w.label}, measured against the run as it happened: ${expected}`);
     }
     // And the run now is the last what-if's.
     await expect.poll(() => page.locator('output[for="param-failover"]').textContent()).toBe('0 %');
@@ -163,7 +163,7 @@ describe('teaching', () => {
     const size = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
     expect(size).toBeGreaterThanOrEqual(20);
     expect(await page.locator('#side').isVisible()).toBe(false);
-    expect(await page.locator('.panel-tabs').isVisible()).toBe(false);
+    expect(await page.locator('[data-open="settings"]').isVisible()).toBe(false);
     await page.close();
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sourceLedgers } from '../../src/engine/audit.ts';
-import { scoreRun, type Score } from '../../src/engine/score.ts';
+import { scoreRun, verdict, type Score } from '../../src/engine/score.ts';
 import { model, run } from '../helpers.ts';
 
 const azure = model('azure-2026-02');
@@ -99,6 +99,8 @@ describe("the README's table", () => {
     expect(family(s, 'identity').troubleAt).toBeNull();
     expect(family(s, 'vm').recoveredAt).toBeLessThanOrEqual(at('01:05'));
     expect(family(s, 'vm').recoveredAt).toBeGreaterThan(at('01:04'));
+    // The verdict the README quotes (Teaching with it).
+    expect(verdict(base, s).text).toContain('Bystander workloads: never in trouble (instead of 648 min, summed over regions). Managed Identity: never in trouble (instead of 650 min, summed over regions).');
   });
 
   it('retry.budget=10 with full jitter: identity in trouble 00:07:45–00:15:35 in East US only, 6 min', () => {

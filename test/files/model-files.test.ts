@@ -89,7 +89,7 @@ describe('hostile model files', () => {
     // Two hours of the incident, with the events that fall in them (a later one would be refused).
     const timeline = (incident.timeline as { at: string }[]).filter((e) => secondsAtTimeOfDay(incident as never, e.at)! <= 2 * 3600);
     expect(timeline.length).toBeGreaterThanOrEqual(2);
-    const shortIncident = { ...incident, durationS: 2 * 3600, story: [], timeline };
+    const shortIncident = { ...incident, durationS: 2 * 3600, story: [], timeline, opensAt: '18:00' };
     expect(loadModel(shortIncident).ok).toBe(true);
     fc.assert(fc.property(atBounds(shortIncident), expectFiniteRun), { numRuns: 10, seed: 20261130 });
     expect(ran).toBeGreaterThan(30);
