@@ -157,6 +157,26 @@ describe('teaching', () => {
     await page.close();
   }, 90_000);
 
+  it('the scoreboard shows each family\'s ledger: asked, completed, abandoned, pending — a backlog at 04:00, none left at 07:00', async () => {
+    const vmRow = (page: import('playwright-core').Page) => async () => {
+      const labels = await page.locator('dl.score dt').allTextContents();
+      const values = await page.locator('dl.score dd').allTextContents();
+      return values[labels.findIndex((l) => l.trim() === 'VM operations')] ?? '';
+    };
+    const storm = await openLab(lab(), '?t=04:00');
+    await storm.page.locator('[data-open="scoreboard"]').click();
+    await expect.poll(() => storm.page.textContent('#clock')).toBe('04:00');
+    // More than a million VM operations wait (parked, or on calls held at identity's door); none was abandoned.
+    await expect.poll(vmRow(storm.page)).toMatch(/asked [\d.]+M: [\d.]+M completed, 0 abandoned, [\d.]+M pending$/);
+    expect(storm.errors).toEqual([]);
+    await storm.page.close();
+    const end = await openLab(lab(), '?t=07:00');
+    await end.page.locator('[data-open="scoreboard"]').click();
+    await expect.poll(() => end.page.textContent('#clock')).toBe('07:00');
+    await expect.poll(vmRow(end.page)).toMatch(/asked [\d.]+M: [\d.]+M completed, 0 abandoned, 0 pending$/);
+    await end.page.close();
+  }, 90_000);
+
   it('presenter mode: ?present=1 shows large type without the chrome', async () => {
     const { page } = await openLab(lab(), '?present=1');
     expect(await page.locator('html').getAttribute('class')).toContain('present');
