@@ -135,6 +135,20 @@ function wireKeys(lab: Lab, session: Session): void {
     const button = (e.target as Element).closest?.('button, [role="button"], summary');
     if (e.detail > 0 && button && button === document.activeElement && !button.closest('dialog')) (button as HTMLElement).blur();
   });
+  // Nor does a slider, a switch or a list set with the pointer: once it has its value, the keys
+  // are the page's again (from the keyboard, focus stays, and the control keeps its keys).
+  let pointerUsed = false;
+  document.addEventListener('pointerdown', () => (pointerUsed = true), true);
+  document.addEventListener('keydown', () => (pointerUsed = false), true);
+  const letGo = (el: HTMLElement, what: string) => {
+    if (pointerUsed && el === document.activeElement && el.matches(what) && !el.closest('dialog, .sweep-panel')) el.blur();
+  };
+  document.addEventListener('change', (e) => letGo(e.target as HTMLElement, 'select'));
+  // A slider or a switch lets go when the pointer does (changed or not: a click on its value changes nothing).
+  document.addEventListener('pointerup', (e) => {
+    const el = e.target as HTMLElement;
+    setTimeout(() => letGo(el, 'input[type="range"], input[type="checkbox"]'), 0);
+  });
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
     if (keyBelongsTo(document.activeElement, e.key)) return;
