@@ -54,7 +54,8 @@ describe('controls you can trust', () => {
 
   it('two what-ifs clicked 0.3 s apart are both applied at the same time, shown as chips; removing one restores what it replaced', async () => {
     const azure = model('azure-2026-02').model;
-    const [preflight, , , budget] = azure.whatIfs;
+    const preflight = azure.whatIfs.find((w) => w.id === 'preflight')!;
+    const budget = azure.whatIfs.find((w) => w.id === 'budget')!;
     const { page, errors } = await openLab(lab(), '?t=00:40');
     await expect.poll(() => page.textContent('#clock')).toBe('00:40');
     await page.getByRole('button', { name: 'What if', exact: true }).click();
