@@ -115,6 +115,9 @@ describe('the story and the README say what the charts show', () => {
     expect(Math.round(ratio('00:40'))).toBe(25);
     for (const t of ['01:10', '01:30', '01:50']) expect(Math.round(ratio(t)), t).toBe(17);
     for (const t of ['02:10', '02:30', '03:30', '03:50']) expect(Math.round(ratio(t)), t).toBe(10);
+    // The figure's caption: "peaks near 60 times it at 00:11".
+    expect(Math.round(ratio('00:11') / 10) * 10).toBe(60);
+    for (const t of ['00:09', '00:10', '00:12', '00:15']) expect(ratio(t), t).toBeLessThan(ratio('00:11'));
     // Capacity grew 2.5 times; what the retries offer did not move.
     const offered = ['00:40', '01:30', '03:30'].map((t) => replay.at('eastus/identity', t).offered_rps);
     expect(Math.max(...offered) / Math.min(...offered)).toBeLessThan(1.05);
