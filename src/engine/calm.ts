@@ -64,6 +64,8 @@ export class CalmRegions {
   private readonly moving_r: Uint8Array;
   /** By region: 1 if its callers' views moved when it was last planned. */
   private readonly viewsMoved_r: Uint8Array;
+  /** By region: the first tick at which it is worth planning again (after views that moved and could not be stepped alone). */
+  private readonly replanAt_r: Float64Array;
   private readonly views: CalmViews;
   /** By node: its capacity in a step (for `views`). */
   private readonly perTickCap_i: Float64Array;
@@ -128,6 +130,7 @@ export class CalmRegions {
     this.mask = new Uint8Array(R);
     this.moving_r = new Uint8Array(R);
     this.viewsMoved_r = new Uint8Array(R);
+    this.replanAt_r = new Float64Array(R);
     this.views = new CalmViews(c.topo, c.K, c.rates);
     this.perTickCap_i = new Float64Array(nodes.length);
     this.nodesOf_r = regionIds.map((_, r) => Int32Array.from(serviceOrder.flatMap((svc) => nodesByService[svc].filter((i) => nodes[i].region === r))));
@@ -188,7 +191,7 @@ export class CalmRegions {
     this.mask.fill(0);
     for (let r = 0; r < R; r++) if (this.stretchEnd[r] > limit) this.cut(s, r, Math.max(t0, limit), t0);
     if (nextEventTick < t0 + K) return;
-    for (let r = 0; r < R; r++) this.mask[r] = this.stretchEnd[r] > t0 || this.isSteady(s, st, r) ? 1 : 0;
+    for (let r = 0; r < R; r++) this.mask[r] = this.stretchEnd[r] > t0 || (t0 >= this.replanAt_r[r] && this.isSteady(s, st, r)) ? 1 : 0;
     this.leaveOverPairs(s, st, t0);
     // Plan each new candidate; a region that fails its plan leaves, which may unsettle its pair.
     const single = this.protections.on(st);
@@ -214,6 +217,8 @@ export class CalmRegions {
             // Not planned: the streams stay where they are (a region that leaves gives back what its plan drew).
             this.keepStreams(s, r);
             found = NOT_CALM;
+            // Its callers' views take a minute or two to settle: planning it again sooner is wasted work.
+            this.replanAt_r[r] = t0 + REPLAN_AFTER * K;
           }
         }
         this.moving_r[r] = found === MOVING ? 1 : 0;
@@ -755,7 +760,8 @@ export class CalmRegions {
         fl.awaitTotal += w;
       }
       // Nothing of what waits goes on while a region is calm, unless its views move.
-      fl.goesOn = views ? views.goesOn_f[f] : goesOnShare(0, stockOf(fl));
+      if (views) fl.goesOn = views.goesOn_f[f];
+      else if (fl.goesOn !== 1 || fl.awaitTotal !== 0 || fl.held0 !== 0 || fl.held1 !== 0) fl.goesOn = goesOnShare(0, stockOf(fl));
       if (averaged) this.protections.save(f, fl);
       if (m === 0) {
         fl.first = 0;
@@ -846,6 +852,9 @@ const MOVING = 2;
 
 /** A door's limit in a step between the ends of a ramp may round a little below both ends. */
 const DOOR_MARGIN = 1e-9;
+
+/** Control intervals a region whose views move (and cannot be stepped alone) is left to step before it is planned again. */
+const REPLAN_AFTER = 4;
 
 /** The most control intervals a calm region is planned for at once (four minutes at 5 s). */
 const STRETCH = 48;
