@@ -63,6 +63,9 @@ describe("the README's table", () => {
     const parked = vm.find((x) => x.t >= at('04:25'))!.pending;
     expect(parked).toBeGreaterThan(1.41e6);
     expect(parked).toBeLessThan(1.42e6);
+    // It grows all through the storm, as the README says: 0.52, 0.64, 0.89, 1.31 million at 00:15, 00:50, 02:00, 03:55.
+    const pendingAt = (t: string) => vm.find((x) => x.t >= at(t))!.pending / 1e6;
+    for (const [t, m] of [['00:15', 0.52], ['00:50', 0.64], ['02:00', 0.89], ['03:55', 1.31]] as const) expect(pendingAt(t), t).toBeCloseTo(m, 2);
     // The backlog (more than a minute of new work waiting) is gone by 05:36.
     const lastBacklog = vm.filter((x) => x.pending > 60 * x.asked_rps).at(-1)!.t;
     expect(lastBacklog).toBeLessThan(at('05:36'));
