@@ -39,7 +39,7 @@ import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, queueRo
 import type { Model } from './model.ts';
 import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { goesOnShare, newShareOf, parkedRelease, settleSource, stockOf } from './ledger.ts';
+import { goesOnShare, leastGoesOn, newShareOf, parkedRelease, settleSource, stockOf } from './ledger.ts';
 import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
@@ -390,14 +390,6 @@ export class CalmRegions {
     return b + (1 - b) * this.entryOutlook.pRefused;
   }
 
-  /** The share of what node `i`'s calls wait on that went on in their last step: the least of its calls' (`awaitViewOf`). */
-  private goesOnFor(s: SimState, i: number): number {
-    const deps = this.c.topo.nodes[i].depFlows;
-    let goesOn = 1;
-    for (let d = 0; d < deps.length; d++) goesOn = Math.min(goesOn, s.flows[deps[d]].goesOn);
-    return goesOn;
-  }
-
   /**
    * Whether region `r` could be stepped by its callers' views alone (`CalmViews`): every try
    * accepted and none refused, no account refusing (what `plan` checks first when `moving`).
@@ -597,7 +589,7 @@ export class CalmRegions {
         // Work that waits on a held call stays put only if something it waits on does not go on
         // (its own views then stay put too); where it would go on, the views move.
         const waits = s.flows[f].awaitTotal > 0 || (!shut && this.waitPer_f[f] > 0);
-        if (!moving && waits && this.goesOnFor(s, i) !== 0) return MOVING;
+        if (!moving && waits && leastGoesOn(this.c.topo.nodes[i].depFlows, s.flows) !== 0) return MOVING;
       }
       if (stepwise) {
         for (let j = 0; j < K; j++) served_k[j] = 0;

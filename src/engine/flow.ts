@@ -77,11 +77,7 @@ export function follow(p: number, share: number, alpha: number): number {
 }
 
 /** What a caller has seen lately of its calls (EWMA over work items): accepted, done, refused. */
-export interface CallerView {
-  pOk: number;
-  pDone: number;
-  pRefused: number;
-}
+export type CallerView = Pick<FlowState, 'pOk' | 'pDone' | 'pRefused'>;
 
 /**
  * A caller sees a step's outcomes of `done` work items: `succ` done, `waiting` accepted for later
@@ -100,15 +96,8 @@ export function failedShareAfter(share: number, failed: number, done: number, al
   return done > TINY ? follow(share, failed / done, alpha) : share;
 }
 
-/** A caller's running averages for its protections (fields of FlowState). */
-export interface ProtectionAverages {
-  tokens: number;
-  firstRate: number;
-  thrReq: number;
-  thrAcc: number;
-  brkFail: number;
-  brkTotal: number;
-}
+/** A caller's running averages for its protections (FlowState's, or a calm kernel's scratch copy). */
+export type ProtectionAverages = Pick<FlowState, 'tokens' | 'firstRate' | 'thrReq' | 'thrAcc' | 'brkFail' | 'brkTotal'>;
 
 /** Retry budget: each first try earns `budget` of a retry token; the first-try rate is averaged over the budget's window. */
 export function budgetEarns(a: ProtectionAverages, budget: number, first: number, r: FlowRates): void {

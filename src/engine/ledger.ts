@@ -43,12 +43,17 @@ export interface AwaitView extends CallOutlook {
  */
 export function awaitViewOf(deps: readonly number[], perRequest_f: Float64Array, flows: readonly FlowState[], out: AwaitView): void {
   callOutlook(deps, perRequest_f, flows, out);
+  out.goesOn = leastGoesOn(deps, flows);
+}
+
+/** The least share that went on among calls `deps`: a request waits on its slowest held call (1 with no calls). */
+export function leastGoesOn(deps: readonly number[], flows: readonly FlowState[]): number {
   let goesOn = 1;
   for (let d = 0; d < deps.length; d++) {
     const g = flows[deps[d]].goesOn;
     if (g < goesOn) goesOn = g;
   }
-  out.goesOn = goesOn;
+  return goesOn;
 }
 
 /**

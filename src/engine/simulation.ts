@@ -405,7 +405,7 @@ export class Simulation {
       f.firstNew += fresh;
       f.created += fresh;
       src.asked += fresh;
-      const home = this.topo.flows[info.flow].home;
+      const home = this.topo.home_f[info.flow];
       s.cum[M.asked * N + home] += fresh;
       if (src.parked > 0 && src.holding === 0) {
         const r = parkedRelease(src.parked, rate * dt, this.st.batchedRelease, def.batchFactor * rate * dt, 1 - Math.exp(-dt / def.resumeS));
