@@ -59,7 +59,7 @@ describe('conservation (property)', () => {
           expectConserved(sim);
         },
       ),
-      { numRuns: 6, seed: 7 },
+      { numRuns: 4, seed: 7 },
     );
   });
 });
