@@ -360,7 +360,7 @@ export class CalmRegions {
       if (fl.held0 !== 0 && !this.doorSet(s, topo.flows[f].home)) return false;
       if (fl.held1 !== 0 && !this.doorSet(s, topo.flows[f].pair)) return false;
       // A breaker that is open or probing changes what is sent.
-      if (st.breaker && fl.brkMode !== 0) return false;
+      if (st.call_f[f].breaker && fl.brkMode !== 0) return false;
     }
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
@@ -516,7 +516,7 @@ export class CalmRegions {
       const { pOk, pDone, pRefused } = outlook;
       // Anything served that fails would be retried: not calm.
       if (1 - pOk - pRefused > 0) return NOT_CALM;
-      if (st.timeoutTicks - lateTicksOf(st, svc, n) <= 0) return NOT_CALM;
+      if (st.timeoutTicks_s[svc] - lateTicksOf(st, svc, n) <= 0) return NOT_CALM;
       if (door_s[svc] === 1 && st.admission === st.admission) return NOT_CALM;
       const perTickCap = capacityRpsOf(st, svc, topo.capacityShare_n[i], n) * dtS;
       // A shut front door holds all that arrives (its callers wait); behind an open one, a share
@@ -553,7 +553,7 @@ export class CalmRegions {
         // nothing waits. Checked for the bound, it holds for every step (less arriving, more room).
         const room = Math.max(0, perTickCap - peak * b * cost);
         if (peakServed > room) return NOT_CALM;
-        if (st.queueLimit < Infinity && peakServed > queueRoom(st.queueLimit, room, cost, peakServed, 0)) return NOT_CALM;
+        if (st.queueLimit_s[svc] < Infinity && peakServed > queueRoom(st.queueLimit_s[svc], room, cost, peakServed, 0)) return NOT_CALM;
       }
       if (moving) this.views.markDoor(i, holds);
       this.perTickCap_i[i] = perTickCap;
@@ -718,7 +718,7 @@ export class CalmRegions {
       // What stays as it is for the whole stretch, written with its first interval: nothing
       // queues, and the cohort ring holds nothing for any tick of the stretch.
       const late = lateTicksOf(st, info.service, n);
-      this.patience_i[i] = st.timeoutTicks - late;
+      this.patience_i[i] = st.timeoutTicks_s[info.service] - late;
       setLateTicks(n, info, s.flows, late);
       for (let t = t0, to = Math.min(this.stretchEnd[r] - 1, t0 + n.W - 1); t <= to; t++) {
         const slot = t % n.W;
@@ -874,9 +874,9 @@ class Protections {
     this.avg = Array.from({ length: F }, () => settleNumberFields({ tokens: 0.5, firstRate: 0.5, thrReq: 0.5, thrAcc: 0.5, brkFail: 0.5, brkTotal: 0.5 }));
   }
 
-  /** Whether any protection keeps averages (if none, there is nothing to carry). */
+  /** Whether any caller's protection keeps averages (if none, there is nothing to carry). */
   on(st: Settings): boolean {
-    return st.budget === st.budget || st.throttleK === st.throttleK || st.breaker;
+    return st.protected;
   }
 
   load(f: number, fl: FlowState): void {
@@ -891,24 +891,25 @@ class Protections {
   run(f: number, vec: Float64Array, K: number, blocked: number, pDone: number, pRefused: number, st: Settings, r: FlowRates): boolean {
     if (!this.on(st)) return true;
     const a = this.avg[f];
-    const budgeted = st.budget === st.budget;
-    const throttled = st.throttleK === st.throttleK;
+    const p = st.call_f[f];
+    const budgeted = p.budget === p.budget;
+    const throttled = p.throttleK === p.throttleK;
     for (let j = 0; j < K; j++) {
       const first = vec[f * K + j];
       const got = first * (1 - blocked);
       const succ = got * pDone;
       if (budgeted) {
-        budgetEarns(a, st.budget, first, r);
+        budgetEarns(a, p.budget, first, r);
         // Nothing fails in a calm step: no token is spent.
-        budgetCaps(a, st.budget, r);
+        budgetCaps(a, p.budget, r);
       }
       if (throttled) {
         const w = r.windowTicksThrottle;
-        if (throttleRejectShare(a.thrReq * w, a.thrAcc * w, st.throttleK) > 0) return false;
+        if (throttleRejectShare(a.thrReq * w, a.thrAcc * w, p.throttleK) > 0) return false;
         throttleSeesRequests(a, first, r);
         throttleSeesAccepts(a, succ, r);
       }
-      if (st.breaker) breakerSees(a, first * blocked + got * pRefused, succ, r);
+      if (p.breaker) breakerSees(a, first * blocked + got * pRefused, succ, r);
     }
     return true;
   }

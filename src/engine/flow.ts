@@ -7,7 +7,7 @@
  * and fill in outcomes, then it is finished (failures become retries or are given up).
  */
 import { resizeRing } from './ring.ts';
-import type { Settings } from './settings.ts';
+import type { CallPolicy } from './settings.ts';
 import type { FlowState } from './state.ts';
 
 /**
@@ -153,11 +153,11 @@ export function flowRates(dtS: number): FlowRates {
 }
 
 /** Grows the flow's rings to fit the current settings (never shrinks, so nothing in flight is lost). */
-export function fitFlowRings(f: FlowState, st: Settings, tick: number): void {
-  const rows = Math.max(f.rows, st.attempts);
-  const Wp = Math.max(f.Wp, st.timeoutTicks + 1);
+export function fitFlowRings(f: FlowState, p: CallPolicy, tick: number): void {
+  const rows = Math.max(f.rows, p.attempts);
+  const Wp = Math.max(f.Wp, p.timeoutTicks + 1);
   // Outcomes can reach the caller up to a timeout late (a latency fault): retries wait that too.
-  const Hd = Math.max(f.Hd, st.delays.maxOffset + st.timeoutTicks + 1);
+  const Hd = Math.max(f.Hd, p.delays.maxOffset + p.timeoutTicks + 1);
   if (rows !== f.rows || Wp !== f.Wp) {
     f.arr0 = resizeRing(f.arr0, f.rows, f.Wp, rows, Wp, tick);
     f.arr1 = resizeRing(f.arr1, f.rows, f.Wp, rows, Wp, tick);
@@ -194,14 +194,14 @@ export function throttleRejectShare(requests: number, accepts: number, k: number
  * home and the paired region by the failover share), less what the caller rejects locally.
  * Returns the number rejected locally (they fail at once without reaching the service).
  */
-export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: FlowRates, tick: number): number {
+export function prepareFlow(f: FlowState, failover: number, p: CallPolicy, r: FlowRates, tick: number): number {
   const rows = f.rows;
   const in0 = f.in0;
   const in1 = f.in1;
   const due = f.due;
   const Hd = f.Hd;
   const slot = tick % Hd;
-  const fo = hasPair ? st.failover : 0;
+  const fo = failover;
   in0[0] = f.first;
   in1[0] = 0;
   f.stockOut = 0;
@@ -240,16 +240,16 @@ export function prepareFlow(f: FlowState, hasPair: boolean, st: Settings, r: Flo
     if ((f.dueTotal < DUE_RESUM && slot === 0) || f.dueTotal <= 0) f.dueTotal = waitingRetries(f);
   }
   f.sentFirst += f.first;
-  if (st.budget === st.budget) {
-    budgetEarns(f, st.budget, f.first, r);
+  if (p.budget === p.budget) {
+    budgetEarns(f, p.budget, f.first, r);
   }
   f.first = 0;
 
   let pass = 1;
-  if (st.breaker && f.brkMode !== 0) pass = f.brkMode === 1 ? 0 : total > 0 ? Math.min(1, (BREAKER_PROBES_PER_S * r.dtS) / total) : 1;
-  if (st.throttleK === st.throttleK) {
+  if (p.breaker && f.brkMode !== 0) pass = f.brkMode === 1 ? 0 : total > 0 ? Math.min(1, (BREAKER_PROBES_PER_S * r.dtS) / total) : 1;
+  if (p.throttleK === p.throttleK) {
     const w = r.windowTicksThrottle;
-    pass *= 1 - throttleRejectShare(f.thrReq * w, f.thrAcc * w, st.throttleK);
+    pass *= 1 - throttleRejectShare(f.thrReq * w, f.thrAcc * w, p.throttleK);
     // Requests are seen now, accepts once the step's outcomes are known (finishFlow).
     throttleSeesRequests(f, total, r);
   }
@@ -290,15 +290,15 @@ export interface FlowOutcome {
  * completed work items, and updates what the caller has seen. `localRejected` failures never
  * reached the service and do not count against it in the breaker's window.
  */
-export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: number, localRejected: number, out: FlowOutcome): void {
+export function finishFlow(f: FlowState, p: CallPolicy, r: FlowRates, tick: number, localRejected: number, out: FlowOutcome): void {
   const rows = f.failHi;
   f.failHi = 1;
   const fail = f.fail;
   const due = f.due;
   const Hd = f.Hd;
-  const A = st.attempts;
-  const table = st.delays;
-  const budgeted = st.budget === st.budget;
+  const A = p.attempts;
+  const table = p.delays;
+  const budgeted = p.budget === p.budget;
   const now = tick % Hd;
   const late = f.lateTicks;
   let failed = 0;
@@ -330,7 +330,7 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
     }
   }
   if (budgeted) {
-    budgetCaps(f, st.budget, r);
+    budgetCaps(f, p.budget, r);
   }
   const succ = f.succ;
   const refused = f.refused;
@@ -349,8 +349,8 @@ export function finishFlow(f: FlowState, st: Settings, r: FlowRates, tick: numbe
   // All went well and the caller already knew it: nothing to update (the common case).
   const unchanged = succ === done && f.pOk === 1 && f.pDone === 1 && f.pRefused === 0;
   if (!unchanged) seeOutcomes(f, succ, deferred + waiting, refused, done, r.alphaOutcome);
-  if (st.throttleK === st.throttleK) throttleSeesAccepts(f, succ, r);
-  if (st.breaker) {
+  if (p.throttleK === p.throttleK) throttleSeesAccepts(f, succ, r);
+  if (p.breaker) {
     const backendFail = Math.max(0, failed - localRejected) + refused;
     if (f.brkMode === 2) {
       // Half-open: count the probes' outcomes (not a decaying window), judged by their share.

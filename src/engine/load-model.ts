@@ -9,6 +9,7 @@ import { secondsAtTimeOfDay } from './clock.ts';
 import { escapeControls } from './model-text.ts';
 import { ModelSchema, ownValue, type Model } from './model.ts';
 import { callOrder } from './topology.ts';
+import { policyParam } from './policy.ts';
 
 export interface LoadedModel {
   model: Model;
@@ -310,6 +311,40 @@ function crossCheck(model: Model): string[] {
       else if (!parseValue(def, value).ok) errors.push(`${path}.${id}: expected ${describeAllowed(def)}`);
     }
   };
+  // Schema 2: calls and services with policies of their own, each value as its parameter allows.
+  const checkPolicy = (path: string, policy: Record<string, unknown>) => {
+    for (const [id, value] of Object.entries(policy)) {
+      if (id === 'preset' || value === undefined) continue;
+      const def = policyParam(id)!;
+      const fitted = fitToStep(def, model.dtS);
+      if (!parseValue(fitted, value).ok) errors.push(`${path}.${id}: expected ${describeAllowed(fitted)}`);
+    }
+  };
+  model.calls.forEach((c, i) => {
+    if (!c.policy) return;
+    if (model.schema < 2) errors.push(`calls.${i}.policy: a call's own policy needs "schema": 2`);
+    checkPolicy(`calls.${i}.policy`, c.policy);
+  });
+  model.services.forEach((svc, i) => {
+    if (!svc.policy) return;
+    if (model.schema < 2) errors.push(`services.${i}.policy: a service's own policy needs "schema": 2`);
+    checkPolicy(`services.${i}.policy`, svc.policy);
+  });
+  // A service's queue gives up on a request when its caller does: every caller of a service waits
+  // as long. A call may set its own timeout only into a service no source enters, and calls into
+  // one service that set one agree with each other and are all that call it.
+  model.services.forEach((svc) => {
+    const into = model.calls.map((c, i) => ({ c, i })).filter(({ c }) => c.to === svc.id);
+    const timed = into.filter(({ c }) => c.policy?.timeout !== undefined);
+    if (timed.length === 0) return;
+    const first = timed[0];
+    if (model.sources.some((src) => src.service === svc.id)) errors.push(`calls.${first.i}.policy.timeout: sources enter "${svc.id}" too, and they wait the model-wide timeout; set "timeout" in defaults instead`);
+    else if (timed.length !== into.length) errors.push(`calls.${into.find(({ c }) => c.policy?.timeout === undefined)!.i}.policy.timeout: every call into "${svc.id}" waits as long as the others (the service's queue gives up when its callers do); set the same timeout on every call into it`);
+    else {
+      const other = timed.find(({ c }) => c.policy!.timeout !== first.c.policy!.timeout);
+      if (other) errors.push(`calls.${other.i}.policy.timeout: ${other.c.policy!.timeout} s, but calls.${first.i} into "${svc.id}" waits ${first.c.policy!.timeout} s; calls into one service wait as long as each other`);
+    }
+  });
   model.whatIfs.forEach((w, i) => checkSettings(`whatIfs.${i}.params`, w.params));
   model.story.forEach((c, i) => {
     checkSettings(`story.${i}.params`, c.params);

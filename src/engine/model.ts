@@ -4,6 +4,7 @@
  * executed. Adding a scenario never touches engine code.
  */
 import * as v from 'valibot';
+import { CallPolicySchema, ServicePolicySchema } from './policy.ts';
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/, 'an id: lowercase letters, digits and dashes, at most 40'));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -93,6 +94,8 @@ const Service = v.object({
    * the services people feel. Absent: the service is only a link in the chain.
    */
   family: v.optional(Text(40)),
+  /** Schema 2: its own queue limit, queue order, queue timeout and per-caller quota (policy.ts). */
+  policy: v.optional(ServicePolicySchema),
   provenance: v.optional(Provenance),
 });
 
@@ -102,6 +105,8 @@ const Call = v.object({
   /** Calls to `to` made for each request `from` serves (before `from`'s earlier dependencies fail). */
   perRequest: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(100)), 1),
   regionPerRequest: v.optional(v.pipe(v.record(Id, v.pipe(v.number(), v.finite(), v.minValue(1e-9), v.maxValue(100))), v.check((r) => Object.keys(r).length <= 256, 'at most 256 entries'))),
+  /** Schema 2: its own client timeout and retry policy, or a real client's preset (policy.ts). */
+  policy: v.optional(CallPolicySchema),
   provenance: v.optional(Provenance),
 });
 
@@ -221,7 +226,8 @@ const OperatorScale = v.object({
 });
 
 export const ModelSchema = v.object({
-  schema: v.literal(1),
+  /** 1, or 2 for a model whose calls or services carry their own policies. */
+  schema: v.union([v.literal(1), v.literal(2)], 'schema 1, or 2 for calls and services with their own policies'),
   id: Id,
   title: Text(120),
   description: v.optional(Text(2000), ''),

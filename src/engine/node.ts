@@ -86,7 +86,7 @@ export function heldAtDoor(info: NodeInfo, flows: readonly FlowState[]): number 
 
 /** How late every outcome of a node reaches its callers (a latency fault), in ticks: at most the timeout. */
 export function lateTicksOf(st: Settings, svc: number, n: NodeState): number {
-  return Math.min(st.timeoutTicks, st.latencyTicks_s[svc] + n.latencyTicks);
+  return Math.min(st.timeoutTicks_s[svc], st.latencyTicks_s[svc] + n.latencyTicks);
 }
 
 /** Records a node's lateness, on the node and on the flows it answers at home. */
@@ -97,8 +97,8 @@ export function setLateTicks(n: NodeState, info: NodeInfo, flows: FlowState[], l
 }
 
 /** Grows the cohort ring to the ages the settings need (never shrinks). */
-export function fitNodeRing(n: NodeState, st: Settings, tick: number): void {
-  const need = Math.max(st.timeoutTicks, st.queueTimeoutTicks) + 1;
+export function fitNodeRing(n: NodeState, svc: number, st: Settings, tick: number): void {
+  const need = Math.max(st.timeoutTicks_s[svc], st.queueTimeoutTicks_s[svc]) + 1;
   if (need <= n.W) return;
   n.init = resizeRing(n.init, 1, n.W, 1, need, tick);
   n.rem = resizeRing(n.rem, 1, n.W, 1, need, tick);
@@ -109,7 +109,6 @@ export function fitNodeRing(n: NodeState, st: Settings, tick: number): void {
 /** Everything one node step reads besides its own state. */
 export interface NodeStepInput {
   tick: number;
-  st: Settings;
   /** Current capacity, req/s, and per-tick capacity. */
   capacityRps: number;
   /** The callers' patience at this node, in ticks: the client timeout less any latency fault. */
@@ -121,6 +120,10 @@ export interface NodeStepInput {
   doorLimit: number;
   /** Per-caller quota, fraction of capacity (NaN = none). */
   quota: number;
+  /** The service's queue limit (Infinity = none), queue order and queue timeout in ticks (0 = none). */
+  queueLimit: number;
+  discipline: number;
+  queueTimeoutTicks: number;
   rejectCost: number;
   /**
    * Probability that a request served in time succeeds (pOk, counting calls a front door holds
@@ -146,7 +149,7 @@ export interface NodeStepInput {
  * return value: a fraction returned from a call that is not inlined is boxed, every call).
  */
 export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
-  const { tick, st, cum, flows } = x;
+  const { tick, cum, flows } = x;
   const N = x.nodeCount;
   const i = info.index;
   const inFlows = info.inFlows;
@@ -280,8 +283,8 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   const c = x.rejectCost;
   const budget0 = Math.max(0, perTickCap - (rejectedCount + errored) * c);
   let fit = 1;
-  if (st.queueLimit < Infinity && enqueued > 0) {
-    const room = queueRoom(st.queueLimit, budget0, c, enqueued, n.queued);
+  if (x.queueLimit < Infinity && enqueued > 0) {
+    const room = queueRoom(x.queueLimit, budget0, c, enqueued, n.queued);
     if (enqueued > room) fit = Math.max(0, room) / enqueued;
   }
   if (fit < 1) {
@@ -347,15 +350,15 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
   // Serve by discipline: FIFO takes the abandoned pool (the oldest work) first, LIFO last.
   x.budget = budget;
   x.served = 0;
-  if (st.discipline === FIFO) serveStale(n, x, i);
+  if (x.discipline === FIFO) serveStale(n, x, i);
   if (x.budget > 0 && n.queued - n.stale > EMPTY) {
-    if (st.discipline === LIFO) {
+    if (x.discipline === LIFO) {
       for (let a = tick; a >= n.oldest && x.budget > 0; a--) serveCohort(n, info, x, a);
     } else {
       for (let a = n.oldest; a <= tick && x.budget > 0; a++) serveCohort(n, info, x, a);
     }
   }
-  if (st.discipline === LIFO) serveStale(n, x, i);
+  if (x.discipline === LIFO) serveStale(n, x, i);
   const served = x.served;
   n.queued -= served;
   cum[M.served * N + i] += served;
@@ -372,12 +375,12 @@ export function stepNode(n: NodeState, info: NodeInfo, x: NodeStepInput): void {
  * after settings changes (a shorter timeout, a queue timeout switched off, deadline switched on).
  */
 function ageQueue(n: NodeState, info: NodeInfo, x: NodeStepInput, lastDue: number): void {
-  const { tick, st, cum } = x;
+  const { tick, cum } = x;
   const N = x.nodeCount;
   const i = info.index;
   const W = n.W;
-  const Q = st.queueTimeoutTicks;
-  const deadline = st.discipline === DEADLINE;
+  const Q = x.queueTimeoutTicks;
+  const deadline = x.discipline === DEADLINE;
   if (n.queued > EMPTY) {
     for (let a = Math.max(n.timedThrough + 1, n.oldest); a <= lastDue; a++) {
       const s = a % W;

@@ -5,25 +5,47 @@
 import { compileDelays, type DelayTable, type Jitter } from './backoff.ts';
 import type { Model } from './model.ts';
 import { isOff, type ParamDef, type ParamValues } from '../params/registry.ts';
+import { callPolicyOf, servicePolicyOf } from './policy.ts';
+import { policiesFor } from '../params/presets.ts';
 
 export const FIFO = 0;
 export const LIFO = 1;
 export const DEADLINE = 2;
 
-export interface Settings {
+/**
+ * How a caller calls (docs/model.md §4): the model-wide retry parameters, or a call's own policy
+ * where the model gives it one (schema 2).
+ */
+export interface CallPolicy {
   /** Tries per call: 1 + retries. */
   attempts: number;
   delays: DelayTable;
+  /** The caller's timeout, in ticks (every caller of a service waits as long: see `timeoutTicks_s`). */
   timeoutTicks: number;
-  /** 0 = no server-side queue timeout. */
-  queueTimeoutTicks: number;
-  queueLimit: number;
-  discipline: number;
   /** Retries per first try, NaN = no budget. */
   budget: number;
   /** Adaptive-throttling K, NaN = off. */
   throttleK: number;
   breaker: boolean;
+}
+
+export interface Settings {
+  /** The model-wide call policy: what every call without its own uses, and every source's new work. */
+  call: CallPolicy;
+  /** Each flow's policy, by flow (topology order): the model-wide one or its call's own. */
+  call_f: CallPolicy[];
+  /** Whether any flow has a budget, throttling or a breaker (the calm path steps their averages). */
+  protected: boolean;
+  /** Whether any flow has a breaker. */
+  breakers: boolean;
+  /** How long callers of each service wait for an answer, in ticks, by service. */
+  timeoutTicks_s: Int32Array;
+  /** Server-side queue timeout in ticks, by service; 0 = none. */
+  queueTimeoutTicks_s: Int32Array;
+  /** Queue limit in requests, by service; Infinity = unbounded. */
+  queueLimit_s: Float64Array;
+  /** Queue order (FIFO, LIFO, DEADLINE), by service. */
+  discipline_s: Uint8Array;
   /** Front-door limit as a fraction of capacity, NaN = off. */
   admission: number;
   /** Share of retries routed to the paired region. */
@@ -50,29 +72,37 @@ export interface Settings {
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
 const offable = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 
-export function deriveSettings(model: Model, defs: readonly ParamDef[], params: ParamValues, dtS: number): Settings {
-  const retries = Math.round(num(params['retry.attempts'], 0));
-  const baseS = num(params['retry.baseDelay'], 1);
-  const maxS = Math.max(baseS, num(params['retry.maxDelay'], 30));
-  const discipline = params['queue.discipline'] === 'lifo' ? LIFO : params['queue.discipline'] === 'deadline' ? DEADLINE : FIFO;
+/**
+ * The settings for `params`. `flowCalls` gives, for each flow of the topology, the index of the
+ * model call it makes (-1 for a source's new work): each flow gets that call's policy.
+ */
+export function deriveSettings(model: Model, defs: readonly ParamDef[], params: ParamValues, dtS: number, flowCalls: ArrayLike<number> = []): Settings {
+  const discipline = disciplineOf(params['queue.discipline']);
   const toTicks = (s: number) => Math.max(1, Math.round(s / dtS));
   const qt = params['queueTimeout'];
+  const call = callPolicy(params, dtS);
+  // Each call's own policy: its values over the model-wide ones (and the same object where it has none).
+  const presets = policiesFor(defs);
+  const call_c = model.calls.map((c) => {
+    const own = callPolicyOf(c, presets);
+    return own ? callPolicy({ ...params, ...own }, dtS) : call;
+  });
+  const S = model.services.length;
   const s: Settings = {
-    attempts: retries + 1,
-    delays: compileDelays({ baseS, maxS, jitter: (params['retry.jitter'] as Jitter) ?? 'none' }, Math.max(1, retries), dtS),
-    timeoutTicks: toTicks(num(params['timeout'], 5)),
-    queueTimeoutTicks: typeof qt === 'number' ? toTicks(qt) : 0,
-    queueLimit: typeof params['queue.limit'] === 'number' ? params['queue.limit'] : Infinity,
-    discipline,
-    budget: offable(params['retry.budget']) / 100,
-    throttleK: offable(params['throttle.k']),
-    breaker: params['breaker'] === 'on',
+    call,
+    call_f: Array.from(flowCalls, (c) => (c >= 0 ? call_c[c] : call)),
+    protected: false,
+    breakers: false,
+    timeoutTicks_s: new Int32Array(S).fill(call.timeoutTicks),
+    queueTimeoutTicks_s: new Int32Array(S).fill(typeof qt === 'number' ? toTicks(qt) : 0),
+    queueLimit_s: new Float64Array(S).fill(typeof params['queue.limit'] === 'number' ? params['queue.limit'] : Infinity),
+    discipline_s: new Uint8Array(S).fill(discipline),
     admission: offable(params['admission']) / 100,
     failover: 0,
-    quota_s: new Float64Array(model.services.length).fill(NaN),
-    errors_s: new Float64Array(model.services.length),
-    latency_s: new Float64Array(model.services.length),
-    latencyTicks_s: new Int32Array(model.services.length),
+    quota_s: new Float64Array(S).fill(NaN),
+    errors_s: new Float64Array(S),
+    latency_s: new Float64Array(S),
+    latencyTicks_s: new Int32Array(S),
     rate_d: Float64Array.from(model.sources.map((x) => x.rateRps)),
     capacity_s: Float64Array.from(model.services.map((x) => x.capacityRps)),
     batchedRelease: false,
@@ -80,6 +110,15 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     gateSeesFailures: false,
     groupsOff: new Set(),
   };
+  // A call's own timeout is how long its service's callers wait (the loader lets only calls that
+  // agree set one, into services no source enters).
+  model.calls.forEach((c, k) => {
+    if (call_c[k] !== call && callPolicyOf(c, presets)?.timeout !== undefined) s.timeoutTicks_s[model.services.findIndex((x) => x.id === c.to)] = call_c[k].timeoutTicks;
+  });
+  for (const p of s.call_f) {
+    if (p.budget === p.budget || p.throttleK === p.throttleK || p.breaker) s.protected = true;
+    if (p.breaker) s.breakers = true;
+  }
   for (const def of defs) {
     const knob = def.knob;
     if (!knob) continue;
@@ -124,5 +163,33 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     }
   }
   s.latency_s.forEach((sec, i) => (s.latencyTicks_s[i] = Math.round(sec / dtS)));
+  // A service's own policy: its values over the model-wide ones.
+  model.services.forEach((svc, i) => {
+    const own = servicePolicyOf(svc);
+    if (!own) return;
+    if (own['queue.limit'] !== undefined) s.queueLimit_s[i] = typeof own['queue.limit'] === 'number' ? own['queue.limit'] : Infinity;
+    if (own['queue.discipline'] !== undefined) s.discipline_s[i] = disciplineOf(own['queue.discipline']);
+    if (own.queueTimeout !== undefined) s.queueTimeoutTicks_s[i] = typeof own.queueTimeout === 'number' ? toTicks(own.queueTimeout) : 0;
+    if (own.quota !== undefined) s.quota_s[i] = typeof own.quota === 'number' ? own.quota / 100 : NaN;
+  });
   return s;
+}
+
+function disciplineOf(v: unknown): number {
+  return v === 'lifo' ? LIFO : v === 'deadline' ? DEADLINE : FIFO;
+}
+
+/** A call policy from parameter values (the model-wide ones, or a call's own over them). */
+function callPolicy(params: ParamValues, dtS: number): CallPolicy {
+  const retries = Math.round(num(params['retry.attempts'], 0));
+  const baseS = num(params['retry.baseDelay'], 1);
+  const maxS = Math.max(baseS, num(params['retry.maxDelay'], 30));
+  return {
+    attempts: retries + 1,
+    delays: compileDelays({ baseS, maxS, jitter: (params['retry.jitter'] as Jitter) ?? 'none' }, Math.max(1, retries), dtS),
+    timeoutTicks: Math.max(1, Math.round(num(params['timeout'], 5) / dtS)),
+    budget: offable(params['retry.budget']) / 100,
+    throttleK: offable(params['throttle.k']),
+    breaker: params['breaker'] === 'on',
+  };
 }

@@ -166,7 +166,7 @@ export class Simulation {
     // Fractions start as fractions (0.5: set before each use), so that the fields never change
     // layout (see settleNumberFields); ticks and counts stay small integers.
     this.nodeInput = {
-      tick: 0, st: this.st, capacityRps: 0.5, timeoutTicks: 1, errorShare: 0.5, dtS: this.dtS, doorLimit: NaN, quota: NaN, rejectCost: 0.5,
+      tick: 0, capacityRps: 0.5, timeoutTicks: 1, errorShare: 0.5, dtS: this.dtS, doorLimit: NaN, quota: NaN, queueLimit: Infinity, discipline: 0, queueTimeoutTicks: 0, rejectCost: 0.5,
       pOk: 0.5, pDone: 0.5, pRefused: 0.5, flows: this.state.flows, cum: this.state.cum, nodeCount: nodes.length,
       portSum: new Float64Array(Math.max(1, ...nodes.map((n) => n.inFlows.length))),
       served: 0.5,
@@ -372,7 +372,6 @@ export class Simulation {
     if (this.stepped.idle) return;
     this.newWork();
     this.nodeInput.tick = t;
-    this.nodeInput.st = this.st;
     const { serviceOrder } = this.topo;
     for (let o = 0; o < serviceOrder.length; o++) {
       const svc = serviceOrder[o];
@@ -429,7 +428,7 @@ export class Simulation {
     for (let g = flowStart[svc], end = flowStart[svc + 1]; g < end; g++) {
       const f = stepped[g];
       const routable = hasPair_f[f] === 1 && s.isolated[homeRegion_f[f]] === 0 && s.isolated[pairRegion_f[f]] === 0;
-      this.localRejected_f[f] = prepareFlow(fs[f], routable, this.st, this.rates, t);
+      this.localRejected_f[f] = prepareFlow(fs[f], routable ? this.st.failover : 0, this.st.call_f[f], this.rates, t);
       cum[M.sent * N + home_f[f]] += fs[f].sentNow;
       cum[M.tries * N + home_f[f]] += fs[f].firstNow;
     }
@@ -454,11 +453,14 @@ export class Simulation {
       callOutlook(deps, perRequest_f, fs, x);
       x.capacityRps = capacityRpsOf(st, svc, capacityShare_n[i], n);
       const lateTicks = lateTicksOf(st, svc, n);
-      x.timeoutTicks = st.timeoutTicks - lateTicks;
+      x.timeoutTicks = st.timeoutTicks_s[svc] - lateTicks;
       x.errorShare = n.errorShare === 0 ? st.errors_s[svc] : 1 - (1 - st.errors_s[svc]) * (1 - n.errorShare);
       setLateTicks(n, info, fs, lateTicks);
       x.doorLimit = door_s[svc] === 1 ? minDefined(admission, n.doorLimit) : NaN;
       x.quota = st.quota_s[svc];
+      x.queueLimit = st.queueLimit_s[svc];
+      x.discipline = st.discipline_s[svc];
+      x.queueTimeoutTicks = st.queueTimeoutTicks_s[svc];
       x.rejectCost = rejectCost_s[svc];
       stepNode(n, info, x);
       const served = x.served;
@@ -495,7 +497,7 @@ export class Simulation {
       const flow = fs[f];
       flow.firstNew = 0;
       if (flow.awaitTotal > 0) this.goOnWaiting(f);
-      finishFlow(flow, this.st, this.rates, t, this.localRejected_f[f], out);
+      finishFlow(flow, this.st.call_f[f], this.rates, t, this.localRejected_f[f], out);
       flow.goesOn = goesOnShare(flow.stockOut, stockOf(flow));
       const srcIndex = source_f[f];
       if (srcIndex < 0) {
@@ -540,7 +542,6 @@ export class Simulation {
     const prev = s.ctrlCum;
     const now = t * this.dtS;
     const w = this.window;
-    w.timeoutS = this.st.timeoutTicks * this.dtS;
     // Nothing fired now that could have changed what a node is (its blocking, its capacity).
     const quiet = this.firedAt !== t;
     const steady = this.steady_r;
@@ -554,6 +555,7 @@ export class Simulation {
       // has opened since (a door that holds nothing does not stop a region being calm).
       if (steady[region_n[i]] === 0 || !(offered > 1e-3 || offered === 0) || (n.doorLimit < 1 ? 1 : 0) !== this.doorLimitedSeen[i]) {
         w.offered = offered;
+        w.timeoutS = this.st.timeoutTicks_s[this.topo.nodes[i].service] * this.dtS;
         this.classify(i, now);
       }
       // The time matters to a recovering node only once it has looked fine for long enough.
@@ -561,9 +563,10 @@ export class Simulation {
     }
     prev.set(cum);
     judgeTrouble(s.trouble, cum, N, now, this.troubleInput);
-    if (this.st.breaker) {
+    if (this.st.breakers) {
       const w = this.rates.windowTicksBreaker;
       for (let f = 0; f < s.flows.length; f++) {
+        if (!this.st.call_f[f].breaker) continue;
         const fl = s.flows[f];
         const verdict = fl.brkMode === 2 ? judgeProbes(fl.brkFail, fl.brkTotal) : judgeWindow(fl.brkFail * w, fl.brkTotal * w);
         const cls = VERDICTS.indexOf(verdict);
@@ -819,10 +822,10 @@ export class Simulation {
   }
 
   private applySettings(): void {
-    this.st = deriveSettings(this.model, this.paramDefs, this.state.params, this.dtS);
+    this.st = deriveSettings(this.model, this.paramDefs, this.state.params, this.dtS, this.topo.flows.map((f) => f.call));
     const t = this.state.tick;
-    for (const f of this.state.flows) fitFlowRings(f, this.st, t);
-    for (const n of this.state.nodes) fitNodeRing(n, this.st, t);
+    this.state.flows.forEach((f, k) => fitFlowRings(f, this.st.call_f[k], t));
+    this.state.nodes.forEach((n, i) => fitNodeRing(n, this.topo.nodes[i].service, this.st, t));
     this.planModelEvents();
   }
 }

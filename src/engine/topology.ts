@@ -23,6 +23,8 @@ export interface FlowInfo {
   /** The node that makes these calls, or -1 for a source's new work. */
   caller: number;
   source: number; // source index, or -1
+  /** The model call these calls are (index into model.calls), or -1 for a source's new work. */
+  call: number;
   home: number; // target node
   pair: number; // paired region's node of the same service, or -1 (no failover possible)
   perRequest: number;
@@ -89,11 +91,11 @@ export function compileTopology(model: Model): Topology {
     const pr = regionOf.get(pairId);
     return pr === undefined || pr === r ? -1 : nodeIndex(pr, s);
   };
-  const addFlow = (caller: number, source: number, r: number, s: number, perRequest: number, label: string): number => {
+  const addFlow = (caller: number, source: number, call: number, r: number, s: number, perRequest: number, label: string): number => {
     const index = flows.length;
     const home = nodeIndex(r, s);
     const pair = pairNode(r, s);
-    flows.push({ index, caller, source, home, pair, perRequest, label });
+    flows.push({ index, caller, source, call, home, pair, perRequest, label });
     nodes[home].inFlows.push(index);
     nodes[home].inPorts.push(0);
     if (pair >= 0) {
@@ -104,11 +106,11 @@ export function compileTopology(model: Model): Topology {
   };
 
   for (let r = 0; r < R; r++) {
-    for (const call of model.calls) {
+    for (const [c, call] of model.calls.entries()) {
       const from = serviceOf.get(call.from)!;
       const to = serviceOf.get(call.to)!;
       const per = ownValue(call.regionPerRequest, regionIds[r]) ?? call.perRequest;
-      const f = addFlow(nodeIndex(r, from), -1, r, to, per, `${regionIds[r]}: ${call.from} → ${call.to}`);
+      const f = addFlow(nodeIndex(r, from), -1, c, r, to, per, `${regionIds[r]}: ${call.from} → ${call.to}`);
       nodes[nodeIndex(r, from)].depFlows.push(f);
     }
   }
@@ -117,7 +119,7 @@ export function compileTopology(model: Model): Topology {
   model.sources.forEach((src, def) => {
     for (let r = 0; r < R; r++) {
       const s = serviceOf.get(src.service)!;
-      const flow = addFlow(-1, sources.length, r, s, 1, `${regionIds[r]}: ${src.label} → ${src.service}`);
+      const flow = addFlow(-1, sources.length, -1, r, s, 1, `${regionIds[r]}: ${src.label} → ${src.service}`);
       const baseShare = model.regions[r].scale * (ownValue(src.regionScale, regionIds[r]) ?? 1);
       sources.push({ index: sources.length, def, region: r, flow, baseShare });
     }

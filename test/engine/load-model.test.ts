@@ -23,7 +23,7 @@ describe('loading models', () => {
       [(m) => (m.timeline[0].at = '18:00'), /^timeline\.0\.at: "HH:MM" times need a clocked model/],
       [(m) => (m.defaults['retry.attempts'] = 99), /^defaults\.retry\.attempts: expected a whole number from 0 to 10/],
       [(m) => (m.params[0].default = 'lots'), /^params\.0\.default: /],
-      [(m) => (m.schema = 2), /^schema: /],
+      [(m) => (m.schema = 3), /^schema: schema 1, or 2/],
       [(m) => (m.id = '<script>'), /^id: /],
       [(m) => (m.regions[0].pair = m.regions[0].id), /^regions\.0\.pair: a region cannot fail over to itself/],
       [(m) => (m.timeline[0].at = m.durationS + 1), /^timeline\.0\.at: \d+ is at or after the end of the run \(durationS \d+ s\)/],
