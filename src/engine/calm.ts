@@ -34,12 +34,11 @@
  * reject nothing in any step of the interval.
  */
 import { CalmViews } from './calm-views.ts';
-import { breakerSees, budgetCaps, budgetEarns, callOutlook, failedShareAfter, powOf, seeOutcomes, throttleRejectShare, throttleSeesAccepts, throttleSeesRequests, type CallerView, type CallOutlook, type FlowRates, type ProtectionAverages } from './flow.ts';
+import { breakerSees, budgetCaps, budgetEarns, callOutlook, callsMade, failedShareAfter, reachPast, seeOutcomes, throttleRejectShare, throttleSeesAccepts, throttleSeesRequests, type CallerView, type CallOutlook, type FlowRates, type ProtectionAverages } from './flow.ts';
 import { capacityRpsOf, doorCeiling, doorFloor, heldAtDoor, lateTicksOf, queueRoom, setLateTicks } from './node.ts';
 import type { Model } from './model.ts';
-import { nextUniform } from './rng.ts';
 import type { Settings } from './settings.ts';
-import { goesOnShare, leastGoesOn, newShareOf, parkedRelease, settleSource, stockOf } from './ledger.ts';
+import { freshWork, goesOnShare, leastGoesOn, newShareOf, parkedRelease, resumeShare, settleSource, stockOf } from './ledger.ts';
 import { holdsBacklog, M, RESUME_BELOW, settleNumberFields, type FlowState, type SimState } from './state.ts';
 import type { StepFacts, Topology } from './topology.ts';
 
@@ -464,7 +463,6 @@ export class CalmRegions {
     // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same
     // arithmetic, and what its entry service refuses parks again in the same step (settleSource).
     const noise = model.noise;
-    const spread = noise * Math.sqrt(3);
     for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
       const k = ids[q];
       const info = sources[k];
@@ -473,7 +471,7 @@ export class CalmRegions {
       const rate = st.rate_d[info.def] * info.baseShare;
       const perTick = rate * dtS;
       const batch = def.batchFactor * rate * dtS;
-      const resume = 1 - Math.exp(-dtS / def.resumeS);
+      const resume = resumeShare(dtS, def.resumeS);
       const resumes = src.holding === 0;
       let parked = src.parked;
       const f = info.flow;
@@ -484,8 +482,7 @@ export class CalmRegions {
         let sum = 0;
         let released = 0;
         for (let j = 0; j < K; j++) {
-          const factor = noise > 0 ? 1 + spread * (2 * nextUniform(src) - 1) : 1;
-          const fresh = Math.max(0, perTick * factor);
+          const fresh = freshWork(src, perTick, noise);
           let first = fresh;
           if (resumes && parked > 0) {
             const x = parkedRelease(parked, perTick, st.batchedRelease, batch, resume);
@@ -604,14 +601,14 @@ export class CalmRegions {
       for (let d = 0; d < deps.length; d++) {
         const f = deps[d];
         const k = flows[f].perRequest;
-        if (stepwise) for (let j = 0; j < K; j++) vec[f * K + j] += served_k[j] * k * reach;
+        if (stepwise) for (let j = 0; j < K; j++) vec[f * K + j] += callsMade(served_k[j], k, reach);
         for (let m = 0; m < J; m++) {
-          const calls = am[i * STRETCH + m] * pass * k * reach;
+          const calls = callsMade(am[i * STRETCH + m] * pass, k, reach);
           fm[f * STRETCH + m] += calls;
           this.fresh_fm[f * STRETCH + m] += calls * this.newShare_im[i * STRETCH + m];
         }
-        peak_f[f] += peakServed * k * reach;
-        reach *= powOf(s.flows[f].pOk, k);
+        peak_f[f] += callsMade(peakServed, k, reach);
+        reach = reachPast(reach, s.flows[f].pOk, k);
       }
     }
     // Callers learn their outcomes: their view must not move, and held backlogs must stay held.

@@ -33,6 +33,19 @@ export function powOf(x: number, k: number): number {
   return k === 1 || x === 1 || x === 0 ? x : Math.pow(x, k);
 }
 
+/** Calls a service's served requests make to a dependency: `perRequest` each, for the share `reach` that gets that far. */
+export function callsMade(served: number, perRequest: number, reach: number): number {
+  return served * perRequest * reach;
+}
+
+/**
+ * The share of served requests that go on past a dependency called `perRequest` times: those whose
+ * calls all succeed (a failed call fails the request, and it calls nothing further).
+ */
+export function reachPast(reach: number, pOk: number, perRequest: number): number {
+  return reach * powOf(pOk, perRequest);
+}
+
 /** What a request served by a node will see from its calls, made in order. */
 export interface CallOutlook {
   /** Accepted (done, or held at a front door for later). */

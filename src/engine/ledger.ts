@@ -4,6 +4,7 @@
  * waiting on a held call). The step (simulation.ts, node.ts, flow.ts) and the calm fast path
  * (calm.ts) both call these; docs/model.md §4 describes them.
  */
+import { nextUniform, type RngState } from './rng.ts';
 import { callOutlook, type CallOutlook } from './flow.ts';
 import type { FlowState, SourceState } from './state.ts';
 
@@ -18,6 +19,21 @@ const TINY = 1e-9;
 export function newShareOf(newTries: number, held: number, arriving: number): number {
   const all = arriving + held;
   return all > 0 ? Math.min(1, (newTries + held) / all) : 1;
+}
+
+/**
+ * New work a source asks for in a step: `perTick` on average, spread uniformly by the model's
+ * noise (±noise·√3, so that its standard deviation is `noise`), never below nothing. The model's
+ * only randomness: a draw from the source's own stream, and only where there is noise.
+ */
+export function freshWork(src: RngState, perTick: number, noise: number): number {
+  const factor = noise > 0 ? 1 + noise * Math.sqrt(3) * (2 * nextUniform(src) - 1) : 1;
+  return Math.max(0, perTick * factor);
+}
+
+/** The share of its parked backlog an orchestrator resuming all at once sends again per step (after `resumeS` on average). */
+export function resumeShare(dtS: number, resumeS: number): number {
+  return 1 - Math.exp(-dtS / resumeS);
 }
 
 /**

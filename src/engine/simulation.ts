@@ -8,9 +8,9 @@
 import { createActor, type Actor } from 'xstate';
 import { parseValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { eventSeconds, resolveNumber } from './clock.ts';
-import { callOutlook, failedShareAfter, finishFlow, fitFlowRings, powOf, flowRates, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
+import { callOutlook, callsMade, failedShareAfter, finishFlow, fitFlowRings, flowRates, reachPast, prepareFlow, type FlowOutcome, type FlowRates } from './flow.ts';
 import { defaultValues, type LoadedModel } from './load-model.ts';
-import { awaitViewOf, goesOnShare, parkedRelease, resolveAwaiting, settleSource, stockOf, type AwaitView } from './ledger.ts';
+import { awaitViewOf, freshWork, goesOnShare, parkedRelease, resumeShare, resolveAwaiting, settleSource, stockOf, type AwaitView } from './ledger.ts';
 import { CalmRegions } from './calm.ts';
 import { breakerMachine, BREAKER_STATES, judgeProbes, judgeWindow, VERDICTS } from './machines/breaker.ts';
 import { classifyNode, CONDITIONS, HEALTH_STATES, healthMachine, recoveryDue, type HealthState, type NodeWindow } from './machines/health.ts';
@@ -18,7 +18,7 @@ import { lockedShare, rolloutMachine } from './machines/rollout.ts';
 import { capacityDue, scaleoutMachine } from './machines/scaleout.ts';
 import type { Action, Model, TimelineEventDef } from './model.ts';
 import { capacityRpsOf, fitNodeRing, heldAtDoor, lateTicksOf, rampLimitAt, setLateTicks, stepNode, type NodeStepInput } from './node.ts';
-import { nextUniform, seedState } from './rng.ts';
+import { seedState } from './rng.ts';
 import { deriveSettings, type Settings } from './settings.ts';
 import { holdsBacklog, M, newFlowState, newNodeState, settleNumberFields, type ScheduledEvent, type SimState } from './state.ts';
 import { Stepped } from './stepped.ts';
@@ -398,8 +398,7 @@ export class Simulation {
       const f = s.flows[info.flow];
       const def = this.model.sources[info.def];
       const rate = this.st.rate_d[info.def] * info.baseShare;
-      const factor = noise > 0 ? 1 + noise * Math.sqrt(3) * (2 * nextUniform(src) - 1) : 1;
-      const fresh = Math.max(0, rate * dt * factor);
+      const fresh = freshWork(src, rate * dt, noise);
       f.first += fresh;
       f.firstNew += fresh;
       f.created += fresh;
@@ -407,7 +406,7 @@ export class Simulation {
       const home = this.topo.home_f[info.flow];
       s.cum[M.asked * N + home] += fresh;
       if (src.parked > 0 && src.holding === 0) {
-        const r = parkedRelease(src.parked, rate * dt, this.st.batchedRelease, def.batchFactor * rate * dt, 1 - Math.exp(-dt / def.resumeS));
+        const r = parkedRelease(src.parked, rate * dt, this.st.batchedRelease, def.batchFactor * rate * dt, resumeShare(dt, def.resumeS));
         src.parked -= r;
         src.released += r;
         s.cum[M.released * N + home] += r;
@@ -471,11 +470,11 @@ export class Simulation {
         for (let d = 0; d < deps.length; d++) {
           const df = fs[deps[d]];
           const k = perRequest_f[deps[d]];
-          const calls = served * k * reach;
+          const calls = callsMade(served, k, reach);
           df.first += calls;
           df.firstNew += calls * n.newShare;
           df.created += calls;
-          reach *= powOf(df.pOk, k);
+          reach = reachPast(reach, df.pOk, k);
         }
       }
     }

@@ -3,9 +3,11 @@
  * numbers a reader can check by hand (docs/model.md §6).
  */
 import { describe, expect, it } from 'vitest';
-import { breakerSees, budgetCaps, budgetEarns, failedShareAfter, flowRates, follow, seeOutcomes, throttleSeesAccepts, throttleSeesRequests, type CallerView, type ProtectionAverages } from '../../src/engine/flow.ts';
+import { breakerSees, budgetCaps, budgetEarns, callsMade, failedShareAfter, flowRates, follow, reachPast, seeOutcomes, throttleSeesAccepts, throttleSeesRequests, type CallerView, type ProtectionAverages } from '../../src/engine/flow.ts';
 import { admitShare, queueRoom } from '../../src/engine/node.ts';
 import { lockedShare } from '../../src/engine/machines/rollout.ts';
+import { freshWork, resumeShare } from '../../src/engine/ledger.ts';
+import { seedState } from '../../src/engine/rng.ts';
 
 describe('seeOutcomes: what a caller sees of a step', () => {
   it('moves each view a share of the way to the step: 60 done, 20 waiting, 10 refused of 100 (10 failed)', () => {
@@ -74,4 +76,38 @@ describe('the client protections\' averages, as the step and the calm kernel kee
 describe('queueRoom: a bounded queue', () => {
   it('takes what fits after this step\'s service: limit 100, 50 served, 30 queued, rejecting free → 120', () => expect(queueRoom(100, 50, 0, 200, 30)).toBe(120));
   it('rejecting costs a share of serving, so fewer fit: cost ½ of 100 arriving → (100 + 50 − 50 − 30) ÷ ½ = 140', () => expect(queueRoom(100, 50, 0.5, 100, 30)).toBe(140));
+});
+
+describe('freshWork: the new work a source asks for in a step', () => {
+  it('is exactly its rate without noise, and draws nothing from its stream', () => {
+    const src = { rng: seedState(7) };
+    const before = { ...src };
+    expect(freshWork(src, 20, 0)).toBe(20);
+    expect(src).toEqual(before);
+  });
+  it('with 2 % noise stays within ±2·√3 % and averages its rate (standard deviation 2 %)', () => {
+    const src = { rng: seedState(7) };
+    const xs = Array.from({ length: 20000 }, () => freshWork(src, 100, 0.02));
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(100 * (1 - 0.02 * Math.sqrt(3)));
+    expect(Math.max(...xs)).toBeLessThanOrEqual(100 * (1 + 0.02 * Math.sqrt(3)));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+    expect(mean).toBeCloseTo(100, 1);
+    expect(sd).toBeCloseTo(2, 1);
+  });
+  it('is never below nothing, however large the noise', () => {
+    const src = { rng: seedState(3) };
+    for (let k = 0; k < 1000; k++) expect(freshWork(src, 10, 0.9)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('resumeShare: an orchestrator resuming its backlog all at once', () => {
+  it('sends 1 − e^(−1/300) of it per second when it resumes over 300 s', () => expect(resumeShare(1, 300)).toBeCloseTo(1 - Math.exp(-1 / 300), 15));
+  it('sends about 63 % within one resume time', () => expect(1 - (1 - resumeShare(1, 300)) ** 300).toBeCloseTo(1 - Math.exp(-1), 10));
+});
+
+describe('callsMade and reachPast: the calls a served request makes, in order', () => {
+  it('200 served, 2 calls each to a dependency every call reaches: 400 calls', () => expect(callsMade(200, 2, 1)).toBe(400));
+  it('past a dependency that answers 90 % of 2 calls, 81 % of requests go on to the next', () => expect(reachPast(1, 0.9, 2)).toBeCloseTo(0.81, 15));
+  it('the next dependency is called by those alone: 200 served, 1 call each, 162 calls', () => expect(callsMade(200, 1, reachPast(1, 0.9, 2))).toBeCloseTo(162, 12));
 });
