@@ -13,7 +13,7 @@ import type { Action } from '../engine/model.ts';
 import { actionArgErrors } from '../params/actions.ts';
 import { renderRun } from '../engine/output.ts';
 import { scoreOf, scoreRun, verdict } from '../engine/score.ts';
-import { allChecks } from '../engine/validation.ts';
+import { CHECK_PARTS, checksPart } from '../engine/validation.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
 const K = FRAME_METRICS.length;
@@ -94,8 +94,11 @@ export class SimHost {
         case 'undo':
           this.undo();
           return [{ type: 'frame', ...this.frame() }];
-        case 'validate':
-          return [{ type: 'validated', rows: allChecks() }];
+        case 'validate': {
+          const part = msg.part;
+          if (!Number.isInteger(part) || part < 0 || part >= CHECK_PARTS) throw new RefusedError(`no part ${String(part)} of the checks; there are ${CHECK_PARTS}`);
+          return [{ type: 'validated', rows: checksPart(part), part, parts: CHECK_PARTS }];
+        }
         default: {
           const never: never = msg;
           return [{ type: 'refused', message: `unknown message ${JSON.stringify(never)}` }];

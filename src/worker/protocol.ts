@@ -29,7 +29,8 @@ export interface ToWorker {
   /** Measure what these settings would change in this run (two whole runs, scored). */
   whatIf: { label: string; params: Record<string, ParamValue> };
   /** Hold the engine against published results (How we know): a few seconds of runs. */
-  validate: { reason?: string };
+  /** Runs part `part` of the How-we-know checks (0 ≤ part < the `parts` the answer gives). */
+  validate: { part: number };
 }
 
 /** A change the user made during a run, at a simulated time. */
@@ -116,7 +117,7 @@ export interface FromWorker {
   exported: { format: 'csv' | 'json'; text: string; filename: string };
   /** `parts`: what changed for each service family, so the page can show where to see it. */
   verdict: { label: string; text: string; parts: VerdictPart[]; base: Score; changed: Score };
-  validated: { rows: CheckResult[] };
+  validated: { rows: CheckResult[]; part: number; parts: number };
 }
 
 export type Msg<T> = { [K in keyof T]: { type: K } & T[K] }[keyof T];

@@ -132,4 +132,19 @@ describe('simulation host', () => {
     expect(undone.recipe!.changes).toEqual([]);
     expect(one(h.handle({ type: 'undo' }))).toMatchObject({ type: 'refused', message: 'there is no operator action to undo' });
   });
+
+  it('runs the checks part by part, each answer saying how many parts there are, and refuses a part that is not there', () => {
+    const host = new SimHost();
+    const first = one(host.handle({ type: 'validate', part: 0 }));
+    if (first.type !== 'validated') throw new Error(first.type);
+    expect(first.part).toBe(0);
+    expect(first.parts).toBeGreaterThan(1);
+    expect(first.rows.length).toBeGreaterThan(3);
+    const last = one(host.handle({ type: 'validate', part: first.parts - 1 }));
+    if (last.type !== 'validated') throw new Error(last.type);
+    expect(last.rows).toHaveLength(1);
+    expect(last.rows[0].id).toMatch(/^des-/);
+    const beyond = one(host.handle({ type: 'validate', part: first.parts }));
+    expect(beyond).toEqual({ type: 'refused', message: `no part ${first.parts} of the checks; there are ${first.parts}` });
+  });
 });
