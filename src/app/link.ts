@@ -5,14 +5,20 @@
 import type { ParamValue } from '../params/registry.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, eventSeconds, secondsAtTimeOfDay } from '../engine/clock.ts';
-import { defaultValues, mustLoadModel } from '../engine/load-model.ts';
+import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import type { LabState, LabStore } from './store.ts';
 import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
-  const loaded = Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)]));
+  return catalogOver(Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)])));
+}
+
+/** A catalog of the models in `loaded`, which may grow (a model built in the page joins it). */
+export function catalogOver(loaded: Record<string, LoadedModel>): ModelCatalog {
   return {
-    ids: Object.keys(loaded),
+    get ids() {
+      return Object.keys(loaded);
+    },
     defaultId: DEFAULT_MODEL_ID,
     paramsOf: (id) => loaded[id].params,
     timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
