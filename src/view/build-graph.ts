@@ -69,7 +69,7 @@ export function drawBuildGraph(box: HTMLElement, d: Draft, selected: string | nu
   for (const s of d.sources) {
     const p = pos.get(`source:${s.id}`)!;
     const g = el('g', { class: 'build-node source', transform: `translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})` });
-    g.append(el('rect', { width: NODE_W, height: NODE_H, rx: 15 }), el('text', { x: NODE_W / 2, y: NODE_H / 2 + 5, 'text-anchor': 'middle' }, fit(s.label)));
+    g.append(el('rect', { width: NODE_W, height: NODE_H, rx: 15 }), labelIn(s.label));
     svg.append(g);
   }
   for (const s of d.services) {
@@ -82,7 +82,7 @@ export function drawBuildGraph(box: HTMLElement, d: Draft, selected: string | nu
       role: 'button',
       'aria-label': `${s.label}: show its fields`,
     });
-    g.append(el('rect', { width: NODE_W, height: NODE_H, rx: 4 }), el('text', { x: NODE_W / 2, y: NODE_H / 2 + 5, 'text-anchor': 'middle' }, fit(s.label)));
+    g.append(el('rect', { width: NODE_W, height: NODE_H, rx: 4 }), labelIn(s.label));
     g.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
@@ -139,6 +139,9 @@ export function drawBuildGraph(box: HTMLElement, d: Draft, selected: string | nu
   box.replaceChildren(svg);
 }
 
-function fit(label: string): string {
-  return label.length > 15 ? label.slice(0, 14) + '…' : label;
+/** A box's label, clipped at its edges. */
+function labelIn(text: string): SVGSVGElement {
+  const box = el('svg', { width: NODE_W, height: NODE_H, overflow: 'hidden' });
+  box.append(el('text', { x: NODE_W / 2, y: NODE_H / 2 + 5, 'text-anchor': 'middle' }, text));
+  return box;
 }

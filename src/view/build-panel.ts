@@ -59,7 +59,7 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
   const form = h('div', { id: 'build-form', className: 'build-form' });
   root.append(
     h('div', { className: 'build-head' }, h('h2', { id: 'build-title', textContent: 'Build' }), close),
-    h('div', { className: 'build-row' }, h('label', {}, 'Start from ', start), startButton, undo, redo),
+    h('div', { className: 'build-row' }, h('label', { htmlFor: start.id, textContent: 'Start from' }), start, startButton, undo, redo),
     h('label', { className: 'build-row' }, keep, ' Keep the time on each change'),
     status,
     problems,
@@ -194,7 +194,7 @@ function addButton(key: string, text: string, onClick: () => void, disabled = fa
 }
 
 function section(title: string, ...kids: Node[]): HTMLElement {
-  return h('section', { className: 'build-section', attrs: { 'aria-label': title } }, h('h3', { textContent: title }), ...kids);
+  return h('section', { className: 'build-section' }, h('h3', { textContent: title }), ...kids);
 }
 
 function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLElement[] {
@@ -214,11 +214,11 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
       ...CALL_FIELDS.map((f) => control(f, ['calls', i, f.key], (c as Record<string, unknown>)[f.key] ?? 1, d, set(['calls', i, f.key]))),
       removeButton(`calls.${i}.remove`, `Remove the call ${nameOf(c.from)} → ${nameOf(c.to)}`, () => edit((x) => removeCall(x, i))),
     ));
-  const callFrom = h('select', { dataset: { key: 'call-from' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
-  const callTo = h('select', { dataset: { key: 'call-to' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
+  const callFrom = h('select', { id: 'build-call-from', dataset: { key: 'call-from' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
+  const callTo = h('select', { id: 'build-call-to', dataset: { key: 'call-to' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
   if (d.services.length > 1) callTo.selectedIndex = 1;
   const newCall = h('div', { className: 'build-row' },
-    h('label', {}, 'From ', callFrom), h('label', {}, 'to ', callTo),
+    h('label', { htmlFor: callFrom.id, textContent: 'From' }), callFrom, h('label', { htmlFor: callTo.id, textContent: 'to' }), callTo,
     addButton('add-call', 'Add call', () => edit((x) => addCall(x, callFrom.value, callTo.value)), d.services.length < 2));
 
   const sources = d.sources.map((s, i) =>
@@ -269,9 +269,9 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
       removeButton(`timeline.${i}.remove`, `Remove event ${i + 1}`, () => edit((x) => removeEvent(x, i))),
     );
   });
-  const newType = h('select', { dataset: { key: 'event-type' } }, ...EVENT_TYPES.map((t) => h('option', { value: t.type, textContent: t.label })));
+  const newType = h('select', { id: 'build-event-type', dataset: { key: 'event-type' } }, ...EVENT_TYPES.map((t) => h('option', { value: t.type, textContent: t.label })));
   const newEvent = h('div', { className: 'build-row' },
-    h('label', {}, 'New event ', newType),
+    h('label', { htmlFor: newType.id, textContent: 'New event' }), newType,
     addButton('add-event', 'Add event', () => edit((x) => addEvent(x, newType.value, 0))));
 
   const run = RUN_FIELDS.map((f) => control(f, [f.key], (d as Record<string, unknown>)[f.key], d, set([f.key])));
