@@ -162,7 +162,9 @@ function control(spec: FieldSpec, path: Path, value: unknown, d: Draft, commit: 
     input.addEventListener('change', () => commit(input.value === '' ? undefined : input.value));
   } else {
     const text = spec.kind === 'text';
-    input = h('input', { type: text ? 'text' : 'number', value: value === undefined ? '' : String(value) });
+    // The value the model holds is the field's default too: Ctrl+Z undoes the model's last edit unless this one is being typed.
+    const shownValue = value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value);
+    input = h('input', { type: text ? 'text' : 'number', defaultValue: shownValue, value: shownValue });
     if (!text) {
       input.step = 'any';
       input.inputMode = 'decimal';

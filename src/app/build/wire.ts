@@ -114,7 +114,7 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     if (key !== 'z' && key !== 'y') return;
     // A text being typed keeps its own undo until it is committed.
     const el = document.activeElement as HTMLInputElement | null;
-    if (el && el.tagName === 'INPUT' && el.type === 'text' && el.value !== el.defaultValue) return;
+    if (el && el.tagName === 'INPUT' && (el.type === 'text' || el.type === 'number') && el.value !== el.defaultValue) return;
     e.preventDefault();
     if (key === 'y' || e.shiftKey) build.getState().redo();
     else build.getState().undo();
