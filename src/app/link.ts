@@ -72,7 +72,7 @@ export function followLink(store: LabStore, catalog: ModelCatalog): void {
   const keep = new URLSearchParams(location.search);
   const page = ['embed', 'hide', 'controls'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
   let written = '';
-  store.subscribe((s) => {
+  const write = (s: LabState) => {
     if (s.playing || !s.model || !s.recipe) return;
     const q = linkQuery(s, catalog) + page + (s.presenter ? '&present=1' : '');
     if (q === written) return;
@@ -82,5 +82,14 @@ export function followLink(store: LabStore, catalog: ModelCatalog): void {
     } catch {
       // Sandboxed documents may not touch their history; the link buttons still work.
     }
-  });
+  };
+  store.subscribe(write);
+  writers.add(() => write(store.getState()));
+}
+
+const writers = new Set<() => void>();
+
+/** The catalog's link to a model changed (a built model's `m` is encoded after it starts running): write the address bar again. */
+export function catalogLinkChanged(): void {
+  for (const w of writers) w();
 }

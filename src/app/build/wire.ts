@@ -10,7 +10,7 @@ import { createBuildPanel } from '../../view/build-panel.ts';
 import type { Json } from './json-patch.ts';
 import { copy, saveModel } from '../files.ts';
 import type { Lab } from '../lab.ts';
-import { currentLink } from '../link.ts';
+import { catalogLinkChanged, currentLink } from '../link.ts';
 import type { Session } from '../session.ts';
 import { MAX_SHARED_LINK_CHARS } from '../url.ts';
 import { FRAME_METRICS } from '../../worker/protocol.ts';
@@ -89,7 +89,7 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
       if (!s.open) button.focus({ preventScroll: true });
     }
     if (s.version !== prev.version || s.open !== prev.open) panel.render(s);
-    if (s.valid && s.valid !== prev.valid && !quietStart) void run(s.valid, s.origin);
+    if (s.valid && s.valid !== prev.valid && !quietStart) run(s.valid, s.origin);
   });
   // The model list names a built model while it runs (it cannot be chosen again from there: Build edits it).
   const picker = document.getElementById('model') as HTMLSelectElement | null;
@@ -121,15 +121,23 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
   });
 
   let runs = 0;
-  /** Runs a draft the loader took: newest wins. */
-  const run = async (draft: Draft, origin: string | null) => {
+  /**
+   * Runs a draft the loader took, at once; its link is encoded meanwhile (deflating takes a few
+   * tasks) and the address bar written again when it is ready. Newest wins.
+   */
+  const run = (draft: Draft, origin: string | null) => {
     const n = ++runs;
     const checked = build.getState().checked;
     const loaded = checked?.ok && build.getState().valid === draft ? checked.loaded : null;
     if (!loaded) return;
-    const link = await encodeModelLink(draft as unknown as Json, origin);
-    if (n !== runs) return;
-    catalog.register({ id: draft.id, data: draft, loaded, link, origin });
+    const previous = catalog.builtEntry(draft.id);
+    catalog.register({ id: draft.id, data: draft, loaded, link: previous?.link ?? '', origin });
+    void encodeModelLink(draft as unknown as Json, origin).then((link) => {
+      if (n !== runs) return;
+      catalog.register({ id: draft.id, data: draft, loaded, link, origin });
+      catalogLinkChanged();
+      panel.status();
+    });
     const s = store.getState();
     const entering = s.modelId !== draft.id;
     // Settings changed on the page (not the model's defaults) go on, where the new model has them.
@@ -142,6 +150,7 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
       if (parsed.ok) params[def.id] = parsed.value;
     }
     const at = build.getState().keepTime ? Math.min(session.target(), loaded.model.durationS) : undefined;
+    performance.mark('build:open');
     session.open(draft, { seed: s.seed, params }, () => entering && store.getState().forgetRun(), at);
   };
   return build;
