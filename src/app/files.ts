@@ -5,6 +5,7 @@
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { loadModel, MAX_MODEL_DEPTH, overBudget, shown } from '../engine/load-model.ts';
 import { decodeModelText } from '../engine/model-text.ts';
+import { nestingDepth } from './json-depth.ts';
 import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas, type ViewCaption } from '../view/export.ts';
 import { SERIES_COLOR, stateLegend } from '../view/palette.ts';
 import { formatTime } from '../view/format.ts';
@@ -125,23 +126,6 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
 
 /** Largest model file the lab opens. Its nesting is checked in the text before it is parsed, against loadModel's limit. */
 const MAX_MODEL_BYTES = 1 << 20;
-
-/** Deepest nesting of brackets in JSON text, outside strings: checked before parsing anything. */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return max;
-}
 
 /** Opens a model file: size, JSON and schema are checked; on any error the current lab stays. */
 export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {

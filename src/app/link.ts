@@ -5,14 +5,20 @@
 import type { ParamValue } from '../params/registry.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, eventSeconds, secondsAtTimeOfDay } from '../engine/clock.ts';
-import { defaultValues, mustLoadModel } from '../engine/load-model.ts';
+import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
 import type { LabState, LabStore } from './store.ts';
 import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
-  const loaded = Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)]));
+  return catalogOver(Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)])));
+}
+
+/** A catalog of the models in `loaded`, which may grow (a model built in the page joins it). */
+export function catalogOver(loaded: Record<string, LoadedModel>): ModelCatalog {
   return {
-    ids: Object.keys(loaded),
+    get ids() {
+      return Object.keys(loaded);
+    },
     defaultId: DEFAULT_MODEL_ID,
     paramsOf: (id) => loaded[id].params,
     timeOf: (id, hhmm) => secondsAtTimeOfDay(loaded[id].model, hhmm),
@@ -66,7 +72,7 @@ export function followLink(store: LabStore, catalog: ModelCatalog): void {
   const keep = new URLSearchParams(location.search);
   const page = ['embed', 'hide', 'controls'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
   let written = '';
-  store.subscribe((s) => {
+  const write = (s: LabState) => {
     if (s.playing || !s.model || !s.recipe) return;
     const q = linkQuery(s, catalog) + page + (s.presenter ? '&present=1' : '');
     if (q === written) return;
@@ -76,5 +82,14 @@ export function followLink(store: LabStore, catalog: ModelCatalog): void {
     } catch {
       // Sandboxed documents may not touch their history; the link buttons still work.
     }
-  });
+  };
+  store.subscribe(write);
+  writers.add(() => write(store.getState()));
+}
+
+const writers = new Set<() => void>();
+
+/** The catalog's link to a model changed (a built model's `m` is encoded after it starts running): write the address bar again. */
+export function catalogLinkChanged(): void {
+  for (const w of writers) w();
 }

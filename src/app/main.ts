@@ -12,7 +12,9 @@ import { download } from './files.ts';
 import { wireHowWeKnow } from './how-we-know.ts';
 import { wireControls } from './input.ts';
 import { createLab } from './lab.ts';
-import { builtinCatalog, currentLink, followLink } from './link.ts';
+import { currentLink, followLink } from './link.ts';
+import { startup } from './build/startup.ts';
+import { wireBuild } from './build/wire.ts';
 import { offerOpening } from './opening.ts';
 import { hideForLink } from './panels.ts';
 import { Session } from './session.ts';
@@ -22,15 +24,16 @@ import { followMoment, followTeaching, showVerdict } from './teaching.ts';
 import { decodeLink, opToAction } from './url.ts';
 import { buildViews } from './views.ts';
 
-const catalog = builtinCatalog();
-const link = decodeLink(location.search, catalog);
+// The catalog holds a model built in the page too, and the link's own (`m`), read before this starts (boot.ts).
+const { catalog, search, notices: startNotices } = startup();
+const link = decodeLink(search, catalog);
 const store = createLabStore({
   modelId: link.state.model,
   seed: link.state.seed,
   chapter: link.state.chapter !== undefined ? link.state.chapter - 1 : -1,
   compareKey: link.state.compare,
   presenter: link.page.present,
-  notice: link.notices.length ? link.notices.join(' ') : null,
+  notice: startNotices.length || link.notices.length ? [...startNotices, ...link.notices].join(' ') : null,
 });
 const lab = createLab(store, catalog, link.state, link.page);
 const comparison = followComparison(lab);
@@ -63,7 +66,8 @@ hideForLink(link.page.hide);
 wireControls(lab, session);
 wireSweep(lab, session, link.state.sweep);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);
-session.load(link.state.model, {
+wireBuild(lab, session, catalog);
+session.load(catalog.builtEntry(link.state.model)?.data ?? link.state.model, {
   seed: link.state.seed,
   params: link.state.params,
   changes: link.state.changes?.map((c) => ('action' in c ? { t: c.t, action: opToAction(c.action) as unknown as Action } : c)),

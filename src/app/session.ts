@@ -301,8 +301,8 @@ export class Session {
       if (asked.service && model.services.some((s) => s.id === asked.service)) service = asked.service;
       run.pendingFocus = null;
     }
-    // A model from a file is its own, even when its id is a built-in model's.
-    const modelId = typeof run.modelData === 'string' ? model.id : `file:${model.id}`;
+    // A model from a file is its own, even when its id is a built-in model's; one built in the page has its own id.
+    const modelId = typeof run.modelData === 'string' ? model.id : lab.catalog.builtIdOf?.(run.modelData) ?? `file:${model.id}`;
     this.applied = frame.params;
     store.getState().modelLoaded(model, modelId, frame.params, { region, service });
     this.hooks.buildViews(model);

@@ -23,7 +23,7 @@ import { formatCount } from '../view/format.ts';
 export const URL_VERSION = 2;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
-const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file'] as const;
+const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file', 'm'] as const;
 
 export interface LinkState {
   model: string;
@@ -122,6 +122,10 @@ export interface ModelCatalog {
   stepOf?(id: string): number;
   /** Where the model opens when a link names no time or chapter (seconds), or null: the start. */
   opensAtOf?(id: string): number | null;
+  /** A model built in the page travels in the link itself (`m`, see build/model-link.ts): its encoding. */
+  modelLinkOf?(id: string): string | undefined;
+  /** The id of a built model, given its data (the data the simulation was given), or undefined. */
+  builtIdOf?(data: unknown): string | undefined;
 }
 
 /** The views of the run on the stage: a link may hide some of them, not all. */
@@ -144,6 +148,8 @@ export function encodeLink(s: LinkState, catalog: ModelCatalog): string {
   const q = new URLSearchParams();
   q.set('v', String(URL_VERSION));
   q.set('model', s.model);
+  const built = catalog.modelLinkOf?.(s.model);
+  if (built) q.set('m', built);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   // Always written, the start too: a link without a time opens at the model's own moment.
   if (s.t !== undefined) q.set('t', catalog.clockOf?.(s.model, s.t) ?? decimal(s.t));

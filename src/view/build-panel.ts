@@ -1,0 +1,290 @@
+/**
+ * The Build view: the model being built as a form drawn from the builder's field tables (services,
+ * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, and
+ * what the loader says placed at the field it names. Each control reports an edit to the
+ * builder's store; the form is drawn again from the store, keeping focus where it was.
+ */
+import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, type Draft, type Path } from '../app/build/edits.ts';
+import { allowedSetting, allowedText, CALL_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
+import { placeOf } from '../app/build/check.ts';
+import type { BuildState, BuildStore } from '../app/build/state.ts';
+import { TEMPLATES } from '../app/build/templates.ts';
+import { drawBuildGraph } from './build-graph.ts';
+
+export interface BuildPanelHooks {
+  startFrom(kind: string): void;
+  copyLink(): void;
+  saveModel(): void;
+  /** The length of the link to the built model running now, or null if another model runs. */
+  linkLength(): number | null;
+  loadAt(): { service: string; label: string; offered: number; demand: number }[];
+}
+
+type Props<K extends keyof HTMLElementTagNameMap> = Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string>; attrs?: Record<string, string> };
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props<K> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const { dataset, attrs, ...rest } = props;
+  const e = Object.assign(document.createElement(tag), rest);
+  if (dataset) Object.assign(e.dataset, dataset);
+  if (attrs) for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...kids);
+  return e;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+
+export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
+  const edit = (change: (d: Draft) => Draft) => build.getState().edit(change);
+  const root = h('aside', { id: 'build', className: 'build-panel', hidden: true, attrs: { 'aria-labelledby': 'build-title' } });
+  const close = h('button', { type: 'button', className: 'build-close', textContent: '×', attrs: { 'aria-label': 'Close Build' } });
+  close.addEventListener('click', () => build.getState().closeView());
+  const start = h('select', { id: 'build-start' }, h('option', { value: 'current', textContent: 'The model open now' }), ...TEMPLATES.map((t) => h('option', { value: t.id, textContent: t.label })));
+  const startButton = h('button', { type: 'button', textContent: 'Start' });
+  startButton.addEventListener('click', () => hooks.startFrom(start.value));
+  const undo = h('button', { type: 'button', textContent: 'Undo', title: 'Undo (Ctrl+Z)' });
+  const redo = h('button', { type: 'button', textContent: 'Redo', title: 'Redo (Ctrl+Shift+Z)' });
+  undo.addEventListener('click', () => build.getState().undo());
+  redo.addEventListener('click', () => build.getState().redo());
+  const keep = h('input', { type: 'checkbox', id: 'build-keep-time' });
+  keep.addEventListener('change', () => build.getState().setKeepTime(keep.checked));
+  const status = h('p', { id: 'build-status', className: 'build-status', attrs: { role: 'status' } });
+  const problems = h('div', { id: 'build-problems', className: 'build-problems' });
+  const linkLine = h('span', { id: 'build-link' });
+  const copyLink = h('button', { type: 'button', textContent: 'Copy link' });
+  copyLink.addEventListener('click', () => hooks.copyLink());
+  const save = h('button', { type: 'button', textContent: 'Save model' });
+  save.addEventListener('click', () => hooks.saveModel());
+  const loadTable = h('table', { id: 'build-load', className: 'build-load' });
+  const graph = h('div', { className: 'build-graph' });
+  const form = h('div', { id: 'build-form', className: 'build-form' });
+  root.append(
+    h('div', { className: 'build-head' }, h('h2', { id: 'build-title', textContent: 'Build' }), close),
+    h('div', { className: 'build-row' }, h('label', { htmlFor: start.id, textContent: 'Start from' }), start, startButton, undo, redo),
+    h('label', { className: 'build-row' }, keep, ' Keep the time on each change'),
+    status,
+    problems,
+    h('div', { className: 'build-row' }, linkLine, copyLink, save),
+    h('details', { className: 'build-loads', open: true }, h('summary', { textContent: 'Load at each service, as a multiple of its new work' }), loadTable),
+    graph,
+    form,
+  );
+
+  let shown: BuildState | null = null;
+
+  function render(s: BuildState): void {
+    shown = s;
+    undo.disabled = s.past.length === 0;
+    redo.disabled = s.future.length === 0;
+    keep.checked = s.keepTime;
+    const d = s.draft;
+    if (!d) return;
+    const active = document.activeElement as HTMLElement | null;
+    const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+    drawBuildGraph(graph, d, s.selected, {
+      addCall: (from, to) => edit((x) => addCall(x, from, to)),
+      select: (id) => {
+        build.getState().select(id);
+        form.querySelector<HTMLElement>(`[data-key="services.${d.services.findIndex((x) => x.id === id)}.label"]`)?.focus();
+      },
+    });
+    form.replaceChildren(...sections(d, edit));
+    placeProblems(s);
+    if (focusKey) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    panelStatus();
+    frame();
+  }
+
+  function placeProblems(s: BuildState): void {
+    problems.replaceChildren();
+    if (!s.checked || s.checked.ok) return;
+    const paths = [...form.querySelectorAll<HTMLElement>('[data-path]')].map((e) => e.dataset.path!);
+    s.checked.problems.forEach((p, n) => {
+      const at = placeOf(p.path, paths);
+      const target = at ? form.querySelector<HTMLElement>(`[data-path="${CSS.escape(at)}"]`) : null;
+      const allowed = target?.dataset.allowed;
+      const text = `${at === p.path || !p.path ? '' : p.path + ': '}${p.message}${allowed ? ` — allowed: ${allowed}` : ''}`;
+      const msg = h('p', { className: 'build-error', id: `build-error-${n}`, textContent: text });
+      if (!target) {
+        problems.append(h('p', { className: 'build-error', textContent: `${p.path ? p.path + ': ' : ''}${p.message}` }));
+        return;
+      }
+      if (target.tagName === 'FIELDSET') target.append(msg);
+      else {
+        target.setAttribute('aria-invalid', 'true');
+        target.setAttribute('aria-describedby', msg.id);
+        (target.closest('label') ?? target).after(msg);
+      }
+    });
+  }
+
+  function panelStatus(): void {
+    const s = shown;
+    if (!s?.draft) return;
+    const n = s.checked && !s.checked.ok ? s.checked.problems.length : 0;
+    status.textContent = n
+      ? `${n} problem${n > 1 ? 's' : ''} in this edit, shown at ${n > 1 ? 'their fields' : 'its field'}: it does not run; ${s.valid ? 'the last valid model' : 'the model open before'} goes on.`
+      : 'The model as edited is running.';
+    status.classList.toggle('bad', n > 0);
+    const chars = hooks.linkLength();
+    linkLine.textContent = chars === null ? 'Link: once the model runs' : chars > 8000 ? `Too big for a link (${chars.toLocaleString('en-US')} characters of 8,000): save the model as a file instead.` : `Link: ${chars.toLocaleString('en-US')} characters of 8,000`;
+    linkLine.classList.toggle('bad', chars !== null && chars > 8000);
+  }
+
+  function frame(): void {
+    const rows = hooks.loadAt();
+    loadTable.replaceChildren(
+      h('thead', {}, h('tr', {}, h('th', { textContent: 'Service', scope: 'col' }), h('th', { textContent: 'Offered (req/s)', scope: 'col' }), h('th', { textContent: '× new work', scope: 'col' }))),
+      h('tbody', {}, ...rows.map((r) => h('tr', { dataset: { service: r.service } }, h('th', { textContent: r.label, scope: 'row' }), h('td', { textContent: fmt(r.offered) }), h('td', { className: 'times', textContent: r.demand > 0 ? `${r.offered / r.demand >= 100 ? Math.round(r.offered / r.demand) : (r.offered / r.demand).toFixed(1)}×` : '–' })))),
+    );
+  }
+
+  return {
+    root,
+    render,
+    status: panelStatus,
+    frame,
+    focus: () => start.focus({ preventScroll: true }),
+  };
+}
+
+/** One control for one field of the model file, committing on change. */
+function control(spec: FieldSpec, path: Path, value: unknown, d: Draft, commit: (value: unknown) => void): HTMLElement {
+  const key = path.join('.');
+  const label = `${spec.label}${spec.unit ? ` (${spec.unit})` : ''}`;
+  let input: HTMLInputElement | HTMLSelectElement;
+  if (spec.kind === 'bool') {
+    input = h('input', { type: 'checkbox', checked: value === true });
+    input.addEventListener('change', () => commit((input as HTMLInputElement).checked));
+  } else if (spec.kind === 'service' || spec.kind === 'region') {
+    const options = spec.kind === 'service' ? d.services.map((s) => [s.id, s.label]) : d.regions.map((r) => [r.id, r.label]);
+    input = h('select', {}, ...(spec.optional ? [h('option', { value: '', textContent: '(none)' })] : []), ...options.map(([id, l]) => h('option', { value: id, textContent: l })));
+    input.value = typeof value === 'string' ? value : '';
+    input.addEventListener('change', () => commit(input.value === '' ? undefined : input.value));
+  } else {
+    const text = spec.kind === 'text';
+    // The value the model holds is the field's default too: Ctrl+Z undoes the model's last edit unless this one is being typed.
+    const shownValue = value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value);
+    input = h('input', { type: text ? 'text' : 'number', defaultValue: shownValue, value: shownValue });
+    if (!text) {
+      input.step = 'any';
+      input.inputMode = 'decimal';
+    }
+    input.addEventListener('change', () => {
+      const raw = input.value.trim();
+      if (raw === '' && spec.optional) commit(undefined);
+      else if (text) commit(input.value);
+      else commit(raw === '' ? NaN : Number(raw));
+    });
+  }
+  input.dataset.key = key;
+  input.dataset.path = key;
+  input.dataset.allowed = allowedText(spec);
+  if (spec.help) input.title = spec.help;
+  return h('label', { className: `build-field ${spec.kind}` }, h('span', { textContent: label }), input);
+}
+
+function removeButton(key: string, label: string, onClick: () => void, disabled = false): HTMLButtonElement {
+  const b = h('button', { type: 'button', className: 'build-remove', textContent: 'Remove', disabled, dataset: { key }, attrs: { 'aria-label': label } });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function addButton(key: string, text: string, onClick: () => void, disabled = false): HTMLButtonElement {
+  const b = h('button', { type: 'button', className: 'build-add', textContent: text, disabled, dataset: { key } });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function section(title: string, ...kids: Node[]): HTMLElement {
+  return h('section', { className: 'build-section' }, h('h3', { textContent: title }), ...kids);
+}
+
+function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLElement[] {
+  const set = (path: Path) => (value: unknown) => edit((x) => setField(x, path, value));
+  const nameOf = (id: string) => d.services.find((s) => s.id === id)?.label ?? id;
+
+  const services = d.services.map((s, i) =>
+    h('fieldset', { className: 'build-item', dataset: { path: `services.${i}` } },
+      h('legend', { textContent: `Service: ${s.label}` }),
+      ...SERVICE_FIELDS.map((f) => control(f, ['services', i, f.key], (s as Record<string, unknown>)[f.key], d, set(['services', i, f.key]))),
+      removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, s.id))),
+    ));
+
+  const calls = d.calls.map((c, i) =>
+    h('fieldset', { className: 'build-item call', dataset: { path: `calls.${i}` } },
+      h('legend', { textContent: `${nameOf(c.from)} → ${nameOf(c.to)}` }),
+      ...CALL_FIELDS.map((f) => control(f, ['calls', i, f.key], (c as Record<string, unknown>)[f.key] ?? 1, d, set(['calls', i, f.key]))),
+      removeButton(`calls.${i}.remove`, `Remove the call ${nameOf(c.from)} → ${nameOf(c.to)}`, () => edit((x) => removeCall(x, i))),
+    ));
+  const callFrom = h('select', { id: 'build-call-from', dataset: { key: 'call-from' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
+  const callTo = h('select', { id: 'build-call-to', dataset: { key: 'call-to' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));
+  if (d.services.length > 1) callTo.selectedIndex = 1;
+  const newCall = h('div', { className: 'build-row' },
+    h('label', { htmlFor: callFrom.id, textContent: 'From' }), callFrom, h('label', { htmlFor: callTo.id, textContent: 'to' }), callTo,
+    addButton('add-call', 'Add call', () => edit((x) => addCall(x, callFrom.value, callTo.value)), d.services.length < 2));
+
+  const sources = d.sources.map((s, i) =>
+    h('fieldset', { className: 'build-item', dataset: { path: `sources.${i}` } },
+      h('legend', { textContent: `Source: ${s.label}` }),
+      ...SOURCE_FIELDS.map((f) => control(f, ['sources', i, f.key], (s as Record<string, unknown>)[f.key], d, set(['sources', i, f.key]))),
+      removeButton(`sources.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeSource(x, i))),
+    ));
+
+  const settings = DEFAULT_SETTINGS.map((id) => {
+    const def = commonParam(id);
+    const own = d.defaults && Object.hasOwn(d.defaults, id) ? d.defaults[id] : undefined;
+    const input = h('input', { type: 'number', step: 'any', value: String(own ?? def.default), dataset: { key: `defaults.${id}`, path: `defaults.${id}`, allowed: allowedSetting(id) } });
+    input.title = def.description;
+    input.addEventListener('change', () => edit((x) => setDefault(x, id, input.value.trim() === '' ? undefined : Number(input.value))));
+    return h('label', { className: 'build-field number' }, h('span', { textContent: `${def.label}${def.unit ? ` (${def.unit})` : ''}` }), input);
+  });
+  const share = failoverShare(d);
+  const failIndex = d.params.findIndex((p) => p.knob.kind === 'routing.failover');
+  const failover = h('input', { type: 'number', step: 'any', value: share === undefined ? '0' : String(share), dataset: { key: 'failover-share', path: failIndex >= 0 ? `params.${failIndex}.default` : 'failover-share', allowed: 'a number from 0 to 100 %' } });
+  failover.title = "Share of a region's failed calls to a service that fails over that are retried in the paired region.";
+  failover.addEventListener('change', () => edit((x) => setFailoverShare(x, Number(failover.value))));
+
+  const regions = d.regions.map((r, i) =>
+    h('fieldset', { className: 'build-item', dataset: { path: `regions.${i}` } },
+      h('legend', { textContent: `Region: ${r.label}` }),
+      ...REGION_FIELDS.map((f) =>
+        control(f, ['regions', i, f.key], (r as Record<string, unknown>)[f.key], d, f.key === 'pair' ? (v) => edit((x) => pairRegions(x, r.id, v as string | undefined)) : set(['regions', i, f.key])),
+      ),
+      removeButton(`regions.${i}.remove`, `Remove ${r.label}`, () => edit((x) => removeRegion(x, i)), d.regions.length < 2),
+    ));
+
+  const events = d.timeline.map((ev, i) => {
+    const type = h('select', { dataset: { key: `timeline.${i}.type`, path: `timeline.${i}.type` } }, ...EVENT_TYPES.map((t) => h('option', { value: t.type, textContent: t.label })));
+    if (!EVENT_TYPES.some((t) => t.type === ev.type)) type.append(h('option', { value: ev.type, textContent: ev.type }));
+    type.value = ev.type;
+    type.addEventListener('change', () => edit((x) => setEventType(x, i, type.value)));
+    const e = ev as Record<string, unknown>;
+    return h('fieldset', { className: 'build-item event', dataset: { path: `timeline.${i}` } },
+      h('legend', { textContent: `Event ${i + 1}: ${EVENT_TYPES.find((t) => t.type === ev.type)?.label ?? ev.type}${typeof e.label === 'string' ? ` — ${e.label}` : ''}` }),
+      h('label', { className: 'build-field' }, h('span', { textContent: 'Type' }), type),
+      // A time or argument read from a parameter ("$trigger.at") is the model's own: shown, not edited here.
+      ...eventFields(ev.type, d.dtS).map((f) =>
+        typeof e[f.key] === 'string' && (e[f.key] as string).startsWith('$')
+          ? h('p', { className: 'build-field ref', textContent: `${f.label}: from the setting ${(e[f.key] as string).slice(1)}` })
+          : control(f, ['timeline', i, f.key], e[f.key], d, set(['timeline', i, f.key])),
+      ),
+      removeButton(`timeline.${i}.remove`, `Remove event ${i + 1}`, () => edit((x) => removeEvent(x, i))),
+    );
+  });
+  const newType = h('select', { id: 'build-event-type', dataset: { key: 'event-type' } }, ...EVENT_TYPES.map((t) => h('option', { value: t.type, textContent: t.label })));
+  const newEvent = h('div', { className: 'build-row' },
+    h('label', { htmlFor: newType.id, textContent: 'New event' }), newType,
+    addButton('add-event', 'Add event', () => edit((x) => addEvent(x, newType.value, 0))));
+
+  const run = RUN_FIELDS.map((f) => control(f, [f.key], (d as Record<string, unknown>)[f.key], d, set([f.key])));
+
+  return [
+    section('Services', ...services, addButton('add-service', 'Add service', () => edit((x) => addService(x).draft))),
+    section('Calls', ...calls, newCall),
+    section('Sources', ...sources, addButton('add-source', 'Add source', () => edit((x) => addSource(x, x.services[0].id)), d.services.length === 0)),
+    section('Retries and routing', ...settings, h('label', { className: 'build-field number' }, h('span', { textContent: 'Failover share (%)' }), failover)),
+    section(`Regions (${d.regions.length})`, ...regions, addButton('add-region', 'Add region', () => edit(addRegion))),
+    section('Timeline', ...events, newEvent),
+    section('Run', ...run),
+  ];
+}

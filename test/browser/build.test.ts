@@ -1,0 +1,202 @@
+/**
+ * Building a system in the page, by the UI alone: from nothing to the SRE book's 64× at the
+ * bottom of three layers of retries; a link that alone reproduces a built model; the saved file
+ * run on the command line; refusals shown at their field; undo and redo; a refused model link;
+ * the view beside the stage at 1280×720 with nothing for axe to find.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useLab } from './browser.ts';
+
+const lab = useLab();
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+async function open(query: string, width = 1400, height = 1000): Promise<{ page: Page; errors: string[] }> {
+  const context = await lab().browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(lab().url + query);
+  await page.locator('#graph svg').waitFor({ timeout: 30_000 });
+  return { page, errors };
+}
+
+const build = (page: Page) => page.locator('#build');
+const running = (page: Page) => expect.poll(() => page.textContent('#build-status')).toBe('The model as edited is running.');
+
+/** Types into a field and commits it, as Tab does. */
+async function fill(page: Page, group: string, label: string, value: string): Promise<void> {
+  const field = build(page).getByRole('group', { name: group, exact: true }).getByLabel(label, { exact: true });
+  await field.fill(value);
+  await field.press('Tab');
+}
+
+/** The "× new work" figure of a service in the Build view's table. */
+async function times(page: Page, service: string): Promise<number> {
+  const text = (await page.locator(`#build-load tr[data-service="${service}"] td.times`).textContent()) ?? '';
+  return Number(text.replace('×', ''));
+}
+
+async function saved(page: Page): Promise<{ name: string; text: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), build(page).getByRole('button', { name: 'Save model' }).click()]);
+  return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, 'utf8') };
+}
+
+describe('building a system in the page', () => {
+  it('from nothing: clients → gateway → API → database with 3 retries at each call puts 64× the clients’ demand on the failing database', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await build(page).getByLabel('Start from').selectOption({ label: 'Empty' });
+    await build(page).getByRole('button', { name: 'Start' }).click();
+    // Nothing to run yet: the model open before goes on.
+    await expect.poll(() => page.textContent('#build-status')).toMatch(/does not run; the model open before goes on/);
+    expect(await page.textContent('#model-title')).toBe('One service, one trigger');
+    for (let k = 0; k < 3; k++) await build(page).getByRole('button', { name: 'Add service' }).click();
+    await fill(page, 'Service: Service 1', 'Name', 'Gateway');
+    await fill(page, 'Service: Service 2', 'Name', 'API');
+    await fill(page, 'Service: Service 3', 'Name', 'Database');
+    await build(page).getByRole('button', { name: 'Add source' }).click();
+    await running(page);
+    await fill(page, 'Source: Clients', 'Rate (req/s)', '10');
+    // Gateway → API drawn with the pointer, from one box to the other.
+    const from = await page.locator('.build-node[data-service="service-1"]').boundingBox();
+    const to = await page.locator('.build-node[data-service="service-2"]').boundingBox();
+    await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(() => build(page).getByRole('group', { name: 'Gateway → API' }).count()).toBe(1);
+    // API → Database from the keyboard, with the list.
+    await build(page).getByLabel('From', { exact: true }).selectOption({ label: 'API' });
+    await build(page).getByLabel('to', { exact: true }).selectOption({ label: 'Database' });
+    await build(page).getByRole('button', { name: 'Add call' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => build(page).getByRole('group', { name: 'API → Database' }).count()).toBe(1);
+    const retries = build(page).getByLabel('Retries', { exact: true });
+    await retries.fill('3');
+    await retries.press('Tab');
+    // The database fails every try, from the start.
+    await build(page).getByLabel('New event').selectOption({ label: 'Errors' });
+    await build(page).getByRole('button', { name: 'Add event' }).click();
+    await fill(page, 'Event 1: Errors', 'Duration (s)', '600');
+    await build(page).getByRole('group', { name: 'Event 1: Errors' }).getByLabel('Service').selectOption({ label: 'Database' });
+    await running(page);
+    expect(await page.textContent('#model-title')).toBe('Built: a new model');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => times(page, 'service-3'), { timeout: 30_000 }).toBeGreaterThan(63.5);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // 4 × 4 × 4: each layer tries four times what the one above sent it.
+    expect(await times(page, 'service-3')).toBeLessThan(64.5);
+    expect(Math.round(await times(page, 'service-2'))).toBe(16);
+    expect(Math.round(await times(page, 'service-1'))).toBe(4);
+    // The saved file runs on the command line, to the same CSV as the page's export, a row for every service.
+    const file = await saved(page);
+    expect(file.name).toBe('built-setup.json');
+    const path = join(mkdtempSync(join(tmpdir(), 'cascade-build-')), file.name);
+    writeFileSync(path, file.text);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--model', path], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    const rows = cli.stdout.trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(new Set(rows.map((r) => r[3]))).toEqual(new Set(['service-1', 'service-2', 'service-3']));
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(readFileSync((await csv.path())!, 'utf8')).toBe(cli.stdout);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('from single-service: a service added, and the link alone opens the same model', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await build(page).getByRole('button', { name: 'Add service' }).click();
+    await running(page);
+    await fill(page, 'Service: Service 1', 'Capacity (req/s)', '250');
+    await running(page);
+    await expect.poll(() => page.textContent('#build-link')).toMatch(/^Link: [\d,]+ characters of 8,000$/);
+    await build(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.textContent('#notice')).toBe('Link copied.');
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/[?&]m=[\w-]+/);
+    expect(link).toMatch(/[?&]model=built-single-service(&|$)/);
+    const here = await saved(page);
+    const { page: other, errors: otherErrors } = await open(link.slice(link.indexOf('?')));
+    expect(await other.textContent('#model-title')).toBe('Built: One service, one trigger');
+    expect(await other.locator('#graph').textContent()).toContain('Service 1');
+    // The story came along; the file the other page saves is the same model, byte for byte.
+    expect(await other.textContent('.chapter-count')).toMatch(/3 chapters/);
+    await other.getByRole('button', { name: 'Build', exact: true }).click();
+    expect(await saved(other)).toEqual(here);
+    expect(JSON.parse(here.text).services.map((s: { id: string }) => s.id)).toEqual(['server', 'service-1']);
+    expect([...errors, ...otherErrors]).toEqual([]);
+    await page.context().close();
+    await other.context().close();
+  }, 120_000);
+
+  it('shows a refused edit at its field with what is allowed; the last valid model runs on; undo and redo', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await fill(page, 'Service: Server', 'Capacity (req/s)', '-5');
+    await expect.poll(() => page.textContent('#build-status')).toMatch(/^1 problem in this edit, shown at its field: it does not run; the last valid model goes on\.$/);
+    const field = build(page).getByRole('group', { name: 'Service: Server' }).getByLabel('Capacity (req/s)');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const why = page.locator(`#${await field.getAttribute('aria-describedby')}`);
+    expect(await why.textContent()).toMatch(/0 .*allowed: a number from 0 to 1e\+9 req\/s/);
+    // What runs is the last valid model: its capacity is still 1000.
+    expect(await page.locator('output[for="param-capacity"]').textContent()).toBe('1000 req/s');
+    await page.locator('#build-title').click();
+    await page.keyboard.press('Control+z');
+    await running(page);
+    expect(await field.inputValue()).toBe('1000');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => field.inputValue()).toBe('-5');
+    await build(page).getByRole('button', { name: 'Undo' }).click();
+    await running(page);
+    // A name the loader refuses is shown where it was typed.
+    await fill(page, 'Service: Server', 'Name', 'x'.repeat(70));
+    await expect.poll(() => build(page).locator('.build-error').first().textContent()).toMatch(/allowed: text of at most 60 characters/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('a model link that is refused opens the default model with a notice, keeping the link’s other parts', async () => {
+    const { page, errors } = await open('?v=2&model=built-x&m=AAAA&seed=5&retry.attempts=1&t=00:20');
+    await expect.poll(() => page.textContent('#notice')).toMatch(/The model in this link \("built-x"\) could not be opened \(it is not a deflated model\), so the lab opens its default model with the rest of the link\./);
+    expect(await page.textContent('#model-title')).toBe('Azure, 2–3 February 2026');
+    await expect.poll(() => page.textContent('#clock')).toBe('00:20');
+    await expect.poll(() => page.url()).toMatch(/[?&]retry\.attempts=1(&|$)/);
+    expect(page.url()).toMatch(/[?&]seed=5(&|$)/);
+    expect(page.url()).not.toMatch(/[?&]m=/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('fits beside the stage at 1280×720 from the incident, keyboard-first, and axe finds nothing', async () => {
+    const { page, errors } = await open('?model=azure-2026-02', 1280, 720);
+    await page.getByRole('button', { name: 'Build', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => build(page).isVisible()).toBe(true);
+    // Focus moves into the view; the stage is still beside it.
+    expect(await page.evaluate(() => document.getElementById('build')!.contains(document.activeElement))).toBe(true);
+    const panel = (await build(page).boundingBox())!;
+    const stage = (await page.locator('#stage').boundingBox())!;
+    expect(panel.x + panel.width).toBeLessThanOrEqual(stage.x + 1);
+    expect(stage.x + stage.width).toBeLessThanOrEqual(1280);
+    expect(stage.width).toBeGreaterThan(700);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    const result = await new AxeBuilder({ page } as never).analyze();
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+    // Escape-free close by keyboard: the close button gives focus back to Build.
+    await build(page).getByRole('button', { name: 'Close Build' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => build(page).isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('build-open');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
