@@ -4,8 +4,8 @@
  * what the loader says placed at the field it names. Each control reports an edit to the
  * builder's store; the form is drawn again from the store, keeping focus where it was.
  */
-import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, type Draft, type Path } from '../app/build/edits.ts';
-import { allowedSetting, allowedText, CALL_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
+import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
+import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
 import { placeOf } from '../app/build/check.ts';
 import type { BuildState, BuildStore } from '../app/build/state.ts';
 import { TEMPLATES } from '../app/build/templates.ts';
@@ -148,15 +148,28 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
 }
 
 /** One control for one field of the model file, committing on change. */
-function control(spec: FieldSpec, path: Path, value: unknown, d: Draft, commit: (value: unknown) => void): HTMLElement {
+function control(spec: FieldSpec, path: Path, value: unknown, d: Draft | null, commit: (value: unknown) => void): HTMLElement {
   const key = path.join('.');
   const label = `${spec.label}${spec.unit ? ` (${spec.unit})` : ''}`;
   let input: HTMLInputElement | HTMLSelectElement;
   if (spec.kind === 'bool') {
     input = h('input', { type: 'checkbox', checked: value === true });
     input.addEventListener('change', () => commit((input as HTMLInputElement).checked));
+  } else if (spec.kind === 'choice') {
+    input = h('select', {}, ...spec.options!.map((o) => h('option', { value: o.value, textContent: o.label })));
+    input.value = typeof value === 'string' ? value : '';
+    input.addEventListener('change', () => commit(input.value === '' ? undefined : input.value));
+  } else if (spec.kind === 'setting') {
+    // A number, "off" where the setting may be off, or empty for the model-wide value.
+    const shownValue = value === undefined ? '' : String(value);
+    input = h('input', { type: 'text', defaultValue: shownValue, value: shownValue, placeholder: 'model-wide' });
+    input.inputMode = 'decimal';
+    input.addEventListener('change', () => {
+      const raw = input.value.trim();
+      commit(raw === '' ? undefined : raw === 'off' ? 'off' : Number(raw));
+    });
   } else if (spec.kind === 'service' || spec.kind === 'region') {
-    const options = spec.kind === 'service' ? d.services.map((s) => [s.id, s.label]) : d.regions.map((r) => [r.id, r.label]);
+    const options = !d ? [] : spec.kind === 'service' ? d.services.map((s) => [s.id, s.label]) : d.regions.map((r) => [r.id, r.label]);
     input = h('select', {}, ...(spec.optional ? [h('option', { value: '', textContent: '(none)' })] : []), ...options.map(([id, l]) => h('option', { value: id, textContent: l })));
     input.value = typeof value === 'string' ? value : '';
     input.addEventListener('change', () => commit(input.value === '' ? undefined : input.value));
@@ -183,6 +196,19 @@ function control(spec: FieldSpec, path: Path, value: unknown, d: Draft, commit: 
   return h('label', { className: `build-field ${spec.kind}` }, h('span', { textContent: label }), input);
 }
 
+/**
+ * A call's or a service's own policy, folded away until asked for (open when it has one): each
+ * field empty means the model-wide setting applies.
+ */
+function policyBox(title: string, key: string, fields: readonly FieldSpec[], policy: Record<string, unknown> | undefined, at: Path, set: (id: string, value: number | string | undefined) => void): HTMLElement {
+  const own = policy ? Object.keys(policy).length : 0;
+  const box = h('details', { className: 'build-policy', open: own > 0, dataset: { key } },
+    h('summary', { textContent: own > 0 ? `${title} (${own} set)` : `${title} (model-wide)` }),
+    ...fields.map((f) => control(f, [...at, 'policy', f.key], policy?.[f.key], null, (v) => set(f.key, v as number | string | undefined))),
+  );
+  return box;
+}
+
 function removeButton(key: string, label: string, onClick: () => void, disabled = false): HTMLButtonElement {
   const b = h('button', { type: 'button', className: 'build-remove', textContent: 'Remove', disabled, dataset: { key }, attrs: { 'aria-label': label } });
   b.addEventListener('click', onClick);
@@ -207,6 +233,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     h('fieldset', { className: 'build-item', dataset: { path: `services.${i}` } },
       h('legend', { textContent: `Service: ${s.label}` }),
       ...SERVICE_FIELDS.map((f) => control(f, ['services', i, f.key], (s as Record<string, unknown>)[f.key], d, set(['services', i, f.key]))),
+      policyBox('Own queue policy', `services.${i}.policy`, SERVICE_POLICY_FIELDS, s.policy, ['services', i], (id, v) => edit((x) => setPolicy(x, 'services', i, id, v))),
       removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, s.id))),
     ));
 
@@ -214,6 +241,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     h('fieldset', { className: 'build-item call', dataset: { path: `calls.${i}` } },
       h('legend', { textContent: `${nameOf(c.from)} → ${nameOf(c.to)}` }),
       ...CALL_FIELDS.map((f) => control(f, ['calls', i, f.key], (c as Record<string, unknown>)[f.key] ?? 1, d, set(['calls', i, f.key]))),
+      policyBox('Own retry policy', `calls.${i}.policy`, CALL_POLICY_FIELDS, c.policy, ['calls', i], (id, v) => edit((x) => setPolicy(x, 'calls', i, id, v))),
       removeButton(`calls.${i}.remove`, `Remove the call ${nameOf(c.from)} → ${nameOf(c.to)}`, () => edit((x) => removeCall(x, i))),
     ));
   const callFrom = h('select', { id: 'build-call-from', dataset: { key: 'call-from' } }, ...d.services.map((s) => h('option', { value: s.id, textContent: s.label })));

@@ -6,7 +6,7 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { applyPatch, diff, type Json } from '../../src/app/build/json-patch.ts';
 import { decodeModelLink, encodeModelLink, MAX_INFLATED_BYTES } from '../../src/app/build/model-link.ts';
 import { checkDraft, placeOf, problemOf } from '../../src/app/build/check.ts';
-import { addCall, addEvent, addService, addSource, removeService, setDefault, setField } from '../../src/app/build/edits.ts';
+import { addCall, addEvent, addService, addSource, removeService, setDefault, setField, setPolicy } from '../../src/app/build/edits.ts';
 import { createBuildStore } from '../../src/app/build/state.ts';
 import { fromModel, template, TEMPLATES } from '../../src/app/build/templates.ts';
 
@@ -96,6 +96,30 @@ describe('checking a draft', () => {
     d = setField(d, ['timeline', 0, 'service'], 'service-3');
     const c = checkDraft(d);
     expect(c.ok && c.loaded.model.timeline[0]).toMatchObject({ type: 'errors', service: 'service-3', percent: 100 });
+  });
+});
+
+describe('a call\'s and a service\'s own policy', () => {
+  it('makes the model a version-2 model, runs with it, places a refused value at its field, and goes back to model-wide when emptied', () => {
+    let d = template('three-tier');
+    d = setPolicy(d, 'calls', 0, 'preset', 'grpc');
+    d = setPolicy(d, 'calls', 0, 'retry.attempts', 1);
+    d = setPolicy(d, 'services', 0, 'queue.limit', 500);
+    expect(d.schema).toBe(2);
+    const c = checkDraft(d);
+    expect(c.ok).toBe(true);
+    if (c.ok) {
+      expect(c.loaded.model.calls[0].policy).toEqual({ preset: 'grpc', 'retry.attempts': 1 });
+      expect(c.loaded.model.services[0].policy).toEqual({ 'queue.limit': 500 });
+    }
+    const wrong = checkDraft(setPolicy(d, 'calls', 0, 'retry.attempts', 99));
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(placeOf(wrong.problems[0].path, ['calls.0', 'calls.0.policy.retry.attempts'])).toBe('calls.0.policy.retry.attempts');
+    let back = setPolicy(setPolicy(d, 'calls', 0, 'preset', undefined), 'calls', 0, 'retry.attempts', undefined);
+    back = setPolicy(back, 'services', 0, 'queue.limit', undefined);
+    expect(back.calls[0].policy).toBeUndefined();
+    expect(back.services[0].policy).toBeUndefined();
+    expect(checkDraft(back).ok).toBe(true);
   });
 });
 

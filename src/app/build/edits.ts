@@ -164,6 +164,24 @@ export function setDefault(d: Draft, id: string, value: number | string | undefi
   return next;
 }
 
+/**
+ * Sets one field of a call's or a service's own policy (undefined: the model-wide setting again).
+ * A model with a policy is a version-2 model; a policy left empty is removed.
+ */
+export function setPolicy(d: Draft, part: 'calls' | 'services', index: number, id: string, value: number | string | undefined): Draft {
+  const next = clone(d);
+  const item = next[part][index] as { policy?: Record<string, number | string> };
+  const policy = { ...(item.policy ?? {}) };
+  if (value === undefined) delete policy[id];
+  else policy[id] = value;
+  if (Object.keys(policy).length === 0) delete item.policy;
+  else {
+    item.policy = policy;
+    next.schema = 2;
+  }
+  return next;
+}
+
 /** The failover share, as the default of the model's routing parameter (made if there is none). */
 export function setFailoverShare(d: Draft, percent: number | undefined): Draft {
   const next = clone(d);

@@ -6,13 +6,17 @@
 import { ACTION_ARGS, type ArgRange } from '../../params/actions.ts';
 import { COMMON_PARAMS, describeAllowed, type ParamDef } from '../../params/registry.ts';
 import { MAX_RATE } from '../../engine/model.ts';
+import { CALL_POLICY_IDS, policyParam, SERVICE_POLICY_IDS } from '../../engine/policy.ts';
+import { CLIENT_POLICIES } from '../../params/presets.ts';
 import type { EventType } from '../../engine/model.ts';
 
 export interface FieldSpec {
   /** The model file's name for it. */
   key: string;
   label: string;
-  kind: 'text' | 'number' | 'bool' | 'service' | 'region';
+  kind: 'text' | 'number' | 'bool' | 'service' | 'region' | 'setting' | 'choice';
+  /** A choice's options (empty: the model-wide value). */
+  options?: readonly { value: string; label: string }[];
   unit?: string;
   min?: number;
   max?: number;
@@ -54,6 +58,25 @@ export const RUN_FIELDS: readonly FieldSpec[] = [
   { key: 'durationS', label: 'Run length', kind: 'number', unit: 's', min: 1, max: 7 * 86400, step: 60 },
   { key: 'dtS', label: 'Step', kind: 'number', unit: 's', min: 0.01, max: 10, step: 0.05, help: 'Every time the engine counts in steps (timeouts, event times) must be a multiple of it.' },
 ];
+
+/**
+ * A call's own retry policy and a service's own queue policy (model schema 2): each field empty
+ * means the model-wide setting of the same name applies. A number field that may be off takes
+ * "off" too.
+ */
+function policyField(id: string): FieldSpec {
+  const def = policyParam(id)!;
+  const label = def.label;
+  if (def.kind === 'enum') return { key: id, label, kind: 'choice', options: [{ value: '', label: '(model-wide)' }, ...def.options!.map((o) => ({ value: o, label: o }))], help: def.description };
+  return { key: id, label, kind: 'setting', unit: def.unit, min: def.min, max: def.max, optional: true, help: def.description };
+}
+
+export const CALL_POLICY_FIELDS: readonly FieldSpec[] = [
+  { key: 'preset', label: 'Client', kind: 'choice', options: [{ value: '', label: '(model-wide)' }, ...CLIENT_POLICIES.map((p) => ({ value: p.id, label: p.label }))], help: 'A real client\'s published retry policy; the fields below refine it.' },
+  ...CALL_POLICY_IDS.map(policyField),
+];
+
+export const SERVICE_POLICY_FIELDS: readonly FieldSpec[] = SERVICE_POLICY_IDS.map(policyField);
 
 /** The model-wide settings the builder offers, written as the model's defaults. */
 export const DEFAULT_SETTINGS: readonly string[] = ['retry.attempts', 'timeout'];
@@ -120,6 +143,11 @@ export function allowedText(f: FieldSpec): string {
   if (f.kind === 'bool') return 'on or off';
   if (f.kind === 'service') return 'one of the model’s services';
   if (f.kind === 'region') return `one of the model’s regions${f.optional ? ', or none' : ''}`;
+  if (f.kind === 'choice') return `one of ${f.options!.filter((o) => o.value !== '').map((o) => o.value).join(', ')}, or the model-wide setting`;
+  if (f.kind === 'setting') {
+    const def = policyParam(f.key);
+    return `${def ? describeAllowed(def) : 'a number'}, or empty for the model-wide setting`;
+  }
   const n = (x: number) => (Math.abs(x) >= 1e6 ? x.toExponential(0) : String(x));
   return `a number from ${n(f.min ?? 0)} to ${n(f.max ?? MAX_RATE)}${f.unit ? ` ${f.unit}` : ''}${f.optional ? ', or empty' : ''}`;
 }
