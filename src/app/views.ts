@@ -6,7 +6,6 @@
  * they are drawn by draw.ts.
  */
 import { policiesFor } from '../params/presets.ts';
-import type { Action } from '../engine/model.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { renderChart } from '../view/chart.ts';
 import { renderControls } from '../view/controls.ts';
@@ -21,11 +20,10 @@ import { renderOperator, renderScoreboard, renderStory, renderWhatIfs, type What
 import { exportChart } from './files.ts';
 import { $, type Lab, type TeachViews } from './lab.ts';
 import { reapplyHidden } from './panels.ts';
-import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
-import { asItHappened, showTeaching } from './teaching.ts';
+import { showTeaching } from './teaching.ts';
 
-export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
+export function buildViews(lab: Lab, model: ModelInfo): void {
   const { store } = lab;
   const speeds = speedsFor(model.durationS);
   const speed = $<HTMLSelectElement>('speed');
@@ -70,24 +68,24 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
       apply: (key, label, params) => store.getState().addWhatIf({ key, label, params }),
       remove: (key) => store.getState().removeWhatIf(key),
       show: (service, region) => store.getState().select({ service, region }),
-      asItHappened: () => asItHappened(lab, session),
+      asItHappened: () => store.getState().asItHappened(),
       compare: (key) => store.getState().compare(key),
     }),
     story: renderStory($('caption'), model, { go: (index) => store.getState().goToChapter(index) }),
   };
-  buildStage(lab, session, model);
+  buildStage(lab, model);
   buildSideCharts(lab, model);
   lab.views.controls.update(store.getState().params);
   renderOperator($('operator'), model, () => store.getState().region, {
-    act: (action) => session.send({ type: 'act', action: action as unknown as Action }),
-    undo: () => session.send({ type: 'undo' }),
+    act: (action) => store.getState().act(action),
+    undo: () => store.getState().undo(),
     service: () => store.getState().service,
   });
   showTeaching(lab, model);
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
-  watchStageSize(lab, session);
+  watchStageSize(lab);
 }
 
 /** The what-if panel's two parts, as the page drives them. */
@@ -123,7 +121,7 @@ type StagePart = 'map' | 'graph' | 'chart' | 'timeline';
 const PARTS: readonly StagePart[] = ['map', 'graph', 'chart', 'timeline'];
 
 /** The stage's views at the stage's current size (all of them, or those named). */
-function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
+function buildStage(lab: Lab, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
   const { store } = lab;
   const views = lab.views!;
   const door = judged(model);
@@ -139,7 +137,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   // The timeline first: its height decides how much is left for the others.
   if (parts.includes('timeline')) {
     drawn.timeline = sizeOf('timeline');
-    views.timeline = renderTimeline($('timeline'), model, (t) => session.seekTo(t));
+    views.timeline = renderTimeline($('timeline'), model, (t) => store.getState().seek(t));
   }
   if (parts.includes('map')) {
     drawn.map = sizeOf('map');
@@ -192,7 +190,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   focused?.();
   // Building one view can change the room left for another (a taller timeline): build those again.
   const moved = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
-  if (moved.length && depth < 2) buildStage(lab, session, model, moved, depth + 1);
+  if (moved.length && depth < 2) buildStage(lab, model, moved, depth + 1);
 }
 
 /** Where focus is, if inside one of these parts: a function that puts it back on the same control. */
@@ -256,7 +254,7 @@ function sizeOf(part: StagePart): string {
 }
 
 /** Builds a view of the stage again when its box changes size (a window resized, a longer caption). */
-function watchStageSize(lab: Lab, session: Session): void {
+function watchStageSize(lab: Lab): void {
   observer?.disconnect();
   if (typeof ResizeObserver === 'undefined') return;
   let pending = 0;
@@ -265,7 +263,7 @@ function watchStageSize(lab: Lab, session: Session): void {
     pending = requestAnimationFrame(() => {
       const changed = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
       const model = lab.store.getState().model;
-      if (changed.length && model && lab.views) buildStage(lab, session, model, changed);
+      if (changed.length && model && lab.views) buildStage(lab, model, changed);
     });
   });
   for (const id of ['stage', 'regions', 'graph', 'key-chart', 'timeline']) observer.observe($(id));
