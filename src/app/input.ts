@@ -4,7 +4,7 @@
  */
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
-import { currentLink } from './link.ts';
+import { currentLink, linkLeavesOut } from './link.ts';
 import { MAX_SHARED_LINK_CHARS } from './url.ts';
 import { formatCount } from '../view/format.ts';
 import { wirePanels } from './panels.ts';
@@ -22,15 +22,15 @@ export function wireControls(lab: Lab): void {
     // Read the choice before anything else: the store's subscriber keeps the picker on the loaded model.
     store.getState().openModel(picker.value);
   });
-  // A link past the budget would be cut or refused by the servers on its way: say so before it is shared.
-  const share = (text: string, what: string) => {
-    const link = currentLink(store, lab.catalog);
-    if (link.length > MAX_SHARED_LINK_CHARS)
-      store.getState().say(`${what} not copied: this run's link would be ${formatCount(link.length)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
-    else void copy(store, text, what);
+  // A link past the budget leaves part of the run out (link.ts): say so rather than share it as the run.
+  const share = (text: () => string, what: string) => {
+    const left = linkLeavesOut(store, lab.catalog);
+    if (left)
+      store.getState().say(`${what} not copied: this run's link would be ${formatCount(left.fullLength)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
+    else void copy(store, text(), what);
   };
-  $('copy-link').addEventListener('click', () => share(currentLink(store, lab.catalog), 'Link'));
-  $('copy-embed').addEventListener('click', () => share(embedCode(lab), 'Embed code'));
+  $('copy-link').addEventListener('click', () => share(() => currentLink(store, lab.catalog), 'Link'));
+  $('copy-embed').addEventListener('click', () => share(() => embedCode(lab), 'Embed code'));
   $('failure-restart').addEventListener('click', () => store.getState().restartSimulation());
   wirePanels();
   wireOpenFull(lab);
