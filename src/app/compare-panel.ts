@@ -1,8 +1,8 @@
 /**
- * The comparison panel: starting and stopping run B (this run plus a what-if or client policy), its
- * graph, and the table of differences between A and B.
+ * The comparison panel: starting and stopping run B (this run plus a what-if, a client policy or
+ * settings of its own), its graph, and the table of differences between A and B.
  */
-import type { ParamValue } from '../params/registry.ts';
+import { formatValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { policiesFor } from '../params/presets.ts';
 import type { Frame, ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from '../view/format.ts';
@@ -10,14 +10,27 @@ import { renderGraph } from '../view/graph.ts';
 import { judged, outageMinutes } from '../view/score.ts';
 import { backlogDrainedAt, Comparison } from './run-b.ts';
 import { $, type Lab } from './lab.ts';
+import { readSettingsKey } from './url.ts';
 
 /** A request of run B unanswered for this long means it stopped answering. */
 const HEARTBEAT_MS = 10_000;
+
+/** Settings as a label says them: "Retries 3, Jitter full, Retry budget 10 %". */
+export function settingsLabel(params: Readonly<Record<string, ParamValue>>, defs: readonly ParamDef[]): string {
+  return Object.entries(params)
+    .map(([id, v]) => {
+      const def = defs.find((d) => d.id === id);
+      return `${def?.label ?? id} ${formatValue(v)}${def?.unit && v !== 'off' ? ` ${def.unit}` : ''}`;
+    })
+    .join(', ');
+}
 
 /** What B compares with, named as in links, or null if the model has nothing of that name. */
 function comparedWith(model: ModelInfo, key: string): { label: string; params: Record<string, ParamValue> } | null {
   const w = model.whatIfs.find((x) => `w:${x.id}` === key);
   const p = policiesFor(model.params).find((x) => `p:${x.id}` === key);
+  const s = readSettingsKey(key, model.params);
+  if (s && Object.keys(s.params).length) return { label: `these settings: ${settingsLabel(s.params, model.params)}`, params: s.params };
   return w ?? p ?? null;
 }
 
