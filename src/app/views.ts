@@ -2,8 +2,8 @@
  * The views of a model, built when it loads: on the stage the map, the graph and its particles,
  * the key chart, the timeline and the story's caption; beside it the settings, the other charts
  * and the teaching panels. The stage's views are drawn in pixels for the space they have, so they
- * are built again when the stage changes size. Their inputs write to the store or ask the session;
- * they are drawn by draw.ts.
+ * are built again when the stage changes size. Their inputs are the store's actions; they are
+ * drawn by draw.ts.
  */
 import { policiesFor } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
@@ -17,7 +17,9 @@ import { hasMap, renderRegions } from '../view/regions.ts';
 import { judged } from '../view/score.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { renderOperator, renderScoreboard, renderStory, renderWhatIfs, type WhatIfHandlers } from '../view/teach.ts';
+import type { PasteView } from '../view/paste-config.ts';
 import { exportChart } from './files.ts';
+import { createPasteBox } from './paste-config.ts';
 import { $, type Lab, type TeachViews } from './lab.ts';
 import { reapplyHidden } from './panels.ts';
 import { speedLabel, speedsFor } from './store.ts';
@@ -64,7 +66,7 @@ export function buildViews(lab: Lab, model: ModelInfo): void {
   };
   lab.teach = {
     score: renderScoreboard($('scoreboard'), model),
-    ...whatIfView($('whatif'), model, {
+    ...whatIfView(lab, $('whatif'), model, {
       apply: (key, label, params) => store.getState().addWhatIf({ key, label, params }),
       remove: (key) => store.getState().removeWhatIf(key),
       show: (service, region) => store.getState().select({ service, region }),
@@ -89,10 +91,17 @@ export function buildViews(lab: Lab, model: ModelInfo): void {
 }
 
 /** The what-if panel's two parts, as the page drives them. */
-function whatIfView(root: HTMLElement, model: ModelInfo, on: WhatIfHandlers): Pick<TeachViews, 'verdict' | 'chips'> {
-  const v = renderWhatIfs(root, model, policiesFor(model.params), on);
+function whatIfView(lab: Lab, root: HTMLElement, model: ModelInfo, on: WhatIfHandlers): Pick<TeachViews, 'verdict' | 'chips'> {
+  // The paste box is the page's, not the model's: built once, moved into each new panel as it is
+  // (its text and result kept), with focus where it was.
+  pasteBox ??= createPasteBox(lab.store);
+  const focused = pasteBox.element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+  const v = renderWhatIfs(root, model, policiesFor(model.params), on, pasteBox.element);
+  focused?.focus({ preventScroll: true });
   return { verdict: v.verdict, chips: v.chips };
 }
+
+let pasteBox: PasteView | null = null;
 
 /** A view's drawing box and its legend line, inside a stage section. */
 function boxIn(section: HTMLElement, legend?: (p: HTMLParagraphElement) => void): HTMLElement {

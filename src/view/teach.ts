@@ -66,7 +66,8 @@ export interface VerdictShown {
   parts: readonly VerdictPart[];
 }
 
-export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): WhatIfView {
+/** `beside`: shown beside the client-policy presets (the paste box), moved in as it is. */
+export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers, beside?: HTMLElement): WhatIfView {
   root.replaceChildren();
   root.append(el('h3', '', 'What if…'));
   const buttons = el('div', 'whatifs');
@@ -110,7 +111,9 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
   out.setAttribute('role', 'status');
   const chips = el('ul', 'whatif-chips');
   chips.setAttribute('aria-label', 'What-ifs on');
-  root.append(buttons, chips, policy, compare, out);
+  const presets = el('div', 'policies');
+  presets.append(policy, ...(beside ? [beside] : []));
+  root.append(buttons, chips, presets, compare, out);
   const name = (id: string) => model.params.find((d) => d.id === id)?.label ?? id;
   const chipsOf = (list: readonly WhatIfChip[]) => {
     chips.replaceChildren(
