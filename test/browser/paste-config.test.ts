@@ -69,8 +69,9 @@ describe('paste a client config', () => {
     await expect.poll(() => page.textContent('#clock')).toBe('00:40');
     await paste(page, fixture('grpc-service-config.json'));
     await page.getByRole('button', { name: 'Compare as run B' }).click();
-    const title = 'B: these settings: Retries 3, Backoff base 1 s, Backoff cap 1 s, Jitter full, Retry budget 10 %, Adaptive throttling K off, Circuit breaker off, Client timeout 10 s';
-    await expect.poll(() => page.textContent('#compare-title')).toBe(title);
+    const detail = 'Retries 3, Backoff base 1 s, Backoff cap 1 s, Jitter full, Retry budget 10 %, Adaptive throttling K off, Circuit breaker off, Client timeout 10 s.';
+    await expect.poll(() => page.textContent('#compare-title')).toBe('B: these settings');
+    expect(await page.textContent('#compare-detail')).toBe(detail);
     await expect.poll(() => page.textContent('#compare-clock'), { timeout: 30_000 }).toBe('at 00:40');
     await expect.poll(() => page.locator('#compare-table tbody tr').count()).toBeGreaterThan(3);
     // A is as it was: only B has the pasted settings.
@@ -80,7 +81,8 @@ describe('paste a client config', () => {
     expect(page.url().length).toBeLessThan(8000);
     const table = await page.locator('#compare-table').textContent();
     const again = await openLab(lab(), new URL(page.url()).search);
-    await expect.poll(() => again.page.textContent('#compare-title')).toBe(title);
+    await expect.poll(() => again.page.textContent('#compare-title')).toBe('B: these settings');
+    expect(await again.page.textContent('#compare-detail')).toBe(detail);
     await expect.poll(() => again.page.textContent('#compare-clock'), { timeout: 30_000 }).toBe('at 00:40');
     await expect.poll(() => again.page.locator('#compare-table').textContent()).toBe(table);
     expect(await again.page.textContent('#notice')).toBe('');
