@@ -1,8 +1,8 @@
 /**
- * The comparison panel: starting and stopping run B (this run plus a what-if or client policy), its
- * graph, and the table of differences between A and B.
+ * The comparison panel: starting and stopping run B (this run plus a what-if, a client policy or
+ * settings of its own), its graph, and the table of differences between A and B.
  */
-import type { ParamValue } from '../params/registry.ts';
+import { formatValue, type ParamDef, type ParamValue } from '../params/registry.ts';
 import { policiesFor } from '../params/presets.ts';
 import type { Frame, ModelInfo } from '../worker/protocol.ts';
 import { formatRate, formatTime } from '../view/format.ts';
@@ -10,14 +10,34 @@ import { renderGraph } from '../view/graph.ts';
 import { judged, outageMinutes } from '../view/score.ts';
 import { backlogDrainedAt, Comparison } from './run-b.ts';
 import { $, type Lab } from './lab.ts';
+import { readSettingsKey } from './url.ts';
 
 /** A request of run B unanswered for this long means it stopped answering. */
 const HEARTBEAT_MS = 10_000;
 
+/** Settings as a label says them: "Retries 3, Jitter full, Retry budget 10 %". */
+export function settingsLabel(params: Readonly<Record<string, ParamValue>>, defs: readonly ParamDef[]): string {
+  return Object.entries(params)
+    .map(([id, v]) => {
+      const def = defs.find((d) => d.id === id);
+      return `${def?.label ?? id} ${formatValue(v)}${def?.unit && v !== 'off' ? ` ${def.unit}` : ''}`;
+    })
+    .join(', ');
+}
+
+/** What B compares with: its name, its settings, and (settings of its own) them in words. */
+interface ComparedWith {
+  label: string;
+  params: Record<string, ParamValue>;
+  detail?: string;
+}
+
 /** What B compares with, named as in links, or null if the model has nothing of that name. */
-function comparedWith(model: ModelInfo, key: string): { label: string; params: Record<string, ParamValue> } | null {
+function comparedWith(model: ModelInfo, key: string): ComparedWith | null {
   const w = model.whatIfs.find((x) => `w:${x.id}` === key);
   const p = policiesFor(model.params).find((x) => `p:${x.id}` === key);
+  const s = readSettingsKey(key, model.params);
+  if (s && Object.keys(s.params).length) return { label: 'these settings', params: s.params, detail: `${settingsLabel(s.params, model.params)}.` };
   return w ?? p ?? null;
 }
 
@@ -34,7 +54,7 @@ export function followComparison(lab: Lab): { loaded(): void; frame(f: Frame, se
     const { compareKey, model } = store.getState();
     if (compareKey === undefined || lab.compare.run || !settled || !lab.run.recipe || !model) return;
     const w = comparedWith(model, compareKey);
-    if (w) startCompare(lab, w.label, w.params);
+    if (w) startCompare(lab, w);
     else {
       store.getState().compare(undefined);
       store.getState().sayAlso(`There is nothing called "${compareKey}" to compare with in this model.`);
@@ -55,7 +75,7 @@ export function followComparison(lab: Lab): { loaded(): void; frame(f: Frame, se
     lastRecovery = performance.now();
     store.getState().say(`Run B ${why}; it was restarted from this run's settings.`);
     stopCompare(lab);
-    startCompare(lab, b.label, b.overrides);
+    startCompare(lab, { label: b.label, params: b.overrides, detail: $('compare-detail').textContent ?? undefined });
   };
   return {
     // B was of the old run: it starts again once the new one is where it should be.
@@ -81,7 +101,7 @@ export function followComparison(lab: Lab): { loaded(): void; frame(f: Frame, se
 }
 
 /** Compares this run (A) with B = A plus `params`, on one clock. */
-function startCompare(lab: Lab, label: string, params: Record<string, ParamValue>): void {
+function startCompare(lab: Lab, { label, params, detail }: ComparedWith): void {
   const { store, run } = lab;
   const model = store.getState().model;
   if (!model || !run.recipe) return;
@@ -98,6 +118,8 @@ function startCompare(lab: Lab, label: string, params: Record<string, ParamValue
   panel.hidden = false;
   document.querySelector<HTMLElement>('[data-open="compare"]')!.hidden = false;
   $('compare-title').textContent = `B: ${label}`;
+  $('compare-detail').textContent = detail ?? '';
+  $('compare-detail').hidden = !detail;
   followGraphSize(lab, model);
   lab.dirty = true;
   // Beside the stage on wide windows; on narrower ones the drawer stays as the person left it.

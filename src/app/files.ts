@@ -10,7 +10,6 @@ import { canvasToBlob, composeView, encodeGif, standaloneChart, svgToCanvas, typ
 import { SERIES_COLOR, stateLegend } from '../view/palette.ts';
 import { formatTime } from '../view/format.ts';
 import { $, type Lab } from './lab.ts';
-import type { Session } from './session.ts';
 import type { LabStore } from './store.ts';
 
 /** Saves text or a blob as a file, or — where downloads are not allowed — says so (text: ready to copy). */
@@ -96,7 +95,7 @@ function frameAt(t: number): Promise<void> {
 }
 
 /** An animated GIF of the regions and the dependency graph from the playhead over `spanS`. */
-export async function exportGif(lab: Lab, session: Session, spanS: number): Promise<void> {
+export async function exportGif(lab: Lab, spanS: number): Promise<void> {
   const { store } = lab;
   const model = store.getState().model;
   const latest = lab.run.latest;
@@ -111,14 +110,14 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
   for (let k = 0; from + k * step <= to + 1e-9; k++) {
     const t = from + k * step;
     const shown = frameAt(t);
-    session.seekTo(t);
+    store.getState().seek(t);
     await shown;
     const { svgs, overlays, underlays } = viewPanels();
     frames.push(await composeView(svgs, overlays, 1, underlays, viewCaption(lab)));
   }
   // Back to where the run was: making the GIF does not move it.
   const back = frameAt(from);
-  session.seekTo(from);
+  store.getState().seek(from);
   await back;
   download(store, `${model.id}-${formatTime(from, model.clockStart).replace(/\W/g, '')}.gif`, encodeGif(frames, 250), 'image/gif');
   store.getState().say(`GIF made: ${frames.length} frames from ${formatTime(from, model.clockStart)} to ${formatTime(Math.min(to, from + (frames.length - 1) * step), model.clockStart)}.`);
@@ -128,7 +127,7 @@ export async function exportGif(lab: Lab, session: Session, spanS: number): Prom
 const MAX_MODEL_BYTES = 1 << 20;
 
 /** Opens a model file: size, JSON and schema are checked; on any error the current lab stays. */
-export async function openModelFile(lab: Lab, session: Session, file: File): Promise<void> {
+export async function openModelFile(lab: Lab, file: File): Promise<void> {
   const { store } = lab;
   if (file.size > MAX_MODEL_BYTES) {
     store.getState().say(`${shown(file.name)} is ${(file.size / 1048576).toFixed(1)} MB; model files can be at most 1 MB. Nothing was changed.`);
@@ -153,17 +152,8 @@ export async function openModelFile(lab: Lab, session: Session, file: File): Pro
     store.getState().say(`${shown(file.name)}: ${what}: ${problems.slice(0, 3).join('; ')}. Nothing was changed.`);
     return;
   }
-  store.getState().pause();
-  store.getState().say(null);
-  try {
-    // Until the simulation accepts the model, the run, its seed and the story stay as they are.
-    session.open(data as object, {}, () => {
-      store.getState().forgetRun();
-      store.getState().say(`Opened ${shown(file.name)}: this model comes from a file, not from the lab.`);
-    });
-  } catch (e) {
-    store.getState().say(`${shown(file.name)} could not be opened: ${shown((e as Error).message)}. Nothing was changed.`);
-  }
+  // Until the simulation accepts the model, the run, its seed and the story stay as they are.
+  store.getState().openFile(shown(file.name), data as object);
 }
 
 /** The current setup as a model file: the model on screen (built in or opened from a file) with today's settings as its defaults. */

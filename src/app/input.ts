@@ -4,62 +4,54 @@
  */
 import { copy, escapeAttr, exportGif, exportView, openModelFile, saveModel } from './files.ts';
 import { $, type Lab } from './lab.ts';
-import { currentLink } from './link.ts';
+import { currentLink, linkLeavesOut } from './link.ts';
 import { MAX_SHARED_LINK_CHARS } from './url.ts';
 import { formatCount } from '../view/format.ts';
 import { wirePanels } from './panels.ts';
-import type { Session } from './session.ts';
 
-export function wireControls(lab: Lab, session: Session): void {
+export function wireControls(lab: Lab): void {
   const { store } = lab;
   const play = $<HTMLButtonElement>('play');
-  play.addEventListener('click', () => togglePlay(lab, session));
-  $('step').addEventListener('click', () => {
-    store.getState().pause();
-    const simS = store.getState().model?.sampleEveryS ?? 60;
-    session.send({ type: 'advance', simS });
-  });
-  $('restart').addEventListener('click', () => session.send({ type: 'restart' }));
+  play.addEventListener('click', () => togglePlay(lab));
+  $('step').addEventListener('click', () => store.getState().step());
+  $('restart').addEventListener('click', () => store.getState().restart());
   const speed = $<HTMLSelectElement>('speed');
   speed.addEventListener('change', () => store.getState().setSpeed(Number(speed.value)));
   const picker = $<HTMLSelectElement>('model');
   picker.addEventListener('change', () => {
     // Read the choice before anything else: the store's subscriber keeps the picker on the loaded model.
-    const id = picker.value;
-    store.getState().forgetRun();
-    store.getState().say(null);
-    session.open(id);
+    store.getState().openModel(picker.value);
   });
-  // A link past the budget would be cut or refused by the servers on its way: say so before it is shared.
-  const share = (text: string, what: string) => {
-    const link = currentLink(store, lab.catalog);
-    if (link.length > MAX_SHARED_LINK_CHARS)
-      store.getState().say(`${what} not copied: this run's link would be ${formatCount(link.length)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
-    else void copy(store, text, what);
+  // A link past the budget leaves part of the run out (link.ts): say so rather than share it as the run.
+  const share = (text: () => string, what: string) => {
+    const left = linkLeavesOut(store, lab.catalog);
+    if (left)
+      store.getState().say(`${what} not copied: this run's link would be ${formatCount(left.fullLength)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept (every change and operator action is in it). Download CSV keeps the whole run's numbers and Save model its settings; or undo some actions and copy again.`);
+    else void copy(store, text(), what);
   };
-  $('copy-link').addEventListener('click', () => share(currentLink(store, lab.catalog), 'Link'));
-  $('copy-embed').addEventListener('click', () => share(embedCode(lab), 'Embed code'));
-  $('failure-restart').addEventListener('click', () => session.restartAfterFailure());
+  $('copy-link').addEventListener('click', () => share(() => currentLink(store, lab.catalog), 'Link'));
+  $('copy-embed').addEventListener('click', () => share(() => embedCode(lab), 'Embed code'));
+  $('failure-restart').addEventListener('click', () => store.getState().restartSimulation());
   wirePanels();
   wireOpenFull(lab);
   $('compare-stop').addEventListener('click', () => store.getState().compare(undefined));
-  $('export-csv').addEventListener('click', () => session.send({ type: 'export', format: 'csv' }));
-  $('export-json').addEventListener('click', () => session.send({ type: 'export', format: 'json' }));
+  $('export-csv').addEventListener('click', () => store.getState().exportRun('csv'));
+  $('export-json').addEventListener('click', () => store.getState().exportRun('json'));
   $('save-model').addEventListener('click', () => saveModel(lab));
   $('export-view').addEventListener('click', () => exportView(lab));
-  $('export-gif').addEventListener('click', () => void exportGif(lab, session, Number($<HTMLSelectElement>('gif-span').value)));
+  $('export-gif').addEventListener('click', () => void exportGif(lab, Number($<HTMLSelectElement>('gif-span').value)));
   const file = $<HTMLInputElement>('open-model');
   file.addEventListener('change', () => {
-    if (file.files?.[0]) void openModelFile(lab, session, file.files[0]);
+    if (file.files?.[0]) void openModelFile(lab, file.files[0]);
     file.value = '';
   });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
     const f = e.dataTransfer?.files?.[0];
-    if (f) void openModelFile(lab, session, f);
+    if (f) void openModelFile(lab, f);
   });
-  wireKeys(lab, session);
+  wireKeys(lab);
   // A narrow embed shows the map or the graph: the switch says which.
   for (const b of document.querySelectorAll<HTMLButtonElement>('#stage-switch button')) {
     b.addEventListener('click', () => {
@@ -96,11 +88,11 @@ export function wireControls(lab: Lab, session: Session): void {
 }
 
 /** Play or pause; Play at the end of the clock plays the run again from its start, as a video player does. */
-function togglePlay(lab: Lab, session: Session): void {
+function togglePlay(lab: Lab): void {
   const s = lab.store.getState();
-  if (s.playing) return s.pause();
-  if (lab.run.latest?.done) session.seekTo(0);
-  s.play();
+  if (s.playing) s.pause();
+  else if (lab.run.latest?.done) s.playFromStart();
+  else s.play();
 }
 
 /** Keys a focused element uses itself, so the page's shortcuts leave them to it. */
@@ -126,7 +118,7 @@ export function keyBelongsTo(el: Element | null, key: string): boolean {
 }
 
 /** Help, and the keys: Space plays, R restarts, C compares, P presents, the arrows and page keys page through the story. */
-function wireKeys(lab: Lab, session: Session): void {
+function wireKeys(lab: Lab): void {
   const { store } = lab;
   const help = $<HTMLDialogElement>('help');
   $('help-open').addEventListener('click', () => help.showModal());
@@ -163,14 +155,14 @@ function wireKeys(lab: Lab, session: Session): void {
     switch (e.key) {
       case ' ':
         e.preventDefault();
-        togglePlay(lab, session);
+        togglePlay(lab);
         break;
       case '?':
         help.showModal();
         break;
       case 'r':
       case 'R':
-        session.send({ type: 'restart' });
+        s.restart();
         break;
       case 'c':
       case 'C': {

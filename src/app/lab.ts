@@ -8,7 +8,8 @@
  *   rests at, notice, failure. Changed only through its named actions; the link (link.ts), the
  *   session, the comparison and the views follow it by subscription.
  * - `run`: owned by session.ts — the simulation's answers and what the next load should do. Others
- *   ask the session (open, goTo, seekTo, restartWith) instead of writing it.
+ *   ask for a run through the store's actions (step, seek, openModel, …): the session takes them
+ *   from the store's queue of requests, in order.
  * - `story`: owned by teaching.ts (highlights, the verdict on screen).
  * - `compare`: owned by compare-panel.ts (run B and its graph).
  * - `views`, `teach`, `layout`: owned by views.ts (built per model and per stage size).

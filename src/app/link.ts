@@ -1,13 +1,14 @@
 /**
  * The run as a link: the built-in models as the link codec's catalog, the link to what is on
- * screen, and the address bar kept on it.
+ * screen (within the budget servers accept), and the address bar kept on it.
  */
 import type { ParamValue } from '../params/registry.ts';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, eventSeconds, secondsAtTimeOfDay } from '../engine/clock.ts';
 import { defaultValues, mustLoadModel, type LoadedModel } from '../engine/load-model.ts';
+import { formatCount, formatTime } from '../view/format.ts';
 import type { LabState, LabStore } from './store.ts';
-import { actionToOp, encodeLink, URL_VERSION, type LinkChange, type ModelCatalog } from './url.ts';
+import { actionToOp, encodeLink, MAX_SHARED_LINK_CHARS, URL_VERSION, type LinkChange, type LinkState, type ModelCatalog } from './url.ts';
 
 export function builtinCatalog(): ModelCatalog {
   return catalogOver(Object.fromEntries(Object.entries(BUILTIN_MODELS).map(([id, data]) => [id, mustLoadModel(data)])));
@@ -36,10 +37,9 @@ export function catalogOver(loaded: Record<string, LoadedModel>): ModelCatalog {
   };
 }
 
-/** The run as a link: the settings it started with, the changes made during it, the time. */
-export function linkQuery(s: LabState, catalog: ModelCatalog): string {
-  // A model opened from a file cannot travel in a link: the link says so rather than name a built-in model.
-  if (!catalog.ids.includes(s.modelId)) return `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
+/** The run as the link codec writes it, or null for a model opened from a file (no link can carry it). */
+function linkState(s: LabState, catalog: ModelCatalog): LinkState | null {
+  if (!catalog.ids.includes(s.modelId)) return null;
   const { recipe, seed, t } = s;
   const changes: LinkChange[] = [];
   for (const c of recipe?.changes ?? []) {
@@ -55,12 +55,78 @@ export function linkQuery(s: LabState, catalog: ModelCatalog): string {
     params[c.id] = c.value;
   }
   const chapter = s.chapter >= 0 ? s.chapter + 1 : undefined;
-  return encodeLink({ model: s.modelId, seed, t, chapter, params, changes, compare: s.compareKey, sweep: s.sweepKey }, catalog);
+  return { model: s.modelId, seed, t, chapter, params, changes, compare: s.compareKey, sweep: s.sweepKey };
 }
 
-/** The link that reproduces what is on screen now. */
+/** The run as a link: the settings it started with, the changes made during it, the time (however long). */
+export function linkQuery(s: LabState, catalog: ModelCatalog): string {
+  const state = linkState(s, catalog);
+  // A model opened from a file cannot travel in a link: the link says so rather than name a built-in model.
+  return state ? encodeLink(state, catalog) : `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
+}
+
+/** A link as the page writes it: within the budget, and what was left out to fit. */
+export interface BudgetedLink {
+  query: string;
+  /** How long the link would be with nothing left out, in characters (with `room`). */
+  fullLength: number;
+  /** What was left out to fit, in words, or null: the link reproduces the run. */
+  leftOut: string | null;
+}
+
+/**
+ * The one rule for every link the page writes — the address bar, Copy link, the embed code, "Open
+ * the full lab": at most MAX_SHARED_LINK_CHARS characters, counting `room` characters around the
+ * query (the address, the page's own keys). Servers and proxies cut or refuse longer ones, so what
+ * does not fit is left out — the last changes and operator actions first, then the map of the
+ * space, then the comparison — and said, rather than a longer link written.
+ */
+export function budgetedLink(s: LabState, catalog: ModelCatalog, room: number): BudgetedLink {
+  const full = linkQuery(s, catalog);
+  const fits = (q: string) => room + q.length <= MAX_SHARED_LINK_CHARS;
+  const state = linkState(s, catalog);
+  if (fits(full) || !state) return { query: full, fullLength: room + full.length, leftOut: null };
+  const changes = state.changes ?? [];
+  const query = (kept: number, st: LinkState = state) => encodeLink({ ...st, changes: changes.slice(0, kept) }, catalog);
+  // The most changes that fit, kept from the start: the link is the run up to the first left out.
+  let lo = 0;
+  let hi = changes.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(query(mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  const parts: string[] = [];
+  if (lo < changes.length) {
+    const from = formatTime(changes[lo].t, s.model?.clockStart ?? null);
+    parts.push(`the last ${formatCount(changes.length - lo)} of its ${formatCount(changes.length)} changes and operator actions (from ${from} on)`);
+  }
+  let st = state;
+  for (const [key, what] of [['sweep', 'the map of the space'], ['compare', 'the comparison']] as const) {
+    if (fits(query(lo, st)) || st[key] === undefined) continue;
+    st = { ...st, [key]: undefined };
+    parts.push(what);
+  }
+  return { query: query(lo, st), fullLength: room + full.length, leftOut: parts.join(', ') };
+}
+
+/** Where the page is, for links to it (nothing in an opaque-origin frame). */
+const here = () => `${location.origin === 'null' ? '' : location.origin}${location.pathname}?`;
+
+/** The link that reproduces what is on screen now, within the budget. */
 export function currentLink(store: LabStore, catalog: ModelCatalog, extra = ''): string {
-  return `${location.origin === 'null' ? '' : location.origin}${location.pathname}?${linkQuery(store.getState(), catalog)}${extra}`;
+  return `${here()}${budgetedLink(store.getState(), catalog, here().length + extra.length).query}${extra}`;
+}
+
+/** Whether the link to what is on screen has everything in it; if not, why it was not shared. */
+export function linkLeavesOut(store: LabStore, catalog: ModelCatalog): BudgetedLink | null {
+  const link = budgetedLink(store.getState(), catalog, here().length);
+  return link.leftOut === null ? null : link;
+}
+
+/** What the notice says when a link leaves out part of the run. */
+export function leftOutNotice(link: BudgetedLink, where: string): string {
+  return `${where} leaves out ${link.leftOut}: with them this run's link would be ${formatCount(link.fullLength)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept. Download CSV keeps the whole run's numbers and Save model its settings.`;
 }
 
 /**
@@ -72,15 +138,23 @@ export function followLink(store: LabStore, catalog: ModelCatalog): void {
   const keep = new URLSearchParams(location.search);
   const page = ['embed', 'hide', 'controls'].filter((k) => keep.has(k)).map((k) => `&${k}=${encodeURIComponent(keep.getAll(k).pop()!.slice(0, 200))}`).join('');
   let written = '';
+  let said: string | null = null;
   const write = (s: LabState) => {
     if (s.playing || !s.model || !s.recipe) return;
-    const q = linkQuery(s, catalog) + page + (s.presenter ? '&present=1' : '');
+    const own = page + (s.presenter ? '&present=1' : '');
+    const link = budgetedLink(s, catalog, here().length + own.length + location.hash.length);
+    const q = link.query + own;
     if (q === written) return;
     written = q;
     try {
       window.history.replaceState(null, '', `?${q}${location.hash}`);
     } catch {
       // Sandboxed documents may not touch their history; the link buttons still work.
+    }
+    // Said once for what is left out (not again at every pause while it stays the same).
+    if (link.leftOut !== said) {
+      said = link.leftOut;
+      if (said !== null) store.getState().sayAlso(leftOutNotice(link, 'The address bar'));
     }
   };
   store.subscribe(write);

@@ -40,13 +40,10 @@ const comparison = followComparison(lab);
 let opening = link.opening;
 const session: Session = new Session(lab, {
   buildViews: (model) => {
-    buildViews(lab, session, model);
+    buildViews(lab, model);
     if (opening) {
       opening = false;
-      offerOpening(lab, () => {
-        session.seekTo(0);
-        store.getState().play();
-      });
+      offerOpening(lab);
     }
   },
   download: (filename, text, type) => download(store, filename, text, type),
@@ -63,8 +60,8 @@ followLink(store, catalog);
 
 const onScreen = watchEmbedding(link.page, () => currentLink(store, catalog));
 hideForLink(link.page.hide);
-wireControls(lab, session);
-wireSweep(lab, session, link.state.sweep);
+wireControls(lab);
+wireSweep(lab, link.state.sweep);
 wireHowWeKnow(document.getElementById('how-we-know') as HTMLDetailsElement, document.getElementById('how-we-know-body')!);
 wireBuild(lab, session, catalog);
 session.load(catalog.builtEntry(link.state.model)?.data ?? link.state.model, {

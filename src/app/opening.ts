@@ -5,7 +5,7 @@
  */
 import type { Lab } from './lab.ts';
 
-export function offerOpening(lab: Lab, watchFromStart: () => void): void {
+export function offerOpening(lab: Lab): void {
   const { store } = lab;
   const caption = document.getElementById('caption');
   if (!caption) return;
@@ -25,7 +25,7 @@ export function offerOpening(lab: Lab, watchFromStart: () => void): void {
     return b;
   };
   box.append(
-    button('Watch from the start', 'Go back to the start of the run and play it', watchFromStart),
+    button('Watch from the start', 'Go back to the start of the run and play it', () => store.getState().playFromStart()),
     ...(store.getState().model?.story.length ? [button('Start the story', 'The story chapter by chapter, from the first', () => store.getState().goToChapter(0))] : []),
   );
   // Beside Previous and Next when the story has them: the stage keeps its room.

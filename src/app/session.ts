@@ -3,6 +3,7 @@
  * the page asks it for a run — load, seek, set a parameter, run again from the start. When the
  * simulation fails or stops answering, a new one is started and brought back to where the run was.
  */
+import type { Action } from '../engine/model.ts';
 import type { VerdictShown } from '../view/teach.ts';
 import type { ParamValue } from '../params/registry.ts';
 import { createSimClient, type SimClient } from '../worker/client.ts';
@@ -11,7 +12,7 @@ import { formatTime } from '../view/format.ts';
 import { History } from './history.ts';
 import type { Lab } from './lab.ts';
 import { seekChunkS } from './seek.ts';
-import { speedsFor } from './store.ts';
+import { followRequests, speedsFor, type QueuedRequest } from './store.ts';
 
 /** A request unanswered for this long means the simulation stopped answering. */
 export const HEARTBEAT_MS = 10_000;
@@ -57,6 +58,7 @@ export class Session {
     private readonly hooks: SessionHooks,
   ) {
     this.client = createSimClient((m) => this.receive(m));
+    followRequests(lab.store, (r) => this.take(r));
     lab.store.subscribe((s, prev) => {
       // A control asked for a value the simulation does not have yet: send it.
       if (s.params !== prev.params && this.lab.run.history) {
@@ -64,6 +66,50 @@ export class Session {
       }
       if (prev.playing && !s.playing && this.settled() && this.lab.run.latest) s.restAt(this.lab.run.latest.t);
     });
+  }
+
+  /** What the page asked for, taken from the store's queue in order (store.ts). */
+  private take(r: QueuedRequest): void {
+    switch (r.type) {
+      case 'step':
+        this.send({ type: 'advance', simS: r.simS });
+        break;
+      case 'restart':
+        this.send({ type: 'restart' });
+        break;
+      case 'seek':
+        this.seekTo(r.t);
+        break;
+      case 'act':
+        this.send({ type: 'act', action: r.action as unknown as Action });
+        break;
+      case 'undo':
+        this.send({ type: 'undo' });
+        break;
+      case 'export':
+        this.send({ type: 'export', format: r.format });
+        break;
+      case 'open': {
+        const { file, seed, params, changes } = r;
+        this.open(
+          r.model ?? this.lab.run.modelData,
+          { ...(seed !== undefined ? { seed } : {}), ...(params ? { params } : {}), ...(changes ? { changes } : {}) },
+          file === undefined ? undefined : () => this.lab.store.getState().fileOpened(file),
+          r.here ? this.target() : undefined,
+        );
+        break;
+      }
+      case 'rerun':
+        this.restartWith(r.params as Record<string, string | number>, this.target(), r.changes);
+        break;
+      case 'recover':
+        this.restartAfterFailure();
+        break;
+      default: {
+        const never: never = r;
+        throw new Error(`unknown request ${JSON.stringify(never)}`);
+      }
+    }
   }
 
   /** The parameters the simulation last said the run has. */
@@ -162,8 +208,7 @@ export class Session {
    * The failure panel's restart: a new simulation replays the run's recipe (start settings and
    * every change) to where it was, however many times it has failed.
    */
-  restartAfterFailure(): void {
-    this.lab.store.getState().fail(null);
+  private restartAfterFailure(): void {
     this.lastRecovery = -Infinity;
     this.replay();
   }

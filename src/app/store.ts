@@ -6,7 +6,36 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { ParamValue } from '../params/registry.ts';
-import type { ModelInfo, Recipe } from '../worker/protocol.ts';
+import type { ModelInfo, Recipe, RecipeChange } from '../worker/protocol.ts';
+
+/**
+ * What the page asks of the simulation, in the order it was asked. The session follows the queue
+ * by subscription and takes each request once (session.ts): views never call the session, and a
+ * second click before the first is answered is queued behind it, never lost.
+ */
+export type RunRequest =
+  /** Advance one sample (the run is paused). */
+  | { type: 'step'; simS: number }
+  /** Run again from the start with the current settings. */
+  | { type: 'restart' }
+  | { type: 'seek'; t: number }
+  /** An operator action, now. */
+  | { type: 'act'; action: Record<string, unknown> & { type: string } }
+  /** Take back the last operator action. */
+  | { type: 'undo' }
+  | { type: 'export'; format: 'csv' | 'json' }
+  /**
+   * Another run: a built-in model by id, model data (from a file, `file` names it) or, without
+   * `model`, the run's own model; `here`: at the time the run is at (a map's point), else at the start.
+   */
+  | { type: 'open'; model?: string | object; seed?: number; params?: Record<string, ParamValue>; changes?: RecipeChange[]; here?: boolean; file?: string }
+  /** The run made again with these start settings and changes, at the time it is at. */
+  | { type: 'rerun'; params: Record<string, ParamValue>; changes: RecipeChange[] }
+  /** The failure panel's restart: a new simulation replays the run to where it was. */
+  | { type: 'recover' };
+
+/** A request in the queue, numbered in the order it was asked. */
+export type QueuedRequest = RunRequest & { seq: number };
 
 /** A what-if that is on: the chips the page shows, each removable. */
 export interface ActiveWhatIf {
@@ -49,6 +78,8 @@ export interface LabState {
   presenter: boolean;
   /** The seed the run was asked for (undefined: the model's own). */
   seed: number | undefined;
+  /** What the page has asked of the simulation and the session has not taken yet, oldest first. */
+  requests: readonly QueuedRequest[];
 }
 
 /** Everything the page may do to its state, each a named action applied in order. */
@@ -76,12 +107,35 @@ export interface LabActions {
   /** Turns a what-if on (on top of those on); again, it is a no-op. */
   addWhatIf(w: Omit<ActiveWhatIf, 'replaced'>): void;
   removeWhatIf(key: string): void;
-  /** Back to the model's own run: no what-ifs, nothing to stack them on. */
-  clearWhatIfs(): void;
   setPresenter(on: boolean): void;
   setSeed(seed: number | undefined): void;
   /** Another model: no chapter, no what-ifs, no comparison. */
   forgetRun(): void;
+  /** Play from the start (at the end of the clock, Play plays the run again, as a video player does). */
+  playFromStart(): void;
+  /** One sample further, paused. */
+  step(): void;
+  /** The run again from the start with the current settings. */
+  restart(): void;
+  /** Go to simulated time `t` (the timeline, a GIF's frames). */
+  seek(t: number): void;
+  act(action: Record<string, unknown> & { type: string }): void;
+  undo(): void;
+  exportRun(format: 'csv' | 'json'): void;
+  /** Another built-in model, from its start: the old run's chapter, what-ifs and comparison go at once. */
+  openModel(id: string): void;
+  /** A model file: the run stays as it is until the simulation accepts it (then `fileOpened`). */
+  openFile(name: string, data: object): void;
+  /** The simulation accepted the model file `name`: it is the run from now on. */
+  fileOpened(name: string): void;
+  /** A run of this model with other settings (a map's point), at the time the run is at. */
+  openRun(run: { seed?: number; params: Record<string, ParamValue>; changes: RecipeChange[] }): void;
+  /** Back to the model's own settings, at the same moment: no what-ifs, nothing to stack them on. */
+  asItHappened(): void;
+  /** The failure panel's restart. */
+  restartSimulation(): void;
+  /** The session has taken every request up to `seq`. */
+  requestsTaken(seq: number): void;
 }
 
 export type LabStoreState = LabState & LabActions;
@@ -101,59 +155,100 @@ export function withWhatIfs(base: Record<string, ParamValue>, whatIfs: readonly 
 }
 
 export function createLabStore(initial: Partial<LabState> = {}) {
-  return createStore<LabStoreState>()((set, get) => ({
-    modelId: 'azure-2026-02',
-    model: null,
-    params: {},
-    playing: false,
-    speed: 900,
-    region: '',
-    service: '',
-    notice: null,
-    failure: null,
-    t: undefined,
-    recipe: null,
-    chapter: -1,
-    compareKey: undefined,
-    sweepKey: undefined,
-    whatIfs: [],
-    whatIfBase: null,
-    presenter: false,
-    seed: undefined,
-    ...initial,
-    play: () => set({ playing: true }),
-    pause: () => set({ playing: false }),
-    setSpeed: (speed) => set({ speed }),
-    select: (focus) => set({ ...(focus.region ? { region: focus.region } : {}), ...(focus.service ? { service: focus.service } : {}) }),
-    setParam: (id, value) => set({ params: { ...get().params, [id]: value }, notice: null }),
-    paramsApplied: (params) => {
-      const now = get().params;
-      if (Object.keys(params).some((k) => params[k] !== now[k])) set({ params });
-    },
-    modelLoaded: (model, modelId, params, focus) => set({ model, modelId, params, region: focus.region, service: focus.service, failure: null }),
-    restAt: (t) => set({ t }),
-    recipeChanged: (recipe) => set({ recipe }),
-    say: (notice) => set({ notice }),
-    sayAlso: (notice) => set({ notice: [get().notice, notice].filter(Boolean).join(' ') }),
-    fail: (failure) => set(failure ? { failure, playing: false } : { failure }),
-    goToChapter: (chapter) => set({ chapter, playing: false, whatIfs: [], whatIfBase: null }),
-    compare: (compareKey) => set({ compareKey }),
-    showSweep: (sweepKey) => set({ sweepKey }),
-    addWhatIf: (w) => {
-      const { whatIfs, recipe, model } = get();
-      if (whatIfs.some((x) => x.key === w.key) || !recipe || !model) return;
-      const base = get().whatIfBase ?? recipe;
-      // What it replaces: the run's start value as the what-ifs before it left it.
-      const before = withWhatIfs(base.params as Record<string, ParamValue>, whatIfs);
-      const replaced = Object.fromEntries(Object.keys(w.params).map((id) => [id, before[id] ?? model.params.find((d) => d.id === id)?.default ?? w.params[id]]));
-      set({ whatIfs: [...whatIfs, { ...w, replaced }], whatIfBase: base, playing: false });
-    },
-    removeWhatIf: (key) => set({ whatIfs: get().whatIfs.filter((w) => w.key !== key), playing: false }),
-    clearWhatIfs: () => set({ whatIfs: [], whatIfBase: null, playing: false }),
-    setPresenter: (presenter) => set({ presenter }),
-    setSeed: (seed) => set({ seed }),
-    forgetRun: () => set({ chapter: -1, whatIfs: [], whatIfBase: null, compareKey: undefined, playing: false }),
-  }));
+  let seq = 0;
+  return createStore<LabStoreState>()((set, get) => {
+    /** Queues a request, with whatever else the same action changes, in one update. */
+    const ask = (request: RunRequest, with_: Partial<LabState> = {}) => set({ ...with_, requests: [...get().requests, { ...request, seq: ++seq }] });
+    /** What another model or file leaves behind of the old run. */
+    const forgotten: Partial<LabState> = { chapter: -1, whatIfs: [], whatIfBase: null, compareKey: undefined, playing: false };
+    return {
+      modelId: 'azure-2026-02',
+      model: null,
+      params: {},
+      playing: false,
+      speed: 900,
+      region: '',
+      service: '',
+      notice: null,
+      failure: null,
+      t: undefined,
+      recipe: null,
+      chapter: -1,
+      compareKey: undefined,
+      sweepKey: undefined,
+      whatIfs: [],
+      whatIfBase: null,
+      presenter: false,
+      seed: undefined,
+      requests: [],
+      ...initial,
+      play: () => set({ playing: true }),
+      pause: () => set({ playing: false }),
+      setSpeed: (speed) => set({ speed }),
+      select: (focus) => set({ ...(focus.region ? { region: focus.region } : {}), ...(focus.service ? { service: focus.service } : {}) }),
+      setParam: (id, value) => set({ params: { ...get().params, [id]: value }, notice: null }),
+      paramsApplied: (params) => {
+        const now = get().params;
+        if (Object.keys(params).some((k) => params[k] !== now[k])) set({ params });
+      },
+      modelLoaded: (model, modelId, params, focus) => set({ model, modelId, params, region: focus.region, service: focus.service, failure: null }),
+      restAt: (t) => set({ t }),
+      recipeChanged: (recipe) => set({ recipe }),
+      say: (notice) => set({ notice }),
+      sayAlso: (notice) => set({ notice: [get().notice, notice].filter(Boolean).join(' ') }),
+      fail: (failure) => set(failure ? { failure, playing: false } : { failure }),
+      goToChapter: (chapter) => set({ chapter, playing: false, whatIfs: [], whatIfBase: null }),
+      compare: (compareKey) => set({ compareKey }),
+      showSweep: (sweepKey) => set({ sweepKey }),
+      addWhatIf: (w) => {
+        const { whatIfs, recipe, model } = get();
+        if (whatIfs.some((x) => x.key === w.key) || !recipe || !model) return;
+        const base = get().whatIfBase ?? recipe;
+        // What it replaces: the run's start value as the what-ifs before it left it.
+        const before = withWhatIfs(base.params as Record<string, ParamValue>, whatIfs);
+        const replaced = Object.fromEntries(Object.keys(w.params).map((id) => [id, before[id] ?? model.params.find((d) => d.id === id)?.default ?? w.params[id]]));
+        set({ whatIfs: [...whatIfs, { ...w, replaced }], whatIfBase: base, playing: false });
+      },
+      removeWhatIf: (key) => set({ whatIfs: get().whatIfs.filter((w) => w.key !== key), playing: false }),
+      setPresenter: (presenter) => set({ presenter }),
+      setSeed: (seed) => set({ seed }),
+      forgetRun: () => set(forgotten),
+      playFromStart: () => ask({ type: 'seek', t: 0 }, { playing: true }),
+      step: () => ask({ type: 'step', simS: get().model?.sampleEveryS ?? 60 }, { playing: false }),
+      restart: () => ask({ type: 'restart' }),
+      seek: (t) => ask({ type: 'seek', t }),
+      act: (action) => ask({ type: 'act', action }),
+      undo: () => ask({ type: 'undo' }),
+      exportRun: (format) => ask({ type: 'export', format }),
+      openModel: (id) => ask({ type: 'open', model: id }, { ...forgotten, notice: null }),
+      openFile: (name, data) => ask({ type: 'open', model: data, file: name }, { playing: false, notice: null }),
+      fileOpened: (name) => set({ ...forgotten, notice: `Opened ${name}: this model comes from a file, not from the lab.` }),
+      openRun: (run) => ask({ type: 'open', ...run, here: true }, { playing: false }),
+      asItHappened: () => ask({ type: 'rerun', params: {}, changes: [] }, { whatIfs: [], whatIfBase: null, playing: false }),
+      restartSimulation: () => ask({ type: 'recover' }, { failure: null }),
+      requestsTaken: (upTo) => {
+        if (get().requests.some((r) => r.seq <= upTo)) set({ requests: get().requests.filter((r) => r.seq > upTo) });
+      },
+    };
+  });
 }
 
 export type LabStore = ReturnType<typeof createLabStore>;
+
+/**
+ * Follows the store's queue of requests: `take` gets each once, in the order asked. The queue is
+ * read from the store, not from the update that called: taking a request may update the store
+ * again (a pause, a notice), which calls this again, nested, before the outer call goes on.
+ */
+export function followRequests(store: LabStore, take: (r: QueuedRequest) => void): () => void {
+  let taken = 0;
+  return store.subscribe(() => {
+    const before = taken;
+    let next: QueuedRequest | undefined;
+    while ((next = store.getState().requests.find((r) => r.seq > taken))) {
+      taken = next.seq;
+      take(next);
+    }
+    if (taken !== before) store.getState().requestsTaken(taken);
+  });
+}

@@ -20,7 +20,6 @@ import {
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { download } from './files.ts';
 import type { Lab } from './lab.ts';
-import type { Session } from './session.ts';
 import { runSweepInPage, type SweepRun } from './sweep-pool.ts';
 import { SWEEP_PRESETS, suggestValues } from './sweep-presets.ts';
 import { describePoint, pointName, pointValues } from '../view/phase-tip.ts';
@@ -51,7 +50,7 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEle
   return el;
 }
 
-export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
+export function wireSweep(lab: Lab, fromLink?: string): void {
   const open = h('button', { type: 'button', id: 'sweep-open', textContent: 'Map the space', title: 'Sweep two settings over many runs and see where the system recovers' });
   const help = document.getElementById('help-open');
   if (help?.parentElement) help.parentElement.insertBefore(open, help);
@@ -158,11 +157,10 @@ export function wireSweep(lab: Lab, session: Session, fromLink?: string): void {
     const { spec } = current;
     const { params, seed } = cellParams(spec, (yi * spec.x.values.length + xi) * spec.seeds);
     const changes = spec.changes.map((c) => ({ t: c.atS, id: c.id, value: c.value }));
-    lab.store.getState().pause();
     // The model's own seed stays unnamed in the link.
     const own = lab.store.getState().seed ?? current.loaded.model.seed;
     // The point's run opens at the moment the lab was showing, beside a narrower drawer, the point outlined.
-    session.open(lab.run.modelData, { seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes }, undefined, session.target());
+    lab.store.getState().openRun({ seed: seed === own ? lab.store.getState().seed : seed, params: params as Record<string, ParamValue>, changes });
     markOpened([xi, yi]);
     panel.classList.add('beside');
   }

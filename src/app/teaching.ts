@@ -42,7 +42,9 @@ export function followTeaching(lab: Lab, session: TeachingSession): void {
       else forgetStory(lab);
       return;
     }
-    if (s.whatIfs === prev.whatIfs || !s.whatIfBase) return;
+    if (s.whatIfs === prev.whatIfs) return;
+    // Back as it happened (asItHappened): no what-ifs, so no verdict; the session makes the run again.
+    if (!s.whatIfBase) return showVerdict(lab, null);
     const added = s.whatIfs.find((w) => !prev.whatIfs.includes(w));
     const base = s.whatIfBase;
     if (added) {
@@ -58,13 +60,6 @@ export function followTeaching(lab: Lab, session: TeachingSession): void {
     const changes = (s.recipe ?? base).changes.filter((c) => 'action' in c || !fixed.has(c.id));
     session.restartWith(params, session.target(), changes);
   });
-}
-
-/** Back to the story's own run, at the same moment. */
-export function asItHappened(lab: Lab, session: TeachingSession): void {
-  lab.store.getState().clearWhatIfs();
-  showVerdict(lab, null);
-  session.restartWith({}, session.target());
 }
 
 /** A story chapter: its settings, its moment, where to look. */

@@ -35,7 +35,7 @@ export interface LinkState {
   params: Record<string, ParamValue>;
   /** Changes made during the run, in order. */
   changes?: LinkChange[];
-  /** The what-if ("w:id") or client policy ("p:id") run B compares with. */
+  /** What run B compares with: a what-if ("w:id"), a client policy ("p:id") or settings ("s:id=value,…", see settingsKey). */
   compare?: string;
   /** The map of the space shown beside the run (see sweep-link.ts), as the link wrote it. */
   sweep?: string;
@@ -133,6 +133,42 @@ const STAGE_VIEWS = ['map', 'graph', 'charts', 'timeline'] as const;
 
 /** Parts a link can hide: every panel of the page (panels.ts), and "controls" for the settings. */
 export const HIDEABLE: readonly string[] = [...PANELS, 'controls'];
+
+/**
+ * Run B with settings of its own (a pasted client config's): `s:` and the settings as `id=value`
+ * pairs, comma-separated, e.g. `s:retry.attempts=3,retry.jitter=full`. Ids and values never hold a
+ * comma or `=` (ids are letters, digits and dots; values numbers or words).
+ */
+export function settingsKey(params: Readonly<Record<string, ParamValue>>): string {
+  return `s:${Object.entries(params).map(([id, v]) => `${id}=${formatValue(v)}`).join(',')}`;
+}
+
+/** Longest comparison with settings of its own that a link is read with (its characters, unencoded). */
+export const MAX_SETTINGS_KEY_CHARS = 600;
+
+/**
+ * The settings of an `s:` comparison for a model's parameters, each read as a link's setting is:
+ * brought into range with a notice, or left out with a notice (unknown, malformed). Null if `key`
+ * is not an `s:` comparison.
+ */
+export function readSettingsKey(key: string, defs: readonly ParamDef[]): { params: Record<string, ParamValue>; notices: string[] } | null {
+  if (!key.startsWith('s:') || key.length > MAX_SETTINGS_KEY_CHARS) return null;
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  const params: Record<string, ParamValue> = {};
+  const notices: string[] = [];
+  for (const part of key.slice(2).split(',')) {
+    const m = /^([a-zA-Z][\w.]{0,59})=(.{1,40})$/.exec(part);
+    const def = m ? byId.get(m[1]) : undefined;
+    if (!m || !def) {
+      notices.push(`Run B: "${clip(part)}" is not a setting of this model, so it was left out.`);
+      continue;
+    }
+    const r = readSetting(def, m[2]);
+    if (r.value !== undefined) params[def.id] = r.value;
+    if (r.notice) notices.push(`Run B: ${r.notice}`);
+  }
+  return { params, notices };
+}
 
 /** The longest link the lab shares: common servers and proxies refuse request lines past 8 KB. */
 export const MAX_SHARED_LINK_CHARS = 8_000;
@@ -264,17 +300,22 @@ function decodeChecked(search: string, catalog: ModelCatalog, notices: Notices):
     if (/^\d{1,3}$/.test(chapter) && Number(chapter) >= 1 && Number(chapter) <= n) state.chapter = Number(chapter);
     else notices.add(n ? `Chapter "${clip(chapter)}" does not exist: the story has chapters 1 to ${n}.` : `This model has no story, so chapter "${clip(chapter)}" was ignored.`);
   }
+  const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   const compare = last('compare');
   if (compare !== null) {
+    const settings = readSettingsKey(compare, [...defs.values()]);
     if (/^[wp]:[a-z][a-z0-9-]{0,39}$/.test(compare)) state.compare = compare;
-    else notices.add(`"${clip(compare)}" is not something to compare with, so there is no comparison.`);
+    else if (settings && Object.keys(settings.params).length) {
+      // Written back as read: in range, the model's own ids.
+      state.compare = settingsKey(settings.params);
+      for (const n of settings.notices) notices.add(n);
+    } else notices.add(`"${clip(compare)}" is not something to compare with, so there is no comparison.`);
   }
   const sweep = last('sweep');
   if (sweep !== null) {
     if (sweep.length <= 600 && /^[\w.=:,;*+-]+$/.test(sweep) && decodeSweepKey(sweep)) state.sweep = sweep;
     else notices.add(`The map "${clip(sweep)}" could not be read, so it was left out.`);
   }
-  const defs = new Map(catalog.paramsOf(model).map((d) => [d.id, d]));
   const lastIndex = new Map<string, number>();
   let k = 0;
   for (const [key] of q) lastIndex.set(key, k++);

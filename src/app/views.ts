@@ -2,11 +2,10 @@
  * The views of a model, built when it loads: on the stage the map, the graph and its particles,
  * the key chart, the timeline and the story's caption; beside it the settings, the other charts
  * and the teaching panels. The stage's views are drawn in pixels for the space they have, so they
- * are built again when the stage changes size. Their inputs write to the store or ask the session;
- * they are drawn by draw.ts.
+ * are built again when the stage changes size. Their inputs are the store's actions; they are
+ * drawn by draw.ts.
  */
 import { policiesFor } from '../params/presets.ts';
-import type { Action } from '../engine/model.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
 import { renderChart } from '../view/chart.ts';
 import { renderControls } from '../view/controls.ts';
@@ -18,14 +17,15 @@ import { hasMap, renderRegions } from '../view/regions.ts';
 import { judged } from '../view/score.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { renderOperator, renderScoreboard, renderStory, renderWhatIfs, type WhatIfHandlers } from '../view/teach.ts';
+import type { PasteView } from '../view/paste-config.ts';
 import { exportChart } from './files.ts';
+import { createPasteBox } from './paste-config.ts';
 import { $, type Lab, type TeachViews } from './lab.ts';
 import { reapplyHidden } from './panels.ts';
-import type { Session } from './session.ts';
 import { speedLabel, speedsFor } from './store.ts';
-import { asItHappened, showTeaching } from './teaching.ts';
+import { showTeaching } from './teaching.ts';
 
-export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
+export function buildViews(lab: Lab, model: ModelInfo): void {
   const { store } = lab;
   const speeds = speedsFor(model.durationS);
   const speed = $<HTMLSelectElement>('speed');
@@ -66,35 +66,42 @@ export function buildViews(lab: Lab, session: Session, model: ModelInfo): void {
   };
   lab.teach = {
     score: renderScoreboard($('scoreboard'), model),
-    ...whatIfView($('whatif'), model, {
+    ...whatIfView(lab, $('whatif'), model, {
       apply: (key, label, params) => store.getState().addWhatIf({ key, label, params }),
       remove: (key) => store.getState().removeWhatIf(key),
       show: (service, region) => store.getState().select({ service, region }),
-      asItHappened: () => asItHappened(lab, session),
+      asItHappened: () => store.getState().asItHappened(),
       compare: (key) => store.getState().compare(key),
     }),
     story: renderStory($('caption'), model, { go: (index) => store.getState().goToChapter(index) }),
   };
-  buildStage(lab, session, model);
+  buildStage(lab, model);
   buildSideCharts(lab, model);
   lab.views.controls.update(store.getState().params);
   renderOperator($('operator'), model, () => store.getState().region, {
-    act: (action) => session.send({ type: 'act', action: action as unknown as Action }),
-    undo: () => session.send({ type: 'undo' }),
+    act: (action) => store.getState().act(action),
+    undo: () => store.getState().undo(),
     service: () => store.getState().service,
   });
   showTeaching(lab, model);
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
-  watchStageSize(lab, session);
+  watchStageSize(lab);
 }
 
 /** The what-if panel's two parts, as the page drives them. */
-function whatIfView(root: HTMLElement, model: ModelInfo, on: WhatIfHandlers): Pick<TeachViews, 'verdict' | 'chips'> {
-  const v = renderWhatIfs(root, model, policiesFor(model.params), on);
+function whatIfView(lab: Lab, root: HTMLElement, model: ModelInfo, on: WhatIfHandlers): Pick<TeachViews, 'verdict' | 'chips'> {
+  // The paste box is the page's, not the model's: built once, moved into each new panel as it is
+  // (its text and result kept), with focus where it was.
+  pasteBox ??= createPasteBox(lab.store);
+  const focused = pasteBox.element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+  const v = renderWhatIfs(root, model, policiesFor(model.params), on, pasteBox.element);
+  focused?.focus({ preventScroll: true });
   return { verdict: v.verdict, chips: v.chips };
 }
+
+let pasteBox: PasteView | null = null;
 
 /** A view's drawing box and its legend line, inside a stage section. */
 function boxIn(section: HTMLElement, legend?: (p: HTMLParagraphElement) => void): HTMLElement {
@@ -123,7 +130,7 @@ type StagePart = 'map' | 'graph' | 'chart' | 'timeline';
 const PARTS: readonly StagePart[] = ['map', 'graph', 'chart', 'timeline'];
 
 /** The stage's views at the stage's current size (all of them, or those named). */
-function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
+function buildStage(lab: Lab, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
   const { store } = lab;
   const views = lab.views!;
   const door = judged(model);
@@ -139,7 +146,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   // The timeline first: its height decides how much is left for the others.
   if (parts.includes('timeline')) {
     drawn.timeline = sizeOf('timeline');
-    views.timeline = renderTimeline($('timeline'), model, (t) => session.seekTo(t));
+    views.timeline = renderTimeline($('timeline'), model, (t) => store.getState().seek(t));
   }
   if (parts.includes('map')) {
     drawn.map = sizeOf('map');
@@ -192,7 +199,7 @@ function buildStage(lab: Lab, session: Session, model: ModelInfo, parts: readonl
   focused?.();
   // Building one view can change the room left for another (a taller timeline): build those again.
   const moved = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
-  if (moved.length && depth < 2) buildStage(lab, session, model, moved, depth + 1);
+  if (moved.length && depth < 2) buildStage(lab, model, moved, depth + 1);
 }
 
 /** Where focus is, if inside one of these parts: a function that puts it back on the same control. */
@@ -256,7 +263,7 @@ function sizeOf(part: StagePart): string {
 }
 
 /** Builds a view of the stage again when its box changes size (a window resized, a longer caption). */
-function watchStageSize(lab: Lab, session: Session): void {
+function watchStageSize(lab: Lab): void {
   observer?.disconnect();
   if (typeof ResizeObserver === 'undefined') return;
   let pending = 0;
@@ -265,7 +272,7 @@ function watchStageSize(lab: Lab, session: Session): void {
     pending = requestAnimationFrame(() => {
       const changed = PARTS.filter((p) => sizeOf(p) !== drawn[p]);
       const model = lab.store.getState().model;
-      if (changed.length && model && lab.views) buildStage(lab, session, model, changed);
+      if (changed.length && model && lab.views) buildStage(lab, model, changed);
     });
   });
   for (const id of ['stage', 'regions', 'graph', 'key-chart', 'timeline']) observer.observe($(id));

@@ -7,8 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_ID } from '../../models/index.ts';
-import { readClientConfig } from '../params/client-config/recognise.ts';
-import { fitToModel, setArgs } from '../params/client-config/settings.ts';
+import { policyFromText } from '../params/client-config/policy.ts';
+import { setArgs } from '../params/client-config/settings.ts';
 import { echo, joinDashValues, oneLine, valueError } from './args.ts';
 import { readSmallFile, resolveModel, UsageError } from './model-ref.ts';
 
@@ -47,14 +47,12 @@ function run(argv: string[]): { out: string; notes: string[] } | 'help' {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read file ${echo(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const read = readClientConfig(text, { name: v.name, profile: v.profile });
-  if (!read.ok) throw new UsageError(`${echo(file)}: ${read.error}`);
-  const fit = fitToModel(read.read, loaded.params, loaded.model.dtS);
-  if (!fit.ok) throw new UsageError(`${echo(file)}: ${fit.error}`);
-  const notes = [...fit.value.notes];
-  if (v.profile !== undefined && read.read.format !== 'aws') notes.unshift('--profile is for AWS shared config files: not used');
-  if (v.name !== undefined && read.read.format === 'aws') notes.unshift('--name is not used for AWS shared config files: pick a profile with --profile');
-  const out = format === 'json' ? JSON.stringify({ settings: fit.value.settings, notes }) : setArgs(fit.value.settings).join(' ');
+  const policy = policyFromText(text, { name: v.name, profile: v.profile }, loaded.params, loaded.model.dtS);
+  if (!policy.ok) throw new UsageError(`${echo(file)}: ${policy.error}`);
+  const notes = [...policy.notes];
+  if (v.profile !== undefined && policy.format !== 'aws') notes.unshift('--profile is for AWS shared config files: not used');
+  if (v.name !== undefined && policy.format === 'aws') notes.unshift('--name is not used for AWS shared config files: pick a profile with --profile');
+  const out = format === 'json' ? JSON.stringify({ settings: policy.settings, notes }) : setArgs(policy.settings).join(' ');
   return { out: out + '\n', notes: format === 'json' ? [] : notes };
 }
 

@@ -66,7 +66,8 @@ export interface VerdictShown {
   parts: readonly VerdictPart[];
 }
 
-export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers): WhatIfView {
+/** `beside`: shown beside the client-policy presets (the paste box), moved in as it is. */
+export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: readonly ClientPolicy[], on: WhatIfHandlers, beside?: HTMLElement): WhatIfView {
   root.replaceChildren();
   root.append(el('h3', '', 'What if…'));
   const buttons = el('div', 'whatifs');
@@ -110,7 +111,9 @@ export function renderWhatIfs(root: HTMLElement, model: ModelInfo, policies: rea
   out.setAttribute('role', 'status');
   const chips = el('ul', 'whatif-chips');
   chips.setAttribute('aria-label', 'What-ifs on');
-  root.append(buttons, chips, policy, compare, out);
+  const presets = el('div', 'policies');
+  presets.append(policy, ...(beside ? [beside] : []));
+  root.append(buttons, chips, presets, compare, out);
   const name = (id: string) => model.params.find((d) => d.id === id)?.label ?? id;
   const chipsOf = (list: readonly WhatIfChip[]) => {
     chips.replaceChildren(
@@ -201,37 +204,46 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   const from = () => (current >= 0 ? current : atMoment);
   prev.addEventListener('click', () => on.go(Math.max(0, from() - 1)));
   next.addEventListener('click', () => on.go(Math.min(last, from() + 1)));
+  // With no chapter chosen the caption changes as the run plays (and to the hint when a setting
+  // changes): its box keeps the height of the tallest chapter it can tell then, so that the stage
+  // never moves, and is never laid out again, while it plays. The hint, when it is taller (in an
+  // embed a chapter is told by its title alone), scrolls in that box rather than leave a blank band
+  // under every chapter. Where the caption grows with its text (no height limit: a phone's page
+  // scrolls) nothing is reserved.
+  let room: number | null = null;
   const show = () => {
     const index = from();
     fillCaption(shown, model, index, current >= 0);
+    text.style.maxHeight = index < 0 && room !== null ? `${room}px` : '';
     count.textContent = current >= 0 ? `Chapter ${current + 1} of ${model.story.length}` : `Story: ${model.story.length} chapters`;
     prev.disabled = index <= 0;
     next.disabled = index >= last;
   };
-  // With no chapter chosen the caption changes as the run plays (and to the hint when a setting
-  // changes): its box keeps the height of the tallest it can say then, so that the stage never
-  // moves, and is never laid out again, while it plays. Where the caption grows with its text
-  // (no height limit: a phone's page scrolls) nothing is reserved.
-  let reservedFor = -1;
+  let reservedFor = '';
   const reserve = () => {
     const width = text.offsetWidth;
-    if (width === 0 || width === reservedFor) return;
-    reservedFor = width;
+    // Again when the frame's height changes too: what a short embed shows depends on it.
+    const size = `${width}x${window.innerHeight}`;
+    if (width === 0 || size === reservedFor) return;
+    reservedFor = size;
+    text.style.maxHeight = '';
     if (getComputedStyle(text).maxHeight === 'none') {
       text.style.minHeight = '';
+      room = null;
       return;
     }
     const probe = captionParts(model);
     probe.text.setAttribute('aria-hidden', 'true');
     probe.text.style.cssText = `position: absolute; visibility: hidden; pointer-events: none; left: 0; top: 0; width: ${width}px`;
     root.append(probe.text);
-    let tallest = 0;
-    for (const k of [-1, ...told]) {
+    const heightOf = (k: number) => {
       fillCaption(probe, model, k, false);
-      tallest = Math.max(tallest, probe.text.offsetHeight);
-    }
+      return probe.text.offsetHeight;
+    };
+    room = told.length ? Math.max(...told.map(heightOf)) : heightOf(-1);
     probe.text.remove();
-    text.style.minHeight = `${tallest}px`;
+    text.style.minHeight = `${room}px`;
+    show();
   };
   // Measured with the navigation as it will read (its count sets the text's width).
   show();
@@ -239,6 +251,7 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   captionObserver?.disconnect();
   captionObserver = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(reserve);
   captionObserver?.observe(text);
+  if (root.parentElement) captionObserver?.observe(root.parentElement);
   return {
     chapter(index) {
       current = index;
@@ -276,6 +289,8 @@ function captionParts(model: ModelInfo): CaptionParts {
 function fillCaption(parts: CaptionParts, model: ModelInfo, index: number, chosen: boolean): void {
   const c = model.story[index];
   parts.chapterTitle.textContent = c ? c.title : '';
+  // Where a moment's title is cut to one line (a narrow embed), the whole of it on hover.
+  parts.chapterTitle.title = c && !chosen ? c.title : '';
   parts.chapterTitle.hidden = !c;
   parts.body.textContent = c ? c.text : (model.texts.hint ?? model.description);
   parts.body.classList.toggle('hint', !c);

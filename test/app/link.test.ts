@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCatalog } from '../../src/app/link.ts';
+import { budgetedLink, builtinCatalog, linkQuery } from '../../src/app/link.ts';
 import fc from 'fast-check';
-import { decimal, decodeLink, encodeLink } from '../../src/app/url.ts';
+import { createLabStore, type LabState } from '../../src/app/store.ts';
+import { decimal, decodeLink, encodeLink, MAX_SHARED_LINK_CHARS } from '../../src/app/url.ts';
+import { formatTime } from '../../src/view/format.ts';
+import { model } from '../helpers.ts';
 
 describe('links to built-in models', () => {
   const catalog = builtinCatalog();
@@ -64,5 +67,54 @@ describe('links to built-in models', () => {
     const d = decodeLink('?v=2&model=azure-2026-02&t=01:00&at=10.5:failover=0', catalog);
     expect((d.state.changes![0] as { t: number }).t).toBe(11);
     expect(d.notices.join(' ')).toMatch(/at 10\.5 s falls between this model's 1 s steps, so it happens at 11 s/);
+  });
+});
+
+describe('the link budget: every link the page writes', () => {
+  const catalog = builtinCatalog();
+  /** The incident at 04:00 with `n` operator actions, one a minute from 17:40. */
+  const run = (n: number, more: Partial<LabState> = {}) =>
+    createLabStore({
+      modelId: 'azure-2026-02',
+      model: { clockStart: clockStart } as never,
+      t: 37800,
+      recipe: {
+        seed: 1,
+        params: { 'retry.attempts': 2 },
+        changes: Array.from({ length: n }, (_, k) => ({ t: 600 + k * 60, action: { type: 'admission', service: 'identity', regions: ['eastus'], percent: 50 + (k % 50) } as never })),
+      },
+      ...more,
+    }).getState();
+  const room = 'https://example.org/cascade-lab/?'.length;
+  const clockStart = model('azure-2026-02').model.clock!.start;
+
+  it('a link that fits is written whole', () => {
+    const link = budgetedLink(run(20), catalog, room);
+    expect(link.leftOut).toBeNull();
+    expect(link.query).toBe(linkQuery(run(20), catalog));
+  });
+
+  it('a link over 8,000 characters keeps the changes that fit, from the start, and says what it left out', () => {
+    const s = run(200);
+    expect(room + linkQuery(s, catalog).length).toBeGreaterThan(MAX_SHARED_LINK_CHARS);
+    const link = budgetedLink(s, catalog, room);
+    expect(room + link.query.length).toBeLessThanOrEqual(MAX_SHARED_LINK_CHARS);
+    expect(link.fullLength).toBe(room + linkQuery(s, catalog).length);
+    const back = decodeLink('?' + link.query, catalog);
+    const kept = back.state.changes!.length;
+    // As many as fit: one more would not.
+    expect(kept).toBeGreaterThan(100);
+    expect(link.leftOut).toBe(`the last ${200 - kept} of its 200 changes and operator actions (from ${formatTime(600 + kept * 60, clockStart)} on)`);
+    expect(back.state.changes!.map((c) => c.t)).toEqual(s.recipe!.changes.slice(0, kept).map((c) => c.t));
+    // Everything else is in it: the settings and the time.
+    expect(back.state.params).toEqual({ 'retry.attempts': 2 });
+    expect(back.state.t).toBe(37800);
+    expect(back.notices).toEqual([]);
+  });
+
+  it('a page that needs more room around the link keeps fewer changes', () => {
+    const narrow = budgetedLink(run(200), catalog, room + 2000);
+    expect(room + 2000 + narrow.query.length).toBeLessThanOrEqual(MAX_SHARED_LINK_CHARS);
+    expect(decodeLink('?' + narrow.query, catalog).state.changes!.length).toBeLessThan(decodeLink('?' + budgetedLink(run(200), catalog, room).query, catalog).state.changes!.length);
   });
 });

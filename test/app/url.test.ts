@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../../src/engine/clock.ts';
-import { decodeLink, encodeLink, type ModelCatalog } from '../../src/app/url.ts';
+import { decodeLink, encodeLink, readSettingsKey, settingsKey, type ModelCatalog } from '../../src/app/url.ts';
 import type { ParamDef } from '../../src/params/registry.ts';
 import { model } from '../helpers.ts';
 
@@ -107,5 +107,40 @@ describe('links', () => {
     expect(r.state.model).toBe(DEFAULT_MODEL_ID);
     expect(r.page.embed).toBe(true);
     expect(r.notices).toEqual(['Unknown model "nope": showing azure-2026-02 instead.']);
+  });
+});
+
+describe('run B with settings of its own (compare=s:…)', () => {
+  const grpc = { 'retry.attempts': 3, 'retry.baseDelay': 1, 'retry.maxDelay': 1, 'retry.jitter': 'full', 'retry.budget': 10, 'throttle.k': 'off', breaker: 'off', timeout: 10 };
+
+  it('a link carries the settings and reads them back exactly, within the link budget', () => {
+    const compare = settingsKey(grpc);
+    expect(compare).toBe('s:retry.attempts=3,retry.baseDelay=1,retry.maxDelay=1,retry.jitter=full,retry.budget=10,throttle.k=off,breaker=off,timeout=10');
+    const q = encodeLink({ model: 'azure-2026-02', t: 2400, params: {}, compare }, catalog);
+    expect(q.length).toBeLessThan(300);
+    const back = decodeLink('?' + q, catalog);
+    expect(back.notices).toEqual([]);
+    expect(back.state.compare).toBe(compare);
+    expect(readSettingsKey(back.state.compare!, catalog.paramsOf('azure-2026-02'))!.params).toEqual(grpc);
+  });
+
+  it('a setting out of range is brought into it, an unknown one left out, each with a notice', () => {
+    const back = decodeLink('?v=2&model=single-service&compare=s:retry.attempts=25,nonsense=1,__proto__=1,retry.jitter=full', catalog);
+    expect(back.state.compare).toBe('s:retry.attempts=10,retry.jitter=full');
+    expect(back.notices).toEqual([
+      'Run B: Retries: 25 is out of range, so 10 is used.',
+      'Run B: "nonsense=1" is not a setting of this model, so it was left out.',
+      'Run B: "__proto__=1" is not a setting of this model, so it was left out.',
+    ]);
+    // Nothing usable: no comparison, said once.
+    const none = decodeLink('?v=2&model=single-service&compare=s:constructor=1', catalog);
+    expect(none.state.compare).toBeUndefined();
+    expect(none.notices.at(-1)).toBe('"s:constructor=1" is not something to compare with, so there is no comparison.');
+    expect(decodeLink(`?compare=s:${'retry.attempts=1,'.repeat(40)}`, catalog).state.compare).toBeUndefined();
+  });
+
+  it('version-2 links read back as they did: a what-if and a client policy', () => {
+    expect(decodeLink('?v=2&model=azure-2026-02&t=01:30&compare=w:isolated', catalog)).toMatchObject({ state: { compare: 'w:isolated', t: 28800 }, notices: [] });
+    expect(decodeLink('?v=2&compare=p:grpc', catalog).state.compare).toBe('p:grpc');
   });
 });

@@ -388,14 +388,30 @@ describe('controls you can trust', () => {
     await page.context().close();
   }, 60_000);
 
-  it('a link too long to share is said where it is copied, before it is shared', async () => {
+  it('a link too long to share: the address bar keeps what fits and says what it left out; Copy link says so before it is shared', async () => {
     const ops = Array.from({ length: 200 }, (_, k) => `op=${1000 + k * 60}:admission(identity,eastus,${50 + (k % 50)})`).join('&');
-    const { page } = await openLab(lab(), `?v=2&t=00:40&${ops}`);
+    const { page, errors } = await openLab(lab(), `?v=2&t=00:40&${ops}`);
     await expect.poll(() => page.textContent('#clock')).toBe('00:40');
-    expect(page.url().length).toBeGreaterThan(8000);
+    // The address bar holds a link servers accept: the actions that fit, from the first, and a notice.
+    await expect.poll(() => page.url()).toContain('op=');
+    expect(page.url().length).toBeLessThanOrEqual(8000);
+    const kept = new URL(page.url()).searchParams.getAll('op');
+    expect(kept.length).toBeGreaterThan(100);
+    expect(kept.length).toBeLessThan(200);
+    expect(kept[0]).toBe('1000:admission(identity,eastus,50)');
+    await expect.poll(() => page.textContent('#notice')).toMatch(new RegExp(`The address bar leaves out the last ${200 - kept.length} of its 200 changes and operator actions \\(from \\d\\d:\\d\\d on\\): with them this run's link would be [\\d,]+ characters, more than the 8,000`));
+    const whole = Number(/would be ([\d,]+) characters/.exec((await page.textContent('#notice'))!)![1].replace(/,/g, ''));
+    expect(whole).toBeGreaterThan(8000);
     await page.getByRole('button', { name: 'Share', exact: true }).click();
     await page.getByRole('button', { name: 'Copy link' }).click();
     await expect.poll(() => page.textContent('#notice')).toMatch(/^Link not copied: this run's link would be [\d,]+ characters, more than the 8,000/);
+    // The address bar's link reads back as the run with the actions it kept.
+    const again = await openLab(lab(), page.url().slice(lab().url.length));
+    await expect.poll(() => again.page.textContent('#clock')).toBe('00:40');
+    await expect.poll(() => new URL(again.page.url()).searchParams.getAll('op')).toEqual(kept);
+    expect(await again.page.textContent('#notice')).toBe('');
+    expect([...errors, ...again.errors]).toEqual([]);
     await page.close();
-  }, 60_000);
+    await again.page.close();
+  }, 90_000);
 });

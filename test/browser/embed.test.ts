@@ -2,10 +2,37 @@
  * Embedded in someone else's page, served as a static site without CORS headers: in a sandboxed
  * iframe (scripts only, the way WordPress embeds), and through the <cascade-lab> element.
  */
+import type { Frame, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab } from './browser.ts';
 
 const lab = useLab();
+
+/** The lab alone in a sandboxed iframe of this size on a blank host page, as a blog embeds it without embed.js. */
+async function inFrame(width: number, height: number, query: string): Promise<{ page: Page; frame: Frame }> {
+  const page = await lab().browser.newPage({ viewport: { width, height } });
+  await page.goto(lab().url + 'host.html');
+  await page.setContent(`<body style="margin:0"><iframe sandbox="allow-scripts" title="Cascade Lab" style="width:${width}px;height:${height}px;border:0;display:block" src="${lab().url}${query}"></iframe></body>`);
+  const frame = page.frame({ url: /embed=1/ })!;
+  await frame.locator('#graph svg').waitFor({ timeout: 30_000 });
+  return { page, frame };
+}
+
+/**
+ * Blank space at the bottom of the caption, in px: below the last line it shows inside its text
+ * box, and below the text and Previous / Next inside the caption (a text that scrolls has none).
+ */
+function captionBand(frame: Frame): Promise<{ inText: number; inCaption: number; stageTop: number }> {
+  return frame.evaluate(() => {
+    const text = document.querySelector<HTMLElement>('.caption-text')!;
+    const shown = [...text.children].filter((c) => getComputedStyle(c).display !== 'none' && !(c as HTMLElement).hidden);
+    const box = text.getBoundingClientRect();
+    const lines = Math.min(box.bottom, Math.max(...shown.map((c) => c.getBoundingClientRect().bottom)));
+    const nav = document.querySelector('.story-nav')!.getBoundingClientRect();
+    const caption = document.getElementById('caption')!.getBoundingClientRect();
+    return { inText: Math.round(box.bottom - lines), inCaption: Math.round(caption.bottom - Math.max(box.bottom, nav.bottom)), stageTop: Math.round(document.getElementById('graph')!.getBoundingClientRect().top) };
+  });
+}
 
 describe('embedding', () => {
   it('runs inside <iframe sandbox="allow-scripts">, in a worker, and sizes the iframe to its content', async () => {
@@ -27,6 +54,31 @@ describe('embedding', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('a caption in a frame 600–650 px tall leaves no blank band under its chapter title, and keeps its height when it shows the hint', async () => {
+    for (const [width, height] of [
+      [700, 600],
+      [1000, 650],
+      [990, 600],
+    ] as const) {
+      const where = `${width}×${height}`;
+      const { page, frame } = await inFrame(width, height, '?model=azure-2026-02&t=01:00&embed=1&controls=retry.attempts');
+      await expect.poll(() => frame.textContent('#clock'), { timeout: 30_000 }).toBe('01:00');
+      await expect.poll(() => frame.textContent('.chapter-title')).toBe('Failover carries it west');
+      await page.waitForTimeout(300);
+      const moment = await captionBand(frame);
+      expect(moment.inText, where).toBeLessThanOrEqual(2);
+      expect(moment.inCaption, where).toBeLessThanOrEqual(2);
+      // Another setting: the run is not the story's, the caption says the hint; the stage stays put.
+      await frame.getByRole('slider', { name: 'Retries' }).press('Home');
+      await expect.poll(() => frame.locator('.chapter-text.hint').isVisible(), { message: where }).toBe(true);
+      await page.waitForTimeout(300);
+      const hint = await captionBand(frame);
+      expect(hint.inText, where).toBeLessThanOrEqual(2);
+      expect(hint.stageTop, where).toBe(moment.stageTop);
+      await page.close();
+    }
+  }, 120_000);
 
   it('renders <cascade-lab model params> as a pre-configured lab', async () => {
     const page = await lab().browser.newPage({ viewport: { width: 1200, height: 900 } });
