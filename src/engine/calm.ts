@@ -437,8 +437,8 @@ export class CalmRegions {
    * capacity, so that only the views move (stepped by `CalmViews`).
    */
   private plan(s: SimState, st: Settings, r: number, t0: number, J: number, moving: boolean): number {
-    const { topo, model, dtS, door_s, rejectCost_s, parks_f, rates, K } = this.c;
-    const { nodes, flows, sources } = topo;
+    const { topo, dtS, door_s, rejectCost_s, parks_f, rates, K } = this.c;
+    const { nodes, flows } = topo;
     const flowsHere = this.flowsOf_r[r];
     const vec = this.first_fk;
     const fm = this.first_fm;
@@ -459,49 +459,7 @@ export class CalmRegions {
       if (stepwise) for (let j = f * K; j < f * K + K; j++) vec[j] = 0;
       if (averaged) protections.load(f, fl);
     }
-    // New work, drawn step by step from each source's own stream (kept as each interval begins).
-    // Parked work resumes as a step-by-step run resumes it (Simulation.newWork), in the same
-    // arithmetic, and what its entry service refuses parks again in the same step (settleSource).
-    const noise = model.noise;
-    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
-      const k = ids[q];
-      const info = sources[k];
-      const src = s.sources[k];
-      const def = model.sources[info.def];
-      const rate = st.rate_d[info.def] * info.baseShare;
-      const perTick = rate * dtS;
-      const batch = def.batchFactor * rate * dtS;
-      const resume = resumeShare(dtS, def.resumeS);
-      const resumes = src.holding === 0;
-      let parked = src.parked;
-      const f = info.flow;
-      const refused = parks_f[f] === 1 ? this.refusedShareAt(s, st, topo.flows[f].home) : 0;
-      let peak = 0;
-      for (let m = 0; m < J; m++) {
-        this.savedRng[k * STRETCH + m] = src.rng;
-        let sum = 0;
-        let released = 0;
-        for (let j = 0; j < K; j++) {
-          const fresh = freshWork(src, perTick, noise);
-          let first = fresh;
-          if (resumes && parked > 0) {
-            const x = parkedRelease(parked, perTick, st.batchedRelease, batch, resume);
-            parked -= x;
-            released += x;
-            first += x;
-          }
-          if (refused > 0) parked += first * refused;
-          if (stepwise) vec[f * K + j] += first;
-          sum += fresh;
-          if (first > peak) peak = first;
-        }
-        this.fresh_fm[f * STRETCH + m] = sum;
-        fm[f * STRETCH + m] += sum + released;
-        this.parked_km[k * STRETCH + m] = parked;
-        this.released_km[k * STRETCH + m] = released;
-      }
-      peak_f[f] += peak;
-    }
+    this.drawWork(s, st, r, J, stepwise);
     // Services in call order: each serves all it is sent, in the step it is sent, and calls on.
     for (let q = 0, ids = this.nodesOf_r[r]; q < ids.length; q++) {
       const i = ids[q];
@@ -662,6 +620,61 @@ export class CalmRegions {
       this.failedShare_k[k] = share;
     }
     return moving ? MOVING : FIXED;
+  }
+
+  /**
+   * Region `r`'s new work for the `J` intervals of a plan, drawn step by step from each source's
+   * own stream (kept as each interval begins). Parked work resumes as a step-by-step run resumes it
+   * (Simulation.newWork), in the same arithmetic, and what its entry service refuses parks again in
+   * the same step (settleSource). A method of its own, small enough that the rules it calls are
+   * inlined (a fraction returned from a call that is not is boxed, every call).
+   */
+  private drawWork(s: SimState, st: Settings, r: number, J: number, stepwise: boolean): void {
+    const { topo, model, dtS, parks_f, K } = this.c;
+    const { sources } = topo;
+    const vec = this.first_fk;
+    const fm = this.first_fm;
+    const peak_f = this.peak_f;
+    const noise = model.noise;
+    for (let q = 0, ids = this.sourcesOf_r[r]; q < ids.length; q++) {
+      const k = ids[q];
+      const info = sources[k];
+      const src = s.sources[k];
+      const def = model.sources[info.def];
+      const rate = st.rate_d[info.def] * info.baseShare;
+      const perTick = rate * dtS;
+      const batch = def.batchFactor * rate * dtS;
+      const resume = resumeShare(dtS, def.resumeS);
+      const resumes = src.holding === 0;
+      let parked = src.parked;
+      const f = info.flow;
+      const refused = parks_f[f] === 1 ? this.refusedShareAt(s, st, topo.flows[f].home) : 0;
+      let peak = 0;
+      for (let m = 0; m < J; m++) {
+        this.savedRng[k * STRETCH + m] = src.rng;
+        let sum = 0;
+        let released = 0;
+        for (let j = 0; j < K; j++) {
+          const fresh = freshWork(src, perTick, noise);
+          let first = fresh;
+          if (resumes && parked > 0) {
+            const x = parkedRelease(parked, perTick, st.batchedRelease, batch, resume);
+            parked -= x;
+            released += x;
+            first += x;
+          }
+          if (refused > 0) parked += first * refused;
+          if (stepwise) vec[f * K + j] += first;
+          sum += fresh;
+          if (first > peak) peak = first;
+        }
+        this.fresh_fm[f * STRETCH + m] = sum;
+        fm[f * STRETCH + m] += sum + released;
+        this.parked_km[k * STRETCH + m] = parked;
+        this.released_km[k * STRETCH + m] = released;
+      }
+      peak_f[f] += peak;
+    }
   }
 
   /** Marks region `r`'s streams as they are now as where a plan would begin (so that giving back leaves them there). */

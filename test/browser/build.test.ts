@@ -164,6 +164,40 @@ describe('building a system in the page', () => {
     await page.context().close();
   }, 120_000);
 
+  it('a call carries its own retry policy: a real client picked for it, a value refused at its field, saved and reopened by link', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await build(page).getByLabel('Start from').selectOption({ label: 'Client → API → database' });
+    await build(page).getByRole('button', { name: 'Start' }).click();
+    await running(page);
+    const call = build(page).getByRole('group', { name: 'API → Database' });
+    await call.getByText('Own retry policy (model-wide)').click();
+    await call.getByLabel('Client on this call').selectOption({ label: 'Envoy' });
+    await running(page);
+    await expect.poll(() => call.getByText('Own retry policy (1 set)').count()).toBe(1);
+    const retries = build(page).getByRole('group', { name: 'API → Database' }).getByLabel('Retries on this call');
+    await retries.fill('99');
+    await retries.press('Tab');
+    await expect.poll(() => page.textContent('#build-status')).toMatch(/^1 problem in this edit/);
+    expect(await page.locator(`#${await retries.getAttribute('aria-describedby')}`).textContent()).toMatch(/allowed: a whole number from 0 to 10, or empty for the model-wide setting/);
+    await retries.fill('2');
+    await retries.press('Tab');
+    await running(page);
+    const file = await saved(page);
+    const model = JSON.parse(file.text);
+    expect(model.schema).toBe(2);
+    expect(model.calls[0].policy).toEqual({ preset: 'envoy', 'retry.attempts': 2 });
+    await expect.poll(() => page.textContent('#build-link')).toMatch(/^Link: [\d,]+ characters of 8,000$/);
+    await build(page).getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    const { page: other, errors: otherErrors } = await open(link.slice(link.indexOf('?')));
+    await other.getByRole('button', { name: 'Build', exact: true }).click();
+    expect(await saved(other)).toEqual(file);
+    expect([...errors, ...otherErrors]).toEqual([]);
+    await page.context().close();
+    await other.context().close();
+  }, 120_000);
+
   it('a model link that is refused opens the default model with a notice, keeping the link’s other parts', async () => {
     const { page, errors } = await open('?v=2&model=built-x&m=AAAA&seed=5&retry.attempts=1&t=00:20');
     await expect.poll(() => page.textContent('#notice')).toMatch(/The model in this link \("built-x"\) could not be opened \(it is not a deflated model\), so the lab opens its default model with the rest of the link\./);

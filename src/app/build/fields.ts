@@ -64,19 +64,19 @@ export const RUN_FIELDS: readonly FieldSpec[] = [
  * means the model-wide setting of the same name applies. A number field that may be off takes
  * "off" too.
  */
-function policyField(id: string): FieldSpec {
+function policyField(id: string, of: string): FieldSpec {
   const def = policyParam(id)!;
-  const label = def.label;
+  const label = `${def.label} ${of}`;
   if (def.kind === 'enum') return { key: id, label, kind: 'choice', options: [{ value: '', label: '(model-wide)' }, ...def.options!.map((o) => ({ value: o, label: o }))], help: def.description };
   return { key: id, label, kind: 'setting', unit: def.unit, min: def.min, max: def.max, optional: true, help: def.description };
 }
 
 export const CALL_POLICY_FIELDS: readonly FieldSpec[] = [
-  { key: 'preset', label: 'Client', kind: 'choice', options: [{ value: '', label: '(model-wide)' }, ...CLIENT_POLICIES.map((p) => ({ value: p.id, label: p.label }))], help: 'A real client\'s published retry policy; the fields below refine it.' },
-  ...CALL_POLICY_IDS.map(policyField),
+  { key: 'preset', label: 'Client on this call', kind: 'choice', options: [{ value: '', label: '(model-wide)' }, ...CLIENT_POLICIES.map((p) => ({ value: p.id, label: p.label }))], help: 'A real client\'s published retry policy; the fields below refine it.' },
+  ...CALL_POLICY_IDS.map((id) => policyField(id, 'on this call')),
 ];
 
-export const SERVICE_POLICY_FIELDS: readonly FieldSpec[] = SERVICE_POLICY_IDS.map(policyField);
+export const SERVICE_POLICY_FIELDS: readonly FieldSpec[] = SERVICE_POLICY_IDS.map((id) => policyField(id, 'at this service'));
 
 /** The model-wide settings the builder offers, written as the model's defaults. */
 export const DEFAULT_SETTINGS: readonly string[] = ['retry.attempts', 'timeout'];
