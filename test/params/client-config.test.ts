@@ -189,6 +189,14 @@ describe('hostile or unknown input', () => {
     expect(errorOf('retry_policy: &p\n  num_retries: 3\nother: *p\n')).toMatch(/^read as YAML: an anchor \(&p\); YAML anchors and aliases are refused/);
     expect(errorOf('a: *p\n')).toMatch(/^read as YAML: .*alias/i);
   });
+  it('refuses a YAML key given twice in one mapping, naming it; the same key in two mappings is fine', () => {
+    expect(errorOf('retry_policy:\n  num_retries: 3\n  num_retries: 4\n')).toBe('read as YAML: the key "num_retries" appears twice in one mapping; each key once');
+    expect(read('retry_policy:\n  num_retries: 2\n  retry_back_off:\n    base_interval: 1s\nother:\n  num_retries: 9\n').settings.find((x) => x.id === 'retry.attempts')!.value).toBe(2);
+  });
+  it('reads a mapping of tens of thousands of keys (under the 1 MB cap) as it reads a small one', () => {
+    const big = ['retry_policy:', '  num_retries: 3', ...Array.from({ length: 50000 }, (_, i) => `  k${i}: ${i}`)].join('\n');
+    expect(read(big).settings.find((x) => x.id === 'retry.attempts')!.value).toBe(3);
+  });
   it('names the format it tried and what was wrong', () => {
     expect(errorOf('{"methodConfig": [}')).toMatch(/^read as JSON: /);
     expect(errorOf('{"hello": 1}')).toMatch(/^read as JSON: no retry configuration found; looked for methodConfig/);

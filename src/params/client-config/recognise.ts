@@ -4,7 +4,7 @@
  * config) or YAML (Envoy). YAML is read by the `yaml` package with anchors and aliases refused
  * before anything is built from them. Pure: the page can read a pasted config with it.
  */
-import { isAlias, isNode, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, parseDocument, visit } from 'yaml';
 import { isAws, looksLikeIni, parseAwsConfig, readAws } from './aws.ts';
 import { isAzureCore, readAzureCore } from './azure-core.ts';
 import { isEnvoy, readEnvoy } from './envoy.ts';
@@ -60,15 +60,28 @@ function parse(text: string): { syntax: Syntax; doc: Tree } {
     if (!isObject(doc)) throw new ConfigError('read as JSON: expected an object at the top');
     return { syntax: 'JSON', doc };
   }
-  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // Keys are checked for duplicates here, one set per mapping: the parser's own check compares
+  // each key with every key before it, and a 1 MB mapping would take about a minute.
+  const yaml = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (yaml.errors.length > 0) throw new ConfigError(`read as YAML: ${yaml.errors[0].message.split('\n')[0]}`);
-  let anchored: string | null = null;
+  let wrong: string | null = null;
   visit(yaml, (_key, node) => {
-    if (isAlias(node)) anchored = `an alias (*${node.source})`;
-    else if (isNode(node) && node.anchor) anchored = `an anchor (&${node.anchor})`;
-    return anchored ? visit.BREAK : undefined;
+    if (isAlias(node)) wrong = `an alias (*${node.source}); YAML anchors and aliases are refused: write the values out`;
+    else if (isNode(node) && node.anchor) wrong = `an anchor (&${node.anchor}); YAML anchors and aliases are refused: write the values out`;
+    else if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          wrong = `the key ${JSON.stringify(String(key)).slice(0, 60)} appears twice in one mapping; each key once`;
+          break;
+        }
+        seen.add(key);
+      }
+    }
+    return wrong ? visit.BREAK : undefined;
   });
-  if (anchored) throw new ConfigError(`read as YAML: ${anchored}; YAML anchors and aliases are refused: write the values out`);
+  if (wrong) throw new ConfigError(`read as YAML: ${wrong}`);
   const doc: unknown = yaml.toJS({ maxAliasCount: 0 });
   if (!isObject(doc)) throw new ConfigError('read as YAML: expected a mapping at the top');
   return { syntax: 'YAML', doc };
