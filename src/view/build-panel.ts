@@ -204,7 +204,7 @@ function policyBox(title: string, key: string, fields: readonly FieldSpec[], pol
   const own = policy ? Object.keys(policy).length : 0;
   const box = h('details', { className: 'build-policy', open: own > 0, dataset: { key } },
     h('summary', { textContent: own > 0 ? `${title} (${own} set)` : `${title} (model-wide)` }),
-    ...fields.map((f) => control(f, [...at, 'policy', f.key], policy?.[f.key], null, (v) => set(f.key, v as number | string | undefined))),
+    h('div', { className: 'build-policy-fields' }, ...fields.map((f) => control(f, [...at, 'policy', f.key], policy?.[f.key], null, (v) => set(f.key, v as number | string | undefined)))),
   );
   return box;
 }
