@@ -65,7 +65,8 @@ describe('building a system in the page', () => {
     await build(page).getByRole('button', { name: 'Add source' }).click();
     await running(page);
     await fill(page, 'Source: Clients', 'Rate (req/s)', '10');
-    // Gateway → API drawn with the pointer, from one box to the other.
+    // Gateway → API drawn with the pointer, from one box to the other (the graph scrolled into view, as a person would).
+    await page.locator('.build-node[data-service="service-1"]').scrollIntoViewIfNeeded();
     const from = await page.locator('.build-node[data-service="service-1"]').boundingBox();
     const to = await page.locator('.build-node[data-service="service-2"]').boundingBox();
     await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
