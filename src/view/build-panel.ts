@@ -196,16 +196,32 @@ function control(spec: FieldSpec, path: Path, value: unknown, d: Draft | null, c
   return h('label', { className: `build-field ${spec.kind}` }, h('span', { textContent: label }), input);
 }
 
+/** The policy boxes a person has opened, by key: they stay open as the form is drawn again after each edit. */
+const openPolicies = new Set<string>();
+
 /**
- * A call's or a service's own policy, folded away until asked for (open when it has one): each
- * field empty means the model-wide setting applies.
+ * A call's or a service's own policy, folded away until asked for (open when it has one, or when
+ * it was opened): each field empty means the model-wide setting applies. Its fields are made only
+ * when it is open, so that a big model's form stays quick to draw again after each edit.
  */
 function policyBox(title: string, key: string, fields: readonly FieldSpec[], policy: Record<string, unknown> | undefined, at: Path, set: (id: string, value: number | string | undefined) => void): HTMLElement {
   const own = policy ? Object.keys(policy).length : 0;
-  const box = h('details', { className: 'build-policy', open: own > 0, dataset: { key } },
+  const open = own > 0 || openPolicies.has(key);
+  const body = h('div', { className: 'build-policy-fields' });
+  const fill = () => {
+    if (body.childElementCount === 0) body.append(...fields.map((f) => control(f, [...at, 'policy', f.key], policy?.[f.key], null, (v) => set(f.key, v as number | string | undefined))));
+  };
+  if (open) fill();
+  const box = h('details', { className: 'build-policy', open, dataset: { key } },
     h('summary', { textContent: own > 0 ? `${title} (${own} set)` : `${title} (model-wide)` }),
-    h('div', { className: 'build-policy-fields' }, ...fields.map((f) => control(f, [...at, 'policy', f.key], policy?.[f.key], null, (v) => set(f.key, v as number | string | undefined)))),
+    body,
   );
+  box.addEventListener('toggle', () => {
+    if (box.open) {
+      openPolicies.add(key);
+      fill();
+    } else openPolicies.delete(key);
+  });
   return box;
 }
 
