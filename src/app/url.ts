@@ -23,7 +23,7 @@ import { formatCount } from '../view/format.ts';
 export const URL_VERSION = 2;
 
 /** Keys the page itself uses besides the version, model, seed, time and parameters. */
-const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file', 'm'] as const;
+export const PAGE_KEYS = ['embed', 'hide', 'controls', 'present', 'secret', 'file', 'm'] as const;
 
 export interface LinkState {
   model: string;

@@ -71,7 +71,7 @@ export const OFF = 'off';
  */
 export const RESERVED_IDS: readonly string[] = [
   'v', 'model', 'seed', 't', 'chapter', 'at', 'op', 'compare', 'embed', 'hide', 'controls', 'present',
-  'secret', 'speed', 'region', 'service', 'sweep', 'theme', 'lang', 'view', 'm',
+  'secret', 'speed', 'region', 'service', 'sweep', 'theme', 'lang', 'view', 'm', 'file',
 ];
 
 /**

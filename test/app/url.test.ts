@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../models/index.ts';
 import { clockAt, secondsAtTimeOfDay } from '../../src/engine/clock.ts';
-import { decodeLink, encodeLink, readSettingsKey, settingsKey, type ModelCatalog } from '../../src/app/url.ts';
-import type { ParamDef } from '../../src/params/registry.ts';
+import { decodeLink, encodeLink, PAGE_KEYS, readSettingsKey, settingsKey, type ModelCatalog } from '../../src/app/url.ts';
+import { RESERVED_IDS, type ParamDef } from '../../src/params/registry.ts';
 import { model } from '../helpers.ts';
 
 const catalog: ModelCatalog = {
@@ -25,6 +25,10 @@ const valueOf = (d: ParamDef): fc.Arbitrary<string | number> => {
 };
 
 describe('links', () => {
+  it('reserves every key the page uses, so that no model parameter can take one', () => {
+    for (const key of ['v', 'model', 'seed', 't', 'chapter', 'at', 'op', 'compare', 'sweep', ...PAGE_KEYS]) expect(RESERVED_IDS, key).toContain(key);
+  });
+
   it('round-trip every parameter of every model, with seed and time (property)', () => {
     for (const id of catalog.ids) {
       const defs = catalog.paramsOf(id);
