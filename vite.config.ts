@@ -64,10 +64,12 @@ export default defineConfig({
     // Browser tests wait for what a person would see; on a busy machine that can take seconds.
     expect: { poll: { timeout: 15_000 } },
     reporters: ['default', './test/summary-reporter.ts'],
-    // Two projects: the page is built (global setup) only when browser tests run.
+    // Two projects: the page is built (global setup) only when browser tests run. The engine's
+    // tests run first, two files at a time, then the browser's, two pages at a time, so that a
+    // page waiting on what a person would see never shares the machine with a CPU-bound run.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/browser/**'] } },
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/browser/global-setup.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/browser/**'], maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/browser/global-setup.ts'], maxWorkers: 2, sequence: { groupOrder: 1 } } },
     ],
   },
 });
