@@ -126,6 +126,8 @@ export function linkLeavesOut(store: LabStore, catalog: ModelCatalog): BudgetedL
 
 /** What the notice says when a link leaves out part of the run. */
 export function leftOutNotice(link: BudgetedLink, where: string): string {
+  // Nothing left to leave out: a model built in the page is itself too big for a link.
+  if (link.leftOut === '') return `${where} holds a link of ${formatCount(link.fullLength)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept: the model built here is too big to travel in a link. Save model saves it as a file to share instead.`;
   return `${where} leaves out ${link.leftOut}: with them this run's link would be ${formatCount(link.fullLength)} characters, more than the ${formatCount(MAX_SHARED_LINK_CHARS)} that servers reliably accept. Download CSV keeps the whole run's numbers and Save model its settings.`;
 }
 

@@ -12,6 +12,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useLab } from './browser.ts';
+import { BUILTIN_MODELS } from '../../models/index.ts';
 
 const lab = useLab();
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -197,6 +198,35 @@ describe('building a system in the page', () => {
     expect([...errors, ...otherErrors]).toEqual([]);
     await page.context().close();
     await other.context().close();
+  }, 120_000);
+
+  it('a built model too big for a link says so where the link is copied, and offers the file instead', async () => {
+    // A model of one's own with 30 services, each described in 400 characters that do not compress.
+    let seed = 7;
+    const noise = (n: number) => Array.from({ length: n }, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
+    const data = structuredClone(BUILTIN_MODELS['single-service']) as { id: string; title: string; services: Record<string, unknown>[] };
+    data.id = 'big-system';
+    data.title = 'A big system';
+    for (let k = 1; k <= 30; k++) data.services.push({ id: `extra-${k}`, label: `Extra ${k}`, capacityRps: 1000, description: noise(400) });
+    const { page, errors } = await open('?model=single-service');
+    await page.locator('#open-model').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(data)) });
+    await expect.poll(() => page.textContent('#model-title')).toBe('A big system');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    // Once edited, the built model runs, and its link would carry the whole of it.
+    await fill(page, 'Service: Extra 1', 'Capacity (req/s)', '2000');
+    await running(page);
+    await expect.poll(() => page.textContent('#build-link')).toMatch(/^Too big for a link \(([\d,]+) characters of 8,000\): save the model as a file instead\.$/);
+    const chars = Number((await page.textContent('#build-link'))!.match(/\(([\d,]+) characters/)![1].replace(/,/g, ''));
+    expect(chars).toBeGreaterThan(8000);
+    // The address bar says so too, once, rather than list nothing it could leave out.
+    await expect.poll(() => page.textContent('#notice')).toMatch(/The address bar holds a link of [\d,]+ characters, more than the 8,000 that servers reliably accept: the model built here is too big to travel in a link\. Save model saves it as a file to share instead\./);
+    await build(page).getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.textContent('#notice')).toMatch(/^Link not copied: this built model's link would be [\d,]+ characters, more than the 8,000 that servers reliably accept\. Save model saves it as a file/);
+    // The file it offers holds the whole model.
+    const file = await saved(page);
+    expect(JSON.parse(file.text).services).toHaveLength(31);
+    expect(errors).toEqual([]);
+    await page.context().close();
   }, 120_000);
 
   it('a model link that is refused opens the default model with a notice, keeping the link’s other parts', async () => {
