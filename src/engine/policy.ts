@@ -56,8 +56,3 @@ export function callPolicyOf(call: { policy?: CallPolicyDef }, presets: readonly
   for (const id of CALL_POLICY_IDS) if (p[id] !== undefined) out[id] = p[id]!;
   return out;
 }
-
-/** A service's own settings; undefined when it has none. */
-export function servicePolicyOf(service: { policy?: ServicePolicyDef }): ServicePolicyDef | undefined {
-  return service.policy;
-}

@@ -5,7 +5,7 @@
 import { compileDelays, type DelayTable, type Jitter } from './backoff.ts';
 import type { Model } from './model.ts';
 import { isOff, type ParamDef, type ParamValues } from '../params/registry.ts';
-import { callPolicyOf, servicePolicyOf } from './policy.ts';
+import { callPolicyOf } from './policy.ts';
 import { policiesFor } from '../params/presets.ts';
 
 export const FIFO = 0;
@@ -77,9 +77,6 @@ const offable = (v: unknown): number => (typeof v === 'number' ? v : NaN);
  * model call it makes (-1 for a source's new work): each flow gets that call's policy.
  */
 export function deriveSettings(model: Model, defs: readonly ParamDef[], params: ParamValues, dtS: number, flowCalls: ArrayLike<number> = []): Settings {
-  const discipline = disciplineOf(params['queue.discipline']);
-  const toTicks = (s: number) => Math.max(1, Math.round(s / dtS));
-  const qt = params['queueTimeout'];
   const call = callPolicy(params, dtS);
   // Each call's own policy: its values over the model-wide ones (and the same object where it has none).
   const presets = policiesFor(defs);
@@ -94,9 +91,9 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     protected: false,
     breakers: false,
     timeoutTicks_s: new Int32Array(S).fill(call.timeoutTicks),
-    queueTimeoutTicks_s: new Int32Array(S).fill(typeof qt === 'number' ? toTicks(qt) : 0),
-    queueLimit_s: new Float64Array(S).fill(typeof params['queue.limit'] === 'number' ? params['queue.limit'] : Infinity),
-    discipline_s: new Uint8Array(S).fill(discipline),
+    queueTimeoutTicks_s: new Int32Array(S),
+    queueLimit_s: new Float64Array(S),
+    discipline_s: new Uint8Array(S),
     admission: offable(params['admission']) / 100,
     failover: 0,
     quota_s: new Float64Array(S).fill(NaN),
@@ -113,7 +110,7 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
   // A call's own timeout is how long its service's callers wait (the loader lets only calls that
   // agree set one, into services no source enters).
   model.calls.forEach((c, k) => {
-    if (call_c[k] !== call && callPolicyOf(c, presets)?.timeout !== undefined) s.timeoutTicks_s[model.services.findIndex((x) => x.id === c.to)] = call_c[k].timeoutTicks;
+    if (c.policy?.timeout !== undefined) s.timeoutTicks_s[model.services.findIndex((x) => x.id === c.to)] = call_c[k].timeoutTicks;
   });
   for (const p of s.call_f) {
     if (p.budget === p.budget || p.throttleK === p.throttleK || p.breaker) s.protected = true;
@@ -163,20 +160,28 @@ export function deriveSettings(model: Model, defs: readonly ParamDef[], params: 
     }
   }
   s.latency_s.forEach((sec, i) => (s.latencyTicks_s[i] = Math.round(sec / dtS)));
-  // A service's own policy: its values over the model-wide ones.
+  // Each service's queue: its own policy's values over the model-wide ones.
+  const wide = queuePolicy(params, dtS);
   model.services.forEach((svc, i) => {
-    const own = servicePolicyOf(svc);
-    if (!own) return;
-    if (own['queue.limit'] !== undefined) s.queueLimit_s[i] = typeof own['queue.limit'] === 'number' ? own['queue.limit'] : Infinity;
-    if (own['queue.discipline'] !== undefined) s.discipline_s[i] = disciplineOf(own['queue.discipline']);
-    if (own.queueTimeout !== undefined) s.queueTimeoutTicks_s[i] = typeof own.queueTimeout === 'number' ? toTicks(own.queueTimeout) : 0;
-    if (own.quota !== undefined) s.quota_s[i] = typeof own.quota === 'number' ? own.quota / 100 : NaN;
+    const q = svc.policy ? queuePolicy({ ...params, ...svc.policy }, dtS) : wide;
+    s.queueLimit_s[i] = q.queueLimit;
+    s.discipline_s[i] = q.discipline;
+    s.queueTimeoutTicks_s[i] = q.queueTimeoutTicks;
+    if (svc.policy?.quota !== undefined) s.quota_s[i] = typeof svc.policy.quota === 'number' ? svc.policy.quota / 100 : NaN;
   });
   return s;
 }
 
-function disciplineOf(v: unknown): number {
-  return v === 'lifo' ? LIFO : v === 'deadline' ? DEADLINE : FIFO;
+/** A service's queue from parameter values (the model-wide ones, or a service's own over them). */
+function queuePolicy(v: ParamValues, dtS: number): { queueLimit: number; discipline: number; queueTimeoutTicks: number } {
+  const qt = v['queueTimeout'];
+  const limit = v['queue.limit'];
+  const order = v['queue.discipline'];
+  return {
+    queueLimit: typeof limit === 'number' ? limit : Infinity,
+    discipline: order === 'lifo' ? LIFO : order === 'deadline' ? DEADLINE : FIFO,
+    queueTimeoutTicks: typeof qt === 'number' ? Math.max(1, Math.round(qt / dtS)) : 0,
+  };
 }
 
 /** A call policy from parameter values (the model-wide ones, or a call's own over them). */

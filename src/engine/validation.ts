@@ -55,9 +55,9 @@ function measure(loaded: LoadedModel, params: Record<string, number | string>, s
   return { demand: b.demand - a.demand, offered: b.offered - a.offered, goodput: b.goodput - a.goodput, sent: b.sent - a.sent, requests: b.requests - a.requests };
 }
 
-/** Three retrying layers over one service (Google SRE ch. 22's example). */
-function threeLayers(): LoadedModel {
-  return mustLoadModel({
+/** Three retrying layers over one service (Google SRE ch. 22's example), as a model file holds it. */
+export function threeLayersData() {
+  return {
     schema: 1, id: 'three-layers', title: 'Three retrying layers', durationS: 600, dtS: 0.5, noise: 0,
     regions: [{ id: 'local', label: 'Local' }],
     services: [
@@ -71,8 +71,12 @@ function threeLayers(): LoadedModel {
       id: 'bottom.errors', label: 'Bottom errors', unit: '%', group: 'scenario', kind: 'number', min: 0, max: 100, step: 1, default: 0,
       description: 'Share of tries the bottom service fails at once.', knob: { kind: 'service.errors', service: 'bottom' },
     }],
-    timeline: [],
-  });
+    timeline: [] as unknown[],
+  };
+}
+
+function threeLayers(): LoadedModel {
+  return mustLoadModel(threeLayersData());
 }
 
 const relGap = (measured: number, expected: number) => Math.abs(measured - expected) / Math.abs(expected);

@@ -7,28 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, mustLoadModel } from '../../src/engine/load-model.ts';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { M } from '../../src/engine/state.ts';
+import { threeLayersData } from '../../src/engine/validation.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Users → front → middle → bottom, in one region; the bottom fails `bottom.errors` % of tries. */
+/** Users → front → middle → bottom (the SRE book's three layers), as a version-2 model whose bottom fails every try. */
 function layers(edit: (m: Json) => void = () => {}): Json {
-  const m: Json = {
-    schema: 2, id: 'layers', title: 'Three layers', durationS: 600, dtS: 0.5, noise: 0,
-    regions: [{ id: 'local', label: 'Local' }],
-    services: [
-      { id: 'front', label: 'Front', capacityRps: 1e6 },
-      { id: 'middle', label: 'Middle', capacityRps: 1e6 },
-      { id: 'bottom', label: 'Bottom', capacityRps: 1e6 },
-    ],
-    calls: [{ from: 'front', to: 'middle' }, { from: 'middle', to: 'bottom' }],
-    sources: [{ id: 'users', label: 'Users', service: 'front', rateRps: 10 }],
-    params: [{
-      id: 'bottom.errors', label: 'Bottom errors', unit: '%', group: 'scenario', kind: 'number', min: 0, max: 100, step: 1, default: 100,
-      description: 'Share of tries the bottom service fails at once.', knob: { kind: 'service.errors', service: 'bottom' },
-    }],
-    defaults: { 'retry.attempts': 3, 'retry.jitter': 'none' },
-    timeline: [],
-  };
+  const m: Json = { ...threeLayersData(), schema: 2, id: 'layers', defaults: { 'retry.attempts': 3, 'retry.jitter': 'none' } };
+  m.params[0].default = 100;
   edit(m);
   return m;
 }
