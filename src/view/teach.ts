@@ -165,7 +165,7 @@ export interface StoryView {
    * first chapter begins, or when the run's settings are not the story's.
    */
   moment(t: number, storyRun: boolean): void;
-  /** The chapter on screen: the one chosen, else the moment's (-1: none). */
+  /** The chapter to go on from: the one chosen, else the one the clock is in, whatever the caption shows (-1: before the story). */
   current(): number;
 }
 
@@ -202,8 +202,12 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
   nav.append(prev, count, next);
   if (model.story.length) root.append(nav);
   const from = () => (current >= 0 ? current : atMoment);
-  prev.addEventListener('click', () => on.go(Math.max(0, from() - 1)));
-  next.addEventListener('click', () => on.go(Math.min(last, from() + 1)));
+  // The chapter the clock is in, whatever the caption shows (a run with settings of its own shows
+  // the hint): Previous and Next go from there, not from the start of the story.
+  let atClock = -1;
+  const navFrom = () => (current >= 0 ? current : atClock);
+  prev.addEventListener('click', () => on.go(Math.max(0, navFrom() - 1)));
+  next.addEventListener('click', () => on.go(Math.min(last, navFrom() + 1)));
   // With no chapter chosen the caption changes as the run plays (and to the hint when a setting
   // changes): its box keeps the height of the tallest chapter it can tell then, so that the stage
   // never moves, and is never laid out again, while it plays. The hint, when it is taller (in an
@@ -259,12 +263,14 @@ export function renderStory(root: HTMLElement, model: ModelInfo, on: StoryHandle
     },
     moment(t, storyRun) {
       let k = -1;
-      if (storyRun) for (const j of told) if (model.story[j].from <= t + 1e-9 && (k < 0 || model.story[j].from >= model.story[k].from)) k = j;
-      if (k === atMoment) return;
-      atMoment = k;
+      for (const j of told) if (model.story[j].from <= t + 1e-9 && (k < 0 || model.story[j].from >= model.story[k].from)) k = j;
+      atClock = k;
+      const shown = storyRun ? k : -1;
+      if (shown === atMoment) return;
+      atMoment = shown;
       if (current < 0) show();
     },
-    current: from,
+    current: navFrom,
   };
 }
 

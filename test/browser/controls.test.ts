@@ -160,6 +160,32 @@ describe('controls you can trust', () => {
     await page.close();
   }, 90_000);
 
+  it('with what-ifs on, Next and → go on from the chapter the clock is in, not back to the start of the story', async () => {
+    const story = model('azure-2026-02').model.story;
+    const { page, errors } = await openLab(lab(), '?t=00:20');
+    const title = () => page.textContent('.chapter-title');
+    await expect.poll(title).toBe(story[4].title);
+    // Two what-ifs clicked quickly: both on, at the same moment; the caption shows the hint, not the story.
+    await page.getByRole('button', { name: 'What if', exact: true }).click();
+    await page.getByRole('button', { name: 'Release blocked work in batches' }).click();
+    await page.getByRole('button', { name: 'Isolated regions' }).click();
+    await expect.poll(() => page.locator('.whatif-chips .chip-label').allTextContents()).toEqual(['Release blocked work in batches', 'Isolated regions']);
+    await expect.poll(() => page.textContent('#clock')).toBe('00:20');
+    await page.keyboard.press('Escape');
+    // A step on, in the same chapter's time, with the caption on the hint.
+    // (Step again until the clock moves: the run with the what-ifs is replayed to 00:20 first.)
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: 'Step' }).click();
+      return page.textContent('#clock');
+    }).toMatch(/^00:2[1-9]$/);
+    await expect.poll(() => page.locator('.chapter-title').isHidden()).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(title).toBe(story[5].title);
+    expect(await page.textContent('.chapter-count')).toBe(`Chapter 6 of ${story.length}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('white text on every state colour the storm shows is at least 4.5:1', async () => {
     const { page } = await openLab(lab(), '?t=00:40');
     await expect.poll(() => page.textContent('#clock')).toBe('00:40');
