@@ -781,16 +781,8 @@ export class CalmRegions {
         src.failedShare = this.failedShare_k[k];
         src.holding = holdsBacklog(src.holding, src.failedShare);
       }
-      const ref = sum * this.refPer_f[f];
-      const fresh = this.fresh_fm[f * STRETCH + m];
-      src.asked += fresh;
-      cum[M.asked * N + home] += fresh;
-      const succ = views ? views.succ_f[f] : sum * this.succPer_f[f];
-      // The same rule as a step's (Simulation.learnOutcomes)…
-      cum[M.abandoned * N + home] += settleSource(src, parks_f[f] === 1, succ, 0, ref);
-      cum[M.completed * N + home] += succ;
-      cum[M.released * N + home] += this.released_km[k * STRETCH + m];
-      // …and its backlog as the plan worked it out step by step: resumed, and parked again.
+      // Its backlog as the plan worked it out step by step: resumed, and parked again. What it
+      // asked for, and how that ended, nothing inside a run reads: they are added in `settle`.
       if (parks_f[f] === 1) src.parked = this.parked_km[k * STRETCH + m];
     }
     if (t0 + K === this.stretchEnd[r]) this.settle(s, r, m + 1);
@@ -828,7 +820,8 @@ export class CalmRegions {
       fl.sentFirst += sum;
       fl.sentNow = fl.firstNow = this.first_fm[f * STRETCH + J - 1] / K;
       // Work a shut door holds, or that waits on a held call, was added to the ledger's pending in `commit`.
-      fl.succeeded += views ? views.succ_f[f] : sum * this.succPer_f[f];
+      const succ = views ? views.succ_f[f] : sum * this.succPer_f[f];
+      fl.succeeded += succ;
       const ref = sum * this.refPer_f[f];
       if (k < 0) {
         // Work items created: every call made.
@@ -836,12 +829,26 @@ export class CalmRegions {
         fl.refusedDone += ref;
         continue;
       }
-      // A source's new work (not what it resumes).
+      // A source's new work (not what it resumes), and what it sent again.
       let fresh = 0;
-      for (let m = 0; m < J; m++) fresh += this.fresh_fm[f * STRETCH + m];
+      let released = 0;
+      for (let m = 0; m < J; m++) {
+        fresh += this.fresh_fm[f * STRETCH + m];
+        released += this.released_km[k * STRETCH + m];
+      }
       fl.created += fresh;
       const src = s.sources[k];
-      for (let m = 0; m < J; m++) src.released += this.released_km[k * STRETCH + m];
+      const home = flows[f].home;
+      src.asked += fresh;
+      src.released += released;
+      s.cum[M.asked * N + home] += fresh;
+      s.cum[M.released * N + home] += released;
+      // How its work ended, by the same rule as a step's (Simulation.learnOutcomes); what it
+      // parked, `commit` already set as the plan worked it out step by step.
+      const parked = src.parked;
+      s.cum[M.abandoned * N + home] += settleSource(src, parks_f[f] === 1, succ, 0, ref);
+      src.parked = parked;
+      s.cum[M.completed * N + home] += succ;
       if (parks_f[f] !== 1) fl.refusedDone += ref;
     }
   }
