@@ -23,7 +23,7 @@
  *    one that still holds some);
  *  - over the interval, no node could be short of capacity in any one step (each source's
  *    largest step bounds every step), no front door that is not shut could hold any of it (the
- *    bound against the door's lowest limit), no per-caller quota is reached, no try fails, every
+ *    bound against the door's lowest limit), so no per-caller quota turns work away, no try fails, every
  *    caller's view stays where it is (the shares of the sums equal the settled shares), and a
  *    backlog either stays held or runs down (nothing parks while it resumes).
  * If any of this fails, the region is stepped one tick at a time as usual. Results agree with a
@@ -486,11 +486,11 @@ export class CalmRegions {
       let peak = 0;
       for (let p = 0; p < info.inFlows.length; p++) {
         if (info.inPorts[p] !== 0) continue; // nothing is routed into a calm region
-        const f = info.inFlows[p];
-        // Each caller within its quota (if any) in every step.
-        if (quotaCap === quotaCap && b < 1 && peak_f[f] * pass > quotaCap) return NOT_CALM;
-        peak += peak_f[f];
+        peak += peak_f[info.inFlows[p]];
       }
+      // A per-caller quota turns work away only while the service has no room for it: where all
+      // that arrives is served below capacity in every step (checked below), no caller's work over
+      // its quota is turned away (`stepNode`), whatever the quota.
       // A front door set (or ramping back) that admits every step's arrivals holds nothing; one
       // that holds work (or may) admits a share that moves every step, and so do its callers' views.
       let holds = shut && moving;

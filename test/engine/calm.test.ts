@@ -92,6 +92,7 @@ describe('calm regions advanced a control interval at a time', () => {
   it.each<[string, Record<string, ParamValue>]>([
     ['failover to the pair at 100 %', { failover: 100 }],
     ['a bounded queue', { 'queue.limit': 1000 }],
+    ['a per-caller quota at identity that bystanders go over while identity has room', { 'identity.quota': 40 }],
   ])('the incident with %s: the same run (23:50 to 01:30, through the storm\'s onset)', (_, params) => {
     expect(bothWays('azure-2026-02', params, 60, 8 * 3600, STORM_FROM)).toBeGreaterThan(0.3);
   });
