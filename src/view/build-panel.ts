@@ -2,7 +2,8 @@
  * The Build view: the model being built as a form drawn from the builder's field tables (services,
  * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, and
  * what the loader says placed at the field it names. Each control reports an edit to the
- * builder's store; the form is drawn again from the store, keeping focus where it was.
+ * builder's store; the form is drawn again from the store, keeping focus where it was (and, after
+ * an edit of a value, the form on screen with it).
  */
 import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
 import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
@@ -87,7 +88,7 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
         form.querySelector<HTMLElement>(`[data-key="services.${d.services.findIndex((x) => x.id === id)}.label"]`)?.focus();
       },
     });
-    form.replaceChildren(...sections(d, edit));
+    showForm(form, sections(d, edit));
     placeProblems(s);
     if (focusKey) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
     panelStatus();
@@ -241,6 +242,42 @@ function section(title: string, ...kids: Node[]): HTMLElement {
   return h('section', { className: 'build-section' }, h('h3', { textContent: title }), ...kids);
 }
 
+/**
+ * Puts the form drawn again for a draft on screen. Where it differs from the form shown only in
+ * its fields' values (an edit of a value, not of what the model is made of), the values are
+ * written into the fields shown and the form stays as it is laid out; otherwise it replaces it.
+ * Every control reads the draft it edits when it commits, by its place in the model, so a control
+ * kept from the form shown edits the current draft.
+ */
+function showForm(form: HTMLElement, next: HTMLElement[]): void {
+  const fields: [HTMLInputElement | HTMLSelectElement, HTMLInputElement | HTMLSelectElement][] = [];
+  const same = form.childNodes.length === next.length && next.every((n, k) => sameButValues(form.childNodes[k], n, fields));
+  if (!same) {
+    form.replaceChildren(...next);
+    return;
+  }
+  for (const [shown, drawn] of fields) {
+    if (shown instanceof HTMLInputElement && drawn instanceof HTMLInputElement) {
+      if (shown.defaultValue !== drawn.defaultValue) shown.defaultValue = drawn.defaultValue;
+      if (shown.checked !== drawn.checked) shown.checked = drawn.checked;
+    }
+    if (shown.value !== drawn.value) shown.value = drawn.value;
+  }
+}
+
+/** Whether `a` and `b` are the same tree apart from their fields' values (collected in `fields`). */
+function sameButValues(a: Node, b: Node, fields: [HTMLInputElement | HTMLSelectElement, HTMLInputElement | HTMLSelectElement][]): boolean {
+  if (a.nodeType !== b.nodeType || a.childNodes.length !== b.childNodes.length) return false;
+  if (!(a instanceof Element)) return a.nodeValue === b.nodeValue;
+  const e = b as Element;
+  if (a.tagName !== e.tagName || a.attributes.length !== e.attributes.length) return false;
+  // An input's value attribute is its default value (a value); an option's is what it stands for.
+  for (const { name, value } of a.attributes) if (e.getAttribute(name) !== value && !(name === 'value' && a instanceof HTMLInputElement)) return false;
+  if (a instanceof HTMLInputElement || a instanceof HTMLSelectElement) fields.push([a, e as HTMLInputElement | HTMLSelectElement]);
+  for (let k = 0; k < a.childNodes.length; k++) if (!sameButValues(a.childNodes[k], b.childNodes[k], fields)) return false;
+  return true;
+}
+
 function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLElement[] {
   const set = (path: Path) => (value: unknown) => edit((x) => setField(x, path, value));
   const nameOf = (id: string) => d.services.find((s) => s.id === id)?.label ?? id;
@@ -250,7 +287,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
       h('legend', { textContent: `Service: ${s.label}` }),
       ...SERVICE_FIELDS.map((f) => control(f, ['services', i, f.key], (s as Record<string, unknown>)[f.key], d, set(['services', i, f.key]))),
       policyBox('Own queue policy', `services.${i}.policy`, SERVICE_POLICY_FIELDS, s.policy, ['services', i], (id, v) => edit((x) => setPolicy(x, 'services', i, id, v))),
-      removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, s.id))),
+      removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, x.services[i].id))),
     ));
 
   const calls = d.calls.map((c, i) =>
@@ -292,7 +329,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     h('fieldset', { className: 'build-item', dataset: { path: `regions.${i}` } },
       h('legend', { textContent: `Region: ${r.label}` }),
       ...REGION_FIELDS.map((f) =>
-        control(f, ['regions', i, f.key], (r as Record<string, unknown>)[f.key], d, f.key === 'pair' ? (v) => edit((x) => pairRegions(x, r.id, v as string | undefined)) : set(['regions', i, f.key])),
+        control(f, ['regions', i, f.key], (r as Record<string, unknown>)[f.key], d, f.key === 'pair' ? (v) => edit((x) => pairRegions(x, x.regions[i].id, v as string | undefined)) : set(['regions', i, f.key])),
       ),
       removeButton(`regions.${i}.remove`, `Remove ${r.label}`, () => edit((x) => removeRegion(x, i)), d.regions.length < 2),
     ));

@@ -88,8 +88,9 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
       show(s.open);
       if (!s.open) button.focus({ preventScroll: true });
     }
-    if (s.version !== prev.version || s.open !== prev.open) panel.render(s);
+    // The draft is sent to run first: the simulation loads it while the form is drawn again.
     if (s.valid && s.valid !== prev.valid && !quietStart) run(s.valid, s.origin);
+    if (s.version !== prev.version || s.open !== prev.open) panel.render(s);
   });
   // The model list names a built model while it runs (it cannot be chosen again from there: Build edits it).
   const picker = document.getElementById('model') as HTMLSelectElement | null;
