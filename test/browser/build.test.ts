@@ -1,8 +1,9 @@
 /**
  * Building a system in the page, by the UI alone: from nothing to the SRE book's 64× at the
  * bottom of three layers of retries; a link that alone reproduces a built model; the saved file
- * run on the command line; refusals shown at their field; undo and redo; a refused model link;
- * the view beside the stage at 1280×720 with nothing for axe to find.
+ * run on the command line; refusals shown at their field; undo and redo; an edit of a value
+ * drawn on the views already on screen; a refused model link; the view beside the stage at
+ * 1280×720 with nothing for axe to find.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -225,6 +226,51 @@ describe('building a system in the page', () => {
     // The file it offers holds the whole model.
     const file = await saved(page);
     expect(JSON.parse(file.text).services).toHaveLength(31);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('an edit of a value on the incident runs at once and is drawn on the views already on screen; an edit of a name draws the graph again', async () => {
+    const { page, errors } = await open('?model=azure-2026-02');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    const keyChart = () => page.locator('#chart-node svg').first().getAttribute('aria-label');
+    // The first edit makes the incident a built model, with a title of its own.
+    await fill(page, 'Service: Managed Identity', 'Capacity (req/s)', '11000');
+    await expect.poll(() => page.textContent('#model-title')).toMatch(/^Built: /);
+    // The key chart follows Managed Identity in East US (scale 3): 11,000 req/s there is 33k.
+    await page.locator('#step').click();
+    await expect.poll(keyChart).toMatch(/capacity 33k/);
+    const nodes = () => {
+      const w = window as unknown as { shown: Element[] };
+      const now = ['#graph svg', '#regions svg', '#timeline svg', '#chart-node svg', '#caption .caption-text', '#build-form fieldset'].map((s) => document.querySelector(s)!);
+      w.shown ??= now;
+      return now.map((n, k) => n === w.shown[k]);
+    };
+    expect(await page.evaluate(nodes)).toEqual([true, true, true, true, true, true]);
+    // The frames drawn from now on: the run starts again from the beginning of its clock.
+    await page.evaluate(() => {
+      const w = window as unknown as { drawn: number[] };
+      w.drawn = [];
+      document.addEventListener('lab:frame', (e) => w.drawn.push((e as CustomEvent<{ t: number }>).detail.t));
+    });
+    expect(await page.evaluate(() => (window as unknown as { drawn: number[] }).drawn)).toEqual([]);
+    await fill(page, 'Service: Managed Identity', 'Capacity (req/s)', '12000');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { drawn: number[] }).drawn.includes(0))).toBe(true);
+    // Tab moved on to the next field, in the same form.
+    expect(await page.evaluate(() => document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent)).toBe('Service: Managed Identity');
+    // One sample into the new run, the key chart reads the new capacity: 12,000 × 3.
+    await page.locator('#step').click();
+    await expect.poll(keyChart).toMatch(/capacity 36k/);
+    // The same graph, map, timeline, chart, caption and form, drawing the new run.
+    expect(await page.evaluate(nodes)).toEqual([true, true, true, true, true, true]);
+    expect(await build(page).getByRole('group', { name: 'Service: Managed Identity' }).getByLabel('Capacity (req/s)').inputValue()).toBe('12000');
+    // A name is part of what the graph shows: it is drawn again, and the form with it.
+    await fill(page, 'Service: Managed Identity', 'Name', 'Identity');
+    await expect.poll(() => page.locator('#graph').textContent()).toContain('Identity');
+    await expect.poll(() => build(page).getByRole('group', { name: 'Service: Identity' }).count()).toBe(1);
+    const after = await page.evaluate(nodes);
+    expect(after[0]).toBe(false);
+    expect(after[5]).toBe(false);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
