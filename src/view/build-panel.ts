@@ -85,7 +85,8 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
       addCall: (from, to) => edit((x) => addCall(x, from, to)),
       select: (id) => {
         build.getState().select(id);
-        form.querySelector<HTMLElement>(`[data-key="services.${d.services.findIndex((x) => x.id === id)}.label"]`)?.focus();
+        const i = build.getState().draft?.services.findIndex((x) => x.id === id) ?? -1;
+        form.querySelector<HTMLElement>(`[data-key="services.${i}.label"]`)?.focus();
       },
     });
     showForm(form, sections(d, edit));
@@ -250,31 +251,30 @@ function section(title: string, ...kids: Node[]): HTMLElement {
  * kept from the form shown edits the current draft.
  */
 function showForm(form: HTMLElement, next: HTMLElement[]): void {
-  const fields: [HTMLInputElement | HTMLSelectElement, HTMLInputElement | HTMLSelectElement][] = [];
-  const same = form.childNodes.length === next.length && next.every((n, k) => sameButValues(form.childNodes[k], n, fields));
+  const same = form.children.length === next.length && next.every((n, k) => sameButValues(form.children[k], n));
   if (!same) {
     form.replaceChildren(...next);
     return;
   }
-  for (const [shown, drawn] of fields) {
-    if (shown instanceof HTMLInputElement && drawn instanceof HTMLInputElement) {
-      if (shown.defaultValue !== drawn.defaultValue) shown.defaultValue = drawn.defaultValue;
-      if (shown.checked !== drawn.checked) shown.checked = drawn.checked;
+  // The same fields in the same order: each takes the value drawn for it.
+  const drawn = next.flatMap((n) => [...n.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')]);
+  form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select').forEach((shown, k) => {
+    const d = drawn[k];
+    if (shown instanceof HTMLInputElement && d instanceof HTMLInputElement) {
+      if (shown.defaultValue !== d.defaultValue) shown.defaultValue = d.defaultValue;
+      if (shown.checked !== d.checked) shown.checked = d.checked;
     }
-    if (shown.value !== drawn.value) shown.value = drawn.value;
-  }
+    if (shown.value !== d.value) shown.value = d.value;
+  });
 }
 
-/** Whether `a` and `b` are the same tree apart from their fields' values (collected in `fields`). */
-function sameButValues(a: Node, b: Node, fields: [HTMLInputElement | HTMLSelectElement, HTMLInputElement | HTMLSelectElement][]): boolean {
-  if (a.nodeType !== b.nodeType || a.childNodes.length !== b.childNodes.length) return false;
-  if (!(a instanceof Element)) return a.nodeValue === b.nodeValue;
-  const e = b as Element;
-  if (a.tagName !== e.tagName || a.attributes.length !== e.attributes.length) return false;
+/** Whether `a` and `b` are the same tree apart from their inputs' values (most of a form is exactly the same: asked first). */
+function sameButValues(a: Node, b: Node): boolean {
+  if (a.isEqualNode(b)) return true;
+  if (!(a instanceof Element) || !(b instanceof Element) || a.tagName !== b.tagName || a.attributes.length !== b.attributes.length || a.childNodes.length !== b.childNodes.length) return false;
   // An input's value attribute is its default value (a value); an option's is what it stands for.
-  for (const { name, value } of a.attributes) if (e.getAttribute(name) !== value && !(name === 'value' && a instanceof HTMLInputElement)) return false;
-  if (a instanceof HTMLInputElement || a instanceof HTMLSelectElement) fields.push([a, e as HTMLInputElement | HTMLSelectElement]);
-  for (let k = 0; k < a.childNodes.length; k++) if (!sameButValues(a.childNodes[k], b.childNodes[k], fields)) return false;
+  for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value && !(name === 'value' && a instanceof HTMLInputElement)) return false;
+  for (let k = 0; k < a.childNodes.length; k++) if (!sameButValues(a.childNodes[k], b.childNodes[k])) return false;
   return true;
 }
 
