@@ -106,7 +106,14 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     } else if (picker && !entry && s.modelId !== prev.modelId) picker.querySelector('option.built')?.remove();
     if (build.getState().open && (s.recipe !== prev.recipe || s.modelId !== prev.modelId || s.t !== prev.t)) panel.status();
   });
-  document.addEventListener('lab:frame', () => build.getState().open && panel.frame());
+  /** The link of the draft sent to run, encoded once its first frame is drawn (it is not needed before). */
+  let linkAfterFrame: (() => void) | null = null;
+  document.addEventListener('lab:frame', () => {
+    if (build.getState().open) panel.frame();
+    const encode = linkAfterFrame;
+    linkAfterFrame = null;
+    if (encode) setTimeout(encode);
+  });
 
   // Undo and redo: the buttons, and Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) while the view is open.
   document.addEventListener('keydown', (e) => {
@@ -123,8 +130,8 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
 
   let runs = 0;
   /**
-   * Runs a draft the loader took, at once; its link is encoded meanwhile (deflating takes a few
-   * tasks) and the address bar written again when it is ready. Newest wins.
+   * Runs a draft the loader took, at once; its link is encoded once the run is drawn (deflating
+   * takes a few tasks) and the address bar written again when it is ready. Newest wins.
    */
   const run = (draft: Draft, origin: string | null) => {
     const n = ++runs;
@@ -133,12 +140,13 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     if (!loaded) return;
     const previous = catalog.builtEntry(draft.id);
     catalog.register({ id: draft.id, data: draft, loaded, link: previous?.link ?? '', origin });
-    void encodeModelLink(draft as unknown as Json, origin).then((link) => {
-      if (n !== runs) return;
-      catalog.register({ id: draft.id, data: draft, loaded, link, origin });
-      catalogLinkChanged();
-      panel.status();
-    });
+    linkAfterFrame = () =>
+      void encodeModelLink(draft as unknown as Json, origin).then((link) => {
+        if (n !== runs) return;
+        catalog.register({ id: draft.id, data: draft, loaded, link, origin });
+        catalogLinkChanged();
+        panel.status();
+      });
     const s = store.getState();
     const entering = s.modelId !== draft.id;
     // Settings changed on the page (not the model's defaults) go on, where the new model has them.
