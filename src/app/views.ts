@@ -146,9 +146,9 @@ type ViewPart = StagePart | 'side' | 'story';
 const INPUTS: Record<ViewPart, (m: ModelInfo) => unknown[]> = {
   map: (m) => [m.regions, m.services, m.focus],
   graph: (m) => [m.regions, m.services, m.sources, m.calls, m.flows, m.focus],
-  chart: (m) => [m.id, m.durationS, m.clockStart],
+  chart: (m) => [m.durationS, m.clockStart],
   timeline: (m) => [m.durationS, m.clockStart, m.timeline],
-  side: (m) => [m.id, m.durationS, m.clockStart, m.regions, m.services, m.focus],
+  side: (m) => [m.durationS, m.clockStart, m.regions, m.services, m.focus],
   story: (m) => [m.title, m.description, m.texts, m.story],
 };
 
@@ -263,7 +263,8 @@ function addExportButtons(lab: Lab, model: ModelInfo, id: string, name: string):
     b.type = 'button';
     b.textContent = kind.toUpperCase();
     b.setAttribute('aria-label', `Download this chart as ${kind.toUpperCase()}`);
-    b.addEventListener('click', () => void exportChart(lab.store, $(id), `${model.id}-${name}`, kind, model.clockStart));
+    // Named after the model running when it is clicked (a chart is kept for an edited model).
+    b.addEventListener('click', () => void exportChart(lab.store, $(id), `${(lab.store.getState().model ?? model).id}-${name}`, kind, model.clockStart));
     bar.append(b);
   }
   $(id).append(bar);

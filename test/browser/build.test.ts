@@ -263,6 +263,9 @@ describe('building a system in the page', () => {
     await expect.poll(keyChart).toMatch(/capacity 36k/);
     // The same graph, map, timeline, chart, caption and form, drawing the new run.
     expect(await page.evaluate(nodes)).toEqual([true, true, true, true, true, true]);
+    // A chart kept from the incident is saved under the built model's name.
+    const [chart] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-node').getByRole('button', { name: 'Download this chart as SVG' }).click()]);
+    expect(chart.suggestedFilename()).toBe('built-azure-2026-02-service.svg');
     expect(await build(page).getByRole('group', { name: 'Service: Managed Identity' }).getByLabel('Capacity (req/s)').inputValue()).toBe('12000');
     // A name is part of what the graph shows: it is drawn again, and the form with it.
     await fill(page, 'Service: Managed Identity', 'Name', 'Identity');
