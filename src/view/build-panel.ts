@@ -81,6 +81,8 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
     if (!d) return;
     const active = document.activeElement as HTMLElement | null;
     const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+    // A field being typed in (the form is drawn again a moment after an edit) keeps what is typed.
+    const typing = focusKey !== undefined && active instanceof HTMLInputElement && active.type !== 'checkbox' && active.value !== active.defaultValue ? active : null;
     drawBuildGraph(graph, d, s.selected, {
       addCall: (from, to) => edit((x) => addCall(x, from, to)),
       select: (id) => {
@@ -89,9 +91,13 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
         form.querySelector<HTMLElement>(`[data-key="services.${i}.label"]`)?.focus();
       },
     });
-    showForm(form, sections(d, edit));
+    showForm(form, sections(d, edit), typing);
     placeProblems(s);
-    if (focusKey) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    if (focusKey) {
+      const again = root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`);
+      again?.focus({ preventScroll: true });
+      if (typing && again instanceof HTMLInputElement && again !== typing) again.value = typing.value;
+    }
     panelStatus();
     frame();
   }
@@ -248,9 +254,10 @@ function section(title: string, ...kids: Node[]): HTMLElement {
  * its fields' values (an edit of a value, not of what the model is made of), the values are
  * written into the fields shown and the form stays as it is laid out; otherwise it replaces it.
  * Every control reads the draft it edits when it commits, by its place in the model, so a control
- * kept from the form shown edits the current draft.
+ * kept from the form shown edits the current draft. The field being typed in (`typing`) keeps
+ * what is typed.
  */
-function showForm(form: HTMLElement, next: HTMLElement[]): void {
+function showForm(form: HTMLElement, next: HTMLElement[], typing: HTMLInputElement | null): void {
   const same = form.children.length === next.length && next.every((n, k) => sameButValues(form.children[k], n));
   if (!same) {
     form.replaceChildren(...next);
@@ -260,6 +267,7 @@ function showForm(form: HTMLElement, next: HTMLElement[]): void {
   const drawn = next.flatMap((n) => [...n.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')]);
   form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select').forEach((shown, k) => {
     const d = drawn[k];
+    if (shown === typing) return;
     if (shown instanceof HTMLInputElement && d instanceof HTMLInputElement) {
       if (shown.defaultValue !== d.defaultValue) shown.defaultValue = d.defaultValue;
       if (shown.checked !== d.checked) shown.checked = d.checked;
@@ -314,14 +322,14 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
   const settings = DEFAULT_SETTINGS.map((id) => {
     const def = commonParam(id);
     const own = d.defaults && Object.hasOwn(d.defaults, id) ? d.defaults[id] : undefined;
-    const input = h('input', { type: 'number', step: 'any', value: String(own ?? def.default), dataset: { key: `defaults.${id}`, path: `defaults.${id}`, allowed: allowedSetting(id) } });
+    const input = h('input', { type: 'number', step: 'any', defaultValue: String(own ?? def.default), value: String(own ?? def.default), dataset: { key: `defaults.${id}`, path: `defaults.${id}`, allowed: allowedSetting(id) } });
     input.title = def.description;
     input.addEventListener('change', () => edit((x) => setDefault(x, id, input.value.trim() === '' ? undefined : Number(input.value))));
     return h('label', { className: 'build-field number' }, h('span', { textContent: `${def.label}${def.unit ? ` (${def.unit})` : ''}` }), input);
   });
   const share = failoverShare(d);
   const failIndex = d.params.findIndex((p) => p.knob.kind === 'routing.failover');
-  const failover = h('input', { type: 'number', step: 'any', value: share === undefined ? '0' : String(share), dataset: { key: 'failover-share', path: failIndex >= 0 ? `params.${failIndex}.default` : 'failover-share', allowed: 'a number from 0 to 100 %' } });
+  const failover = h('input', { type: 'number', step: 'any', defaultValue: share === undefined ? '0' : String(share), value: share === undefined ? '0' : String(share), dataset: { key: 'failover-share', path: failIndex >= 0 ? `params.${failIndex}.default` : 'failover-share', allowed: 'a number from 0 to 100 %' } });
   failover.title = "Share of a region's failed calls to a service that fails over that are retried in the paired region.";
   failover.addEventListener('change', () => edit((x) => setFailoverShare(x, Number(failover.value))));
 

@@ -267,9 +267,25 @@ describe('building a system in the page', () => {
     const [chart] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-node').getByRole('button', { name: 'Download this chart as SVG' }).click()]);
     expect(chart.suggestedFilename()).toBe('built-azure-2026-02-service.svg');
     expect(await build(page).getByRole('group', { name: 'Service: Managed Identity' }).getByLabel('Capacity (req/s)').inputValue()).toBe('12000');
+    // A field typed in while the form waits for the run to be drawn keeps what is typed.
+    const field = (key: string) => page.locator(`#build [data-key="${key}"]`);
+    await page.evaluate(() => {
+      const capacity = document.querySelector<HTMLInputElement>('#build [data-key="services.6.capacityRps"]')!;
+      capacity.value = '12500';
+      capacity.dispatchEvent(new Event('change', { bubbles: true }));
+      // Typed as a person types (the field then commits when left), in the same task as the edit: before the form is drawn again.
+      const name = document.querySelector<HTMLInputElement>('#build [data-key="services.6.label"]')!;
+      name.focus();
+      name.select();
+      document.execCommand('insertText', false, 'Identity');
+    });
+    await expect.poll(() => field('services.6.capacityRps').evaluate((e) => (e as HTMLInputElement).defaultValue)).toBe('12500');
+    expect(await field('services.6.label').inputValue()).toBe('Identity');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-key'))).toBe('services.6.label');
     // A name is part of what the graph shows: it is drawn again, and the form with it.
-    await fill(page, 'Service: Managed Identity', 'Name', 'Identity');
-    await expect.poll(() => page.locator('#graph').textContent()).toContain('Identity');
+    await field('services.6.label').press('Tab');
+    await expect.poll(() => page.locator('#graph').textContent()).not.toContain('Managed Identity');
+    expect(await page.locator('#graph').textContent()).toContain('Identity');
     await expect.poll(() => build(page).getByRole('group', { name: 'Service: Identity' }).count()).toBe(1);
     const after = await page.evaluate(nodes);
     expect(after[0]).toBe(false);

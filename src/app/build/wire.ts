@@ -21,6 +21,9 @@ import { createBuildStore, type BuildStore } from './state.ts';
 import { builtinData, fromModel, isTemplate, template } from './templates.ts';
 import '../build.css';
 
+/** Longest an edit that runs waits for its run's first frame before the form is drawn again. */
+const FORM_WAITS_MS = 500;
+
 export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): BuildStore {
   const build = createBuildStore();
   const { store } = lab;
@@ -83,14 +86,31 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     s.openView();
     panel.focus();
   });
+  /**
+   * An edit that runs is drawn in the form once its run is drawn: the field edited shows its value
+   * already, and drawing the form again (a big model's form is over a thousand elements) would
+   * hold the run's first frame back. If no frame comes, the form is drawn anyway, a little later.
+   */
+  let formWaits = false;
+  let formTimer: ReturnType<typeof setTimeout> | undefined;
+  const drawForm = () => {
+    formWaits = false;
+    clearTimeout(formTimer);
+    panel.render(build.getState());
+  };
   build.subscribe((s, prev) => {
     if (s.open !== prev.open) {
       show(s.open);
       if (!s.open) button.focus({ preventScroll: true });
     }
-    // The draft is sent to run first: the simulation loads it while the form is drawn again.
-    if (s.valid && s.valid !== prev.valid && !quietStart) run(s.valid, s.origin);
-    if (s.version !== prev.version || s.open !== prev.open) panel.render(s);
+    const sent = !!s.valid && s.valid !== prev.valid && !quietStart;
+    if (sent) run(s.valid!, s.origin);
+    if (s.version === prev.version && s.open === prev.open) return;
+    if (sent && s.open && prev.open) {
+      formWaits = true;
+      clearTimeout(formTimer);
+      formTimer = setTimeout(drawForm, FORM_WAITS_MS);
+    } else drawForm();
   });
   // The model list names a built model while it runs (it cannot be chosen again from there: Build edits it).
   const picker = document.getElementById('model') as HTMLSelectElement | null;
@@ -109,7 +129,8 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
   /** The link of the draft sent to run, encoded once its first frame is drawn (it is not needed before). */
   let linkAfterFrame: (() => void) | null = null;
   document.addEventListener('lab:frame', () => {
-    if (build.getState().open) panel.frame();
+    if (formWaits) setTimeout(drawForm);
+    else if (build.getState().open) panel.frame();
     const encode = linkAfterFrame;
     linkAfterFrame = null;
     if (encode) setTimeout(encode);
