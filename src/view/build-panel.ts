@@ -1,16 +1,18 @@
 /**
  * The Build view: the model being built as a form drawn from the builder's field tables (services,
- * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, and
+ * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, the
+ * regions' places on a world map (a click places one), and
  * what the loader says placed at the field it names. Each control reports an edit to the
  * builder's store; the form is drawn again from the store, keeping focus where it was (and, after
  * an edit of a value, the form on screen with it).
  */
-import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
+import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
 import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
 import { placeOf } from '../app/build/check.ts';
 import type { BuildState, BuildStore } from '../app/build/state.ts';
 import { TEMPLATES } from '../app/build/templates.ts';
 import { drawBuildGraph } from './build-graph.ts';
+import { drawBuildMap } from './build-map.ts';
 
 export interface BuildPanelHooks {
   startFrom(kind: string): void;
@@ -71,6 +73,8 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
   );
 
   let shown: BuildState | null = null;
+  /** The region a click on the map places (chosen beside the map; not part of the model). */
+  let placing: string | null = null;
 
   function render(s: BuildState): void {
     shown = s;
@@ -92,6 +96,17 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
       },
     });
     showForm(form, sections(d, edit), typing);
+    const map = form.querySelector<HTMLElement>('[data-drawn="map"]');
+    if (map) {
+      drawBuildMap(map, d, {
+        chosen: () => placing,
+        choose: (id) => (placing = id),
+        place: (id, lat, lon) => {
+          placing = id;
+          edit((x) => placeRegion(x, id, lat, lon));
+        },
+      });
+    }
     placeProblems(s);
     if (focusKey) {
       const again = root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`);
@@ -255,7 +270,7 @@ function section(title: string, ...kids: Node[]): HTMLElement {
  * written into the fields shown and the form stays as it is laid out; otherwise it replaces it.
  * Every control reads the draft it edits when it commits, by its place in the model, so a control
  * kept from the form shown edits the current draft. The field being typed in (`typing`) keeps
- * what is typed.
+ * what is typed. A box drawn by a view of its own (`data-drawn`) is left to that view.
  */
 function showForm(form: HTMLElement, next: HTMLElement[], typing: HTMLInputElement | null): void {
   const same = form.children.length === next.length && next.every((n, k) => sameButValues(form.children[k], n));
@@ -264,8 +279,9 @@ function showForm(form: HTMLElement, next: HTMLElement[], typing: HTMLInputEleme
     return;
   }
   // The same fields in the same order: each takes the value drawn for it.
-  const drawn = next.flatMap((n) => [...n.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')]);
-  form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select').forEach((shown, k) => {
+  const fieldsIn = (n: Element) => [...n.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')].filter((e) => !e.closest('[data-drawn]'));
+  const drawn = next.flatMap(fieldsIn);
+  fieldsIn(form).forEach((shown, k) => {
     const d = drawn[k];
     if (shown === typing) return;
     if (shown instanceof HTMLInputElement && d instanceof HTMLInputElement) {
@@ -278,6 +294,8 @@ function showForm(form: HTMLElement, next: HTMLElement[], typing: HTMLInputEleme
 
 /** Whether `a` and `b` are the same tree apart from their inputs' values (most of a form is exactly the same: asked first). */
 function sameButValues(a: Node, b: Node): boolean {
+  // A box a view of its own draws (the regions' map) is compared by that view.
+  if (a instanceof HTMLElement && b instanceof HTMLElement && a.dataset.drawn !== undefined && a.dataset.drawn === b.dataset.drawn) return true;
   if (a.isEqualNode(b)) return true;
   if (!(a instanceof Element) || !(b instanceof Element) || a.tagName !== b.tagName || a.attributes.length !== b.attributes.length || a.childNodes.length !== b.childNodes.length) return false;
   // An input's value attribute is its default value (a value); an option's is what it stands for.
@@ -372,7 +390,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     section('Calls', ...calls, newCall),
     section('Sources', ...sources, addButton('add-source', 'Add source', () => edit((x) => addSource(x, x.services[0].id)), d.services.length === 0)),
     section('Retries and routing', ...settings, h('label', { className: 'build-field number' }, h('span', { textContent: 'Failover share (%)' }), failover)),
-    section(`Regions (${d.regions.length})`, ...regions, addButton('add-region', 'Add region', () => edit(addRegion))),
+    section(`Regions (${d.regions.length})`, h('div', { className: 'build-map', dataset: { drawn: 'map' } }), ...regions, addButton('add-region', 'Add region', () => edit(addRegion))),
     section('Timeline', ...events, newEvent),
     section('Run', ...run),
   ];

@@ -2,7 +2,8 @@
  * Building a system in the page, by the UI alone: from nothing to the SRE book's 64× at the
  * bottom of three layers of retries; a link that alone reproduces a built model; the saved file
  * run on the command line; refusals shown at their field; undo and redo; an edit of a value
- * drawn on the views already on screen; a refused model link; the view beside the stage at
+ * drawn on the views already on screen; regions placed on the world map by a click or by their
+ * fields; a refused model link; the view beside the stage at
  * 1280×720 with nothing for axe to find.
  */
 import { spawnSync } from 'node:child_process';
@@ -290,6 +291,40 @@ describe('building a system in the page', () => {
     const after = await page.evaluate(nodes);
     expect(after[0]).toBe(false);
     expect(after[5]).toBe(false);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('regions are placed on the world map: an added region has a place, a click moves the region chosen, a latitude typed moves it too', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await build(page).getByLabel('Start from').selectOption({ label: 'Two regions with failover' });
+    await build(page).getByRole('button', { name: 'Start' }).click();
+    await running(page);
+    await build(page).getByRole('button', { name: 'Add region' }).click();
+    await running(page);
+    // The new region has a place of its own: every region has one, so the stage shows the map.
+    const added = build(page).getByRole('group', { name: 'Region: Region 1' });
+    expect(await added.getByLabel('Latitude (°)').inputValue()).toMatch(/^-?\d+(\.\d)?$/);
+    expect(await added.getByLabel('Longitude (°)').inputValue()).toMatch(/^-?\d+(\.\d)?$/);
+    await expect.poll(() => page.locator('#regions svg').count()).toBe(1);
+    await expect.poll(() => page.locator('#regions').textContent()).toContain('Region 1');
+    const map = build(page).getByRole('img', { name: /^Regions on the world map/ });
+    expect(await map.getAttribute('aria-label')).toMatch(/Region 1 at [\d.]+° [NS], [\d.]+° [EW]/);
+    // A click on the map puts the region chosen there (southern hemisphere, west of Greenwich, as clicked).
+    await build(page).getByLabel('Click the map to place').selectOption({ label: 'East' });
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+    const east = build(page).getByRole('group', { name: 'Region: East' });
+    await expect.poll(async () => Number(await east.getByLabel('Latitude (°)').inputValue())).toBeLessThan(0);
+    expect(Number(await east.getByLabel('Longitude (°)').inputValue())).toBeLessThan(0);
+    expect(await build(page).getByLabel('Click the map to place').inputValue()).toBe('east');
+    await running(page);
+    // From the keyboard: a latitude typed moves the marker as a click does.
+    await fill(page, 'Region: East', 'Latitude (°)', '40');
+    await fill(page, 'Region: East', 'Longitude (°)', '-75');
+    await expect.poll(() => map.getAttribute('aria-label')).toMatch(/East at 40° N, 75° W/);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
