@@ -171,8 +171,8 @@ function buildStage(lab: Lab, model: ModelInfo, parts: readonly StagePart[] = PA
       p.append(item);
     }
   };
-  // The timeline first: its height decides how much is left for the others.
   for (const part of parts) builtFrom[part] = inputsOf(part, model);
+  // The timeline first: its height decides how much is left for the others.
   if (parts.includes('timeline')) {
     drawn.timeline = sizeOf('timeline');
     views.timeline = renderTimeline($('timeline'), model, (t) => store.getState().seek(t));
