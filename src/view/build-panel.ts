@@ -1,10 +1,9 @@
 /**
  * The Build view: the model being built as a form drawn from the builder's field tables (services,
  * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, the
- * regions' places on a world map (a click places one), and
- * what the loader says placed at the field it names. Each control reports an edit to the
- * builder's store; the form is drawn again from the store, keeping focus where it was (and, after
- * an edit of a value, the form on screen with it).
+ * regions on a world map (a click places one), and what the loader says placed at the field it
+ * names. Each control reports an edit to the builder's store; the form is drawn again from the
+ * store, keeping focus where it was (and, after an edit of a value, the form on screen with it).
  */
 import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
 import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
@@ -13,6 +12,7 @@ import type { BuildState, BuildStore } from '../app/build/state.ts';
 import { TEMPLATES } from '../app/build/templates.ts';
 import { drawBuildGraph } from './build-graph.ts';
 import { drawBuildMap } from './build-map.ts';
+import { showForm } from './form-in-place.ts';
 
 export interface BuildPanelHooks {
   startFrom(kind: string): void;
@@ -262,46 +262,6 @@ function addButton(key: string, text: string, onClick: () => void, disabled = fa
 
 function section(title: string, ...kids: Node[]): HTMLElement {
   return h('section', { className: 'build-section' }, h('h3', { textContent: title }), ...kids);
-}
-
-/**
- * Puts the form drawn again for a draft on screen. Where it differs from the form shown only in
- * its fields' values (an edit of a value, not of what the model is made of), the values are
- * written into the fields shown and the form stays as it is laid out; otherwise it replaces it.
- * Every control reads the draft it edits when it commits, by its place in the model, so a control
- * kept from the form shown edits the current draft. The field being typed in (`typing`) keeps
- * what is typed. A box drawn by a view of its own (`data-drawn`) is left to that view.
- */
-function showForm(form: HTMLElement, next: HTMLElement[], typing: HTMLInputElement | null): void {
-  const same = form.children.length === next.length && next.every((n, k) => sameButValues(form.children[k], n));
-  if (!same) {
-    form.replaceChildren(...next);
-    return;
-  }
-  // The same fields in the same order: each takes the value drawn for it.
-  const fieldsIn = (n: Element) => [...n.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')].filter((e) => !e.closest('[data-drawn]'));
-  const drawn = next.flatMap(fieldsIn);
-  fieldsIn(form).forEach((shown, k) => {
-    const d = drawn[k];
-    if (shown === typing) return;
-    if (shown instanceof HTMLInputElement && d instanceof HTMLInputElement) {
-      if (shown.defaultValue !== d.defaultValue) shown.defaultValue = d.defaultValue;
-      if (shown.checked !== d.checked) shown.checked = d.checked;
-    }
-    if (shown.value !== d.value) shown.value = d.value;
-  });
-}
-
-/** Whether `a` and `b` are the same tree apart from their inputs' values (most of a form is exactly the same: asked first). */
-function sameButValues(a: Node, b: Node): boolean {
-  // A box a view of its own draws (the regions' map) is compared by that view.
-  if (a instanceof HTMLElement && b instanceof HTMLElement && a.dataset.drawn !== undefined && a.dataset.drawn === b.dataset.drawn) return true;
-  if (a.isEqualNode(b)) return true;
-  if (!(a instanceof Element) || !(b instanceof Element) || a.tagName !== b.tagName || a.attributes.length !== b.attributes.length || a.childNodes.length !== b.childNodes.length) return false;
-  // An input's value attribute is its default value (a value); an option's is what it stands for.
-  for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value && !(name === 'value' && a instanceof HTMLInputElement)) return false;
-  for (let k = 0; k < a.childNodes.length; k++) if (!sameButValues(a.childNodes[k], b.childNodes[k])) return false;
-  return true;
 }
 
 function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLElement[] {
