@@ -3,6 +3,7 @@
  * time that passed, and whenever something changed it draws the latest frame on every view.
  */
 import type { ModelInfo } from '../worker/protocol.ts';
+import type { History } from './history.ts';
 import { formatTime } from '../view/format.ts';
 import { REGION_COLORS, SERIES_COLOR } from '../view/palette.ts';
 import { judged } from '../view/score.ts';
@@ -26,7 +27,8 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   let lastWall = 0;
   let everDrawn = false;
-  const chartsDrawn = Object.fromEntries(CHART_IDS.map((id) => [id, { version: -1, key: '', at: 0 }])) as Record<ChartId, { version: number; key: string; at: number }>;
+  // What each chart last drew: the run's history (a new run has a new one, even where the views are kept), how far into it, for which selection and layout.
+  const chartsDrawn = Object.fromEntries(CHART_IDS.map((id) => [id, { history: null, version: -1, key: '', at: 0 }])) as Record<ChartId, { history: History | null; version: number; key: string; at: number }>;
 
   /** Particles move only while the run plays, and never for people who asked for less motion. */
   const moving = () => store.getState().playing && !reducedMotion.matches;
@@ -53,10 +55,10 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     const key = `${s.region}/${s.service}/${lab.layout}`;
     const now = performance.now();
     const version = history.version + 1e6 * (comparison?.history.version ?? 0);
-    const stale = (id: ChartId) => chartsDrawn[id].version !== version || chartsDrawn[id].key !== key;
+    const stale = (id: ChartId) => chartsDrawn[id].history !== history || chartsDrawn[id].version !== version || chartsDrawn[id].key !== key;
     // Paused or refocused (all charts then share the old key): every stale chart. Playing: the
     // stale one waiting longest, once it is due.
-    const urgent = !s.playing || chartsDrawn.node.key !== key;
+    const urgent = !s.playing || chartsDrawn.node.key !== key || chartsDrawn.node.history !== history;
     let next: ChartId | null = null;
     if (!urgent) {
       for (const id of CHART_IDS) {
@@ -69,7 +71,7 @@ export function startFrameLoop(lab: Lab, session: Session, onScreen: () => boole
     for (const id of CHART_IDS) {
       if (urgent ? stale(id) : id === next) {
         CHART_DRAW[id](lab, model, node, label);
-        chartsDrawn[id] = { version, key, at: now };
+        chartsDrawn[id] = { history, version, key, at: now };
       } else views[id].cursor(latest.t);
     }
     views.timeline.draw(latest.t, run.fired);

@@ -2,8 +2,10 @@
  * The views of a model, built when it loads: on the stage the map, the graph and its particles,
  * the key chart, the timeline and the story's caption; beside it the settings, the other charts
  * and the teaching panels. The stage's views are drawn in pixels for the space they have, so they
- * are built again when the stage changes size. Their inputs are the store's actions; they are
- * drawn by draw.ts.
+ * are built again when the stage changes size. A view whose part of the model is the same as the
+ * one it was built from is kept when a model loads (a value edited in Build: a capacity, a rate,
+ * a policy), and draws the new run's frames. Their inputs are the store's actions; they are drawn
+ * by draw.ts.
  */
 import { policiesFor } from '../params/presets.ts';
 import type { ModelInfo } from '../worker/protocol.ts';
@@ -49,14 +51,17 @@ export function buildViews(lab: Lab, model: ModelInfo): void {
   const chosen = (lab.page.controls ?? []).map((id) => model.params.find((p) => p.id === id)).filter((p) => p !== undefined);
   const stageControls = chosen.length ? renderControls($('embed-controls'), chosen, setParam, capacityRps, 'tooltip') : null;
   $('embed-controls').hidden = !stageControls;
+  // What is kept of the views of the model loaded before (nothing, the first time).
+  const old = lab.views;
+  const keep = (part: ViewPart) => old !== null && builtFrom[part] === inputsOf(part, model);
   lab.views = {
-    regions: null,
-    graph: null!,
-    particles: null!,
-    node: null!,
-    doors: null!,
-    amp: null!,
-    timeline: null!,
+    regions: old?.regions ?? null,
+    graph: old?.graph ?? null!,
+    particles: old?.particles ?? null!,
+    node: old?.node ?? null!,
+    doors: old?.doors ?? null!,
+    amp: old?.amp ?? null!,
+    timeline: old?.timeline ?? null!,
     controls: {
       update(params) {
         controls.update(params);
@@ -73,10 +78,12 @@ export function buildViews(lab: Lab, model: ModelInfo): void {
       asItHappened: () => store.getState().asItHappened(),
       compare: (key) => store.getState().compare(key),
     }),
-    story: renderStory($('caption'), model, { go: (index) => store.getState().goToChapter(index) }),
+    story: lab.teach && keep('story') ? lab.teach.story : renderStory($('caption'), model, { go: (index) => store.getState().goToChapter(index) }),
   };
-  buildStage(lab, model);
-  buildSideCharts(lab, model);
+  builtFrom.story = inputsOf('story', model);
+  const stale = PARTS.filter((p) => !keep(p));
+  if (stale.length) buildStage(lab, model, stale);
+  if (!keep('side')) buildSideCharts(lab, model);
   lab.views.controls.update(store.getState().params);
   renderOperator($('operator'), model, () => store.getState().region, {
     act: (action) => store.getState().act(action),
@@ -87,7 +94,7 @@ export function buildViews(lab: Lab, model: ModelInfo): void {
   const span = $<HTMLSelectElement>('gif-span');
   const spans = model.durationS > 3 * 3600 ? [3600, 3 * 3600, 6 * 3600] : [120, 300, 600];
   span.replaceChildren(...spans.map((v) => new Option(`next ${v >= 3600 ? v / 3600 + ' h' : v / 60 + ' min'}`, String(v))), new Option('to the end', String(model.durationS)));
-  watchStageSize(lab);
+  if (!observer) watchStageSize(lab);
 }
 
 /** The what-if panel's two parts, as the page drives them. */
@@ -128,6 +135,27 @@ function swatch(cls: string, color?: string): HTMLSpanElement {
 
 type StagePart = 'map' | 'graph' | 'chart' | 'timeline';
 const PARTS: readonly StagePart[] = ['map', 'graph', 'chart', 'timeline'];
+/** The stage's parts, the charts beside it, and the story's caption. */
+type ViewPart = StagePart | 'side' | 'story';
+
+/**
+ * What each view is drawn from: the only parts of the model it reads. The graph and its particles
+ * read the topology; the map the regions' places and the judged service; the charts the clock;
+ * the timeline the scripted events; the caption the story and the model's words.
+ */
+const INPUTS: Record<ViewPart, (m: ModelInfo) => unknown[]> = {
+  map: (m) => [m.regions, m.services, m.focus],
+  graph: (m) => [m.regions, m.services, m.sources, m.calls, m.flows, m.focus],
+  chart: (m) => [m.durationS, m.clockStart],
+  timeline: (m) => [m.durationS, m.clockStart, m.timeline],
+  side: (m) => [m.durationS, m.clockStart, m.regions, m.services, m.focus],
+  story: (m) => [m.title, m.description, m.texts, m.story],
+};
+
+const inputsOf = (part: ViewPart, model: ModelInfo) => JSON.stringify(INPUTS[part](model));
+
+/** The inputs each view on the page was built from. */
+const builtFrom: Partial<Record<ViewPart, string>> = {};
 
 /** The stage's views at the stage's current size (all of them, or those named). */
 function buildStage(lab: Lab, model: ModelInfo, parts: readonly StagePart[] = PARTS, depth = 0): void {
@@ -143,6 +171,7 @@ function buildStage(lab: Lab, model: ModelInfo, parts: readonly StagePart[] = PA
       p.append(item);
     }
   };
+  for (const part of parts) builtFrom[part] = inputsOf(part, model);
   // The timeline first: its height decides how much is left for the others.
   if (parts.includes('timeline')) {
     drawn.timeline = sizeOf('timeline');
@@ -217,6 +246,7 @@ function focusedIn(parts: readonly StagePart[]): (() => void) | null {
 }
 
 function buildSideCharts(lab: Lab, model: ModelInfo): void {
+  builtFrom.side = inputsOf('side', model);
   const views = lab.views!;
   const door = judged(model);
   views.doors = renderChart($('chart-doors'), `${door.label}: offered load in every region`, model.durationS, model.clockStart, 'req/s', model.regions.map((r) => r.label));
@@ -233,7 +263,8 @@ function addExportButtons(lab: Lab, model: ModelInfo, id: string, name: string):
     b.type = 'button';
     b.textContent = kind.toUpperCase();
     b.setAttribute('aria-label', `Download this chart as ${kind.toUpperCase()}`);
-    b.addEventListener('click', () => void exportChart(lab.store, $(id), `${model.id}-${name}`, kind, model.clockStart));
+    // Named after the model running when it is clicked (a chart is kept for an edited model).
+    b.addEventListener('click', () => void exportChart(lab.store, $(id), `${(lab.store.getState().model ?? model).id}-${name}`, kind, model.clockStart));
     bar.append(b);
   }
   $(id).append(bar);

@@ -136,7 +136,8 @@ export function drawBuildGraph(box: HTMLElement, d: Draft, selected: string | nu
     from = null;
     drag.setAttribute('visibility', 'hidden');
   });
-  box.replaceChildren(svg);
+  // The same drawing as the one shown (an edit of a value): the one shown stays.
+  if (!box.firstElementChild?.isEqualNode(svg)) box.replaceChildren(svg);
 }
 
 /** A box's label, clipped at its edges. */

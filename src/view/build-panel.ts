@@ -1,15 +1,18 @@
 /**
  * The Build view: the model being built as a form drawn from the builder's field tables (services,
- * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, and
- * what the loader says placed at the field it names. Each control reports an edit to the
- * builder's store; the form is drawn again from the store, keeping focus where it was.
+ * calls, sources, retries and routing, regions, timeline, run), the editable graph above it, the
+ * regions on a world map (a click places one), and what the loader says placed at the field it
+ * names. Each control reports an edit to the builder's store; the form is drawn again from the
+ * store, keeping focus where it was (and, after an edit of a value, the form on screen with it).
  */
-import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
+import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
 import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
 import { placeOf } from '../app/build/check.ts';
 import type { BuildState, BuildStore } from '../app/build/state.ts';
 import { TEMPLATES } from '../app/build/templates.ts';
 import { drawBuildGraph } from './build-graph.ts';
+import { drawBuildMap } from './build-map.ts';
+import { showForm } from './form-in-place.ts';
 
 export interface BuildPanelHooks {
   startFrom(kind: string): void;
@@ -70,6 +73,8 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
   );
 
   let shown: BuildState | null = null;
+  /** The region a click on the map places (chosen beside the map; not part of the model). */
+  let placing: string | null = null;
 
   function render(s: BuildState): void {
     shown = s;
@@ -80,16 +85,34 @@ export function createBuildPanel(build: BuildStore, hooks: BuildPanelHooks) {
     if (!d) return;
     const active = document.activeElement as HTMLElement | null;
     const focusKey = active && root.contains(active) ? active.dataset.key : undefined;
+    // A field being typed in (the form is drawn again a moment after an edit) keeps what is typed.
+    const typing = focusKey !== undefined && active instanceof HTMLInputElement && active.type !== 'checkbox' && active.value !== active.defaultValue ? active : null;
     drawBuildGraph(graph, d, s.selected, {
       addCall: (from, to) => edit((x) => addCall(x, from, to)),
       select: (id) => {
         build.getState().select(id);
-        form.querySelector<HTMLElement>(`[data-key="services.${d.services.findIndex((x) => x.id === id)}.label"]`)?.focus();
+        const i = build.getState().draft?.services.findIndex((x) => x.id === id) ?? -1;
+        form.querySelector<HTMLElement>(`[data-key="services.${i}.label"]`)?.focus();
       },
     });
-    form.replaceChildren(...sections(d, edit));
+    showForm(form, sections(d, edit), typing);
+    const map = form.querySelector<HTMLElement>('[data-drawn="map"]');
+    if (map) {
+      drawBuildMap(map, d, {
+        chosen: () => placing,
+        choose: (id) => (placing = id),
+        place: (id, lat, lon) => {
+          placing = id;
+          edit((x) => placeRegion(x, id, lat, lon));
+        },
+      });
+    }
     placeProblems(s);
-    if (focusKey) root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    if (focusKey) {
+      const again = root.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`);
+      again?.focus({ preventScroll: true });
+      if (typing && again instanceof HTMLInputElement && again !== typing) again.value = typing.value;
+    }
     panelStatus();
     frame();
   }
@@ -250,7 +273,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
       h('legend', { textContent: `Service: ${s.label}` }),
       ...SERVICE_FIELDS.map((f) => control(f, ['services', i, f.key], (s as Record<string, unknown>)[f.key], d, set(['services', i, f.key]))),
       policyBox('Own queue policy', `services.${i}.policy`, SERVICE_POLICY_FIELDS, s.policy, ['services', i], (id, v) => edit((x) => setPolicy(x, 'services', i, id, v))),
-      removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, s.id))),
+      removeButton(`services.${i}.remove`, `Remove ${s.label}`, () => edit((x) => removeService(x, x.services[i].id))),
     ));
 
   const calls = d.calls.map((c, i) =>
@@ -277,14 +300,14 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
   const settings = DEFAULT_SETTINGS.map((id) => {
     const def = commonParam(id);
     const own = d.defaults && Object.hasOwn(d.defaults, id) ? d.defaults[id] : undefined;
-    const input = h('input', { type: 'number', step: 'any', value: String(own ?? def.default), dataset: { key: `defaults.${id}`, path: `defaults.${id}`, allowed: allowedSetting(id) } });
+    const input = h('input', { type: 'number', step: 'any', defaultValue: String(own ?? def.default), value: String(own ?? def.default), dataset: { key: `defaults.${id}`, path: `defaults.${id}`, allowed: allowedSetting(id) } });
     input.title = def.description;
     input.addEventListener('change', () => edit((x) => setDefault(x, id, input.value.trim() === '' ? undefined : Number(input.value))));
     return h('label', { className: 'build-field number' }, h('span', { textContent: `${def.label}${def.unit ? ` (${def.unit})` : ''}` }), input);
   });
   const share = failoverShare(d);
   const failIndex = d.params.findIndex((p) => p.knob.kind === 'routing.failover');
-  const failover = h('input', { type: 'number', step: 'any', value: share === undefined ? '0' : String(share), dataset: { key: 'failover-share', path: failIndex >= 0 ? `params.${failIndex}.default` : 'failover-share', allowed: 'a number from 0 to 100 %' } });
+  const failover = h('input', { type: 'number', step: 'any', defaultValue: share === undefined ? '0' : String(share), value: share === undefined ? '0' : String(share), dataset: { key: 'failover-share', path: failIndex >= 0 ? `params.${failIndex}.default` : 'failover-share', allowed: 'a number from 0 to 100 %' } });
   failover.title = "Share of a region's failed calls to a service that fails over that are retried in the paired region.";
   failover.addEventListener('change', () => edit((x) => setFailoverShare(x, Number(failover.value))));
 
@@ -292,7 +315,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     h('fieldset', { className: 'build-item', dataset: { path: `regions.${i}` } },
       h('legend', { textContent: `Region: ${r.label}` }),
       ...REGION_FIELDS.map((f) =>
-        control(f, ['regions', i, f.key], (r as Record<string, unknown>)[f.key], d, f.key === 'pair' ? (v) => edit((x) => pairRegions(x, r.id, v as string | undefined)) : set(['regions', i, f.key])),
+        control(f, ['regions', i, f.key], (r as Record<string, unknown>)[f.key], d, f.key === 'pair' ? (v) => edit((x) => pairRegions(x, x.regions[i].id, v as string | undefined)) : set(['regions', i, f.key])),
       ),
       removeButton(`regions.${i}.remove`, `Remove ${r.label}`, () => edit((x) => removeRegion(x, i)), d.regions.length < 2),
     ));
@@ -327,7 +350,7 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     section('Calls', ...calls, newCall),
     section('Sources', ...sources, addButton('add-source', 'Add source', () => edit((x) => addSource(x, x.services[0].id)), d.services.length === 0)),
     section('Retries and routing', ...settings, h('label', { className: 'build-field number' }, h('span', { textContent: 'Failover share (%)' }), failover)),
-    section(`Regions (${d.regions.length})`, ...regions, addButton('add-region', 'Add region', () => edit(addRegion))),
+    section(`Regions (${d.regions.length})`, h('div', { className: 'build-map', dataset: { drawn: 'map' } }), ...regions, addButton('add-region', 'Add region', () => edit(addRegion))),
     section('Timeline', ...events, newEvent),
     section('Run', ...run),
   ];

@@ -33,7 +33,7 @@ type Land = GeoJSON.Feature<GeoJSON.MultiPolygon>;
 let landCache: Land | null = null;
 
 /** The land, without Antarctica (nothing runs there, and it would take a fifth of the height). */
-function land(): Land {
+export function land(): Land {
   if (landCache) return landCache;
   const topo = land110m as unknown as Topology<{ land: GeometryObject }>;
   const all = feature(topo, topo.objects.land) as unknown as GeoJSON.FeatureCollection<GeoJSON.MultiPolygon> | Land;

@@ -121,7 +121,9 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
   head.append('line').attr('y1', trackY - 12).attr('y2', trackY + 16);
   head.append('circle').attr('cy', trackY + 5).attr('r', 7);
   let now = 0;
+  // The events last drawn: a new run's are new objects, even when as many.
   let firedCount = -1;
+  let firedLast: object | undefined;
   let latestShown: Scripted | null | undefined;
 
   const seekAt = (e: PointerEvent) => onSeek(x.invert(pointer(e, svg.node())[0]));
@@ -172,8 +174,9 @@ export function renderTimeline(root: HTMLElement, model: ModelInfo, onSeek: (t: 
           latest.title = provenanceText(last);
         } else latest.append('Nothing has happened yet.');
       }
-      if (fired.length === firedCount) return;
+      if (fired.length === firedCount && fired[fired.length - 1] === firedLast) return;
       firedCount = fired.length;
+      firedLast = fired[fired.length - 1];
       firedG
         .selectAll('circle')
         .data(fired.filter((e) => e.origin !== 'model'))

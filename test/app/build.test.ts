@@ -6,7 +6,7 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { applyPatch, diff, type Json } from '../../src/app/build/json-patch.ts';
 import { decodeModelLink, encodeModelLink, MAX_INFLATED_BYTES } from '../../src/app/build/model-link.ts';
 import { checkDraft, placeOf, problemOf } from '../../src/app/build/check.ts';
-import { addCall, addEvent, addService, addSource, removeService, setDefault, setField, setPolicy } from '../../src/app/build/edits.ts';
+import { addCall, addEvent, addRegion, addService, addSource, placeRegion, REGION_PLACES, removeService, setDefault, setField, setPolicy } from '../../src/app/build/edits.ts';
 import { createBuildStore } from '../../src/app/build/state.ts';
 import { fromModel, template, TEMPLATES } from '../../src/app/build/templates.ts';
 
@@ -96,6 +96,31 @@ describe('checking a draft', () => {
     d = setField(d, ['timeline', 0, 'service'], 'service-3');
     const c = checkDraft(d);
     expect(c.ok && c.loaded.model.timeline[0]).toMatchObject({ type: 'errors', service: 'service-3', percent: 100 });
+  });
+});
+
+describe('regions on the world map', () => {
+  it('a region added to a model whose regions have places gets a place of its own, 10° or more from the others, and the model keeps its map', () => {
+    let d = fromModel(BUILTIN_MODELS['azure-2026-02']);
+    for (let k = 0; k < 3; k++) d = addRegion(d);
+    const added = d.regions.slice(-3);
+    for (const r of added) {
+      expect(REGION_PLACES).toContainEqual([r.lat, r.lon]);
+      for (const o of d.regions) if (o !== r) expect(Math.abs(o.lat! - r.lat!) >= 10 || Math.abs(o.lon! - r.lon!) >= 10).toBe(true);
+    }
+    const c = checkDraft(d);
+    expect(c.ok && c.loaded.model.regions.every((r) => r.lat !== undefined && r.lon !== undefined)).toBe(true);
+  });
+
+  it('a region is placed to a tenth of a degree, within the globe, as one edit; an unknown region is left alone', () => {
+    const d = template('two-regions');
+    const placed = placeRegion(d, 'west', 51.4779, -0.00153);
+    expect(placed.regions[1].lat).toBe(51.5);
+    expect(Object.is(placed.regions[1].lon, 0)).toBe(true);
+    expect(d.regions[1]).toMatchObject({ lat: 47.2, lon: -119.9 });
+    expect(placeRegion(d, 'east', 95, -200).regions[0]).toMatchObject({ lat: 90, lon: -180 });
+    expect(placeRegion(d, 'nowhere', 0, 0)).toBe(d);
+    expect(checkDraft(placed).ok).toBe(true);
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Building a system in the page, by the UI alone: from nothing to the SRE book's 64× at the
  * bottom of three layers of retries; a link that alone reproduces a built model; the saved file
- * run on the command line; refusals shown at their field; undo and redo; a refused model link;
- * the view beside the stage at 1280×720 with nothing for axe to find.
+ * run on the command line; refusals shown at their field; undo and redo; an edit of a value
+ * drawn on the views already on screen; regions placed on the world map by a click or by their
+ * fields; a refused model link; the view beside the stage at
+ * 1280×720 with nothing for axe to find.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -225,6 +227,104 @@ describe('building a system in the page', () => {
     // The file it offers holds the whole model.
     const file = await saved(page);
     expect(JSON.parse(file.text).services).toHaveLength(31);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('an edit of a value on the incident runs at once and is drawn on the views already on screen; an edit of a name draws the graph again', async () => {
+    const { page, errors } = await open('?model=azure-2026-02');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    const keyChart = () => page.locator('#chart-node svg').first().getAttribute('aria-label');
+    // The first edit makes the incident a built model, with a title of its own.
+    await fill(page, 'Service: Managed Identity', 'Capacity (req/s)', '11000');
+    await expect.poll(() => page.textContent('#model-title')).toMatch(/^Built: /);
+    // The key chart follows Managed Identity in East US (scale 3): 11,000 req/s there is 33k.
+    await page.locator('#step').click();
+    await expect.poll(keyChart).toMatch(/capacity 33k/);
+    const nodes = () => {
+      const w = window as unknown as { shown: Element[] };
+      const now = ['#graph svg', '#regions svg', '#timeline svg', '#chart-node svg', '#caption .caption-text', '#build-form fieldset'].map((s) => document.querySelector(s)!);
+      w.shown ??= now;
+      return now.map((n, k) => n === w.shown[k]);
+    };
+    expect(await page.evaluate(nodes)).toEqual([true, true, true, true, true, true]);
+    // The frames drawn from now on: the run starts again from the beginning of its clock.
+    await page.evaluate(() => {
+      const w = window as unknown as { drawn: number[] };
+      w.drawn = [];
+      document.addEventListener('lab:frame', (e) => w.drawn.push((e as CustomEvent<{ t: number }>).detail.t));
+    });
+    expect(await page.evaluate(() => (window as unknown as { drawn: number[] }).drawn)).toEqual([]);
+    await fill(page, 'Service: Managed Identity', 'Capacity (req/s)', '12000');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { drawn: number[] }).drawn.includes(0))).toBe(true);
+    // Tab moved on to the next field, in the same form.
+    expect(await page.evaluate(() => document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent)).toBe('Service: Managed Identity');
+    // One sample into the new run, the key chart reads the new capacity: 12,000 × 3.
+    await page.locator('#step').click();
+    await expect.poll(keyChart).toMatch(/capacity 36k/);
+    // The same graph, map, timeline, chart, caption and form, drawing the new run.
+    expect(await page.evaluate(nodes)).toEqual([true, true, true, true, true, true]);
+    // A chart kept from the incident is saved under the built model's name.
+    const [chart] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-node').getByRole('button', { name: 'Download this chart as SVG' }).click()]);
+    expect(chart.suggestedFilename()).toBe('built-azure-2026-02-service.svg');
+    expect(await build(page).getByRole('group', { name: 'Service: Managed Identity' }).getByLabel('Capacity (req/s)').inputValue()).toBe('12000');
+    // A field typed in while the form waits for the run to be drawn keeps what is typed.
+    const field = (key: string) => page.locator(`#build [data-key="${key}"]`);
+    await page.evaluate(() => {
+      const capacity = document.querySelector<HTMLInputElement>('#build [data-key="services.6.capacityRps"]')!;
+      capacity.value = '12500';
+      capacity.dispatchEvent(new Event('change', { bubbles: true }));
+      // Typed as a person types (the field then commits when left), in the same task as the edit: before the form is drawn again.
+      const name = document.querySelector<HTMLInputElement>('#build [data-key="services.6.label"]')!;
+      name.focus();
+      name.select();
+      document.execCommand('insertText', false, 'Identity');
+    });
+    await expect.poll(() => field('services.6.capacityRps').evaluate((e) => (e as HTMLInputElement).defaultValue)).toBe('12500');
+    expect(await field('services.6.label').inputValue()).toBe('Identity');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-key'))).toBe('services.6.label');
+    // A name is part of what the graph shows: it is drawn again, and the form with it.
+    await field('services.6.label').press('Tab');
+    await expect.poll(() => page.locator('#graph').textContent()).not.toContain('Managed Identity');
+    expect(await page.locator('#graph').textContent()).toContain('Identity');
+    await expect.poll(() => build(page).getByRole('group', { name: 'Service: Identity' }).count()).toBe(1);
+    const after = await page.evaluate(nodes);
+    expect(after[0]).toBe(false);
+    expect(after[5]).toBe(false);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('regions are placed on the world map: an added region has a place, a click moves the region chosen, a latitude typed moves it too', async () => {
+    const { page, errors } = await open('?model=single-service');
+    await page.getByRole('button', { name: 'Build', exact: true }).click();
+    await build(page).getByLabel('Start from').selectOption({ label: 'Two regions with failover' });
+    await build(page).getByRole('button', { name: 'Start' }).click();
+    await running(page);
+    await build(page).getByRole('button', { name: 'Add region' }).click();
+    await running(page);
+    // The new region has a place of its own: every region has one, so the stage shows the map.
+    const added = build(page).getByRole('group', { name: 'Region: Region 1' });
+    expect(await added.getByLabel('Latitude (°)').inputValue()).toMatch(/^-?\d+(\.\d)?$/);
+    expect(await added.getByLabel('Longitude (°)').inputValue()).toMatch(/^-?\d+(\.\d)?$/);
+    await expect.poll(() => page.locator('#regions svg').count()).toBe(1);
+    await expect.poll(() => page.locator('#regions').textContent()).toContain('Region 1');
+    const map = build(page).getByRole('img', { name: /^Regions on the world map/ });
+    expect(await map.getAttribute('aria-label')).toMatch(/Region 1 at [\d.]+° [NS], [\d.]+° [EW]/);
+    // A click on the map puts the region chosen there (southern hemisphere, west of Greenwich, as clicked).
+    await build(page).getByLabel('Click the map to place').selectOption({ label: 'East' });
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+    const east = build(page).getByRole('group', { name: 'Region: East' });
+    await expect.poll(async () => Number(await east.getByLabel('Latitude (°)').inputValue())).toBeLessThan(0);
+    expect(Number(await east.getByLabel('Longitude (°)').inputValue())).toBeLessThan(0);
+    expect(await build(page).getByLabel('Click the map to place').inputValue()).toBe('east');
+    await running(page);
+    // From the keyboard: a latitude typed moves the marker as a click does.
+    await fill(page, 'Region: East', 'Latitude (°)', '40');
+    await fill(page, 'Region: East', 'Longitude (°)', '-75');
+    await expect.poll(() => map.getAttribute('aria-label')).toMatch(/East at 40° N, 75° W/);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);

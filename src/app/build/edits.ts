@@ -106,10 +106,39 @@ export function removeSource(d: Draft, index: number): Draft {
   return next;
 }
 
+/**
+ * Where a region added in Build is put on the world map: places where clouds have regions, in
+ * this order (latitude, longitude in degrees). It takes the first at least 10° from every region
+ * placed already, so that a model whose regions all have places keeps its map.
+ */
+export const REGION_PLACES: readonly (readonly [number, number])[] = [
+  [38.9, -77.4], [45.6, -121.2], [53.3, -6.3], [50.1, 8.7], [1.3, 103.8], [35.7, 139.7],
+  [-23.5, -46.6], [-33.9, 151.2], [19.1, 72.9], [-26.2, 28.0], [43.7, -79.4], [25.2, 55.3],
+];
+
+/** The first of REGION_PLACES at least 10° (in latitude or longitude) from every place taken, or the first. */
+export function freePlace(taken: readonly { lat?: number; lon?: number }[]): readonly [number, number] {
+  const far = ([lat, lon]: readonly [number, number]) => taken.every((r) => r.lat === undefined || r.lon === undefined || Math.abs(r.lat - lat) >= 10 || Math.abs(r.lon - lon) >= 10);
+  return REGION_PLACES.find(far) ?? REGION_PLACES[0];
+}
+
 export function addRegion(d: Draft): Draft {
   const next = clone(d);
   const id = freshId('region', next.regions.map((r) => r.id));
-  next.regions.push({ id, label: `Region ${id.slice('region-'.length)}` } as Region);
+  const [lat, lon] = freePlace(next.regions);
+  next.regions.push({ id, label: `Region ${id.slice('region-'.length)}`, lat, lon } as Region);
+  return next;
+}
+
+/** Puts a region at a place on the world map (latitude and longitude, to a tenth of a degree). */
+export function placeRegion(d: Draft, id: string, lat: number, lon: number): Draft {
+  const next = clone(d);
+  const r = next.regions.find((x) => x.id === id);
+  if (!r) return d;
+  // (+ 0: a place on the prime meridian or the equator reads 0, never -0.)
+  const tenth = (x: number, max: number) => Math.round(Math.max(-max, Math.min(max, x)) * 10) / 10 + 0;
+  r.lat = tenth(lat, 90);
+  r.lon = tenth(lon, 180);
   return next;
 }
 

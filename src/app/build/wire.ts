@@ -21,6 +21,9 @@ import { createBuildStore, type BuildStore } from './state.ts';
 import { builtinData, fromModel, isTemplate, template } from './templates.ts';
 import '../build.css';
 
+/** Longest an edit that runs waits for its run's first frame before the form is drawn again. */
+const FORM_WAITS_MS = 500;
+
 export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): BuildStore {
   const build = createBuildStore();
   const { store } = lab;
@@ -83,13 +86,31 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     s.openView();
     panel.focus();
   });
+  /**
+   * An edit that runs is drawn in the form once its run is drawn: the field edited shows its value
+   * already, and drawing the form again (a big model's form is over a thousand elements) would
+   * hold the run's first frame back. If no frame comes, the form is drawn anyway, a little later.
+   */
+  let formWaits = false;
+  let formTimer: ReturnType<typeof setTimeout> | undefined;
+  const drawForm = () => {
+    formWaits = false;
+    clearTimeout(formTimer);
+    panel.render(build.getState());
+  };
   build.subscribe((s, prev) => {
     if (s.open !== prev.open) {
       show(s.open);
       if (!s.open) button.focus({ preventScroll: true });
     }
-    if (s.version !== prev.version || s.open !== prev.open) panel.render(s);
-    if (s.valid && s.valid !== prev.valid && !quietStart) run(s.valid, s.origin);
+    const sent = !!s.valid && s.valid !== prev.valid && !quietStart;
+    if (sent) run(s.valid!, s.origin);
+    if (s.version === prev.version && s.open === prev.open) return;
+    if (sent && s.open && prev.open) {
+      formWaits = true;
+      clearTimeout(formTimer);
+      formTimer = setTimeout(drawForm, FORM_WAITS_MS);
+    } else drawForm();
   });
   // The model list names a built model while it runs (it cannot be chosen again from there: Build edits it).
   const picker = document.getElementById('model') as HTMLSelectElement | null;
@@ -105,7 +126,15 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     } else if (picker && !entry && s.modelId !== prev.modelId) picker.querySelector('option.built')?.remove();
     if (build.getState().open && (s.recipe !== prev.recipe || s.modelId !== prev.modelId || s.t !== prev.t)) panel.status();
   });
-  document.addEventListener('lab:frame', () => build.getState().open && panel.frame());
+  /** The link of the draft sent to run, encoded once its first frame is drawn (it is not needed before). */
+  let linkAfterFrame: (() => void) | null = null;
+  document.addEventListener('lab:frame', () => {
+    if (formWaits) setTimeout(drawForm);
+    else if (build.getState().open) panel.frame();
+    const encode = linkAfterFrame;
+    linkAfterFrame = null;
+    if (encode) setTimeout(encode);
+  });
 
   // Undo and redo: the buttons, and Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) while the view is open.
   document.addEventListener('keydown', (e) => {
@@ -122,8 +151,8 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
 
   let runs = 0;
   /**
-   * Runs a draft the loader took, at once; its link is encoded meanwhile (deflating takes a few
-   * tasks) and the address bar written again when it is ready. Newest wins.
+   * Runs a draft the loader took, at once; its link is encoded once the run is drawn (deflating
+   * takes a few tasks) and the address bar written again when it is ready. Newest wins.
    */
   const run = (draft: Draft, origin: string | null) => {
     const n = ++runs;
@@ -132,12 +161,13 @@ export function wireBuild(lab: Lab, session: Session, catalog: BuildCatalog): Bu
     if (!loaded) return;
     const previous = catalog.builtEntry(draft.id);
     catalog.register({ id: draft.id, data: draft, loaded, link: previous?.link ?? '', origin });
-    void encodeModelLink(draft as unknown as Json, origin).then((link) => {
-      if (n !== runs) return;
-      catalog.register({ id: draft.id, data: draft, loaded, link, origin });
-      catalogLinkChanged();
-      panel.status();
-    });
+    linkAfterFrame = () =>
+      void encodeModelLink(draft as unknown as Json, origin).then((link) => {
+        if (n !== runs) return;
+        catalog.register({ id: draft.id, data: draft, loaded, link, origin });
+        catalogLinkChanged();
+        panel.status();
+      });
     const s = store.getState();
     const entering = s.modelId !== draft.id;
     // Settings changed on the page (not the model's defaults) go on, where the new model has them.
