@@ -72,7 +72,11 @@ export class Session {
   private take(r: QueuedRequest): void {
     switch (r.type) {
       case 'step':
-        this.send({ type: 'advance', simS: r.simS });
+        // Asked for while the run is on its way somewhere (a what-if's run replayed to the moment
+        // on screen, a link's time, a restore), a step goes on from there, not from where it has got.
+        if (this.lab.run.pendingSeek !== undefined) this.lab.run.pendingSeek += r.simS;
+        else if (this.seekGoal !== null) this.seekTo(this.seekGoal + r.simS);
+        else this.send({ type: 'advance', simS: r.simS });
         break;
       case 'restart':
         this.send({ type: 'restart' });

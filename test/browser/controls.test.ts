@@ -172,12 +172,11 @@ describe('controls you can trust', () => {
     await expect.poll(() => page.locator('.whatif-chips .chip-label').allTextContents()).toEqual(['Release blocked work in batches', 'Isolated regions']);
     await expect.poll(() => page.textContent('#clock')).toBe('00:20');
     await page.keyboard.press('Escape');
-    // A step on, in the same chapter's time, with the caption on the hint.
-    // (Step again until the clock moves: the run with the what-ifs is replayed to 00:20 first.)
-    await expect.poll(async () => {
-      await page.getByRole('button', { name: 'Step' }).click();
-      return page.textContent('#clock');
-    }).toMatch(/^00:2[1-9]$/);
+    // A step on, in the same chapter's time, with the caption on the hint. Clicked at once, while
+    // the run with the what-ifs is still being replayed to 00:20: it goes on from 00:20, not from
+    // wherever the replay has got to.
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => page.textContent('#clock')).toBe('00:21');
     await expect.poll(() => page.locator('.chapter-title').isHidden()).toBe(true);
     await page.keyboard.press('ArrowRight');
     await expect.poll(title).toBe(story[5].title);
