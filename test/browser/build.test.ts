@@ -94,10 +94,11 @@ describe('building a system in the page', () => {
     await running(page);
     expect(await page.textContent('#model-title')).toBe('Built: a new model');
     await page.getByRole('button', { name: 'Play' }).click();
-    await expect.poll(() => times(page, 'service-3'), { timeout: 30_000 }).toBeGreaterThan(63.5);
+    await expect.poll(() => times(page, 'service-3'), { timeout: 30_000 }).toBeGreaterThan(63);
     await page.getByRole('button', { name: 'Pause' }).click();
-    // 4 × 4 × 4: each layer tries four times what the one above sent it.
-    expect(await times(page, 'service-3')).toBeLessThan(64.5);
+    // 4 × 4 × 4: each layer tries four times what the one above sent it (the retries of a window
+    // answer the clients' noisy demand of a few seconds before: within about 1 %).
+    expect(await times(page, 'service-3')).toBeLessThan(65);
     expect(Math.round(await times(page, 'service-2'))).toBe(16);
     expect(Math.round(await times(page, 'service-1'))).toBe(4);
     // The saved file runs on the command line, to the same CSV as the page's export, a row for every service.
