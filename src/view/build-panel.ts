@@ -5,7 +5,7 @@
  * names. Each control reports an edit to the builder's store; the form is drawn again from the
  * store, keeping focus where it was (and, after an edit of a value, the form on screen with it).
  */
-import { addCall, addEvent, addRegion, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
+import { addCall, addEvent, addRegion, fixEventValue, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
 import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
 import { placeOf } from '../app/build/check.ts';
 import type { BuildState, BuildStore } from '../app/build/state.ts';
@@ -197,7 +197,8 @@ function control(spec: FieldSpec, path: Path, value: unknown, d: Draft | null, c
     input.value = typeof value === 'string' ? value : '';
     input.addEventListener('change', () => commit(input.value === '' ? undefined : input.value));
   } else {
-    const text = spec.kind === 'text';
+    // A time is seconds from the start, or (on a model with a clock) a time of day as the model file writes it.
+    const text = spec.kind === 'text' || spec.kind === 'time';
     // The value the model holds is the field's default too: Ctrl+Z undoes the model's last edit unless this one is being typed.
     const shownValue = value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value);
     input = h('input', { type: text ? 'text' : 'number', defaultValue: shownValue, value: shownValue });
@@ -208,6 +209,7 @@ function control(spec: FieldSpec, path: Path, value: unknown, d: Draft | null, c
     input.addEventListener('change', () => {
       const raw = input.value.trim();
       if (raw === '' && spec.optional) commit(undefined);
+      else if (spec.kind === 'time') commit(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
       else if (text) commit(input.value);
       else commit(raw === '' ? NaN : Number(raw));
     });
@@ -250,6 +252,12 @@ function policyBox(title: string, key: string, fields: readonly FieldSpec[], pol
 
 function removeButton(key: string, label: string, onClick: () => void, disabled = false): HTMLButtonElement {
   const b = h('button', { type: 'button', className: 'build-remove', textContent: 'Remove', disabled, dataset: { key }, attrs: { 'aria-label': label } });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function ownValueButton(key: string, label: string, onClick: () => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', className: 'build-add', textContent: 'Own value', dataset: { key }, attrs: { 'aria-label': label } });
   b.addEventListener('click', onClick);
   return b;
 }
@@ -329,10 +337,13 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
     return h('fieldset', { className: 'build-item event', dataset: { path: `timeline.${i}` } },
       h('legend', { textContent: `Event ${i + 1}: ${EVENT_TYPES.find((t) => t.type === ev.type)?.label ?? ev.type}${typeof e.label === 'string' ? ` — ${e.label}` : ''}` }),
       h('label', { className: 'build-field' }, h('span', { textContent: 'Type' }), type),
-      // A time or argument read from a parameter ("$trigger.at") is the model's own: shown, not edited here.
+      // A time or argument read from a setting ("$trigger.at") moves with that setting; given a
+      // value of its own (the setting's default), it is edited here like any other.
       ...eventFields(ev.type, d.dtS).map((f) =>
         typeof e[f.key] === 'string' && (e[f.key] as string).startsWith('$')
-          ? h('p', { className: 'build-field ref', textContent: `${f.label}: from the setting ${(e[f.key] as string).slice(1)}` })
+          ? h('div', { className: 'build-field ref', dataset: { path: `timeline.${i}.${f.key}` } },
+              h('span', { textContent: `${f.label}: from the setting ${(e[f.key] as string).slice(1)}` }),
+              ownValueButton(`timeline.${i}.${f.key}.fix`, `Own value for event ${i + 1}: ${f.label.toLowerCase()}`, () => edit((x) => fixEventValue(x, i, f.key))))
           : control(f, ['timeline', i, f.key], e[f.key], d, set(['timeline', i, f.key])),
       ),
       removeButton(`timeline.${i}.remove`, `Remove event ${i + 1}`, () => edit((x) => removeEvent(x, i))),

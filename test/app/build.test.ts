@@ -6,7 +6,7 @@ import { BUILTIN_MODELS } from '../../models/index.ts';
 import { applyPatch, diff, type Json } from '../../src/app/build/json-patch.ts';
 import { decodeModelLink, encodeModelLink, MAX_INFLATED_BYTES } from '../../src/app/build/model-link.ts';
 import { checkDraft, placeOf, problemOf } from '../../src/app/build/check.ts';
-import { addCall, addEvent, addRegion, addService, addSource, placeRegion, REGION_PLACES, removeService, setDefault, setField, setPolicy } from '../../src/app/build/edits.ts';
+import { addCall, addEvent, addRegion, addService, addSource, fixEventValue, placeRegion, REGION_PLACES, removeService, setDefault, setField, setPolicy } from '../../src/app/build/edits.ts';
 import { createBuildStore } from '../../src/app/build/state.ts';
 import { fromModel, template, TEMPLATES } from '../../src/app/build/templates.ts';
 
@@ -145,6 +145,28 @@ describe('a call\'s and a service\'s own policy', () => {
     expect(back.calls[0].policy).toBeUndefined();
     expect(back.services[0].policy).toBeUndefined();
     expect(checkDraft(back).ok).toBe(true);
+  });
+});
+
+describe('an event that reads a setting', () => {
+  it('gets a value of its own: the setting\'s default, a time of day as it is', () => {
+    const d = single();
+    const fixed = fixEventValue(fixEventValue(d, 0, 'at'), 0, 'capacityPercent');
+    expect(fixed.timeline[0]).toMatchObject({ at: 60, capacityPercent: 20, durationS: '$trigger.duration' });
+    expect(d.timeline[0]).toMatchObject({ at: '$trigger.at', capacityPercent: '$trigger.capacity' });
+    expect(checkDraft(fixed).ok).toBe(true);
+    const azure = fromModel(BUILTIN_MODELS['azure-2026-02']);
+    const i = azure.timeline.findIndex((e) => e.at === '$rollout.disableAt');
+    const own = fixEventValue(azure, i, 'at');
+    expect(own.timeline[i].at).toBe('21:18');
+    expect(checkDraft(own).ok).toBe(true);
+  });
+
+  it('a value of its own already, or a draft the loader refuses, is left as it is', () => {
+    const d = fixEventValue(single(), 0, 'at');
+    expect(fixEventValue(d, 0, 'at')).toBe(d);
+    const refused = setField(single(), ['dtS'], -1);
+    expect(fixEventValue(refused, 0, 'at')).toBe(refused);
   });
 });
 

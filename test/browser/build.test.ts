@@ -123,6 +123,14 @@ describe('building a system in the page', () => {
     await running(page);
     await fill(page, 'Service: Service 1', 'Capacity (req/s)', '250');
     await running(page);
+    // The trigger's time reads a setting; given a value of its own, it is edited like any other.
+    const trigger = build(page).getByRole('group', { name: /^Event 1: Capacity drop/ });
+    expect(await trigger.textContent()).toContain('At: from the setting trigger.at');
+    await trigger.getByRole('button', { name: 'Own value for event 1: at' }).click();
+    await running(page);
+    await expect.poll(() => trigger.getByLabel('At (s or HH:MM)', { exact: true }).inputValue()).toBe('60');
+    await fill(page, 'Event 1: Capacity drop — Trigger: capacity drops', 'At (s or HH:MM)', '90');
+    await running(page);
     await expect.poll(() => page.textContent('#build-link')).toMatch(/^Link: [\d,]+ characters of 8,000$/);
     await build(page).getByRole('button', { name: 'Copy link' }).click();
     await expect.poll(() => page.textContent('#notice')).toBe('Link copied.');
@@ -138,6 +146,7 @@ describe('building a system in the page', () => {
     await other.getByRole('button', { name: 'Build', exact: true }).click();
     expect(await saved(other)).toEqual(here);
     expect(JSON.parse(here.text).services.map((s: { id: string }) => s.id)).toEqual(['server', 'service-1']);
+    expect(JSON.parse(here.text).timeline[0]).toMatchObject({ at: 90, capacityPercent: '$trigger.capacity' });
     expect([...errors, ...otherErrors]).toEqual([]);
     await page.context().close();
     await other.context().close();

@@ -4,6 +4,8 @@
  * is added, and never change with its name, so links, calls and events that name it stay true.
  */
 import type * as v from 'valibot';
+import { eventSeconds, resolveNumber } from '../../engine/clock.ts';
+import { defaultValues, loadModel } from '../../engine/load-model.ts';
 import type { ModelSchema } from '../../engine/model.ts';
 import { EVENT_ON_SERVICE, eventFields, eventStartValue, FAILOVER_PARAM } from './fields.ts';
 
@@ -260,3 +262,23 @@ export function setEventType(d: Draft, index: number, type: string): Draft {
 }
 
 export type { Service };
+
+/**
+ * Gives an event's time or argument that reads a setting ("$trigger.at") a value of its own: the
+ * value the setting has by default (a time of day as it is, seconds on a step of the model), so
+ * that it can be edited here. A draft the loader refuses, or a setting that is off, is left as it is.
+ */
+export function fixEventValue(d: Draft, index: number, key: string): Draft {
+  const ref = (d.timeline[index] as Record<string, unknown> | undefined)?.[key];
+  if (typeof ref !== 'string' || !ref.startsWith('$')) return d;
+  const loaded = loadModel(d);
+  if (!loaded.ok) return d;
+  const values = defaultValues(loaded.value.params);
+  const value = key === 'at' ? eventSeconds(loaded.value.model, ref, values) : resolveNumber(ref, values);
+  if (!Number.isFinite(value)) return d;
+  const next = clone(d);
+  // A time of day stays one ("21:18"), as the model file writes it; seconds go on a step.
+  const own = values[ref.slice(1)];
+  (next.timeline[index] as Record<string, unknown>)[key] = key !== 'at' ? value : typeof own === 'string' ? own : Math.round(value / d.dtS) * d.dtS;
+  return next;
+}

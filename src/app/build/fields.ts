@@ -14,7 +14,7 @@ export interface FieldSpec {
   /** The model file's name for it. */
   key: string;
   label: string;
-  kind: 'text' | 'number' | 'bool' | 'service' | 'region' | 'setting' | 'choice';
+  kind: 'text' | 'number' | 'time' | 'bool' | 'service' | 'region' | 'setting' | 'choice';
   /** A choice's options (empty: the model-wide value). */
   options?: readonly { value: string; label: string }[];
   unit?: string;
@@ -120,7 +120,7 @@ export const EVENT_ON_SERVICE: ReadonlySet<string> = new Set(['fault', 'errors',
 
 /** The fields of an event of `type`: when, on what, and its arguments from the one table of ranges. */
 export function eventFields(type: string, dtS: number): FieldSpec[] {
-  const fields: FieldSpec[] = [{ key: 'at', label: 'At', kind: 'number', unit: 's', min: 0, max: 7 * 86400, step: dtS, help: 'Seconds from the start, on a step of the model.' }];
+  const fields: FieldSpec[] = [{ key: 'at', label: 'At', kind: 'time', unit: 's or HH:MM', min: 0, max: 7 * 86400, step: dtS, help: 'Seconds from the start, on a step of the model; or, on a model with a clock, a time of day (HH:MM).' }];
   if (EVENT_ON_SERVICE.has(type)) fields.push({ key: 'service', label: 'Service', kind: 'service' });
   const args: Readonly<Record<string, ArgRange>> = Object.hasOwn(ACTION_ARGS, type) ? ACTION_ARGS[type as EventType] : {};
   for (const [key, r] of Object.entries(args)) {
@@ -141,6 +141,7 @@ export function eventStartValue(type: string, key: string): number {
 export function allowedText(f: FieldSpec): string {
   if (f.kind === 'text') return `text of at most ${f.max} characters${f.optional ? ', or empty' : ''}`;
   if (f.kind === 'bool') return 'on or off';
+  if (f.kind === 'time') return `seconds from 0 to ${f.max} on a step of the model, or a time of day (HH:MM) on a model with a clock`;
   if (f.kind === 'service') return 'one of the model’s services';
   if (f.kind === 'region') return `one of the model’s regions${f.optional ? ', or none' : ''}`;
   if (f.kind === 'choice') return `one of ${f.options!.filter((o) => o.value !== '').map((o) => o.value).join(', ')}, or the model-wide setting`;
