@@ -6,7 +6,7 @@
  * store, keeping focus where it was (and, after an edit of a value, the form on screen with it).
  */
 import { addCall, addEvent, addRegion, fixEventValue, addService, addSource, failoverShare, pairRegions, placeRegion, removeCall, removeEvent, removeRegion, removeService, removeSource, setDefault, setEventType, setFailoverShare, setField, setPolicy, type Draft, type Path } from '../app/build/edits.ts';
-import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
+import { allowedSetting, allowedText, CALL_FIELDS, CALL_POLICY_FIELDS, SERVICE_POLICY_FIELDS, commonParam, DEFAULT_SETTINGS, eventFields, eventLabel, EVENT_TYPES, REGION_FIELDS, RUN_FIELDS, SERVICE_FIELDS, SOURCE_FIELDS, type FieldSpec } from '../app/build/fields.ts';
 import { placeOf } from '../app/build/check.ts';
 import type { BuildState, BuildStore } from '../app/build/state.ts';
 import { TEMPLATES } from '../app/build/templates.ts';
@@ -330,12 +330,12 @@ function sections(d: Draft, edit: (change: (d: Draft) => Draft) => void): HTMLEl
 
   const events = d.timeline.map((ev, i) => {
     const type = h('select', { dataset: { key: `timeline.${i}.type`, path: `timeline.${i}.type` } }, ...EVENT_TYPES.map((t) => h('option', { value: t.type, textContent: t.label })));
-    if (!EVENT_TYPES.some((t) => t.type === ev.type)) type.append(h('option', { value: ev.type, textContent: ev.type }));
+    if (!EVENT_TYPES.some((t) => t.type === ev.type)) type.append(h('option', { value: ev.type, textContent: eventLabel(ev.type) }));
     type.value = ev.type;
     type.addEventListener('change', () => edit((x) => setEventType(x, i, type.value)));
     const e = ev as Record<string, unknown>;
     return h('fieldset', { className: 'build-item event', dataset: { path: `timeline.${i}` } },
-      h('legend', { textContent: `Event ${i + 1}: ${EVENT_TYPES.find((t) => t.type === ev.type)?.label ?? ev.type}${typeof e.label === 'string' ? ` — ${e.label}` : ''}` }),
+      h('legend', { textContent: `Event ${i + 1}: ${eventLabel(ev.type)}${typeof e.label === 'string' ? ` — ${e.label}` : ''}` }),
       h('label', { className: 'build-field' }, h('span', { textContent: 'Type' }), type),
       // A time or argument read from a setting ("$trigger.at") moves with that setting; given a
       // value of its own (the setting's default), it is edited here like any other.

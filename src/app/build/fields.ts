@@ -115,6 +115,12 @@ export const EVENT_TYPES: readonly { type: EventType; label: string }[] = [
   { type: 'note', label: 'Note' },
 ];
 
+/** What an event of `type` is called: the builder's own types, and the rollout's, which a model with a rollout has. */
+export function eventLabel(type: string): string {
+  const rollout: Record<string, string> = { 'rollout.start': 'Rollout starts', 'rollout.disable': 'Rollout disabled' };
+  return EVENT_TYPES.find((t) => t.type === type)?.label ?? (Object.hasOwn(rollout, type) ? rollout[type] : type);
+}
+
 /** Event types that act on a service (the others act on regions or the whole run). */
 export const EVENT_ON_SERVICE: ReadonlySet<string> = new Set(['fault', 'errors', 'latency', 'block', 'restore', 'scaleout', 'admission', 'ramp']);
 
