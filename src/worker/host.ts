@@ -12,7 +12,7 @@ import type { ParamValue } from '../params/registry.ts';
 import type { Action } from '../engine/model.ts';
 import { actionArgErrors } from '../params/actions.ts';
 import { renderRun } from '../engine/output.ts';
-import { scoreOf, scoreRun, verdict } from '../engine/score.ts';
+import { scoreOf, scoreRun, verdict, type Score } from '../engine/score.ts';
 import { CHECK_PARTS, checksPart } from '../engine/validation.ts';
 import { FRAME_METRICS, type Frame, type FromWorkerMsg, type ModelInfo, type Recipe, type RecipeChange, type ToWorkerMsg } from './protocol.ts';
 
@@ -295,13 +295,19 @@ export class SimHost {
     return { type: 'exported', format, text, filename: `${this.loaded!.model.id}-seed${this.seed}.${format}` };
   }
 
+  /** The last run scored as a what-if's base: the same model and recipe make the same run, so a second what-if measures against it without running it again. */
+  private baseScored: { loaded: LoadedModel; recipe: string; score: Score } | null = null;
+
   /** Two whole runs of this run's recipe, with and without `params`, scored and compared. */
   private whatIf(label: string, params: Record<string, ParamValue>): FromWorkerMsg {
     const sim = this.need();
     const r = this.recipe();
     const changes = r.changes.map((c) => ('action' in c ? { atS: c.t, action: c.action } : { atS: c.t, id: c.id, value: c.value }));
     const spec = { seed: r.seed, changes, everyS: this.everyTicks * sim.dtS };
-    const base = scoreRun(this.loaded!, { ...spec, params: r.params });
+    const recipe = JSON.stringify({ ...spec, params: r.params });
+    const kept = this.baseScored;
+    const base = kept && kept.loaded === this.loaded && kept.recipe === recipe ? kept.score : scoreRun(this.loaded!, { ...spec, params: r.params });
+    this.baseScored = { loaded: this.loaded!, recipe, score: base };
     const changed = scoreRun(this.loaded!, { ...spec, params: { ...r.params, ...params } });
     const v = verdict(base, changed);
     return { type: 'verdict', label, text: v.text, parts: v.parts, base, changed };

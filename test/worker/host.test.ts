@@ -24,6 +24,29 @@ describe('simulation host', () => {
     expect(m.frame.t).toBe(0);
   });
 
+  it('what-ifs in a row measure against the same run as they would alone, and a changed run against itself', () => {
+    const verdictOf = (m: FromWorkerMsg) => {
+      if (m.type !== 'verdict') throw new Error(`expected a verdict, got ${m.type}`);
+      return { text: m.text, base: m.base, changed: m.changed };
+    };
+    const ask = (h: SimHost, params: Record<string, number | string>) => verdictOf(one(h.handle({ type: 'whatIf', label: 'x', params })));
+    const row = new SimHost();
+    one(row.handle({ type: 'load', model: 'single-service' }));
+    const first = ask(row, { 'retry.attempts': 0 });
+    const second = ask(row, { 'retry.budget': 10 });
+    const alone = new SimHost();
+    one(alone.handle({ type: 'load', model: 'single-service' }));
+    expect(second).toEqual(ask(alone, { 'retry.budget': 10 }));
+    expect(second.base).toEqual(first.base);
+    // The run changed (a setting): its what-ifs measure against the run as it is now.
+    one(row.handle({ type: 'setParam', id: 'load', value: 600 }));
+    const after = ask(row, { 'retry.budget': 10 });
+    expect(after.base).not.toEqual(first.base);
+    const fresh = new SimHost();
+    one(fresh.handle({ type: 'load', model: 'single-service', params: { load: 600 } }));
+    expect(after.base).toEqual(ask(fresh, { 'retry.budget': 10 }).base);
+  });
+
   it('advances, sampling history that arrives once, in order', () => {
     const h = new SimHost();
     const loaded = frameOf(one(h.handle({ type: 'load', model: 'single-service' })));
