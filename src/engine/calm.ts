@@ -705,7 +705,6 @@ export class CalmRegions {
       const n = s.nodes[i];
       const info = nodes[i];
       cum[M.demand * N + i] += this.demand_im[i * STRETCH + m];
-      if (this.arrive_im[i * STRETCH + m] > 0) n.newShare = this.newShare_im[i * STRETCH + m];
       if (views) {
         // Stepped by its views: nothing refused or failed.
         cum[M.offered * N + i] += views.offered_i[i];
@@ -805,6 +804,14 @@ export class CalmRegions {
       const n = s.nodes[i];
       let arriving = 0;
       for (let m = 0; m < J; m++) arriving += this.arrive_im[i * STRETCH + m];
+      // The share of new work it last admitted (nothing inside the stretch reads it: the plan
+      // worked each interval's out from the one before).
+      for (let m = J - 1; m >= 0; m--) {
+        if (this.arrive_im[i * STRETCH + m] > 0) {
+          n.newShare = this.newShare_im[i * STRETCH + m];
+          break;
+        }
+      }
       s.cum[M.capacity * N + i] += this.capacity_i[i] * J;
       s.cum[M.served * N + i] += views ? views.served_i[i] : arriving * this.pass_i[i];
       const lastDue = last - this.patience_i[i];
