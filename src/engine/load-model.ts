@@ -53,6 +53,14 @@ function tooLong(data: unknown): string | null {
   return null;
 }
 
+/** The most problems a refusal lists: enough to fix a file by, few enough to read. */
+export const MAX_ERRORS = 20;
+
+/** The first of `errors`, and how many more there are, in at most `max` lines. */
+function atMost(max: number, errors: string[]): string[] {
+  return errors.length <= max ? errors : [...errors.slice(0, max - 1), `(model): and ${errors.length - max + 1} more problems`];
+}
+
 export function loadModel(data: unknown): LoadResult {
   const long = tooLong(data);
   if (long) return { ok: false, errors: [shown(long)] };
@@ -60,18 +68,18 @@ export function loadModel(data: unknown): LoadResult {
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.issues.slice(0, 20).map((issue) => shown(`${v.getDotPath(issue) ?? '(model)'}: ${issue.message}`)),
+      errors: atMost(MAX_ERRORS, parsed.issues.map((issue) => shown(`${v.getDotPath(issue) ?? '(model)'}: ${issue.message}`))),
     };
   }
   const model = parsed.output;
   const errors = crossCheck(model).map(shown);
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: atMost(MAX_ERRORS, errors) };
   const params = paramsOf(model);
   for (const id of Object.keys(model.defaults)) {
     const def = params.find((p) => p.id === id);
     if (!def) errors.push(`defaults.${id}: no such parameter`);
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: atMost(MAX_ERRORS, errors) };
   escapeTexts(model);
   return { ok: true, value: { model, params: paramsOf(model) } };
 }

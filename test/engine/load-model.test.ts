@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../models/index.ts';
-import { loadModel, MAX_MODEL_DEPTH, shown } from '../../src/engine/load-model.ts';
+import { loadModel, MAX_ERRORS, MAX_MODEL_DEPTH, shown } from '../../src/engine/load-model.ts';
 
 const valid = () => structuredClone(BUILTIN_MODELS['single-service']) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,6 +58,23 @@ describe('loading models', () => {
     lastMinute.timeline[0].at = '06:59';
     lastMinute.story[0].at = '07:00';
     expect(loadModel(lastMinute).ok).toBe(true);
+  });
+
+  it('lists at most 20 problems, and says how many more there are', () => {
+    // Run for 100 s, the incident puts its opening, 14 chapter times and 23 events after the end.
+    const short = structuredClone(BUILTIN_MODELS['azure-2026-02']) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    short.durationS = 100;
+    const r = loadModel(short);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(MAX_ERRORS);
+    expect(r.errors[0]).toMatch(/^opensAt: 00:40 is after the end of the run/);
+    expect(r.errors[MAX_ERRORS - 1]).toBe('(model): and 19 more problems');
+    // So does a file the schema refuses in many places.
+    const many = valid();
+    many.services = Array.from({ length: 30 }, () => ({ id: 'x', label: 'y', capacityRps: -1 }));
+    const m = loadModel(many);
+    expect(!m.ok && m.errors.length).toBe(MAX_ERRORS);
   });
 
   it('refuses a call graph with a cycle', () => {
