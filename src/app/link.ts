@@ -60,7 +60,10 @@ function linkState(s: LabState, catalog: ModelCatalog): LinkState | null {
 
 /** The run as a link: the settings it started with, the changes made during it, the time (however long). */
 export function linkQuery(s: LabState, catalog: ModelCatalog): string {
-  const state = linkState(s, catalog);
+  return queryOf(s, linkState(s, catalog), catalog);
+}
+
+function queryOf(s: LabState, state: LinkState | null, catalog: ModelCatalog): string {
   // A model opened from a file cannot travel in a link: the link says so rather than name a built-in model.
   return state ? encodeLink(state, catalog) : `v=${URL_VERSION}&file=${encodeURIComponent(s.model?.id ?? s.modelId)}`;
 }
@@ -82,9 +85,9 @@ export interface BudgetedLink {
  * space, then the comparison — and said, rather than a longer link written.
  */
 export function budgetedLink(s: LabState, catalog: ModelCatalog, room: number): BudgetedLink {
-  const full = linkQuery(s, catalog);
-  const fits = (q: string) => room + q.length <= MAX_SHARED_LINK_CHARS;
   const state = linkState(s, catalog);
+  const full = queryOf(s, state, catalog);
+  const fits = (q: string) => room + q.length <= MAX_SHARED_LINK_CHARS;
   if (fits(full) || !state) return { query: full, fullLength: room + full.length, leftOut: null };
   const changes = state.changes ?? [];
   const query = (kept: number, st: LinkState = state) => encodeLink({ ...st, changes: changes.slice(0, kept) }, catalog);
@@ -115,7 +118,8 @@ const here = () => `${location.origin === 'null' ? '' : location.origin}${locati
 
 /** The link that reproduces what is on screen now, within the budget. */
 export function currentLink(store: LabStore, catalog: ModelCatalog, extra = ''): string {
-  return `${here()}${budgetedLink(store.getState(), catalog, here().length + extra.length).query}${extra}`;
+  const page = here();
+  return `${page}${budgetedLink(store.getState(), catalog, page.length + extra.length).query}${extra}`;
 }
 
 /** Whether the link to what is on screen has everything in it; if not, why it was not shared. */

@@ -34,6 +34,12 @@ async function open(query: string, width = 1400, height = 1000): Promise<{ page:
 const build = (page: Page) => page.locator('#build');
 const running = (page: Page) => expect.poll(() => page.textContent('#build-status')).toBe('The model as edited is running.');
 
+/** Starts a build from one of the Build view's starting points (a template, or Empty). */
+async function startFrom(page: Page, label: string): Promise<void> {
+  await build(page).getByLabel('Start from').selectOption({ label });
+  await build(page).getByRole('button', { name: 'Start' }).click();
+}
+
 /** Types into a field and commits it, as Tab does. */
 async function fill(page: Page, group: string, label: string, value: string): Promise<void> {
   const field = build(page).getByRole('group', { name: group, exact: true }).getByLabel(label, { exact: true });
@@ -56,8 +62,7 @@ describe('building a system in the page', () => {
   it('from nothing: clients → gateway → API → database with 3 retries at each call puts 64× the clients’ demand on the failing database', async () => {
     const { page, errors } = await open('?model=single-service');
     await page.getByRole('button', { name: 'Build', exact: true }).click();
-    await build(page).getByLabel('Start from').selectOption({ label: 'Empty' });
-    await build(page).getByRole('button', { name: 'Start' }).click();
+    await startFrom(page, 'Empty');
     // Nothing to run yet: the model open before goes on.
     await expect.poll(() => page.textContent('#build-status')).toMatch(/does not run; the model open before goes on/);
     expect(await page.textContent('#model-title')).toBe('One service, one trigger');
@@ -181,8 +186,7 @@ describe('building a system in the page', () => {
   it('a call carries its own retry policy: a real client picked for it, a value refused at its field, saved and reopened by link', async () => {
     const { page, errors } = await open('?model=single-service');
     await page.getByRole('button', { name: 'Build', exact: true }).click();
-    await build(page).getByLabel('Start from').selectOption({ label: 'Client → API → database' });
-    await build(page).getByRole('button', { name: 'Start' }).click();
+    await startFrom(page, 'Client → API → database');
     await running(page);
     const call = build(page).getByRole('group', { name: 'API → Database' });
     await call.getByText('Own retry policy (model-wide)').click();
@@ -308,8 +312,7 @@ describe('building a system in the page', () => {
   it('regions are placed on the world map: an added region has a place, a click moves the region chosen, a latitude typed moves it too', async () => {
     const { page, errors } = await open('?model=single-service');
     await page.getByRole('button', { name: 'Build', exact: true }).click();
-    await build(page).getByLabel('Start from').selectOption({ label: 'Two regions with failover' });
-    await build(page).getByRole('button', { name: 'Start' }).click();
+    await startFrom(page, 'Two regions with failover');
     await running(page);
     await build(page).getByRole('button', { name: 'Add region' }).click();
     await running(page);
