@@ -197,7 +197,12 @@ export function createLabStore(initial: Partial<LabState> = {}) {
       say: (notice) => set({ notice }),
       sayAlso: (notice) => set({ notice: [get().notice, notice].filter(Boolean).join(' ') }),
       fail: (failure) => set(failure ? { failure, playing: false } : { failure }),
-      goToChapter: (chapter) => set({ chapter, playing: false, whatIfs: [], whatIfBase: null }),
+      goToChapter: (chapter) => {
+        const off = get().whatIfs;
+        set({ chapter, playing: false, whatIfs: [], whatIfBase: null });
+        // The story tells the run as it happened: the what-ifs go, and the page says so.
+        if (off.length && chapter >= 0) get().sayAlso(`The story tells the run as it happened, so ${off.map((w) => w.label).join(' and ')} ${off.length > 1 ? 'are' : 'is'} off now; What if turns ${off.length > 1 ? 'them' : 'it'} on again.`);
+      },
       compare: (compareKey) => set({ compareKey }),
       showSweep: (sweepKey) => set({ sweepKey }),
       addWhatIf: (w) => {

@@ -35,6 +35,20 @@ describe('the store', () => {
     expect(store.getState().requests).toEqual([]);
   });
 
+  it('a chapter of the story turns the what-ifs off, and says which', () => {
+    const store = createLabStore({ recipe: { seed: 1, params: {}, changes: [] }, model: { params: [] } as never });
+    const s = store.getState();
+    s.addWhatIf({ key: 'a', label: 'Isolated regions', params: { failover: 0 } });
+    s.addWhatIf({ key: 'b', label: 'Release blocked work in batches', params: { 'recovery.release': 'batched' } });
+    store.getState().goToChapter(5);
+    expect(store.getState().whatIfs).toEqual([]);
+    expect(store.getState().notice).toBe('The story tells the run as it happened, so Isolated regions and Release blocked work in batches are off now; What if turns them on again.');
+    // None on: nothing to say.
+    store.getState().say(null);
+    store.getState().goToChapter(6);
+    expect(store.getState().notice).toBeNull();
+  });
+
   it('asks nothing of a session that is not there yet: requests wait in the queue', () => {
     const store = createLabStore();
     store.getState().seek(10);

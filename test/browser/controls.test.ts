@@ -181,6 +181,8 @@ describe('controls you can trust', () => {
     await page.keyboard.press('ArrowRight');
     await expect.poll(title).toBe(story[5].title);
     expect(await page.textContent('.chapter-count')).toBe(`Chapter 6 of ${story.length}`);
+    // The story tells the run as it happened: the what-ifs are off, and the page says so.
+    await expect.poll(() => page.textContent('#notice')).toContain('Release blocked work in batches and Isolated regions are off now');
     expect(errors).toEqual([]);
     await page.close();
   });
